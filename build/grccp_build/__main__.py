@@ -1,0 +1,124 @@
+"""Builds both browser packages: python -m grccp_build [--out DIR] [--no-archives] [--quiet]
+
+Steps: verify the pinned Brython, derive the CSP-safe runtime, check and resolve every entry point's modules,
+compile what changed under Node, write bundles, manifests and static files per browser, then the archives.
+Every step writes only files whose bytes change, and the report says what was compiled and written."""
+import argparse
+import gzip
+import json
+import os
+import sys
+import time
+
+from . import aot_compiler, brython_pin, bundler, entries, manifests, module_graph, package, runtime_patch
+from .errors import BuildError
+from .files import read_bytes, write_if_changed
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LOADER_JS = os.path.join(os.path.dirname(__file__), "js", "aot_loader.js")
+PACKAGE_NAME = "gr-ccp"
+
+
+class Layout:
+    def __init__(self, repo, out):
+        self.py_src = os.path.join(repo, "py_src")
+        self.extension = os.path.join(repo, "extension")
+        self.manifest = os.path.join(repo, "manifest")
+        self.out = out
+        self.cache = os.path.join(out, ".cache")
+
+
+def _size(data):
+    return {"bytes": len(data), "gzip": len(gzip.compress(data, 9, mtime=0))}
+
+
+def _derived_files(layout, browser):
+    """Files each package gets besides the copied static tree: {relative path: bytes}."""
+    from . import managed_schema
+    files = {}
+    manifest = manifests.build_manifest(layout.manifest, browser)
+    if browser == "chrome":
+        schema_path = os.path.join(layout.manifest, "config.schema.json")
+        files[manifest["storage"]["managed_schema"]] = json.dumps(
+            managed_schema.derive(manifests.load_json(schema_path)), indent=2).encode()
+    files["manifest.json"] = json.dumps(manifest, indent=2).encode()
+    return files, manifest
+
+
+def build(layout, archives=True):
+    started = time.monotonic()
+    runtime_src, stdlib_src = brython_pin.verified_files()
+    os.makedirs(layout.cache, exist_ok=True)
+    runtime_path = os.path.join(layout.cache, "brython_csp.js")
+    with open(runtime_src, encoding="utf-8") as f:
+        write_if_changed(runtime_path, runtime_patch.patch_runtime(f.read()))
+
+    compiler = aot_compiler.Compiler(runtime_path, stdlib_src, layout.cache, layout.py_src)
+    stdlib_names, js_builtins, version = compiler.library_names()
+    resolver = module_graph.Resolver(layout.py_src, stdlib_names, js_builtins)
+    bundles = {}
+    report = {"bundles": {}, "compiled": None, "written": {}, "removed": {}}
+    for entry in entries.ENTRY_POINTS:
+        closure = resolver.closure(entry.module)
+        outputs = compiler.compile(closure.user_modules, closure.stdlib_roots, stdlib_names - js_builtins)
+        bundles[f"bundles/{entry.bundle}.js"] = bundler.bundle_text(entry.module, outputs, version).encode()
+        report["bundles"][entry.bundle] = {
+            "modules": sorted(outputs), "user_modules": [m.name for m in closure.user_modules],
+            **_size(bundles[f"bundles/{entry.bundle}.js"])}
+    report["compiled"] = compiler.compiled
+
+    shared = {"runtime/brython_csp.js": read_bytes(runtime_path), "runtime/aot_loader.js": read_bytes(LOADER_JS),
+              **bundles}
+    report["runtime"] = {name: _size(data) for name, data in shared.items() if name.startswith("runtime/")}
+    for browser in manifests.BROWSERS:
+        target = os.path.join(layout.out, browser)
+        written, owned = package.sync_tree(layout.extension, target)
+        derived, manifest = _derived_files(layout, browser)
+        for relative, data in {**shared, **derived}.items():
+            owned.add(relative)
+            if write_if_changed(os.path.join(target, relative), data):
+                written.append(relative)
+        report["removed"][browser] = package.remove_strays(target, owned)
+        report["written"][browser] = sorted(written)
+        if archives:
+            suffix = "zip" if browser == "chrome" else "xpi"
+            archive = os.path.join(layout.out, f"{PACKAGE_NAME}-{browser}-{manifest['version']}.{suffix}")
+            if write_archive_if_needed(target, archive, written or report["removed"][browser]):
+                report["written"][browser].append(os.path.basename(archive))
+    report["seconds"] = round(time.monotonic() - started, 2)
+    write_if_changed(os.path.join(layout.out, "build-report.json"), json.dumps(report, indent=1, sort_keys=True))
+    return report
+
+
+def write_archive_if_needed(folder, archive, changed):
+    if changed or not os.path.exists(archive):
+        return package.write_archive(folder, archive)
+    return False
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m grccp_build", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=os.path.join(REPO, "dist"))
+    parser.add_argument("--repo", default=REPO, help="the tree to build (tests build copies of it)")
+    parser.add_argument("--no-archives", action="store_true")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        report = build(Layout(os.path.abspath(args.repo), os.path.abspath(args.out)), archives=not args.no_archives)
+    except BuildError as err:
+        print(f"build failed: {err}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        compiled = report["compiled"]
+        print(f"built in {report['seconds']} s; compiled {len(compiled)} module(s)"
+              + (f": {', '.join(compiled[:12])}{' …' if len(compiled) > 12 else ''}" if compiled else ""))
+        for name, info in report["bundles"].items():
+            print(f"  bundles/{name}.js  {info['bytes']:>9,} B  gzip {info['gzip']:>8,} B  "
+                  f"{len(info['modules'])} modules")
+        for browser, files in report["written"].items():
+            print(f"  dist/{browser}: {len(files)} file(s) written")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Epoch milliseconds <-> ISO-8601 UTC text ("2026-11-24T01:09:21.581Z", what JS Date.toISOString writes),
+done by arithmetic instead of `datetime`, which is large under Brython and slow for 50,000 log lines."""
+
+MS_PER_DAY = 86400000
+# The years Date.toISOString writes with four digits; anything outside is refused rather than mis-formatted.
+MIN_MS = -62167219200000      # 0000-01-01T00:00:00.000Z
+MAX_MS = 253402300799999      # 9999-12-31T23:59:59.999Z
+
+_DIGITS = "0123456789"
+_TWO = tuple(_DIGITS[i // 10] + _DIGITS[i % 10] for i in range(100))
+_THREE = tuple(_DIGITS[i // 100] + _TWO[i % 100] for i in range(1000))
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+# Log exports format tens of thousands of times from a handful of days: remember each day's date text.
+_date_text_by_day = {}
+_DATE_CACHE_LIMIT = 512
+
+
+def _days_from_civil(year, month, day):
+    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
+
+
+def _civil_from_days(days):
+    """(year, month, day) of a day count since 1970-01-01 (inverse of _days_from_civil)."""
+    days += 719468
+    era = days // 146097
+    day_of_era = days - era * 146097
+    year_of_era = (day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    month_index = (5 * day_of_year + 2) // 153
+    day = day_of_year - (153 * month_index + 2) // 5 + 1
+    month = month_index + (3 if month_index < 10 else -9)
+    return year_of_era + era * 400 + (month <= 2), month, day
+
+
+def _date_text(day_number):
+    text = _date_text_by_day.get(day_number)
+    if text is None:
+        if len(_date_text_by_day) >= _DATE_CACHE_LIMIT:
+            _date_text_by_day.clear()
+        year, month, day = _civil_from_days(day_number)
+        text = _TWO[year // 100] + _TWO[year % 100] + "-" + _TWO[month] + "-" + _TWO[day]
+        _date_text_by_day[day_number] = text
+    return text
+
+
+def format_iso_ms(ms):
+    """ISO-8601 UTC with milliseconds of an integer epoch-ms value within MIN_MS..MAX_MS."""
+    day_number = ms // MS_PER_DAY
+    in_day = ms - day_number * MS_PER_DAY
+    seconds = in_day // 1000
+    return (_date_text(day_number) + "T" + _TWO[seconds // 3600] + ":" + _TWO[seconds // 60 % 60] + ":"
+            + _TWO[seconds % 60] + "." + _THREE[in_day % 1000] + "Z")
+
+
+def _is_leap(year):
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def _number_at(text, start, width):
+    """The unsigned decimal number in text[start:start+width], or None if those are not all ASCII digits."""
+    value = 0
+    for position in range(start, start + width):
+        digit = _DIGITS.find(text[position])
+        if digit < 0:
+            return None
+        value = value * 10 + digit
+    return value
+
+
+def parse_iso_ms(text):
+    """Epoch ms of "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)", or None if `text` is not that.
+    Fractions beyond milliseconds are truncated, as JS Date does."""
+    if not isinstance(text, str) or len(text) < 20 or len(text) > 40:
+        return None
+    if text[4] != "-" or text[7] != "-" or text[10] != "T" or text[13] != ":" or text[16] != ":":
+        return None
+    year, month, day = _number_at(text, 0, 4), _number_at(text, 5, 2), _number_at(text, 8, 2)
+    hour, minute, second = _number_at(text, 11, 2), _number_at(text, 14, 2), _number_at(text, 17, 2)
+    if None in (year, month, day, hour, minute, second):
+        return None
+    if not 1 <= month <= 12 or hour > 23 or minute > 59 or second > 59:
+        return None
+    month_length = 29 if month == 2 and _is_leap(year) else _DAYS_IN_MONTH[month - 1]
+    if not 1 <= day <= month_length:
+        return None
+    position, millis = 19, 0
+    if text[position] == ".":
+        digits_end = position + 1
+        while digits_end < len(text) and text[digits_end] in _DIGITS:
+            digits_end += 1
+        fraction = text[position + 1:digits_end]
+        if not fraction:
+            return None
+        millis = _number_at((fraction + "00")[:3], 0, 3)
+        position = digits_end
+    zone = text[position:]
+    if zone == "Z":
+        offset_minutes = 0
+    elif len(zone) == 6 and zone[0] in "+-" and zone[3] == ":":
+        zone_hours, zone_minutes = _number_at(zone, 1, 2), _number_at(zone, 4, 2)
+        if zone_hours is None or zone_minutes is None or zone_hours > 23 or zone_minutes > 59:
+            return None
+        offset_minutes = (zone_hours * 60 + zone_minutes) * (1 if zone[0] == "+" else -1)
+    else:
+        return None
+    ms = ((_days_from_civil(year, month, day) * 24 + hour) * 60 + minute - offset_minutes) * 60000
+    ms += second * 1000 + millis
+    return ms if MIN_MS <= ms <= MAX_MS else None
+
+
+def to_epoch_ms(value):
+    """A timestamp as it arrives from JS after conversion -- epoch ms (int or float, truncated like JS Date)
+    or ISO-8601 text -- as integer epoch ms; None if it is neither or out of range. Never raises."""
+    if isinstance(value, str):
+        return parse_iso_ms(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not MIN_MS <= value <= MAX_MS:  # also refuses NaN, which compares false with everything
+        return None
+    return int(value)

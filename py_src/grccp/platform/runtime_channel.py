@@ -1,0 +1,47 @@
+"""Runtime messages between the extension's own contexts. Only this extension's contexts are heard: a message
+whose sender is another extension (or anything else) is dropped before any handler sees it."""
+from . import webext
+
+
+def send(message, on_reply=None):
+    """Sends a plain-data message to the background (or, from the background, to extension pages)."""
+    def replied(reply=None, *_):
+        error = webext.last_error()
+        if on_reply is not None:
+            on_reply(None if error else webext.to_py(reply), error)
+    webext.api.runtime.sendMessage(webext.to_js(message), replied)
+
+
+def send_to_tab(tab_id, message, on_reply=None):
+    def replied(reply=None, *_):
+        error = webext.last_error()
+        if on_reply is not None:
+            on_reply(None if error else webext.to_py(reply), error)
+    webext.api.tabs.sendMessage(tab_id, webext.to_js(message), replied)
+
+
+def sender_info(sender):
+    """What a handler may rely on about a sender: our own extension's context, maybe in a tab."""
+    tab = webext.optional(sender, "tab")
+    frame_id = webext.optional(sender, "frameId")
+    url = webext.optional(sender, "url")
+    return {
+        "tab_id": int(tab.id) if tab is not None else None,
+        "frame_id": int(frame_id) if tab is not None and frame_id is not None else None,
+        "url": str(url) if url is not None else None,
+    }
+
+
+def listen(handler):
+    """handler(message, sender_info, respond) -> True if it will call respond later. Messages from other
+    extensions are dropped here."""
+    own_id = webext.extension_id()
+
+    def listener(message, sender, send_response):
+        if str(webext.optional(sender, "id")) != own_id:
+            return False
+        answered_later = handler(webext.to_py(message), sender_info(sender),
+                                 lambda reply: send_response(webext.to_js(reply)))
+        return bool(answered_later)
+
+    webext.api.runtime.onMessage.addListener(listener)
