@@ -1,0 +1,123 @@
+"""One instance's origin (`https://ccp.<region>.example.test:<port>`): the CCP page and its worker script, and the
+endpoints the emulated SharedWorker talks to in place of Connect's backend:
+
+  GET  /api/worker-config             region, ARN, timings
+  GET  /api/snapshot?since=V&log_seq=S long poll for the agent snapshot, impairments and emitted log lines
+  POST /api/call {method, params}      one CTI call (putAgentState, acceptContact, ...)
+  GET  /api/active-region              {InstanceArn, TerminateActiveContacts} (the "presigned" polling URL)
+"""
+import html
+import json
+import time
+
+from .agent_model import DATE_KEYS, ApiError
+from .config import CCP_PATH
+from .http_handler import Response, static_file
+
+
+class CcpOrigin:
+    def __init__(self, state, instance, timings, static_dir, login_url):
+        self._state = state
+        self._instance = instance
+        self._region = instance.region
+        self._timings = timings
+        self._static_dir = static_dir
+        self._login_url = login_url
+
+    def __call__(self, request):
+        self._add_latency()
+        path = request.path
+        if request.method == "GET" and path == CCP_PATH:
+            return self._ccp_page()
+        if path.startswith(CCP_PATH):
+            return static_file(self._static_dir, path[len(CCP_PATH):])
+        api = {("GET", "/api/worker-config"): self._worker_config, ("GET", "/api/snapshot"): self._snapshot,
+               ("POST", "/api/call"): self._call, ("GET", "/api/active-region"): self._active_region}
+        handler = api.get((request.method, path))
+        return handler(request) if handler else Response.not_found()
+
+    def _regional(self):
+        return self._state.region(self._region)
+
+    def _add_latency(self):
+        latency_ms = self._regional().impairments["latency_ms"]
+        if latency_ms:
+            time.sleep(latency_ms / 1000)  # emulates a slow region; only this request's thread waits
+
+    def _ccp_page(self):
+        page_mode = lambda: self._regional().impairments["ccp_page"]  # noqa: E731
+        if page_mode() == "hang":
+            lifted = self._state.wait_until(lambda: page_mode() != "hang", self._timings.hang_max_ms / 1000)
+            if not lifted:
+                return Response(504, "CCP page timed out (impairment ccp_page=hang)")
+        if page_mode() == "error":
+            return Response.html(503, "<h1>503 Service Unavailable</h1><p>Emulated CCP outage.</p>")
+        if not self._regional().signed_in:
+            # No worker, so no ACK: the host's load timer then starts its login flow (ccp-protocol.md 1.7).
+            return Response.html(200, _SIGNED_OUT_PAGE.format(region=html.escape(self._region),
+                                                              login=html.escape(self._login_url)))
+        return static_file(self._static_dir, "index.html")
+
+    def _worker_config(self, _request):
+        return Response.json(200, {"region": self._region, "instanceArn": self._instance.arn,
+                                   "loginUrl": self._login_url, "timings": self._timings.as_dict(),
+                                   "dateKeys": list(DATE_KEYS)})
+
+    def _snapshot(self, request):
+        try:
+            since = int(request.query_value("since", "0"))
+            log_seq = int(request.query_value("log_seq", "-1"))
+        except ValueError:
+            return Response.json(400, {"error": "since and log_seq must be integers", "field": "since"})
+        if not self._regional().signed_in:
+            return Response.json(401, {"error": "session expired"})
+        changed = self._state.wait_for_change(self._region, since, self._timings.snapshot_long_poll_ms / 1000)
+        with self._state.locked():
+            regional = self._regional()
+            if not regional.signed_in:
+                return Response.json(401, {"error": "session expired"})
+            start = regional.log_seq if log_seq < 0 else log_seq
+            return Response.json(200, {
+                "version": regional.version, "snapshot_version": regional.snapshot_version, "changed": changed,
+                "agent": {"snapshot": regional.agent.snapshot(), "configuration": regional.agent.configuration()},
+                "impairments": dict(regional.impairments),
+                "logs": [{"level": level, "text": text} for seq, level, text in regional.logs if seq > start],
+                "log_seq": regional.log_seq,
+            })
+
+    def _call(self, request):
+        try:
+            call = json.loads(request.body or b"{}")
+            method, params = call["method"], call.get("params") or {}
+        except (ValueError, KeyError, TypeError):
+            return Response.json(400, {"error": "body must be {method, params}", "field": "method"})
+        regional = self._regional()
+        if not regional.signed_in:
+            return Response.json(401, {"error": "session expired"})
+        forced_status = regional.impairments["api_status"]
+        if forced_status:
+            self._state.record(self._region, "api_calls", {"method": method, "params": params, "ok": False})
+            return Response.json(forced_status, {"error": f"emulated HTTP {forced_status}"})
+        try:
+            with self._state.mutate(self._region):
+                data = regional.agent.call(method, params)
+            result = {"data": data, "err": None}
+        except ApiError as error:
+            result = {"data": None, "err": error.as_dict()}
+        self._state.record(self._region, "api_calls", {"method": method, "params": params, "ok": not result["err"]})
+        return Response.json(200, result)
+
+    def _active_region(self, _request):
+        forced_status = self._regional().impairments["active_region_status"]
+        self._state.record(self._region, "active_region_polls", {"status": forced_status or 200})
+        if forced_status:
+            return Response.json(forced_status, {"message": f"emulated HTTP {forced_status}"})
+        with self._state.locked():
+            return Response.json(200, {"InstanceArn": self._state.active_arn,
+                                       "TerminateActiveContacts": self._state.terminate_active_contacts})
+
+
+_SIGNED_OUT_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Sign in required</title></head>
+<body data-ccp-state="signed-out"><h1>Amazon Connect ({region}) — emulated</h1>
+<p>Your session has ended. <a href="{login}" target="_blank" rel="opener">Sign in</a>, then reload.</p></body></html>
+"""

@@ -1,0 +1,103 @@
+"""Python client for the control API (tests, the demo, a person at a Python prompt). Stdlib only."""
+import json
+import urllib.error
+import urllib.request
+
+
+class EmulatorError(Exception):
+    """The control API refused a request (HTTP 4xx): `.status`, `.field` (for 400), `.body`."""
+
+    def __init__(self, status, body):
+        super().__init__(f"HTTP {status}: {body.get('error', body)}")
+        self.status = status
+        self.field = body.get("field")
+        self.body = body
+
+
+class EmulatorClient:
+    def __init__(self, base_url, timeout_s=30):
+        self.base_url = base_url.rstrip("/")
+        self._timeout_s = timeout_s
+
+    def request(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base_url + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=self._timeout_s) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as error:
+            raw = error.read()
+            try:
+                parsed = json.loads(raw)
+            except ValueError:
+                parsed = {"error": raw.decode(errors="replace")}
+            raise EmulatorError(error.code, parsed) from None
+
+    def _post(self, path, **fields):
+        return self.request("POST", path, {k: v for k, v in fields.items() if v is not None})
+
+    # ----- reading -----------------------------------------------------------------------------------------------
+
+    def state(self):
+        """Everything: {"active": {InstanceArn, TerminateActiveContacts, region}, "regions": {region: {...}}}."""
+        return self.request("GET", "/state")
+
+    def region_state(self, region):
+        return self.state()["regions"][region]
+
+    def contacts(self, region):
+        return self.region_state(region)["agent"]["snapshot"]["contacts"]
+
+    def agent_state(self, region):
+        return self.region_state(region)["agent"]["state"]
+
+    # ----- scenario ----------------------------------------------------------------------------------------------
+
+    def reset(self):
+        return self._post("/reset")
+
+    def set_active(self, region=None, *, instance_arn=None, terminate_active_contacts=False):
+        """Make `region` (or any ARN, even a foreign one) the active instance the workers will poll."""
+        return self._post("/active", region=region, instance_arn=instance_arn,
+                          terminate_active_contacts=terminate_active_contacts)
+
+    def route_contact(self, region, contact_type="voice", *, phone_number=None, force=False):
+        """Offer an inbound contact (voice rings as `connecting`, queue_callback is `incoming`). Refused (409) when
+        the agent is not routable, unless force=True. Returns the contact id."""
+        return self._post("/contacts", region=region, type=contact_type, phone_number=phone_number,
+                          force=force or None)["contact_id"]
+
+    def accept(self, region, contact_id=None):
+        return self._post("/contacts/accept", region=region, contact_id=contact_id)["contact_id"]
+
+    def hang_up(self, region, contact_id=None):
+        """connected → ended (after contact work); an unanswered contact is abandoned."""
+        return self._post("/contacts/hang_up", region=region, contact_id=contact_id)["contact_id"]
+
+    def clear(self, region, contact_id=None):
+        """End after contact work: the contact leaves the snapshot."""
+        return self._post("/contacts/clear", region=region, contact_id=contact_id)["contact_id"]
+
+    def set_agent_state(self, region, state_name):
+        return self._post("/agent/state", region=region, state=state_name)
+
+    def expire_session(self, region=None):
+        """Sign out (one region or both): CCP pages stop acknowledging, the workers report `auth_fail`."""
+        return self._post("/session/expire", region=region)
+
+    def sign_in(self):
+        """Global sign-in, as the login page does."""
+        return self._post("/session/sign_in")
+
+    def impair(self, region, **impairments):
+        """no_ack=bool, active_region_status=int|None, api_status=int|None, ccp_page='ok'|'error'|'hang',
+        latency_ms=int. Unnamed impairments stay as they are."""
+        return self.request("POST", "/impair", dict(impairments, region=region))
+
+    def clear_impairments(self, region=None):
+        return self._post("/impair/clear", region=region)
+
+    def emit_logs(self, region, count, *, text=None, level=None):
+        """The region's worker posts `count` log entries '<text> #1'.. (returned) to every CCP of that region."""
+        return self._post("/logs", region=region, count=count, text=text, level=level)["texts"]

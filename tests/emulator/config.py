@@ -1,0 +1,60 @@
+"""What the emulator emulates: the two instances, the host names and the timings (production vs. fast tests)."""
+import uuid
+
+ACCOUNT_ID = "111122223333"
+DOMAIN = "example.test"
+LOGIN_HOST = f"login.{DOMAIN}"
+CRM_HOSTS = (f"crm.{DOMAIN}", f"crm2.{DOMAIN}")  # two allowlisted sites for multi-site tests
+OTHER_HOST = f"other.{DOMAIN}"  # a page that is never allowlisted
+CCP_PATH = "/ccp-v2/"
+LOGIN_PATH = "/login"
+
+
+def ccp_host(region):
+    return f"ccp.{region}.{DOMAIN}"
+
+
+class Instance:
+    """One Connect instance of the traffic distribution group."""
+
+    def __init__(self, region, instance_id):
+        self.region = region
+        self.instance_id = instance_id
+        self.host = ccp_host(region)
+        self.arn = f"arn:aws:connect:{region}:{ACCOUNT_ID}:instance/{instance_id}"
+
+
+class Timings:
+    """Every delay the emulated worker and server use, in milliseconds. Production values mirror Streams 2.28.2
+    (ccp-protocol.md 3.1, 4.2, 5.3); tests use `Timings.fast()` so scenarios finish in well under a second."""
+
+    def __init__(self, *, dr_poll_interval_ms=60_000, dr_poll_timeout_ms=10_000, dr_poll_attempts=5,
+                 dr_retry_delay_ms=1_000, snapshot_long_poll_ms=25_000, log_flush_ms=1_000,
+                 configure_wait_ms=1_000, auth_retry_ms=2_000, hang_max_ms=120_000):
+        self.dr_poll_interval_ms = dr_poll_interval_ms  # active-region polling cadence
+        self.dr_poll_timeout_ms = dr_poll_timeout_ms  # abort one active-region GET after this
+        self.dr_poll_attempts = dr_poll_attempts  # attempts per poll on HTTP >= 500 or 429
+        self.dr_retry_delay_ms = dr_retry_delay_ms
+        self.snapshot_long_poll_ms = snapshot_long_poll_ms  # also the period of unchanged agent::update
+        self.log_flush_ms = log_flush_ms  # the worker posts buffered log entries this often
+        self.configure_wait_ms = configure_wait_ms  # CCP asks `request_configure` if none came by then
+        self.auth_retry_ms = auth_retry_ms  # signed-out worker retries its snapshot poll this often
+        self.hang_max_ms = hang_max_ms  # a "hanging" CCP page gives up (504) after this
+
+    @classmethod
+    def fast(cls):
+        return cls(dr_poll_interval_ms=400, dr_poll_timeout_ms=2_000, dr_retry_delay_ms=100,
+                   snapshot_long_poll_ms=2_000, log_flush_ms=200, auth_retry_ms=300, hang_max_ms=20_000)
+
+    def as_dict(self):
+        return dict(vars(self))
+
+
+def default_instances():
+    """us-east-1 (the one a page shows first) and us-west-2, with fixed ids so URLs and ARNs are stable."""
+    return (Instance("us-east-1", str(uuid.UUID(int=0xA1))), Instance("us-west-2", str(uuid.UUID(int=0xB2))))
+
+
+def host_names(instances):
+    """Every name the browsers must map to loopback (and the certificate must cover)."""
+    return [i.host for i in instances] + [LOGIN_HOST, *CRM_HOSTS, OTHER_HOST]

@@ -1,0 +1,62 @@
+"""Pytest fixtures for tests that need the emulator. Import them from a conftest:
+`from emulator.fixtures import *  # noqa: F401,F403`.
+
+  emulator_server   (session) the running Emulator, fast timings (poll 400 ms), certificates made for this run
+  emulator          (function) the same, reset to its initial state for this test (both agents Available,
+                    no contacts, signed in, no impairments, us-east-1 active, TerminateActiveContacts false)
+  emulator_client   (function) its control client (EmulatorClient)
+  emulator_chromium (function) headless Chromium reaching every emulator host; `.download_dir` is per test
+"""
+import os
+
+import pytest
+
+from rig.browsers import launch_chromium
+
+from .config import Timings
+from .server import Emulator
+
+__all__ = ["emulator_server", "emulator", "emulator_client", "emulator_tmp_dir", "emulator_chromium"]
+
+
+@pytest.fixture(scope="session")
+def emulator_tmp_dir(tmp_path_factory):
+    """Per-run folder for certificates and browser profiles; also TMPDIR for the browsers we start, so their
+    leftovers (profiles, singleton sockets) stay out of /tmp."""
+    path = str(tmp_path_factory.mktemp("emulator-run"))
+    previous = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = path
+    yield path
+    if previous is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def emulator_server(emulator_tmp_dir):
+    server = Emulator(tmp_dir=emulator_tmp_dir, timings=Timings.fast()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def emulator(emulator_server):
+    emulator_server.client.reset()
+    return emulator_server
+
+
+@pytest.fixture
+def emulator_client(emulator):
+    return emulator.client
+
+
+@pytest.fixture
+def emulator_chromium(emulator, emulator_tmp_dir, tmp_path):
+    download_dir = str(tmp_path / "downloads")
+    os.makedirs(download_dir)
+    driver = launch_chromium(certs=emulator.certs, host_names=emulator.host_names, download_dir=download_dir,
+                             tmp_dir=emulator_tmp_dir)
+    driver.download_dir = download_dir
+    yield driver
+    driver.quit()

@@ -1,0 +1,55 @@
+"""The non-CCP origins: the global login page, the CRM demo sites and the non-allowlisted page.
+
+Every site also serves, for host pages that run the real Streams library:
+  /vendor/amazon-connect-streams/<file>  the npm package's release files, straight from node_modules
+  /hosts/<page>                          host harness pages (plain Streams, connect-streams-dr.js, raw postMessage)
+  /emulator/config.js                    `window.EMULATOR = {instances, loginUrl, ...}` for those pages
+"""
+import json
+import os
+
+from .config import LOGIN_PATH
+from .control_api import sign_in_everywhere
+from .http_handler import Response, static_file
+
+VENDOR_PREFIX = "/vendor/amazon-connect-streams/"
+
+
+class LoginOrigin:
+    def __init__(self, state, static_dir):
+        self._state = state
+        self._static_dir = static_dir
+
+    def __call__(self, request):
+        if request.path == LOGIN_PATH and request.method == "POST":
+            sign_in_everywhere(self._state)  # global sign-in: both instances at once
+            return static_file(self._static_dir, "done.html")
+        if request.path == LOGIN_PATH:
+            return static_file(self._static_dir, "index.html")
+        return static_file(self._static_dir, request.path)
+
+
+class SiteOrigin:
+    def __init__(self, site_dir, hosts_dir, streams_release_dir, page_config):
+        self._site_dir = site_dir
+        self._hosts_dir = hosts_dir
+        self._streams_release_dir = streams_release_dir
+        self._config_js = "window.EMULATOR = " + json.dumps(page_config, indent=2) + ";\n"
+
+    def __call__(self, request):
+        path = request.path
+        if path == "/emulator/config.js":
+            return Response(200, self._config_js, "text/javascript")
+        if path.startswith(VENDOR_PREFIX):
+            return static_file(self._streams_release_dir, path[len(VENDOR_PREFIX):])
+        if path.startswith("/hosts/"):
+            return static_file(self._hosts_dir, path[len("/hosts/"):])
+        return static_file(self._site_dir, path)
+
+
+def streams_release_dir(repo_root):
+    """amazon-connect-streams as installed by `npm ci` (a pinned dev dependency; never copied into the repo)."""
+    path = os.path.join(repo_root, "node_modules", "amazon-connect-streams", "release")
+    if not os.path.isfile(os.path.join(path, "connect-streams.js")):
+        raise FileNotFoundError(f"{path}: run `npm ci` first (amazon-connect-streams is a dev dependency)")
+    return path

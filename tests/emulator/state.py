@@ -1,0 +1,134 @@
+"""The emulator's single source of truth: both instances' agents, sessions, impairments, the traffic distribution
+group's active instance, and a record of what the emulated CCPs did (for assertions).
+
+Every mutation goes through `mutate()`, which bumps the region's version and wakes the workers' long polls."""
+import contextlib
+import threading
+import time
+
+from .agent_model import AgentModel
+
+LOG_BACKLOG = 1_000  # emitted log lines kept per region for workers that are a little behind
+CALL_HISTORY = 500  # recorded CTI calls / polls per region
+
+
+def no_impairments():
+    return {
+        "no_ack": False,  # the worker never acknowledges (neither the first ACK nor SYN replies)
+        "active_region_status": None,  # HTTP status the active-region endpoint answers instead of 200
+        "api_status": None,  # HTTP status for every CTI call (the worker turns it into api_response.err)
+        "ccp_page": "ok",  # "ok" | "error" (HTTP 503) | "hang" (no answer until cleared)
+        "latency_ms": 0,  # added before every response of this instance's origin
+    }
+
+
+class RegionState:
+    def __init__(self, instance):
+        self.instance = instance
+        self.agent = AgentModel(instance)
+        self.signed_in = True
+        self.impairments = no_impairments()
+        self.version = 1  # bumped on any change a worker should see
+        self.snapshot_version = 1  # bumped when the agent snapshot changed
+        self.logs = []  # [(seq, level, text)]
+        self.log_seq = 0
+        self.api_calls = []  # [{"time", "method", "params", "ok"}]
+        self.active_region_polls = []  # [{"time", "status"}]
+
+    def as_dict(self):
+        return {
+            "region": self.instance.region, "instance_arn": self.instance.arn, "signed_in": self.signed_in,
+            "impairments": dict(self.impairments), "version": self.version,
+            "agent": {"state": self.agent.state_name(), "selected_state": self.agent.selected_state()["name"],
+                      "snapshot": self.agent.snapshot()},
+            "log_seq": self.log_seq, "api_calls": list(self.api_calls),
+            "active_region_polls": list(self.active_region_polls),
+        }
+
+
+class EmulatorState:
+    def __init__(self, instances):
+        self.instances = tuple(instances)
+        self._changed = threading.Condition()
+        self.closing = False
+        self.reset()
+
+    def reset(self):
+        with self._changed:
+            old = getattr(self, "regions", {})
+            self.regions = {i.region: RegionState(i) for i in self.instances}
+            for region, fresh in self.regions.items():  # keep versions monotonic so long polls notice the reset
+                if region in old:
+                    fresh.version = old[region].version + 1
+                    fresh.snapshot_version = old[region].snapshot_version + 1
+                    fresh.log_seq = old[region].log_seq
+            self.active_arn = self.instances[0].arn
+            self.terminate_active_contacts = False
+            self._changed.notify_all()
+
+    def region(self, name):
+        return self.regions[name]
+
+    @contextlib.contextmanager
+    def mutate(self, region_name=None, snapshot=True):
+        """Hold the lock for a change; on success wake the long polls of `region_name` (or of all regions)."""
+        with self._changed:
+            yield
+            targets = [self.regions[region_name]] if region_name else self.regions.values()
+            for region in targets:
+                region.version += 1
+                if snapshot:
+                    region.snapshot_version += 1
+            self._changed.notify_all()
+
+    @contextlib.contextmanager
+    def locked(self):
+        with self._changed:
+            yield
+
+    def wait_for_change(self, region_name, since_version, timeout_s):
+        """Long poll: return when the region's version passed `since_version`, on timeout, or at shutdown."""
+        deadline = time.monotonic() + timeout_s
+        with self._changed:
+            while not self.closing and self.regions[region_name].version <= since_version:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._changed.wait(remaining)
+            return True
+
+    def wait_until(self, predicate, timeout_s):
+        """Block (under the lock) until predicate() holds, e.g. a hanging page waiting for its impairment to lift."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self.closing or predicate(), timeout_s)
+
+    def close(self):
+        with self._changed:
+            self.closing = True
+            self._changed.notify_all()
+
+    def add_logs(self, region_name, level, texts):
+        with self.mutate(region_name, snapshot=False):
+            region = self.regions[region_name]
+            for text in texts:
+                region.log_seq += 1
+                region.logs.append((region.log_seq, level, text))
+            del region.logs[:-LOG_BACKLOG]
+
+    def record(self, region_name, kind, entry):
+        """Remember a CTI call or an active-region poll (no wake-up: workers do not care)."""
+        with self._changed:
+            history = getattr(self.regions[region_name], kind)
+            history.append(dict(entry, time=int(time.time() * 1000)))
+            del history[:-CALL_HISTORY]
+
+    def as_dict(self):
+        with self._changed:
+            return {
+                "active": {"InstanceArn": self.active_arn, "TerminateActiveContacts": self.terminate_active_contacts,
+                           "region": self.region_of_arn(self.active_arn)},
+                "regions": {name: region.as_dict() for name, region in self.regions.items()},
+            }
+
+    def region_of_arn(self, arn):
+        return next((i.region for i in self.instances if i.arn == arn), None)
