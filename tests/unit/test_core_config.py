@@ -1,0 +1,457 @@
+"""Configuration: validation rules and messages, normalisation, schema agreement on bounds/defaults, examples
+and fixtures, and the helpers derived from a configuration."""
+import copy
+import glob
+import os
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from core_testdata import (EAST, EAST_ARN, EAST_CCP, FIXTURES_DIR, WEST, WEST_ARN, EXAMPLES_DIR, example,
+                           load_json, make_config)
+from grccp.core import config as cfg
+from grccp.core.errors import ConfigError, FieldError
+
+
+def errors_of(obj):
+    with pytest.raises(ConfigError) as caught:
+        cfg.parse_config(obj)
+    assert caught.value.errors, "a ConfigError always lists its problems"
+    return [(error.path, error.rule) for error in caught.value.errors]
+
+
+def with_change(change):
+    obj = example("minimal")
+    change(obj)
+    return obj
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Examples and fixtures
+
+
+@pytest.mark.parametrize("name", ["full", "minimal", "enterprise-policy"])
+def test_examples_are_valid_for_schema_and_runtime(schema, name):
+    obj = example(name)
+    Draft202012Validator(schema).validate(obj)
+    assert cfg.validate_config(obj) == []
+
+
+def test_every_example_file_is_listed():
+    names = sorted(os.path.basename(path) for path in glob.glob(os.path.join(EXAMPLES_DIR, "*.json")))
+    assert names == ["enterprise-policy.json", "full.json", "minimal.json"]
+
+
+SCHEMA_INVALID = {
+    "bad-arn": ("regions/0/instanceArn", "arn-format"),
+    "bad-log-name": ("logs/logName", "log-name-format"),
+    "bad-region": ("regions/0/region", "region-format"),
+    "bool-as-string": ("loginPopup", "type"),
+    "duplicate-allowlist": ("allowlist/1", "unique-items"),
+    "empty-allowlist": ("allowlist", "min-items"),
+    "http-allowlist": ("allowlist/0", "page-pattern"),
+    "http-ccp-url": ("regions/0/ccpUrl", "https-url"),
+    "http-login-url": ("loginUrl", "https-url"),
+    "http-ringtone-url": ("softphone/ringtoneUrl", "https-url"),
+    "max-entries-too-small": ("logs/maxEntriesPerRegion", "minimum"),
+    "missing-login-url": ("loginUrl", "required"),
+    "not-an-object": ("", "type"),
+    "null-option-group": ("timeouts", "type"),
+    "one-region": ("regions", "min-items"),
+    "placement-side": ("placement/side", "enum"),
+    "selector-missing": ("placement/selector", "required"),
+    "three-regions": ("regions", "max-items"),
+    "timeout-string": ("timeouts/ccpSynTimeout", "type"),
+    "timeout-too-large": ("timeouts/ccpAckTimeout", "maximum"),
+    "unknown-region-field": ("regions/1/name", "unknown-property"),
+    "unknown-top-level": ("extra", "unknown-property"),
+    "uppercase-host": ("regions/1/ccpUrl", "https-url"),
+    "width-too-small": ("placement/width", "minimum"),
+    "wildcard-inside-path": ("allowlist/0", "page-pattern"),
+    "wildcard-tld": ("allowlist/0", "page-pattern"),
+}
+
+CROSS_FIELD_INVALID = {
+    "arn-region-mismatch": ("regions/1/instanceArn", "arn-region-match"),
+    "duplicate-instance": ("regions/1/instanceArn", "distinct-instances"),
+    "duplicate-region": ("regions/1/region", "distinct-regions"),
+    "suffix-arn-mismatch": ("regions/0/instanceArn", "arn-region-match"),
+}
+
+
+def fixture_names(folder):
+    return sorted(os.path.basename(p)[:-5] for p in glob.glob(os.path.join(FIXTURES_DIR, folder, "*.json")))
+
+
+def test_fixture_tables_cover_every_file():
+    assert fixture_names("config_invalid") == sorted(SCHEMA_INVALID)
+    assert fixture_names("config_invalid_crossfield") == sorted(CROSS_FIELD_INVALID)
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMA_INVALID))
+def test_schema_invalid_fixtures(schema, name):
+    obj = load_json(os.path.join(FIXTURES_DIR, "config_invalid", name + ".json"))
+    assert not Draft202012Validator(schema).is_valid(obj)
+    assert errors_of(obj) == [SCHEMA_INVALID[name]]
+
+
+@pytest.mark.parametrize("name", sorted(CROSS_FIELD_INVALID))
+def test_cross_field_fixtures_pass_the_schema_but_not_the_runtime(schema, name):
+    obj = load_json(os.path.join(FIXTURES_DIR, "config_invalid_crossfield", name + ".json"))
+    assert Draft202012Validator(schema).is_valid(obj)
+    assert errors_of(obj) == [CROSS_FIELD_INVALID[name]]
+
+
+def test_arn_region_message_names_both_regions():
+    obj = load_json(os.path.join(FIXTURES_DIR, "config_invalid_crossfield", "arn-region-mismatch.json"))
+    with pytest.raises(ConfigError) as caught:
+        cfg.parse_config(obj)
+    assert str(caught.value.errors[0]) == (
+        'regions/1/instanceArn: region "us-east-2" in the ARN does not match region "us-west-2"')
+    assert caught.value.errors[0].to_dict() == {
+        "path": "regions/1/instanceArn", "rule": "arn-region-match",
+        "message": 'region "us-east-2" in the ARN does not match region "us-west-2"'}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rules one by one
+
+
+def test_every_problem_is_reported_in_one_pass():
+    def change(obj):
+        obj["regions"][0]["ccpUrl"] = "http://x.test/"
+        obj["regions"][1]["region"] = "nowhere"
+        obj["allowlist"] = ["https://crm.example.test/*", 5]
+        obj["timeouts"] = {"ccpLoadTimeout": 10, "bogus": 1}
+        obj["loginPopup"] = None
+    assert errors_of(with_change(change)) == [
+        ("regions/0/ccpUrl", "https-url"),
+        ("regions/1/region", "region-format"),
+        ("allowlist/1", "type"),
+        ("loginPopup", "type"),
+        ("timeouts/bogus", "unknown-property"),
+        ("timeouts/ccpLoadTimeout", "minimum"),
+    ]
+
+
+def test_missing_required_fields():
+    assert errors_of({}) == [("regions", "required"), ("loginUrl", "required"), ("allowlist", "required")]
+    assert errors_of(with_change(lambda o: o["regions"][0].pop("ccpUrl"))) == [("regions/0/ccpUrl", "required")]
+
+
+@pytest.mark.parametrize("value", [None, [], "x", 3, True])
+def test_root_must_be_an_object(value):
+    assert errors_of(value) == [("", "type")]
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://ccp.example.test/ccp-v2/", True),
+    ("https://ccp.example.test", True),
+    ("https://ccp.example.test:8443", True),
+    ("https://ccp.example.test:65535/x?y=1#z", True),
+    ("https://127.0.0.1:8443/ccp", True),
+    ("https://a-b.example.test/%20", True),
+    ("http://ccp.example.test/", False),
+    ("HTTPS://ccp.example.test/", False),
+    ("https://Ccp.example.test/", False),
+    ("https://ccp.example.test:0/", False),
+    ("https://ccp.example.test:08443/", False),
+    ("https://ccp.example.test:65536/", False),
+    ("https://ccp.example.test:/", False),
+    ("https://-ccp.example.test/", False),
+    ("https://ccp-.example.test/", False),
+    ("https://ccp..example.test/", False),
+    ("https://ccp.example.test./", False),
+    ("https://user@ccp.example.test/", False),
+    ("https://ccp.example.test?x", False),
+    ("https://ccp.example.test/a b", False),
+    ("https://ccp.example.test/<script>", False),
+    ("https://ccp.example.test/\n", False),
+    ("https://", False),
+    ("https://ccp.example.test/" + "a" * 2048, False),
+])
+def test_https_url_grammar(url, ok):
+    assert (cfg.parse_https_url(url) is not None) == ok
+
+
+@pytest.mark.parametrize("pattern, ok", [
+    ("https://crm.example.test/*", True),
+    ("https://crm.example.test/", True),
+    ("https://crm.example.test/app", True),
+    ("https://crm.example.test:8443/app/*", True),
+    ("https://*.example.test/*", True),
+    ("https://*.crm.example.test/x*", True),
+    ("https://crm.example.test", False),
+    ("https://crm.example.test*", False),
+    ("https://*.test/*", False),
+    ("https://*/*", False),
+    ("https://*.*.example.test/*", False),
+    ("https://crm.*.test/*", False),
+    ("https://crm.example.test/**", False),
+    ("https://crm.example.test/a?b", False),
+    ("https://crm.example.test/a#b", False),
+    ("http://crm.example.test/*", False),
+    ("*://crm.example.test/*", False),
+])
+def test_page_pattern_grammar(pattern, ok):
+    assert (cfg.parse_page_pattern(pattern) is not None) == ok
+
+
+@pytest.mark.parametrize("key, ok", [
+    ("us-east-1", True), ("us-gov-west-1", True), ("ap-northeast-2", True), ("us-east-1.blue", True),
+    ("us-east-1.Blue_2-x", True), ("us-east-1.", False), ("us-east-1.a.b", False), ("us-east", False),
+    ("useast-1", False), ("US-east-1", False), ("u-east-1", False), ("us--1", False), ("us-east-1x", False),
+    ("us-east-1." + "a" * 54, True), ("us-east-1." + "a" * 55, False), (5, False),
+])
+def test_region_key_grammar(key, ok):
+    assert cfg.is_region_key(key) == ok
+
+
+@pytest.mark.parametrize("arn, region", [
+    (EAST_ARN, "us-east-1"),
+    (WEST_ARN, "us-west-2"),
+    (EAST_ARN.replace("arn:aws:", "arn:aws-us-gov:"), "us-east-1"),
+    (EAST_ARN.replace("arn:aws:", "arn:aws-cn:"), "us-east-1"),
+    (EAST_ARN.replace("arn:aws:", "arn:aws-xx:"), None),
+    (EAST_ARN.replace("111122223333", "11112222333"), None),
+    (EAST_ARN.replace("instance/", "instances/"), None),
+    (EAST_ARN.upper(), None),
+    (EAST_ARN + "/queue/q", None),
+    (EAST_ARN.replace("11111111-1111", "11111111_1111"), None),
+    ("arn:aws:connect:us-east-1:111122223333:instance/11111111111141118111111111111111", None),
+    (None, None),
+])
+def test_arn_grammar(arn, region):
+    assert cfg.arn_region(arn) == region
+
+
+def test_integral_floats_are_integers_and_other_numbers_are_not():
+    config = cfg.parse_config(with_change(lambda o: o.update(timeouts={"ccpAckTimeout": 4000.0})))
+    assert config.timeouts["ccpAckTimeout"] == 4000 and isinstance(config.timeouts["ccpAckTimeout"], int)
+    for bad in (4000.5, True, float("nan"), float("inf"), "4000"):
+        assert errors_of(with_change(lambda o: o.update(timeouts={"ccpAckTimeout": bad}))) == [
+            ("timeouts/ccpAckTimeout", "type")]
+
+
+def test_booleans_are_not_numbers_and_numbers_are_not_booleans():
+    assert errors_of(with_change(lambda o: o.update(loginPopup=1))) == [("loginPopup", "type")]
+    assert errors_of(with_change(lambda o: o.update(placement={"width": True}))) == [("placement/width", "type")]
+
+
+def test_selector_mode_needs_a_selector_and_docked_mode_keeps_one():
+    config = cfg.parse_config(with_change(lambda o: o.update(placement={"mode": "selector", "selector": "#x"})))
+    assert config.placement == {"mode": "selector", "selector": "#x", "width": 360, "height": 600, "side": "right"}
+    config = cfg.parse_config(with_change(lambda o: o.update(placement={"selector": "#x"})))
+    assert config.placement["mode"] == "docked" and config.placement["selector"] == "#x"
+    assert errors_of(with_change(lambda o: o.update(placement={"mode": "selector", "selector": ""}))) == [
+        ("placement/selector", "min-length")]
+
+
+def test_region_rules_run_on_whatever_is_readable():
+    def change(obj):
+        obj["regions"] = [obj["regions"][0], copy.deepcopy(obj["regions"][0]), "junk"]
+    assert errors_of(with_change(change)) == [
+        ("regions", "max-items"), ("regions/2", "type"),
+        ("regions/1/region", "distinct-regions"), ("regions/1/instanceArn", "distinct-instances"),
+    ]
+
+
+def test_dotted_region_keys_share_an_aws_region():
+    def change(obj):
+        obj["regions"] = [
+            {"region": "us-east-1.blue", "ccpUrl": "https://blue.example.test/ccp-v2/", "instanceArn": EAST_ARN},
+            {"region": "us-east-1.green", "ccpUrl": "https://green.example.test/ccp-v2/",
+             "instanceArn": EAST_ARN.replace("11111111-1111-4111-8111-111111111111",
+                                             "33333333-3333-4333-8333-333333333333")},
+        ]
+    config = cfg.parse_config(with_change(change))
+    assert config.region_keys == ("us-east-1.blue", "us-east-1.green")
+    assert [region.name for region in config.regions] == ["us-east-1", "us-east-1"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Normalised result
+
+
+def test_defaults_are_applied(config):
+    minimal = cfg.parse_config(example("minimal"))
+    assert minimal.to_dict() == config.to_dict()
+    assert minimal.login_popup is True and minimal.login_popup_auto_close is True
+    assert minimal.timeouts == {"ccpAckTimeout": 3000, "ccpSynTimeout": 1000, "ccpLoadTimeout": 5000}
+    assert minimal.logs == {"maxEntriesPerRegion": 50000, "filterByLogLevel": False, "logName": "agent-log"}
+    assert minimal.softphone == {"allowFramedSoftphone": True, "disableRingtone": False}
+    assert minimal.page_options == {"enableAudioDeviceSettings": False, "enableVideoDeviceSettings": False,
+                                    "enablePhoneTypeSettings": True, "showInactivityModal": True}
+
+
+def test_to_dict_round_trips_and_is_a_copy(config):
+    data = config.to_dict()
+    assert cfg.parse_config(data).to_dict() == data
+    data["timeouts"]["ccpAckTimeout"] = 1
+    data["regions"].pop()
+    assert config.timeouts["ccpAckTimeout"] == 3000 and len(config.regions) == 2
+
+
+def test_parse_does_not_mutate_its_input():
+    obj = example("minimal")
+    before = copy.deepcopy(obj)
+    cfg.parse_config(obj)
+    assert obj == before
+
+
+def test_region_lookups(config):
+    east, west = config.regions
+    assert (east.key, east.name, east.index, east.ccp_origin) == (
+        EAST, EAST, 0, "https://ccp.us-east-1.example.test:8443")
+    assert config.first_region is east
+    assert config.region(WEST) is west and config.region("eu-west-1") is None
+    assert config.region_for_arn(WEST_ARN) is west and config.region_for_arn(WEST_ARN + "x") is None
+    assert config.other_region(EAST) is west and config.other_region(WEST) is east
+    assert config.login_origin == "https://login.example.test:8443"
+
+
+def test_origin_drops_the_default_port():
+    assert cfg.parse_https_url("https://a.test:443/x").origin == "https://a.test"
+    assert cfg.parse_https_url("https://a.test/x").origin == "https://a.test"
+
+
+def test_region_name():
+    assert cfg.region_name("us-east-1") == "us-east-1"
+    assert cfg.region_name("us-east-1.blue") == "us-east-1"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The schema is the source of truth: the runtime tables must say the same
+
+
+def _resolve(schema, node):
+    return schema["$defs"][node["$ref"].rsplit("/", 1)[1]] if "$ref" in node else node
+
+
+def test_option_tables_match_the_schema(schema):
+    props = schema["properties"]
+    assert tuple(props) == cfg.TOP_LEVEL_FIELDS
+    assert tuple(schema["required"]) == cfg.REQUIRED_FIELDS
+    assert schema["additionalProperties"] is False
+    groups = dict(cfg.OPTION_GROUPS)
+    groups[""] = cfg.TOP_LEVEL_OPTIONS
+    for group, table in groups.items():
+        members = props if group == "" else props[group]["properties"]
+        if group:
+            assert props[group]["additionalProperties"] is False
+            assert set(members) == set(table), group
+        for name, option in table.items():
+            node = _resolve(schema, members[name])
+            where = f"{group}/{name}"
+            assert node.get("default") == option.default, where
+            if option.kind == "boolean":
+                assert node["type"] == "boolean", where
+            elif option.kind == "integer":
+                assert (node["type"], node["minimum"], node["maximum"]) == (
+                    "integer", option.low, option.high), where
+            elif option.kind == "choice":
+                assert tuple(node["enum"]) == option.choices, where
+            elif option.kind == "text":
+                assert (node["type"], node["minLength"], node["maxLength"]) == (
+                    "string", option.low, option.high), where
+            elif option.kind == "https-url":
+                assert members[name]["$ref"] == "#/$defs/httpsUrl", where
+            else:
+                assert option.kind == "log-name" and node["pattern"] == "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+
+
+def test_limits_match_the_schema(schema):
+    props, defs = schema["properties"], schema["$defs"]
+    assert props["regions"]["minItems"] == props["regions"]["maxItems"] == cfg.REGION_COUNT
+    assert props["allowlist"]["maxItems"] == cfg.MAX_ALLOWLIST_ITEMS
+    assert defs["httpsUrl"]["maxLength"] == defs["pagePattern"]["maxLength"] == cfg.MAX_URL_LENGTH
+    assert defs["region"]["properties"]["region"]["maxLength"] == cfg.MAX_REGION_KEY_LENGTH
+    assert tuple(defs["region"]["required"]) == cfg.REGION_FIELDS
+    for rule in cfg.CROSS_FIELD_RULES:
+        assert f"'{rule}'" in schema["$comment"]
+
+
+def test_schema_is_valid_draft_2020_12(schema):
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Derived helpers
+
+
+def test_content_script_matches_are_port_free_and_end_with_a_wildcard():
+    config = make_config(allowlist=["https://crm.example.test/*", "https://crm.example.test:8443/*",
+                                    "https://*.support.example.test/tickets", "https://a.test:443/x/*"])
+    assert cfg.content_script_matches(config) == [
+        "https://crm.example.test/*", "https://*.support.example.test/tickets*", "https://a.test/x/*"]
+
+
+def test_host_permission_patterns(config):
+    assert cfg.host_permission_patterns(config) == [
+        "https://crm.example.test/*", "https://ccp.us-east-1.example.test/*",
+        "https://ccp.us-west-2.example.test/*", "https://login.example.test/*"]
+    wildcard = make_config(allowlist=["https://*.example.test/app/*"])
+    assert cfg.host_permission_patterns(wildcard)[0] == "https://*.example.test/*"
+
+
+@pytest.mark.parametrize("url, allowed", [
+    ("https://crm.example.test/", True),
+    ("https://crm.example.test", True),
+    ("https://crm.example.test/app/page?x=1#y", True),
+    ("https://CRM.Example.TEST/app", True),
+    ("https://crm.example.test:443/app", True),
+    ("https://crm.example.test:8443/app", False),
+    ("http://crm.example.test/app", False),
+    ("https://evil.test/?https://crm.example.test/", False),
+    ("https://crm.example.test.evil.test/", False),
+    ("https://user@crm.example.test/", False),
+    ("https://crm.example.test@evil.test/", False),
+    ("https://xcrm.example.test/", False),
+    ("https://crm.\u212aexample.test/", False),
+    ("", False), (None, False), (42, False),
+])
+def test_page_is_allowlisted_default_port(config, url, allowed):
+    assert cfg.page_is_allowlisted(url, config) == allowed
+
+
+@pytest.mark.parametrize("url, allowed", [
+    ("https://crm.example.test:8443/app", True),
+    ("https://crm.example.test:8443/app?q", True),
+    ("https://crm.example.test:8443/app/", False),
+    ("https://crm.example.test/app", False),
+    ("https://support.example.test/tickets/1", True),
+    ("https://eu.support.example.test/tickets/", True),
+    ("https://support.example.test/ticketsX", True),
+    ("https://support.example.test/other", False),
+    ("https://xsupport.example.test/tickets/1", False),
+])
+def test_page_is_allowlisted_ports_paths_and_subdomains(url, allowed):
+    config = make_config(allowlist=["https://crm.example.test:8443/app", "https://*.support.example.test/tickets*"])
+    assert cfg.page_is_allowlisted(url, config) == allowed
+
+
+def test_merge_managed_policy_wins_per_top_level_field():
+    local = example("full")
+    policy = example("enterprise-policy")
+    merged, managed = cfg.merge_managed(local, policy)
+    assert managed == ("regions", "loginUrl", "allowlist", "timeouts", "logs")
+    assert merged["placement"] == local["placement"]
+    assert merged["timeouts"] == {"ccpLoadTimeout": 8000}  # whole field replaced, not merged member-wise
+    config = cfg.parse_config(merged)
+    assert config.timeouts["ccpAckTimeout"] == 3000 and config.logs["filterByLogLevel"] is True
+
+
+def test_merge_managed_edge_cases():
+    assert cfg.merge_managed(None, None) == ({}, ())
+    assert cfg.merge_managed({"a": 1}, {}) == ({"a": 1}, ())
+    assert cfg.merge_managed(None, {"zz": 1, "loginUrl": "x"}) == ({"zz": 1, "loginUrl": "x"}, ("loginUrl", "zz"))
+    with pytest.raises(ConfigError) as caught:
+        cfg.merge_managed([], "policy")
+    assert [error.rule for error in caught.value.errors] == ["type", "type"]
+
+
+def test_field_error_value_semantics():
+    error = FieldError("a/b", "type", "bad")
+    assert error == FieldError("a/b", "type", "bad") and len({error, FieldError("a/b", "type", "bad")}) == 1
+    assert str(FieldError("", "type", "bad")) == "bad" and "a/b" in repr(error)
