@@ -21,16 +21,8 @@ __all__ = ["emulator_server", "emulator", "emulator_client", "emulator_tmp_dir",
 
 @pytest.fixture(scope="session")
 def emulator_tmp_dir(tmp_path_factory):
-    """Per-run folder for certificates and browser profiles; also TMPDIR for the browsers we start, so their
-    leftovers (profiles, singleton sockets) stay out of /tmp."""
-    path = str(tmp_path_factory.mktemp("emulator-run"))
-    previous = os.environ.get("TMPDIR")
-    os.environ["TMPDIR"] = path
-    yield path
-    if previous is None:
-        os.environ.pop("TMPDIR", None)
-    else:
-        os.environ["TMPDIR"] = previous
+    """Per-run folder for the emulator's certificates and the browser profiles of its tests."""
+    return str(tmp_path_factory.mktemp("emulator-run"))
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,157 @@
+"""The HTTPS origins without a browser: CCP page and impairments, the worker's backend endpoints, the global
+login, the CRM sites and the Streams files served from node_modules."""
+import socket
+import threading
+import time
+
+from emulator.config import LOGIN_HOST, OTHER_HOST, ccp_host
+from emulator.loopback_https import https_json, https_request
+from emulator.waiting import wait_until
+
+EAST, WEST = "us-east-1", "us-west-2"
+
+
+def get(emulator, host, path):
+    return https_request(emulator, host, path)
+
+
+def test_ccp_page_and_its_scripts(emulator):
+    status, headers, body = get(emulator, ccp_host(EAST), "/ccp-v2/")
+    assert status == 200 and b'src="ccp.js"' in body
+    assert headers["Cache-Control"] == "no-store"
+    status, headers, body = get(emulator, ccp_host(EAST), "/ccp-v2/worker.js")
+    assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+    assert get(emulator, ccp_host(EAST), "/ccp-v2/../server.py")[0] == 404
+
+
+def test_signed_out_ccp_page_has_no_worker_and_names_the_login(emulator, emulator_client):
+    emulator_client.expire_session(EAST)
+    status, _, body = get(emulator, ccp_host(EAST), "/ccp-v2/")
+    assert status == 200 and b"<script" not in body
+    assert b'data-ccp-state="signed-out"' in body and emulator.login_url.encode() in body
+    assert b'src="ccp.js"' in get(emulator, ccp_host(WEST), "/ccp-v2/")[2]  # the other instance is unaffected
+
+
+def test_global_login_signs_in_both_instances(emulator, emulator_client):
+    emulator_client.expire_session()
+    status, _, body = get(emulator, LOGIN_HOST, "/login")
+    assert status == 200 and b'id="sign-in"' in body
+    status, _, body = https_request(emulator, LOGIN_HOST, "/login", method="POST", body=b"username=agent1")
+    assert status == 200 and b'id="signed-in"' in body
+    assert all(emulator_client.region_state(r)["signed_in"] for r in (EAST, WEST))
+
+
+def test_ccp_page_error_and_hang_impairments(emulator, emulator_client):
+    emulator_client.impair(EAST, ccp_page="error")
+    assert get(emulator, ccp_host(EAST), "/ccp-v2/")[0] == 503
+
+    emulator_client.impair(EAST, ccp_page="hang")
+    answers = []
+    request = threading.Thread(target=lambda: answers.append(get(emulator, ccp_host(EAST), "/ccp-v2/")))
+    request.start()
+    request.join(timeout=0.5)
+    assert request.is_alive() and not answers  # still waiting: the page does not load
+    emulator_client.impair(EAST, ccp_page="ok")
+    request.join(timeout=10)
+    assert answers and answers[0][0] == 200
+
+
+def test_latency_impairment_slows_only_that_region(emulator, emulator_client):
+    emulator_client.impair(WEST, latency_ms=300)
+    started = time.monotonic()
+    get(emulator, ccp_host(WEST), "/api/worker-config")
+    assert time.monotonic() - started >= 0.3
+    started = time.monotonic()
+    get(emulator, ccp_host(EAST), "/api/worker-config")
+    assert time.monotonic() - started < 0.3
+
+
+def test_active_region_endpoint_and_its_http_error_impairment(emulator, emulator_client):
+    assert https_json(emulator, ccp_host(WEST), "/api/active-region") == (
+        200, {"InstanceArn": emulator.instance_arn(EAST), "TerminateActiveContacts": False})
+    emulator_client.set_active(WEST, terminate_active_contacts=True)
+    assert https_json(emulator, ccp_host(EAST), "/api/active-region")[1] == {
+        "InstanceArn": emulator.instance_arn(WEST), "TerminateActiveContacts": True}
+    emulator_client.impair(EAST, active_region_status=500)
+    assert https_json(emulator, ccp_host(EAST), "/api/active-region")[0] == 500
+    assert https_json(emulator, ccp_host(WEST), "/api/active-region")[0] == 200
+    polls = emulator_client.region_state(EAST)["active_region_polls"]
+    assert [p["status"] for p in polls] == [200, 500]
+
+
+def test_worker_config_carries_timings_and_date_keys(emulator):
+    status, config = https_json(emulator, ccp_host(WEST), "/api/worker-config")
+    assert status == 200 and config["region"] == WEST and config["instanceArn"] == emulator.instance_arn(WEST)
+    assert config["timings"]["dr_poll_interval_ms"] == emulator.timings.dr_poll_interval_ms
+    assert "timestamp" in config["dateKeys"]
+
+
+def test_snapshot_long_poll_answers_on_change(emulator, emulator_client):
+    status, first = https_json(emulator, ccp_host(EAST), "/api/snapshot?since=0&log_seq=-1")
+    assert status == 200 and first["agent"]["snapshot"]["contacts"] == []
+    answers = []
+    poll = threading.Thread(target=lambda: answers.append(
+        https_json(emulator, ccp_host(EAST), f"/api/snapshot?since={first['version']}&log_seq={first['log_seq']}")))
+    poll.start()
+    poll.join(timeout=0.3)
+    assert poll.is_alive()  # nothing changed yet: the poll is held
+    emulator_client.route_contact(EAST)
+    emulator_client.emit_logs(EAST, 2, text="line")
+    poll.join(timeout=10)
+    status, second = answers[0]
+    assert second["changed"] and second["snapshot_version"] > first["snapshot_version"]
+    assert len(second["agent"]["snapshot"]["contacts"]) == 1
+    assert [entry["text"] for entry in second["logs"]] in (["line #1", "line #2"], [])  # may land in the next poll
+
+
+def test_snapshot_long_poll_times_out_with_the_unchanged_snapshot(emulator):
+    status, first = https_json(emulator, ccp_host(WEST), "/api/snapshot?since=0")
+    started = time.monotonic()
+    status, second = https_json(emulator, ccp_host(WEST), f"/api/snapshot?since={first['version']}")
+    assert status == 200 and not second["changed"]
+    assert time.monotonic() - started >= emulator.timings.snapshot_long_poll_ms / 1000 * 0.9
+
+
+def test_snapshot_and_calls_answer_401_when_signed_out(emulator, emulator_client):
+    emulator_client.expire_session(WEST)
+    assert https_json(emulator, ccp_host(WEST), "/api/snapshot?since=0")[0] == 401
+    assert https_json(emulator, ccp_host(WEST), "/api/call", "POST", {"method": "putAgentState", "params": {}})[0] == 401
+
+
+def test_cti_call_changes_state_and_reports_typed_errors(emulator, emulator_client):
+    offline = next(s for s in https_json(emulator, ccp_host(EAST), "/api/snapshot?since=0")[1]["agent"]
+                   ["configuration"]["agentStates"] if s["type"] == "offline")
+    status, result = https_json(emulator, ccp_host(EAST), "/api/call", "POST",
+                                {"method": "putAgentState", "params": {"state": offline}})
+    assert (status, result) == (200, {"data": {}, "err": None})
+    assert emulator_client.agent_state(EAST) == "Offline"
+    status, result = https_json(emulator, ccp_host(EAST), "/api/call", "POST",
+                                {"method": "acceptContact", "params": {"contactId": "missing"}})
+    assert status == 200 and result["err"]["type"] == "ResourceNotFoundException"
+    calls = emulator_client.region_state(EAST)["api_calls"]
+    assert [(c["method"], c["ok"]) for c in calls] == [("putAgentState", True), ("acceptContact", False)]
+    emulator_client.impair(EAST, api_status=503)
+    assert https_json(emulator, ccp_host(EAST), "/api/call", "POST", {"method": "putAgentState"})[0] == 503
+    assert https_json(emulator, ccp_host(EAST), "/api/call", "POST", b"[1,2]")[0] == 400
+
+
+def test_sites_vendor_files_and_page_config(emulator):
+    for site in (0, 1):
+        host = emulator.crm_url("/", site).split("//")[1].split(":")[0]
+        assert get(emulator, host, "/")[0] == 200
+    assert b"Not allowlisted" in get(emulator, OTHER_HOST, "/")[2]
+    crm = emulator.crm_url("/").split("//")[1].split(":")[0]
+    status, headers, body = get(emulator, crm, "/vendor/amazon-connect-streams/connect-streams-dr.js")
+    assert status == 200 and b"globalConnect" in body
+    status, _, body = get(emulator, crm, "/emulator/config.js")
+    assert status == 200 and emulator.ccp_url(WEST).encode() in body and emulator.login_url.encode() in body
+    assert get(emulator, crm, "/hosts/streams-dr.html")[0] == 200
+
+
+def test_idle_connection_does_not_block_other_requests(emulator):
+    """A browser's preconnected socket that never speaks must not stall the shared accept loop."""
+    idle = socket.create_connection(("127.0.0.1", emulator.port))
+    try:
+        wait_until(lambda: get(emulator, ccp_host(EAST), "/api/worker-config")[0] == 200, 5)
+    finally:
+        idle.close()
