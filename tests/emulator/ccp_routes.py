@@ -61,7 +61,7 @@ class CcpOrigin:
     def _worker_config(self, _request):
         return Response.json(200, {"region": self._region, "instanceArn": self._instance.arn,
                                    "loginUrl": self._login_url, "timings": self._timings.as_dict(),
-                                   "dateKeys": list(DATE_KEYS)})
+                                   "dateKeys": list(DATE_KEYS), "impairments": dict(self._regional().impairments)})
 
     def _snapshot(self, request):
         try:

@@ -6,17 +6,18 @@
                     no contacts, signed in, no impairments, us-east-1 active, TerminateActiveContacts false)
   emulator_client   (function) its control client (EmulatorClient)
   emulator_chromium (function) headless Chromium reaching every emulator host; `.download_dir` is per test
+  emulator_firefox  (function) the same in Firefox ESR
 """
 import os
 
 import pytest
 
-from rig.browsers import launch_chromium
+from rig.browsers import launch_chromium, launch_firefox
 
 from .config import Timings
 from .server import Emulator
 
-__all__ = ["emulator_server", "emulator", "emulator_client", "emulator_tmp_dir", "emulator_chromium"]
+__all__ = ["emulator_server", "emulator", "emulator_client", "emulator_tmp_dir", "emulator_chromium", "emulator_firefox"]
 
 
 @pytest.fixture(scope="session")
@@ -43,12 +44,22 @@ def emulator_client(emulator):
     return emulator.client
 
 
+def _browser(launch, emulator, tmp_dir, download_dir, **extra):
+    os.makedirs(download_dir)
+    driver = launch(host_names=emulator.host_names, download_dir=download_dir, tmp_dir=tmp_dir, **extra)
+    driver.download_dir = download_dir
+    return driver
+
+
 @pytest.fixture
 def emulator_chromium(emulator, emulator_tmp_dir, tmp_path):
-    download_dir = str(tmp_path / "downloads")
-    os.makedirs(download_dir)
-    driver = launch_chromium(certs=emulator.certs, host_names=emulator.host_names, download_dir=download_dir,
-                             tmp_dir=emulator_tmp_dir)
-    driver.download_dir = download_dir
+    driver = _browser(launch_chromium, emulator, emulator_tmp_dir, str(tmp_path / "downloads"), certs=emulator.certs)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def emulator_firefox(emulator, emulator_tmp_dir, tmp_path):
+    driver = _browser(launch_firefox, emulator, emulator_tmp_dir, str(tmp_path / "downloads"))
     yield driver
     driver.quit()

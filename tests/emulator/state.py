@@ -40,7 +40,7 @@ class RegionState:
             "region": self.instance.region, "instance_arn": self.instance.arn, "signed_in": self.signed_in,
             "impairments": dict(self.impairments), "version": self.version,
             "agent": {"state": self.agent.state_name(), "selected_state": self.agent.selected_state()["name"],
-                      "snapshot": self.agent.snapshot()},
+                      "snapshot": self.agent.snapshot(), "agent_states": [dict(s) for s in self.agent.agent_states]},
             "log_seq": self.log_seq, "api_calls": list(self.api_calls),
             "active_region_polls": list(self.active_region_polls),
         }

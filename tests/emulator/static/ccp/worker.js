@@ -23,6 +23,7 @@ var dr = new WorkerDisasterRecovery(hub);
 
 var ready = fetch('/api/worker-config', {cache: 'no-store'}).then(function (r) { return r.json(); }).then(function (cfg) {
   hub.timings = cfg.timings;
+  impairments = cfg.impairments;  // known before the first window is welcomed
   hub.reviver = CcpProtocol.dateReviver(cfg.dateKeys);
   hub.log.info('Emulated CCP worker started for ' + cfg.region + ' (' + cfg.instanceArn + ')');
   setInterval(function () { hub.log.flush(); }, cfg.timings.log_flush_ms);

@@ -1,17 +1,28 @@
-/* Talks to an emulated CCP with bare postMessage (no Streams), recording every message the CCP posts up. */
+/* Talks to an emulated CCP with bare postMessage (no Streams), recording every message the CCP posts up as
+   record('from-ccp', {event, hasData, data}) with Dates written as {$date: <ISO>} so tests can see them. */
 'use strict';
 
 (function () {
   var frame = document.getElementById('ccp');
   var instance = instanceOf(pageOptions.get('region', window.EMULATOR.instances[0].region));
+
+  function plain(value) {
+    if (value instanceof Date) return {$date: value.toISOString()};
+    if (Array.isArray(value)) return value.map(plain);
+    if (value && typeof value === 'object') {
+      var copy = {};
+      Object.keys(value).forEach(function (k) { copy[k] = plain(value[k]); });
+      return copy;
+    }
+    return value === undefined ? null : value;
+  }
+
   window.addEventListener('message', function (event) {
     if (event.source !== frame.contentWindow) return;
-    var m = event.data || {};
-    var d = m.data && typeof m.data === 'object' ? m.data : {};
-    record('from-ccp', {event: m.event, hasData: m.data !== undefined, id: d.id || null, requestId: d.requestId || null,
-                        err: d.err || null, text: d.text || null, contextLayer: d.contextLayer || null,
-                        timeIsDate: d.time instanceof Date,
-                        snapshotDates: d.snapshot ? d.snapshot.snapshotTimestamp instanceof Date : null});
+    var m = event.data;
+    var isObject = m !== null && typeof m === 'object';
+    record('from-ccp', {event: isObject ? m.event : null, hasData: isObject && m.data !== undefined,
+                        data: isObject ? plain(m.data) : plain(m)});
   });
   frame.src = instance.ccpUrl;
   window.sendToCcp = function (message) { frame.contentWindow.postMessage(message, '*'); };
