@@ -8,7 +8,7 @@ import subprocess
 
 from .errors import BuildError, SourceError
 
-NODE_SCRIPT = os.path.join(os.path.dirname(__file__), "node", "compile_modules.js")
+NODE_SCRIPT = os.path.join(os.path.dirname(__file__), "node", "compile_modules.cjs")
 
 
 def _digest(*parts):

@@ -7,6 +7,7 @@ extension's own validator when it reads storage.managed, so loosening here never
 from .errors import BuildError
 
 _KEPT = ("title", "description", "minimum", "maximum", "pattern", "enum")
+_JSON_TYPE_OF = {bool: "boolean", int: "integer", float: "number", str: "string"}
 _TYPES = ("object", "array", "string", "integer", "number", "boolean")
 
 
@@ -27,8 +28,10 @@ def _single_type(node, root, where):
     if isinstance(declared, list):
         declared = [t for t in declared if t != "null"]
         declared = declared[0] if len(declared) == 1 else None
-    if declared is None and "const" in node:
-        declared = {bool: "boolean", int: "integer", float: "number", str: "string"}.get(type(node["const"]))
+    values = [node["const"]] if "const" in node else node.get("enum", [])
+    if declared is None and values:
+        kinds = {_JSON_TYPE_OF.get(type(value)) for value in values}
+        declared = kinds.pop() if len(kinds) == 1 else None
     if declared is None:
         alternatives = [_resolve(a, root) for key in ("oneOf", "anyOf") for a in node.get(key, ())]
         kinds = {_single_type(a, root, where) for a in alternatives}

@@ -8,6 +8,8 @@ from .errors import SourceError
 FORBIDDEN_MODULES = {
     "dataclasses": "dataclasses generates its methods with exec(), which MV3's CSP forbids; write a plain class",
     "traceback": "traceback's formatters evaluate code under Brython; log str(error) instead",
+    "typing": ("typing pulls in ~25 stdlib modules and its import fails outside a window (Brython's functools "
+               "reads a global `name`); import it under `if TYPE_CHECKING:` with postponed annotations"),
 }
 FORBIDDEN_CALLS = {
     "exec": "exec() evaluates a string at run time, which MV3's CSP forbids",
@@ -52,6 +54,7 @@ class _Checker(ast.NodeVisitor):
         self.typing_aliases = set()   # names bound to the typing module itself
         self.collections_aliases = set()
         self.function_depth = 0
+        self.type_checking_depth = 0  # inside `if TYPE_CHECKING:`, which never runs
 
     def fail(self, node, message):
         raise SourceError(self.path, getattr(node, "lineno", None), message)
@@ -65,7 +68,8 @@ class _Checker(ast.NodeVisitor):
                 self.typing_aliases.add(bound)
             if alias.name == "collections":
                 self.collections_aliases.add(bound)
-            self.imports.append(ImportRef(alias.name, (), node.lineno, self.function_depth > 0))
+            if not self.type_checking_depth:
+                self.imports.append(ImportRef(alias.name, (), node.lineno, self.function_depth > 0))
 
     def visit_ImportFrom(self, node):
         module = _absolute(node.module, node.level, self.package)
@@ -77,12 +81,26 @@ class _Checker(ast.NodeVisitor):
             self.fail(node, NAMEDTUPLE)
         if module in ("typing", "typing_extensions"):
             self.typing_names.update(alias.asname or alias.name for alias in node.names)
-        self.imports.append(ImportRef(module, names, node.lineno, self.function_depth > 0))
+        if not self.type_checking_depth:
+            self.imports.append(ImportRef(module, names, node.lineno, self.function_depth > 0))
 
     def _check_module(self, node, module):
         top = module.split(".")[0]
-        if top in FORBIDDEN_MODULES:
+        if top in FORBIDDEN_MODULES and not self.type_checking_depth:
             self.fail(node, f"import of {top}: {FORBIDDEN_MODULES[top]}")
+
+    def visit_If(self, node):
+        test = node.test
+        if (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+                isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"):
+            self.type_checking_depth += 1
+            for statement in node.body:
+                self.visit(statement)
+            self.type_checking_depth -= 1
+            for statement in node.orelse:
+                self.visit(statement)
+        else:
+            self.generic_visit(node)
 
     # calls and attributes ----------------------------------------------------------------------------
     def visit_Call(self, node):

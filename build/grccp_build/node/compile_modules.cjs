@@ -1,6 +1,6 @@
 // Compiles Python modules to static JS with Brython's own compiler, at build time, under Node.
 //
-// usage: node compile_modules.js <request.json>
+// usage: node compile_modules.cjs <request.json>
 // request = {
 //   runtime: <path of the CSP-safe brython runtime the bundles will run with>,
 //   stdlib: <path of brython_stdlib.js: the source of stdlib modules; read here, never shipped>,

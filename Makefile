@@ -1,0 +1,53 @@
+# Global Resiliency CCP extension. `make` builds both browser packages; `make test` runs every test suite.
+# Both set the machine up first (build/setup.sh), so they work on a fresh clone.
+SHELL := /bin/bash
+PY := .venv/bin/python
+BUILD := PYTHONPATH=build $(PY) -m grccp_build
+STAMPS := .stamps
+TEST_TMP := $(CURDIR)/tmp
+PYTEST := GRCCP_TEST_TMP=$(TEST_TMP) $(PY) -m pytest
+BUILD_INPUTS := $(shell find py_src extension manifest build -type f -not -path '*/__pycache__/*' 2>/dev/null)
+
+.PHONY: all setup build dist test test-unit test-build test-emulator test-e2e lint emulator clean
+all: build
+
+setup: $(STAMPS)/setup
+$(STAMPS)/setup: requirements.txt package-lock.json build/setup.sh
+	build/setup.sh
+	@mkdir -p $(STAMPS) && touch $@
+
+build: dist/.built
+dist/.built: $(STAMPS)/setup $(BUILD_INPUTS)
+	$(BUILD)
+	@touch $@
+
+dist: build
+
+$(TEST_TMP):
+	@mkdir -p $@
+
+test: build | $(TEST_TMP)
+	$(PYTEST) tests -q
+	$(MAKE) --no-print-directory lint
+
+test-unit: setup | $(TEST_TMP)
+	$(PYTEST) tests/unit -q
+
+test-build: setup | $(TEST_TMP)
+	$(PYTEST) tests/build -q
+
+test-emulator: setup | $(TEST_TMP)
+	$(PYTEST) tests/emulator tests/conformance -q
+
+test-e2e: build | $(TEST_TMP)
+	$(PYTEST) tests/e2e -q
+
+# web-ext lint: no errors allowed; the warnings that remain are listed with their reasons in README.md
+lint: build
+	$(PY) -m grccp_build.lint dist/firefox
+
+emulator: setup
+	$(PY) tests/emulator
+
+clean:
+	rm -rf dist $(TEST_TMP)
