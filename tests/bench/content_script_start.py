@@ -1,0 +1,67 @@
+"""Measures the content script's start: from the moment its first file runs (document_idle) to its first DOM
+change, in Chromium and Firefox, over fresh page loads. Prints medians; used by `make bench`.
+
+usage: python tests/bench/content_script_start.py [--runs 5]"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+from rig import browsers, extension_copy, tls  # noqa: E402
+from rig.static_sites import StaticSites  # noqa: E402
+
+MARKS = ("return [performance.getEntriesByName('grccp-content-start')[0],"
+         " performance.getEntriesByName('grccp-first-dom-change')[0]].map(m => m && m.startTime)")
+
+
+def configure(driver, allowlist):
+    driver.get(driver.extension_base_url + "options.html")
+    driver.execute_async_script(
+        "const done = arguments[arguments.length - 1]; chrome.storage.local.set({config: arguments[0]}, done);",
+        {"allowlist": allowlist})
+
+
+def measure(browser_name, sites, work, runs):
+    extension = extension_copy.prepare_extension(browser_name, os.path.join(work, f"ext-{browser_name}"),
+                                                 tripwire=False)
+    driver = browsers.launch(browser_name, certs=sites.certs, host_names=sites.HOSTNAMES, extension_dir=extension,
+                             tmp_dir=work)
+    try:
+        configure(driver, ["https://crm.example.test/*"])
+        samples = []
+        while len(samples) < runs + 1:  # the first load warms the caches: reported apart as "cold"
+            driver.get(sites.url("crm.example.test", f"/?run={len(samples)}"))
+            try:
+                WebDriverWait(driver, 5).until(lambda d: all(d.execute_script(MARKS)))
+            except Exception:
+                continue  # the background had not registered the script yet
+            start, changed = driver.execute_script(MARKS)
+            samples.append(changed - start)
+        return {"cold_ms": round(samples[0], 1), "warm_median_ms": round(statistics.median(samples[1:]), 1),
+                "samples_ms": [round(s, 1) for s in samples[1:]]}
+    finally:
+        driver.quit()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="bench-cs-")
+    os.environ["TMPDIR"] = work
+    sites = StaticSites(tls.TestCertificates(StaticSites.HOSTNAMES, work))
+    try:
+        results = {name: measure(name, sites, work, args.runs) for name in ("chromium", "firefox")}
+    finally:
+        sites.stop()
+    print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
