@@ -45,18 +45,23 @@ class CcpOrigin:
             time.sleep(latency_ms / 1000)  # emulates a slow region; only this request's thread waits
 
     def _ccp_page(self):
+        outcome, response = self._ccp_page_response()
+        self._state.record(self._region, "ccp_page_loads", {"outcome": outcome})
+        return response
+
+    def _ccp_page_response(self):
         page_mode = lambda: self._regional().impairments["ccp_page"]  # noqa: E731
         if page_mode() == "hang":
             lifted = self._state.wait_until(lambda: page_mode() != "hang", self._timings.hang_max_ms / 1000)
             if not lifted:
-                return Response(504, "CCP page timed out (impairment ccp_page=hang)")
+                return "timeout", Response(504, "CCP page timed out (impairment ccp_page=hang)")
         if page_mode() == "error":
-            return Response.html(503, "<h1>503 Service Unavailable</h1><p>Emulated CCP outage.</p>")
+            return "error", Response.html(503, "<h1>503 Service Unavailable</h1><p>Emulated CCP outage.</p>")
         if not self._regional().signed_in:
             # No worker, so no ACK: the host's load timer then starts its login flow (ccp-protocol.md 1.7).
-            return Response.html(200, _SIGNED_OUT_PAGE.format(region=html.escape(self._region),
-                                                              login=html.escape(self._login_url)))
-        return static_file(self._static_dir, "index.html")
+            return "signed-out", Response.html(200, _SIGNED_OUT_PAGE.format(region=html.escape(self._region),
+                                                                            login=html.escape(self._login_url)))
+        return "ok", static_file(self._static_dir, "index.html")
 
     def _worker_config(self, _request):
         return Response.json(200, {"region": self._region, "instanceArn": self._instance.arn,

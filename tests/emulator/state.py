@@ -34,6 +34,7 @@ class RegionState:
         self.log_seq = 0
         self.api_calls = []  # [{"time", "method", "params", "ok"}]
         self.active_region_polls = []  # [{"time", "status"}]
+        self.ccp_page_loads = []  # [{"time", "outcome": "ok" | "signed-out" | "error" | "timeout"}]
 
     def as_dict(self):
         return {
@@ -42,7 +43,7 @@ class RegionState:
             "agent": {"state": self.agent.state_name(), "selected_state": self.agent.selected_state()["name"],
                       "snapshot": self.agent.snapshot(), "agent_states": [dict(s) for s in self.agent.agent_states]},
             "log_seq": self.log_seq, "api_calls": list(self.api_calls),
-            "active_region_polls": list(self.active_region_polls),
+            "active_region_polls": list(self.active_region_polls), "ccp_page_loads": list(self.ccp_page_loads),
         }
 
 
@@ -116,7 +117,7 @@ class EmulatorState:
             del region.logs[:-LOG_BACKLOG]
 
     def record(self, region_name, kind, entry):
-        """Remember a CTI call or an active-region poll (no wake-up: workers do not care)."""
+        """Remember a CTI call, an active-region poll or a CCP page load (no wake-up: workers do not care)."""
         with self._changed:
             history = getattr(self.regions[region_name], kind)
             history.append(dict(entry, time=int(time.time() * 1000)))

@@ -72,7 +72,10 @@ var CCP = (function () {
         if (callback) { delete ownRequests[data.requestId]; callback(data); }
         break;
       case EV.AUTH_FAIL:
+        // Like the real CCP app, leave for the sign-in view (the server serves it while signed out): the
+        // window stops acknowledging, so the host's refresh cycle runs until the agent signs in again.
         status.signedOut = true;
+        setTimeout(function () { location.reload(); }, 0);
         break;
       case EV.CONNECTED_CCPS:
         status.windows = data.length;

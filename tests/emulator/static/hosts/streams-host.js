@@ -13,6 +13,9 @@
   });
   connect.core.onInitialized(function () { record('init'); });
   connect.core.onAuthFail(function () { record('auth_fail'); });
+  connect.core.getEventBus().subscribe(connect.EventType.ACKNOWLEDGE, function (data) {
+    if (data && data.id) record('ccp-connected', {id: data.id});  // a CCP window's first ACK (also after refresh)
+  });
 
   connect.agent(function (agent) {
     window.agent = agent;
