@@ -43,7 +43,7 @@ def _per_run_dir(tmp_dir, name):
     return path
 
 
-def launch_chromium(*, certs, host_names, extension_dir=None, download_dir=None, tmp_dir, extra_args=()):
+def launch_chromium(*, certs, host_names, extension_dir=None, download_dir=None, tmp_dir, extra_args=(), prefs=None):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM_BINARY
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
@@ -55,12 +55,15 @@ def launch_chromium(*, certs, host_names, extension_dir=None, download_dir=None,
         options.add_argument(arg)
     if extension_dir:
         options.add_argument(f"--load-extension={os.path.realpath(extension_dir)}")
+    all_prefs = dict(prefs or {})  # extra profile preferences, e.g. content settings
     if download_dir:
-        options.add_experimental_option("prefs", {
+        all_prefs.update({
             "download.default_directory": download_dir,
             "download.prompt_for_download": False,
             "download.directory_upgrade": True,
         })
+    if all_prefs:
+        options.add_experimental_option("prefs", all_prefs)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=ChromeService(executable_path=CHROMEDRIVER))
     driver.browser_name = "chromium"
