@@ -94,6 +94,7 @@ def test_expired_session_signs_in_through_the_login_popup(emulator_chromium, emu
     popup = wait_until(lambda: [h for h in driver.window_handles if h != home], 10, message="login popup")[0]
     driver.switch_to.window(popup)
     wait_until(lambda: driver.find_elements("id", "sign-in"), 10, message="login form")
+    assert driver.current_url == emulator.login_url
     driver.find_element("id", "sign-in").click()
     wait_until(lambda: driver.find_elements("id", "signed-in"), 10, message="signed in")
     driver.switch_to.window(home)

@@ -51,9 +51,15 @@ def _browser(launch, emulator, tmp_dir, download_dir, **extra):
     return driver
 
 
+# A page that saves several files at once (connect-streams-dr.js downloadLogs(): one per region) would otherwise
+# hit Chromium's "download multiple files" prompt, which headless mode cannot answer.
+ALLOW_MULTIPLE_DOWNLOADS = {"profile.default_content_setting_values.automatic_downloads": 1}
+
+
 @pytest.fixture
 def emulator_chromium(emulator, emulator_tmp_dir, tmp_path):
-    driver = _browser(launch_chromium, emulator, emulator_tmp_dir, str(tmp_path / "downloads"), certs=emulator.certs)
+    driver = _browser(launch_chromium, emulator, emulator_tmp_dir, str(tmp_path / "downloads"), certs=emulator.certs,
+                      prefs=ALLOW_MULTIPLE_DOWNLOADS)
     yield driver
     driver.quit()
 
