@@ -34,6 +34,11 @@ def test_inbound_voice_contact_lifecycle_as_streams_derives_it(emulator_chromium
     assert accepted == {"ok": True}
     page.wait_for("contact-connected")
     assert page.run("return contacts[arguments[0]].isConnected()", contact_id) is True
+    for method, state in (("hold", "hold"), ("resume", "connected")):
+        result = page.call_streams(f"contacts[args[0]].getInitialConnection().{method}(callbacks);", contact_id)
+        assert result == {"ok": True}
+        customer = next(c for c in emulator_client.contacts(EAST)[0]["connections"] if c["type"] == "inbound")
+        assert customer["state"]["type"] == state
 
     emulator_client.hang_up(EAST)
     page.wait_for("contact-acw")
@@ -46,7 +51,7 @@ def test_inbound_voice_contact_lifecycle_as_streams_derives_it(emulator_chromium
     assert kinds_in_order(page, "contact-connecting", "contact-connected", "contact-ended", "contact-destroy") == [
         "contact-connecting", "contact-connected", "contact-ended", "contact-destroy"]
     methods = [c["method"] for c in emulator_client.region_state(EAST)["api_calls"]]
-    assert methods == ["acceptContact", "clearContact"]
+    assert methods == ["acceptContact", "holdConnection", "resumeConnection", "clearContact"]
     assert emulator_client.contacts(EAST) == []
 
 
@@ -64,6 +69,14 @@ def test_agent_set_state_round_trips_through_api_request(emulator_chromium, emul
 
     refused = page.call_streams("agent.setState({agentStateARN: 'arn:nope', type: 'routable', name: 'Nope'}, callbacks);")
     assert refused["ok"] is False and "InvalidStateException" in refused["err"]
+
+    dialled = page.call_streams("agent.connect(connect.Endpoint.byPhoneNumber('+15555550199'), callbacks);")
+    assert dialled == {"ok": True}
+    contact = page.wait_for("contact")[0]["detail"]
+    assert contact["type"] == "voice" and contact["state"] == "connecting"
+    outbound = emulator_client.contacts(WEST)[0]
+    assert any(c["type"] == "outbound" and c["endpoint"]["phoneNumber"] == "+15555550199"
+               for c in outbound["connections"])
 
 
 def test_log_download_holds_the_emulator_log_lines(emulator_chromium, emulator, emulator_client):

@@ -113,8 +113,9 @@ def test_page_load_while_the_other_region_is_active_switches_and_terminates_even
     assert len(page.recorded("failover-complete")) == 1
     wait_until(lambda: page.visible_region() == WEST, 5, message="stand-by frame shown")
     assert not page.recorded("failover-pending")
-    destroyed = [c["params"]["contactId"] for c in emulator_client.region_state(EAST)["api_calls"]
-                 if c["method"] == "destroyConnection"]
+    # worker_B's own bootstrap signal may switch the page before worker_A's master CCP has hung up: wait for it.
+    destroyed = wait_until(lambda: [c["params"]["contactId"] for c in emulator_client.region_state(EAST)["api_calls"]
+                                    if c["method"] == "destroyConnection"], 10, message="hard offline of us-east-1")
     assert destroyed == [contact_id]
 
 
@@ -140,3 +141,33 @@ def test_additional_window_during_pending_soft_failover_shows_the_old_region(
     driver.switch_to.window(driver.window_handles[0])
     first.wait_for("failover-complete", lambda d: d["activeRegion"] == WEST)
     assert first.visible_region() == WEST
+
+
+def test_failed_hard_offline_still_switches_and_is_retried_until_it_succeeds(
+        emulator_chromium, emulator, emulator_client):
+    """5.4-4: a destroy that fails reports offline:true; the UI switches anyway and the old worker makes its master
+    CCP retry on every snapshot until the region can be put offline."""
+    page = open_dr_page(emulator_chromium, emulator, emulator_client)
+    connected_call(emulator_client, EAST)
+    emulator_client.impair(EAST, api_status=503)
+    emulator_client.set_active(WEST, terminate_active_contacts=True)
+    assert page.wait_for("failover-complete")[0]["detail"]["activeRegion"] == WEST
+    wait_until(lambda: sum(not c["ok"] for c in emulator_client.region_state(EAST)["api_calls"]) >= 2, 10,
+               message="repeated failed destroy attempts")
+    assert emulator_client.contacts(EAST)[0]["state"]["type"] == "connected"
+    emulator_client.impair(EAST, api_status=None)
+    wait_until(lambda: emulator_client.region_state(EAST)["agent"]["selected_state"] == "Offline", 10,
+               message="retry succeeded: old region offline")
+    assert emulator_client.contacts(EAST)[0]["state"]["type"] == "ended"
+    assert len(page.recorded("failover-complete")) == 1
+
+
+def test_polling_errors_never_switch(emulator_chromium, emulator, emulator_client):
+    page = open_dr_page(emulator_chromium, emulator, emulator_client)
+    emulator_client.impair(EAST, active_region_status=500)
+    emulator_client.set_active(WEST)
+    wait_until(lambda: [p["status"] for p in emulator_client.region_state(EAST)["active_region_polls"]].count(500)
+               >= 2 * emulator.timings.dr_poll_attempts, 15, message="two polls' worth of HTTP 500 answers")
+    assert not page.recorded("failover-complete") and page.visible_region() == EAST
+    emulator_client.impair(EAST, active_region_status=None)
+    assert page.wait_for("failover-complete")[0]["detail"]["activeRegion"] == WEST

@@ -49,13 +49,16 @@ class CcpOrigin:
         self._state.record(self._region, "ccp_page_loads", {"outcome": outcome})
         return response
 
+    def _page_mode(self):
+        return self._regional().impairments["ccp_page"]
+
     def _ccp_page_response(self):
-        page_mode = lambda: self._regional().impairments["ccp_page"]  # noqa: E731
-        if page_mode() == "hang":
-            lifted = self._state.wait_until(lambda: page_mode() != "hang", self._timings.hang_max_ms / 1000)
+        if self._page_mode() == "hang":
+            self._state.record(self._region, "ccp_page_loads", {"outcome": "hanging"})  # observable while held
+            lifted = self._state.wait_until(lambda: self._page_mode() != "hang", self._timings.hang_max_ms / 1000)
             if not lifted:
                 return "timeout", Response(504, "CCP page timed out (impairment ccp_page=hang)")
-        if page_mode() == "error":
+        if self._page_mode() == "error":
             return "error", Response.html(503, "<h1>503 Service Unavailable</h1><p>Emulated CCP outage.</p>")
         if not self._regional().signed_in:
             # No worker, so no ACK: the host's load timer then starts its login flow (ccp-protocol.md 1.7).

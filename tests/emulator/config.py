@@ -44,7 +44,7 @@ class Timings:
     @classmethod
     def fast(cls):
         return cls(dr_poll_interval_ms=400, dr_poll_timeout_ms=2_000, dr_retry_delay_ms=100,
-                   snapshot_long_poll_ms=2_000, log_flush_ms=200, auth_retry_ms=300, hang_max_ms=20_000)
+                   snapshot_long_poll_ms=1_000, log_flush_ms=200, auth_retry_ms=300, hang_max_ms=20_000)
 
     def as_dict(self):
         return dict(vars(self))

@@ -29,6 +29,7 @@ class Emulator:
         self._verbose = verbose
         self._site = None
         self._control = None
+        self._origins = {}  # host name -> origin handler, built once the port (part of every URL) is known
         self.port = None
 
     # ----- lifecycle ---------------------------------------------------------------------------------------------

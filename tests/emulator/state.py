@@ -34,7 +34,7 @@ class RegionState:
         self.log_seq = 0
         self.api_calls = []  # [{"time", "method", "params", "ok"}]
         self.active_region_polls = []  # [{"time", "status"}]
-        self.ccp_page_loads = []  # [{"time", "outcome": "ok" | "signed-out" | "error" | "timeout"}]
+        self.ccp_page_loads = []  # [{"time", "outcome": "ok" | "signed-out" | "error" | "timeout" | "hanging"}]
 
     def as_dict(self):
         return {

@@ -49,9 +49,10 @@ def test_ccp_page_error_and_hang_impairments(emulator, emulator_client):
     answers = []
     request = threading.Thread(target=lambda: answers.append(get(emulator, ccp_host(EAST), "/ccp-v2/")))
     request.start()
-    request.join(timeout=0.5)
-    assert request.is_alive() and not answers  # still waiting: the page does not load
-    emulator_client.impair(EAST, ccp_page="ok")
+    wait_until(lambda: [p["outcome"] for p in emulator_client.region_state(EAST)["ccp_page_loads"]][-1:] == ["hanging"],
+               10, message="the page request being held")
+    assert not answers  # the page does not load...
+    emulator_client.impair(EAST, ccp_page="ok")  # ...until the impairment is lifted
     request.join(timeout=10)
     assert answers and answers[0][0] == 200
 
@@ -93,15 +94,21 @@ def test_snapshot_long_poll_answers_on_change(emulator, emulator_client):
     poll = threading.Thread(target=lambda: answers.append(
         https_json(emulator, ccp_host(EAST), f"/api/snapshot?since={first['version']}&log_seq={first['log_seq']}")))
     poll.start()
-    poll.join(timeout=0.3)
-    assert poll.is_alive()  # nothing changed yet: the poll is held
     emulator_client.route_contact(EAST)
-    emulator_client.emit_logs(EAST, 2, text="line")
     poll.join(timeout=10)
     status, second = answers[0]
     assert second["changed"] and second["snapshot_version"] > first["snapshot_version"]
     assert len(second["agent"]["snapshot"]["contacts"]) == 1
-    assert [entry["text"] for entry in second["logs"]] in (["line #1", "line #2"], [])  # may land in the next poll
+
+
+def test_snapshot_delivers_emitted_log_lines_once(emulator, emulator_client):
+    status, first = https_json(emulator, ccp_host(EAST), "/api/snapshot?since=0&log_seq=-1")
+    assert first["logs"] == []  # a new worker starts from now, not from old lines
+    emulator_client.emit_logs(EAST, 2, text="line", level="WARN")
+    status, second = https_json(emulator, ccp_host(EAST), f"/api/snapshot?since=0&log_seq={first['log_seq']}")
+    assert second["logs"] == [{"level": "WARN", "text": "line #1"}, {"level": "WARN", "text": "line #2"}]
+    status, third = https_json(emulator, ccp_host(EAST), f"/api/snapshot?since=0&log_seq={second['log_seq']}")
+    assert third["logs"] == []
 
 
 def test_snapshot_long_poll_times_out_with_the_unchanged_snapshot(emulator):
