@@ -1,0 +1,83 @@
+"""Runtime messages between the extension's own contexts: one table of types, named by sender
+("cs:" content script, "bg:" background, "popup:", "options:"), each with the shape its receiver checks.
+A message is a plain dict {"type": <type>, <field>: <value>, ...}; unknown types, missing or wrong fields and
+unknown fields are refused with MessageError (the receiver logs and drops the message)."""
+
+from .errors import MessageError
+from .failover import HEALTH_STATES
+from .logs import entry_problem
+from .shapes import (anything, field_problem, is_bool, is_count, is_dict, is_str, is_text, list_of, may,
+                     optional, required, str_enum)
+from .snapshot import summary_problem
+
+# The most entries one cs:log-batch may carry (the content script sends a batch about every second).
+MAX_LOG_BATCH = 1000
+
+
+def _is_region(value):
+    return is_text(value) and len(value) <= 64
+
+
+_region = required(_is_region)
+_epoch = required(is_count)
+_field_error = {"path": required(is_str), "rule": required(is_str), "message": required(is_str)}
+_field_errors = required(list_of(lambda value: field_problem(value, _field_error) is None))
+
+MESSAGE_TYPES = {
+    # content script -> background
+    "cs:hello": {"url": required(is_str)},
+    "cs:region-state": {"region": _region, "epoch": _epoch},
+    "cs:ccp-health": {"region": _region, "health": required(str_enum(HEALTH_STATES)),
+                      "detail": may(optional(is_str))},
+    "cs:agent-update": {"region": _region, "agent": required(lambda value: summary_problem(value) is None)},
+    "cs:failover-detected": {"region": _region, "soft": required(optional(is_bool)), "epoch": _epoch},
+    "cs:failover-pending": {"region": _region, "contactId": required(optional(is_str)), "epoch": _epoch},
+    "cs:switch-complete": {"region": _region, "fromRegion": _region, "epoch": _epoch},
+    "cs:log-batch": {"region": _region,
+                     "entries": required(list_of(lambda value: entry_problem(value) is None, MAX_LOG_BATCH))},
+    "cs:need-login": {"region": _region},
+    # background -> content script
+    "bg:welcome": {"allowed": required(is_bool), "config": required(optional(is_dict)),
+                   "activeRegion": required(optional(_is_region)), "epoch": _epoch},
+    "bg:config": {"config": required(optional(is_dict)), "managedFields": required(list_of(is_str))},
+    "bg:region-changed": {"region": _region, "epoch": _epoch},
+    # popup <-> background
+    "popup:get-status": {},
+    "popup:download-logs": {},
+    "bg:status": {"status": required(is_dict)},
+    "bg:download-result": {"files": required(list_of(is_str)), "error": required(optional(is_str))},
+    # options <-> background
+    "options:get-config": {},
+    "options:save-config": {"config": required(anything)},
+    "bg:config-state": {"local": required(optional(is_dict)), "managed": required(optional(is_dict)),
+                        "managedFields": required(list_of(is_str)), "effective": required(optional(is_dict)),
+                        "errors": _field_errors},
+    "bg:save-result": {"ok": required(is_bool), "errors": _field_errors},
+    # any receiver -> sender, when a request could not be served
+    "bg:error": {"error": required(is_str)},
+}
+
+
+def parse_message(obj):
+    """(type, fields) of a received runtime message; MessageError if it is not one of MESSAGE_TYPES with the
+    right shape. `fields` is a new dict without "type"."""
+    if not isinstance(obj, dict):
+        raise MessageError("runtime message is not an object")
+    message_type = obj.get("type")
+    table = MESSAGE_TYPES.get(message_type) if is_str(message_type) else None
+    if table is None:
+        raise MessageError(f"unknown runtime message type {message_type!r}"[:200])
+    fields = {name: value for name, value in obj.items() if name != "type"}
+    problem = field_problem(fields, table)
+    if problem is not None:
+        raise MessageError(f"{message_type}: {problem}"[:200])
+    return message_type, fields
+
+
+def make_message(message_type, **fields):
+    """A message of `message_type` with `fields`, checked like parse_message checks it on arrival (so a
+    sender's mistake shows up where it is made)."""
+    message = dict(fields)
+    message["type"] = message_type
+    parse_message(message)
+    return message
