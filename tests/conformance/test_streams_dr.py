@@ -171,3 +171,16 @@ def test_polling_errors_never_switch(emulator_chromium, emulator, emulator_clien
     assert not page.recorded("failover-complete") and page.visible_region() == EAST
     emulator_client.impair(EAST, active_region_status=None)
     assert page.wait_for("failover-complete")[0]["detail"]["activeRegion"] == WEST
+
+
+def test_manual_failover_uses_set_offline_and_the_next_poll_switches_back(emulator_chromium, emulator, emulator_client):
+    """5.4-6: failover() sends suppress + set_offline to the shown region's CCP; its master goes offline and the
+    worker's failover switches the page. The TDG still names us-east-1, so the next poll brings the page back."""
+    page = open_dr_page(emulator_chromium, emulator, emulator_client)
+    page.run("globalConnect.core.failover()")
+    assert page.wait_for("failover-complete")[0]["detail"]["activeRegion"] == WEST
+    back = page.wait_for("failover-complete", count=2)[1]
+    assert back["detail"]["activeRegion"] == EAST and page.visible_region() == EAST
+    offline_calls = [c for c in emulator_client.region_state(EAST)["api_calls"]
+                     if c["method"] == "putAgentState" and c["params"]["state"]["type"] == "offline"]
+    assert offline_calls  # the manual set_offline reached us-east-1's failover master
