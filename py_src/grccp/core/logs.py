@@ -61,23 +61,26 @@ _RELAYED_FIELDS = {
 
 def parse_relayed_entry(data):
     """The fields a host keeps of a `log` message's data (a worker or CCP entry), validated:
-    {level, text, timeMs (None = not given), loggerId, tabId, exception, objects, contextLayer}.
-    Other members (component, line, agentResourceId) are recomputed by the receiving host. ProtocolError if
-    malformed."""
+    {level, text, timeMs (None = not given), loggerId, tabId, contextLayer, and exception and objects if
+    present}. Other members (component, line, agentResourceId) are recomputed by the receiving host.
+    ProtocolError if malformed."""
     problem = field_problem(data, _RELAYED_FIELDS, allow_extra=True)
     if problem is not None:
         raise ProtocolError(f"log entry {problem}")
     time = data.get("time")
-    return {
+    relayed = {
         "level": data["level"],
         "text": data["text"],
         "timeMs": None if time is None else to_epoch_ms(time),
         "loggerId": data.get("loggerId"),
         "tabId": data.get("tabId") or None,  # Streams keeps `tabId || null`
-        "exception": data.get("exception"),
-        "objects": data.get("objects") or [],
         "contextLayer": data.get("contextLayer") or HOST_CONTEXT_LAYER,
     }
+    # Streams copies these as they come, so an entry without them is downloaded without them.
+    for name in ("exception", "objects"):
+        if name in data:
+            relayed[name] = data[name]
+    return relayed
 
 
 def intake_relayed(relayed, own_logger_id, agent_resource_id, now_ms):
@@ -86,19 +89,21 @@ def intake_relayed(relayed, own_logger_id, agent_resource_id, now_ms):
     host's agentResourceId, tabId null when absent, a fresh line number on storage."""
     if relayed["loggerId"] is not None and relayed["loggerId"] == own_logger_id:
         return None
-    return {
+    entry = {
         "component": CCP_COMPONENT,
         "level": relayed["level"],
         "text": relayed["text"],
         "time": format_iso_ms(now_ms if relayed["timeMs"] is None else relayed["timeMs"]),
         "tabId": relayed["tabId"],
-        "exception": relayed["exception"],
-        "objects": relayed["objects"],
-        "line": 0,
-        "agentResourceId": agent_resource_id,
-        "loggerId": relayed["loggerId"],
-        "contextLayer": relayed["contextLayer"],
     }
+    for name in ("exception", "objects"):
+        if name in relayed:
+            entry[name] = relayed[name]
+    entry["line"] = 0
+    entry["agentResourceId"] = agent_resource_id
+    entry["loggerId"] = relayed["loggerId"]
+    entry["contextLayer"] = relayed["contextLayer"]
+    return entry
 
 
 def _is_iso_text(value):
@@ -107,7 +112,8 @@ def _is_iso_text(value):
             and value[19] == "." and value[23] == "Z")
 
 
-# Stored entries: exactly these keys in this order (tabId and contextLayer may be absent, as in Streams).
+# Stored entries: these keys in this order. As in Streams downloads, tabId and contextLayer may be absent,
+# and so may exception and objects of a relayed entry that came without them.
 ENTRY_KEYS = ("component", "level", "text", "time", "tabId", "exception", "objects", "line", "agentResourceId",
               "loggerId", "contextLayer")
 _ENTRY_FIELDS = {
@@ -116,8 +122,8 @@ _ENTRY_FIELDS = {
     "text": required(is_str),
     "time": required(_is_iso_text),
     "tabId": may(_is_tab_id),
-    "exception": required(optional(is_dict)),
-    "objects": required(is_list),
+    "exception": may(optional(is_dict)),
+    "objects": may(optional(is_list)),
     "line": required(is_count),
     "agentResourceId": required(optional(is_str)),
     "loggerId": required(optional(is_str)),

@@ -150,12 +150,13 @@ def _agent_resource_id(data):
         return None
     if not isinstance(queues, list):
         raise ProtocolError("agent::update: configuration.routingProfile.queues is not an array")
+    found = None
     for index, queue in enumerate(queues):
         where = f"configuration.routingProfile.queues[{index}]"
         arn = _dict(queue, where).get("queueARN")
-        if arn is not None and _AGENT_QUEUE_MARK in _string(arn, where + ".queueARN"):
-            return arn.split(_AGENT_QUEUE_MARK, 1)[1] or None
-    return None
+        if arn is not None and _AGENT_QUEUE_MARK in _string(arn, where + ".queueARN") and found is None:
+            found = arn.split(_AGENT_QUEUE_MARK, 1)[1] or None
+    return found
 
 
 def parse_agent_update(data):
