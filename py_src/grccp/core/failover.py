@@ -246,14 +246,14 @@ class GlobalState:
 
     def on_agent_update(self, region, summary, now_ms):
         """A region's latest agent summary (snapshot.AgentSnapshot.to_summary()). While a failover is pending,
-        the active region's snapshot tells which voice contact it still waits for."""
+        the active region's snapshot tells which voice contact it waits for (a second call may follow the
+        first); once none is left, contactId keeps the last one waited for."""
         if region not in self.region_keys:
             return False
         self.agents[region] = {"summary": summary, "updatedMs": now_ms}
         pending = self.pending
-        if pending is not None and region == self.active:
-            voice = summary["voiceContacts"]
-            pending["contactId"] = voice[0]["contactId"] if voice else None
+        if pending is not None and region == self.active and summary["voiceContacts"]:
+            pending["contactId"] = summary["voiceContacts"][0]["contactId"]
         return True
 
     def region_health(self, region):
