@@ -1,0 +1,96 @@
+"""Runtime messages: the table, make_message and parse_message."""
+import pytest
+
+from core_testdata import EAST, snapshot_data
+from grccp.core import logs
+from grccp.core.errors import MessageError
+from grccp.core.runtime_messages import MAX_LOG_BATCH, MESSAGE_TYPES, make_message, parse_message
+from grccp.core.snapshot import parse_agent_update
+
+ENTRY = logs.make_entry("INFO", "hello", 0, "logger-1")
+SUMMARY = parse_agent_update(snapshot_data(contacts=[("c-1", "voice", "connected")])).to_summary()
+
+# One valid message of every type (the test below checks the list is complete).
+VALID = {
+    "cs:hello": {"url": "https://crm.example.test/app"},
+    "cs:region-state": {"region": EAST, "epoch": 3},
+    "cs:ccp-health": {"region": EAST, "health": "ready", "detail": None},
+    "cs:agent-update": {"region": EAST, "agent": SUMMARY},
+    "cs:failover-detected": {"region": EAST, "soft": None, "epoch": 0},
+    "cs:failover-pending": {"region": EAST, "contactId": "c-1", "epoch": 0},
+    "cs:switch-complete": {"region": EAST, "fromRegion": "us-west-2", "epoch": 1},
+    "cs:log-batch": {"region": EAST, "entries": [ENTRY]},
+    "cs:need-login": {"region": EAST},
+    "bg:welcome": {"allowed": True, "config": {"regions": []}, "activeRegion": EAST, "epoch": 5},
+    "bg:config": {"config": None, "managedFields": ["regions"]},
+    "bg:region-changed": {"region": EAST, "epoch": 2},
+    "popup:get-status": {},
+    "popup:download-logs": {},
+    "bg:status": {"status": {"configured": False}},
+    "bg:download-result": {"files": ["us-east-1-agent-log.txt"], "error": None},
+    "options:get-config": {},
+    "options:save-config": {"config": {"anything": "goes; the background validates it"}},
+    "bg:config-state": {"local": None, "managed": None, "managedFields": [], "effective": None,
+                        "errors": [{"path": "loginUrl", "rule": "required", "message": "is required"}]},
+    "bg:save-result": {"ok": False, "errors": []},
+    "bg:error": {"error": "not configured"},
+}
+
+
+def test_every_type_has_an_example():
+    assert set(VALID) == set(MESSAGE_TYPES)
+    for name in MESSAGE_TYPES:
+        assert name.split(":")[0] in ("cs", "bg", "popup", "options")
+
+
+@pytest.mark.parametrize("message_type", sorted(VALID))
+def test_round_trip(message_type):
+    message = make_message(message_type, **VALID[message_type])
+    assert message["type"] == message_type
+    assert parse_message(message) == (message_type, VALID[message_type])
+
+
+def test_parse_returns_a_new_dict():
+    message = make_message("cs:need-login", region=EAST)
+    _, fields = parse_message(message)
+    fields["region"] = "x"
+    assert message["region"] == EAST
+
+
+def test_optional_fields_may_be_left_out():
+    assert parse_message({"type": "cs:ccp-health", "region": EAST, "health": "loading"})[1] == {
+        "region": EAST, "health": "loading"}
+
+
+@pytest.mark.parametrize("message", [
+    None, [], "cs:hello", {}, {"type": None}, {"type": ["cs:hello"]}, {"type": "cs:nope"},
+    {"type": "cs:hello"}, {"type": "cs:hello", "url": 5}, {"type": "cs:hello", "url": "x", "extra": 1},
+    {"type": "cs:region-state", "region": "", "epoch": 1}, {"type": "cs:region-state", "region": EAST, "epoch": -1},
+    {"type": "cs:region-state", "region": EAST, "epoch": True}, {"type": "cs:region-state", "region": "x" * 65,
+                                                                  "epoch": 1},
+    {"type": "cs:ccp-health", "region": EAST, "health": "fine"},
+    {"type": "cs:agent-update", "region": EAST, "agent": {}},
+    {"type": "cs:failover-detected", "region": EAST, "epoch": 0},
+    {"type": "cs:failover-pending", "region": EAST, "contactId": 5, "epoch": 0},
+    {"type": "cs:log-batch", "region": EAST, "entries": [{}]},
+    {"type": "cs:log-batch", "region": EAST, "entries": [ENTRY] * (MAX_LOG_BATCH + 1)},
+    {"type": "bg:config", "config": [], "managedFields": []},
+    {"type": "bg:save-result", "ok": True, "errors": [{"path": "x"}]},
+    {"type": "popup:get-status", "please": True},
+])
+def test_refused(message):
+    with pytest.raises(MessageError):
+        parse_message(message)
+
+
+def test_make_message_checks_what_it_sends():
+    with pytest.raises(MessageError, match="cs:hello"):
+        make_message("cs:hello")
+    with pytest.raises(MessageError):
+        make_message("cs:hello", url="x", bogus=1)
+
+
+def test_error_messages_are_bounded():
+    with pytest.raises(MessageError) as caught:
+        parse_message({"type": "x" * 10000})
+    assert len(str(caught.value)) <= 200
