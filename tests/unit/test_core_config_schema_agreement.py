@@ -218,7 +218,7 @@ def grammar_mutation(draw, obj):
 def mutation(draw, obj):
     """Changes obj in place in one of several ways aimed at the validators' edges."""
     kind = draw(st.sampled_from(["grammar", "grammar", "grammar", "replace", "edit-string", "delete", "add",
-                                 "cross", "bounds", "regions", "group-null"]))
+                                 "cross", "cross", "cross", "bounds", "regions", "group-null"]))
     leaves = list(_leaves(obj))
     if kind == "grammar":
         draw(grammar_mutation(obj))

@@ -1,0 +1,182 @@
+"""Hostile input: every parser of the core raises nothing but its own error type, whatever it is given --
+arbitrary JSON-like values, and valid inputs with parts replaced, removed or retyped."""
+import copy
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core_testdata import EAST, example, snapshot_data
+from grccp.core import ccp_messages as cm
+from grccp.core import config as cfg
+from grccp.core import failover as fo
+from grccp.core import logs, snapshot
+from grccp.core.errors import ConfigError, MessageError, ProtocolError, StateError
+from grccp.core.runtime_messages import MESSAGE_TYPES, parse_message
+from test_core_runtime_messages import VALID as VALID_RUNTIME_MESSAGES
+
+FUZZ = settings(max_examples=200, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12),
+                    st.sampled_from(["", "us-east-1", "ready", "INFO", "voice", "2026-01-01T00:00:00.000Z",
+                                     "acknowledge", "https://crm.example.test/", cfg.region_name("x.y")]))
+values = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4),
+    st.dictionaries(st.one_of(st.text(max_size=8), st.integers(), st.sampled_from(
+        ["event", "data", "type", "region", "snapshot", "state", "contacts", "id", "level", "text", "time"])),
+        inner, max_size=4)), max_leaves=12)
+
+
+def _paths(node, path=()):
+    yield path
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, child in items:
+        yield from _paths(child, path + (key,))
+
+
+keys = st.one_of(st.text(max_size=8), st.integers(), st.sampled_from(["extra", "type", "event", "us-east-1"]))
+
+
+def _node(obj, path):
+    for key in path:
+        obj = obj[key]
+    return obj
+
+
+@st.composite
+def mutated(draw, originals):
+    """A deep copy of one of `originals` with up to three parts replaced by arbitrary values, removed, or
+    added (with keys of any type)."""
+    obj = copy.deepcopy(draw(st.sampled_from(originals)))
+    for _ in range(draw(st.integers(0, 3))):
+        path = draw(st.sampled_from(list(_paths(obj))))
+        how = draw(st.sampled_from(["replace", "delete", "add"]))
+        node = _node(obj, path)
+        if how == "add" and isinstance(node, (dict, list)):
+            if isinstance(node, dict):
+                node[draw(keys)] = draw(values)
+            else:
+                node.append(draw(values))
+        elif not path:
+            return draw(values)
+        else:
+            parent = _node(obj, path[:-1])
+            if how == "delete" and isinstance(parent, dict):
+                del parent[path[-1]]
+            else:
+                parent[path[-1]] = draw(values)
+    return obj
+
+
+def hostile(originals):
+    return st.one_of(values, mutated(originals))
+
+
+def only_raises(function, value, allowed):
+    try:
+        function(value)
+    except allowed:
+        pass
+
+
+# Valid inputs the mutations start from
+CONFIGS = [example("full"), example("minimal"), example("enterprise-policy")]
+SNAPSHOTS = [snapshot_data(contacts=[("c-1", "voice", "connected"), ("c-2", "chat", "ended")], acw=True)]
+CCP_MESSAGES = [
+    {"event": "acknowledge", "data": {"id": "1-abc"}},
+    {"event": "agent::update", "data": SNAPSHOTS[0]},
+    {"event": "disasterRecovery::failover", "data": {"isPrimary": False, "nextActiveArn": "arn:x"}},
+    {"event": "disasterRecovery::failover_pending", "data": {"nextActiveArn": "arn:x"}},
+    {"event": "disasterRecovery::force_offline", "data": {"softFailover": True, "nextActiveArn": "arn:x"}},
+    {"event": "log", "data": {"level": "INFO", "text": "t", "time": 5, "objects": [], "exception": None,
+                              "loggerId": "w", "tabId": None, "contextLayer": "SharedWorker"}},
+    {"event": "api_response", "data": {"requestId": "r", "data": {}, "err": None}},
+    {"event": "auth_fail", "data": {"authorize": True}},
+]
+RUNTIME_MESSAGES = [dict(fields, type=name) for name, fields in VALID_RUNTIME_MESSAGES.items()]
+
+
+def _stored_state():
+    state = fo.GlobalState((EAST, "us-west-2"), epoch=4)
+    state.on_ccp_health(1, EAST, fo.READY, 1)
+    state.on_agent_update(EAST, snapshot.parse_agent_update(SNAPSHOTS[0]).to_summary(), 2)
+    state.on_failover_pending("us-west-2", "c-1", 3)
+    state.on_switch_complete("us-west-2", 4)
+    state.on_failover_detected(EAST, False, 5)
+    return json.loads(json.dumps(state.to_dict()))
+
+
+def _stored_log():
+    region_log = logs.RegionLog(10)
+    region_log.add([logs.make_entry("INFO", "x", 0, "l"), logs.intake_relayed(
+        logs.parse_relayed_entry(CCP_MESSAGES[5]["data"]), "me", None, 0)])
+    return region_log.to_dict()
+
+
+@FUZZ
+@given(hostile(CONFIGS))
+def test_config_parser(value):
+    only_raises(cfg.parse_config, value, ConfigError)
+    assert isinstance(cfg.validate_config(value), list)
+
+
+@FUZZ
+@given(hostile(CONFIGS), hostile(CONFIGS))
+def test_managed_merge(local, managed):
+    only_raises(lambda _: cfg.parse_config(cfg.merge_managed(local, managed)[0]), None, ConfigError)
+
+
+@FUZZ
+@given(hostile(CCP_MESSAGES + [{"event": name, "data": {}} for name in cm.ALL_EVENTS]))
+def test_ccp_message_parser(value):
+    only_raises(cm.parse_ccp_message, value, ProtocolError)
+
+
+@FUZZ
+@given(hostile(SNAPSHOTS))
+def test_snapshot_parser(value):
+    only_raises(snapshot.parse_agent_update, value, ProtocolError)
+
+
+@FUZZ
+@given(hostile([message["data"] for message in CCP_MESSAGES if message["event"] == "log"]))
+def test_relayed_log_parser(value):
+    def parse_and_take(data):
+        relayed = logs.parse_relayed_entry(data)
+        entry = logs.intake_relayed(relayed, "me", None, 0)
+        assert entry is None or logs.entry_problem(entry) is None
+    only_raises(parse_and_take, value, ProtocolError)
+
+
+@FUZZ
+@given(hostile(RUNTIME_MESSAGES + [{"type": name} for name in MESSAGE_TYPES]))
+def test_runtime_message_parser(value):
+    only_raises(parse_message, value, MessageError)
+
+
+@FUZZ
+@given(hostile([_stored_state()]))
+def test_stored_state_loader(value):
+    def load(data):
+        state = fo.GlobalState.from_dict(data)
+        assert fo.GlobalState.from_dict(state.to_dict()).to_dict() == state.to_dict()
+    only_raises(load, value, StateError)
+
+
+@FUZZ
+@given(hostile([_stored_log()]))
+def test_stored_log_loader(value):
+    only_raises(logs.RegionLog.from_dict, value, StateError)
+
+
+@FUZZ
+@given(st.one_of(values, st.text(), st.builds(lambda a, b: "https://" + a + "/" + b, st.text(max_size=30),
+                                               st.text(max_size=10))))
+def test_page_check_and_grammar_helpers(value):
+    config = cfg.parse_config(example("full"))
+    assert cfg.page_is_allowlisted(value, config) in (True, False)
+    assert cfg.parse_https_url(value) is None or isinstance(value, str)
+    assert cfg.parse_page_pattern(value) is None or isinstance(value, str)
+    assert cfg.arn_region(value) is None or isinstance(value, str)
+    assert cfg.is_region_key(value) in (True, False)
