@@ -192,3 +192,22 @@ def test_entry_problem_accepts_made_and_relayed_entries():
 def test_log_file_name():
     assert logs.log_file_name("us-east-1", "agent-log") == "us-east-1-agent-log.txt"
     assert logs.log_file_name("us-east-1.blue") == "us-east-1.blue-agent-log.txt"
+
+
+def test_restore_checks_newest_entries_in_full_and_older_ones_for_a_level():
+    good = [logs.make_entry("INFO", f"l{i}", T0 + i, LOGGER) for i in range(logs.RECENT_KEYS + 2)]
+    data = {"version": logs.LOG_FORMAT_VERSION, "capacity": 10000, "nextLine": 5, "entries": good}
+    assert len(logs.RegionLog.from_dict(data)) == len(good)
+    for index, broken, ok in [(0, dict(good[0], line="x"), True),          # old: only what export needs
+                              (0, {"text": "no level"}, False),
+                              (0, "junk", False),
+                              (len(good) - 1, dict(good[-1], line="x"), False)]:
+        entries = list(good)
+        entries[index] = broken
+        if ok:
+            logs.RegionLog.from_dict(dict(data, entries=entries))
+        else:
+            with pytest.raises(StateError, match=f"entry {index} "):
+                logs.RegionLog.from_dict(dict(data, entries=entries))
+    with pytest.raises(StateError):
+        logs.RegionLog.from_dict(dict(data, version=2))

@@ -67,3 +67,8 @@ def test_parse_refuses(text):
 ])
 def test_to_epoch_ms(value, ms):
     assert timefmt.to_epoch_ms(value) == ms
+
+
+def test_formatting_in_any_order_within_and_across_seconds():
+    for ms in [1795482561581, 1795482561999, 1795482561000, 1795482562000, 1795482561581, 0, 1795482561582]:
+        assert timefmt.format_iso_ms(ms) == reference_iso(ms)

@@ -50,13 +50,21 @@ def _date_text(day_number):
     return text
 
 
+# Log lines come in bursts within one second: remember the text up to the seconds of the last one formatted
+# (string assembly, not arithmetic, is what costs under Brython).
+_last_second = [None, ""]
+
+
 def format_iso_ms(ms):
     """ISO-8601 UTC with milliseconds of an integer epoch-ms value within MIN_MS..MAX_MS."""
-    day_number = ms // MS_PER_DAY
-    in_day = ms - day_number * MS_PER_DAY
-    seconds = in_day // 1000
-    return (_date_text(day_number) + "T" + _TWO[seconds // 3600] + ":" + _TWO[seconds // 60 % 60] + ":"
-            + _TWO[seconds % 60] + "." + _THREE[in_day % 1000] + "Z")
+    second = ms // 1000
+    if second != _last_second[0]:
+        day_number = second // 86400
+        in_day = second - day_number * 86400
+        _last_second[1] = (_date_text(day_number) + "T" + _TWO[in_day // 3600] + ":" + _TWO[in_day // 60 % 60] + ":"
+                           + _TWO[in_day % 60] + ".")
+        _last_second[0] = second
+    return _last_second[1] + _THREE[ms - second * 1000] + "Z"
 
 
 def _is_leap(year):
