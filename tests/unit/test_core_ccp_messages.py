@@ -37,7 +37,8 @@ def test_the_ccp_gets_the_region_name_without_suffix():
     config = make_config(regions=[
         {"region": "us-east-1.blue", "ccpUrl": "https://blue.example.test/", "instanceArn": EAST_ARN},
         {"region": "us-east-1.green", "ccpUrl": "https://green.example.test/",
-         "instanceArn": EAST_ARN.replace("11111111-1111-4111-8111-111111111111", "33333333-3333-4333-8333-333333333333")}])
+         "instanceArn": EAST_ARN.replace("11111111-1111-4111-8111-111111111111",
+                                         "33333333-3333-4333-8333-333333333333")}])
     assert cm.init_disaster_recovery_message(config, "us-east-1.green", False)["data"]["region"] == "us-east-1"
 
 

@@ -14,7 +14,7 @@ heard of, and reports made before the latest switch are ignored, so a late "comp
 A -> B -> A. Start a fresh GlobalState with epoch=now_ms so that epochs keep growing across restarts."""
 
 from .errors import StateError
-from .shapes import field_problem, is_bool, is_count, is_dict, is_str, is_text, list_of, may, optional, required
+from .shapes import conforms, field_problem, is_bool, is_count, is_dict, is_str, is_text, list_of, optional, required
 from .snapshot import summary_problem
 
 # TabSwitchRules actions (plain tuples, performed by the content script in the order given):
@@ -142,10 +142,10 @@ _STATE_FIELDS = {
     "regionKeys": required(list_of(_is_region_key)),
     "active": required(_is_region_key),
     "epoch": required(is_count),
-    "failover": required(optional(lambda value: field_problem(value, _FAILOVER_FIELDS) is None)),
+    "failover": required(optional(conforms(_FAILOVER_FIELDS))),
     "tabs": required(is_dict),
     "agents": required(is_dict),
-    "timeline": required(list_of(lambda value: field_problem(value, _TIMELINE_FIELDS) is None, TIMELINE_LIMIT)),
+    "timeline": required(list_of(conforms(_TIMELINE_FIELDS), TIMELINE_LIMIT)),
 }
 
 

@@ -6,8 +6,8 @@ unknown fields are refused with MessageError (the receiver logs and drops the me
 from .errors import MessageError
 from .failover import HEALTH_STATES
 from .logs import entry_problem
-from .shapes import (anything, field_problem, is_bool, is_count, is_dict, is_str, is_text, list_of, may,
-                     optional, required, str_enum)
+from .shapes import (anything, conforms, field_problem, is_bool, is_count, is_dict, is_str, is_text, list_of,
+                     may, optional, required, str_enum)
 from .snapshot import summary_problem
 
 # The most entries one cs:log-batch may carry (the content script sends a batch about every second).
@@ -21,7 +21,7 @@ def _is_region(value):
 _region = required(_is_region)
 _epoch = required(is_count)
 _field_error = {"path": required(is_str), "rule": required(is_str), "message": required(is_str)}
-_field_errors = required(list_of(lambda value: field_problem(value, _field_error) is None))
+_field_errors = required(list_of(conforms(_field_error)))
 
 MESSAGE_TYPES = {
     # content script -> background

@@ -4,7 +4,8 @@ work. Fields read are validated strictly; unknown extra fields are ignored. Time
 ISO text (JS Dates after conversion); both are accepted."""
 
 from .errors import ProtocolError
-from .shapes import field_problem, is_bool, is_count, is_int, is_str, is_text, list_of, may, optional, required
+from .shapes import (conforms, field_problem, is_bool, is_count, is_int, is_str, is_text, list_of, may, optional,
+                     required)
 from .timefmt import to_epoch_ms
 
 VOICE_CONTACT_TYPES = ("voice", "queue_callback")
@@ -83,7 +84,7 @@ SUMMARY_FIELDS = {
     "stateType": required(is_str),
     "stateSinceMs": required(optional(is_int)),
     "nextStateName": required(optional(is_str)),
-    "voiceContacts": required(list_of(lambda value: field_problem(value, _VOICE_CONTACT_FIELDS) is None)),
+    "voiceContacts": required(list_of(conforms(_VOICE_CONTACT_FIELDS))),
     "otherContactCount": required(is_count),
     "afterCallWork": required(is_bool),
     "agentResourceId": may(optional(is_str)),

@@ -2,7 +2,7 @@
 background's GlobalState. Plain data only; the same keys are present whether or not the extension is
 configured, so the popup never has to guess."""
 
-from .failover import LOADING, NOT_ANSWERING, READY, SIGNED_OUT, latencies
+from .failover import NOT_ANSWERING, READY, SIGNED_OUT, latencies
 
 BADGE_COLORS = {
     "ok": "#1b873f",       # active region's CCP answers
