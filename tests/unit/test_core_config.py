@@ -455,3 +455,7 @@ def test_field_error_value_semantics():
     error = FieldError("a/b", "type", "bad")
     assert error == FieldError("a/b", "type", "bad") and len({error, FieldError("a/b", "type", "bad")}) == 1
     assert str(FieldError("", "type", "bad")) == "bad" and "a/b" in repr(error)
+
+
+def test_paths_escape_like_json_pointers():
+    assert errors_of(with_change(lambda o: o.update({"a/b~c": 1}))) == [("a~1b~0c", "unknown-property")]

@@ -1,5 +1,16 @@
 """The functional core: pure Python with no browser imports, run unchanged under CPython (unit tests) and
 Brython (the extension). No clocks, I/O or randomness in here: time and ids come in as arguments.
 
+  errors            the error types (each parser raises only its own)
+  shapes            predicates for plain JSON-like data, shared by the parsers
+  timefmt           epoch ms <-> ISO-8601 UTC text without datetime
+  config            configuration validation (twin of manifest/config.schema.json) and what derives from it
+  ccp_messages      the CCP <-> host postMessage protocol: messages to send, parser of messages received
+  snapshot          agent::update interpretation (agent state, voice contacts, after-call work)
+  failover          TabSwitchRules (per tab) and GlobalState (the background's single source of truth)
+  logs              Streams-format log entries, per-region ring buffer, download format
+  runtime_messages  the runtime message table between content script, background, popup and options
+  status            the popup's status model and the badge
+
 Modules are imported one by one by the entry points (nothing is imported here), so that each bundle carries
 only what it uses."""

@@ -306,7 +306,9 @@ def _type_name(value):
 
 
 def _join(path, name):
-    return f"{path}/{name}" if path else str(name)
+    """path + "/" + name, with name escaped as in a JSON Pointer ("~" -> "~0", "/" -> "~1")."""
+    segment = str(name).replace("~", "~0").replace("/", "~1")
+    return f"{path}/{segment}" if path else segment
 
 
 class _Collector:
@@ -331,7 +333,7 @@ class _Collector:
                 self.add(_join(path, name), "required", "is required")
         for name in value:
             if name not in known:
-                self.add(_join(path, str(name)), "unknown-property", "is not a known setting")
+                self.add(_join(path, name), "unknown-property", "is not a known setting")
         return value
 
     def string(self, value, path):
