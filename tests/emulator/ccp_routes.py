@@ -5,6 +5,7 @@ endpoints the emulated SharedWorker talks to in place of Connect's backend:
   GET  /api/snapshot?since=V&log_seq=S long poll for the agent snapshot, impairments and emitted log lines
   POST /api/call {method, params}      one CTI call (putAgentState, acceptContact, ...)
   GET  /api/active-region              {InstanceArn, TerminateActiveContacts} (the "presigned" polling URL)
+  POST /api/viewport {window_id, width, height, host, closed}  a CCP window's size in its host (test observability)
 """
 import html
 import json
@@ -32,7 +33,8 @@ class CcpOrigin:
         if path.startswith(CCP_PATH):
             return static_file(self._static_dir, path[len(CCP_PATH):])
         api = {("GET", "/api/worker-config"): self._worker_config, ("GET", "/api/snapshot"): self._snapshot,
-               ("POST", "/api/call"): self._call, ("GET", "/api/active-region"): self._active_region}
+               ("POST", "/api/call"): self._call, ("GET", "/api/active-region"): self._active_region,
+               ("POST", "/api/viewport"): self._viewport}
         handler = api.get((request.method, path))
         return handler(request) if handler else Response.not_found()
 
@@ -114,6 +116,18 @@ class CcpOrigin:
             result = {"data": None, "err": error.as_dict()}
         self._state.record(self._region, "api_calls", {"method": method, "params": params, "ok": not result["err"]})
         return Response.json(200, result)
+
+    def _viewport(self, request):
+        try:
+            report = json.loads(request.body or b"{}")
+            entry = {"width": int(report["width"]), "height": int(report["height"]), "host": str(report["host"]),
+                     "closed": bool(report["closed"])}
+            window_id = str(report["window_id"])[:64]
+        except (ValueError, KeyError, TypeError):
+            return Response.json(400, {"error": "body must be {window_id, width, height, host, closed}",
+                                       "field": "window_id"})
+        self._state.set_viewport(self._region, window_id, entry)
+        return Response(204)
 
     def _active_region(self, _request):
         forced_status = self._regional().impairments["active_region_status"]

@@ -49,6 +49,12 @@ class EmulatorClient:
     def contacts(self, region):
         return self.region_state(region)["agent"]["snapshot"]["contacts"]
 
+    def visible_ccps(self):
+        """[(region, host page origin)] of every open CCP window whose host shows it (non-zero size)."""
+        return sorted((region, view["host"]) for region, regional in self.state()["regions"].items()
+                      for view in regional["viewports"].values()
+                      if not view["closed"] and view["width"] > 0 and view["height"] > 0)
+
     def agent_state(self, region):
         return self.region_state(region)["agent"]["state"]
 

@@ -35,6 +35,7 @@ class RegionState:
         self.api_calls = []  # [{"time", "method", "params", "ok"}]
         self.active_region_polls = []  # [{"time", "status"}]
         self.ccp_page_loads = []  # [{"time", "outcome": "ok" | "signed-out" | "error" | "timeout" | "hanging"}]
+        self.viewports = {}  # CCP window id -> {"width", "height", "host", "closed", "time"}
 
     def as_dict(self):
         return {
@@ -44,6 +45,7 @@ class RegionState:
                       "snapshot": self.agent.snapshot(), "agent_states": [dict(s) for s in self.agent.agent_states]},
             "log_seq": self.log_seq, "api_calls": list(self.api_calls),
             "active_region_polls": list(self.active_region_polls), "ccp_page_loads": list(self.ccp_page_loads),
+            "viewports": {window_id: dict(entry) for window_id, entry in self.viewports.items()},
         }
 
 
@@ -122,6 +124,11 @@ class EmulatorState:
             history = getattr(self.regions[region_name], kind)
             history.append(dict(entry, time=int(time.time() * 1000)))
             del history[:-CALL_HISTORY]
+
+    def set_viewport(self, region_name, window_id, entry):
+        """A CCP window's latest size in its host (no wake-up: workers do not care)."""
+        with self._changed:
+            self.regions[region_name].viewports[window_id] = dict(entry, time=int(time.time() * 1000))
 
     def as_dict(self):
         with self._changed:

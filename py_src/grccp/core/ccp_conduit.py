@@ -43,8 +43,10 @@ class CcpConduit:
         self.health = status
         return [(HEALTH, status, detail)]
 
-    def start(self, now_ms):
-        """A (new) frame was created: wait for its first acknowledge."""
+    def start(self, now_ms, sign_in_requested=False):
+        """A (new) frame was created: wait for its first acknowledge. After a refresh for a sign-in already
+        requested, a missed deadline does not ask for sign-in again (one sign-in window, never a loop)."""
+        self._login_asked = sign_in_requested
         self.port_id = None
         self._syn_sent_ms = self._next_syn_ms = None
         self._load_deadline = now_ms + self._timeout("ccpLoadTimeout")

@@ -3,7 +3,8 @@ injected on exactly the allowlisted pages and nowhere else."""
 from . import webext
 
 SCRIPT_ID = "grccp-ccp-host"
-CONTENT_FILES = ["boot/content_pre.js", "runtime/brython_csp.js", "runtime/aot_loader.js", "bundles/content.js",
+CONTENT_FILES = ["boot/content_pre.js", "runtime/brython_csp.js", "runtime/aot_loader.js", "boot/frame_bridge.js",
+                 "bundles/content.js",
                  "boot/content_run.js"]
 
 

@@ -23,3 +23,11 @@ def on_changed(handler):
         plain = webext.to_py(changes) or {}
         handler(str(area), {key: change.get("newValue") for key, change in plain.items()})
     webext.api.storage.onChanged.addListener(listener)
+
+
+def get_all(area, on_items):
+    """on_items(dict, error) with everything in the area (the enterprise policy, for "managed")."""
+    def got(items=None, *_):
+        error = webext.last_error()
+        on_items({} if error else (webext.to_py(items) or {}), error)
+    getattr(webext.api.storage, area).get(got)

@@ -31,6 +31,19 @@ var CCP = (function () {
   });
   window.addEventListener('pagehide', function () { port.postMessage(CcpProtocol.message(EV.CLOSE)); });
 
+  // Test observability: how large this CCP window is inside its host, reported to the emulator. It is the ground
+  // truth of which CCP an agent can see, even when the host keeps its frames out of reach (a closed shadow root).
+  var windowId = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+  function reportViewport(closed) {
+    navigator.sendBeacon('/api/viewport', JSON.stringify(
+      {window_id: windowId, width: innerWidth, height: innerHeight, host: document.referrer, closed: closed}));
+  }
+  if (framed) {
+    reportViewport(false);
+    window.addEventListener('resize', function () { reportViewport(false); });
+    window.addEventListener('pagehide', function () { reportViewport(true); });
+  }
+
   fetch('/api/worker-config', {cache: 'no-store'}).then(function (r) { return r.json(); }).then(function (cfg) {
     status.region = cfg.region;
     changed();

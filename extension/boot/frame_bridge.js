@@ -1,0 +1,31 @@
+// Content script helper for the CCP frames' message channel. A cross-origin window cannot be handed to Python:
+// Brython inspects every object it receives (it reads `constructor`), which a cross-origin WindowProxy forbids.
+// So the windows stay here: Python registers each region's iframe element and origin, and gets only the region
+// and the (structured-clone) message data. The filtering rule is the one the Python side documents.
+(function () {
+  'use strict';
+  var routes = new Map();  // region -> {frame: HTMLIFrameElement, origin: string}
+  globalThis.grccpFrameBridge = {
+    route: function (region, frame, origin) { routes.set(region, {frame: frame, origin: origin}); },
+    listen: function (onMessage, onDrop) {
+      addEventListener('message', function (event) {
+        for (var [region, route] of routes) {
+          if (event.source !== null && event.source === route.frame.contentWindow) {
+            if (event.origin === route.origin) {
+              onMessage(region, event.data);
+            } else {
+              onDrop('a message from the ' + region + ' frame came from another origin');
+            }
+            return;
+          }
+        }
+        onDrop('a message came from a window that is not a CCP frame');
+      });
+    },
+    post: function (region, message) {
+      var route = routes.get(region);
+      var target = route && route.frame.contentWindow;
+      if (target) { target.postMessage(message, route.origin); }
+    }
+  };
+})();

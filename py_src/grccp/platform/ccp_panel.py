@@ -1,0 +1,132 @@
+"""The extension's panel on an allowlisted page: a host element whose closed shadow root holds a status line and
+one CCP iframe per region. Only the active region's frame is visible; the stand-by frame stays loaded (0×0, as
+the reference does, so its timers and softphone keep running). Every text is set with textContent: nothing from
+the configuration or a CCP is ever parsed as HTML."""
+from browser import document, window
+
+
+HOST_ID = "grccp-ccp-host"
+# the reference's permissions for the CCP iframe (microphone for the softphone, clipboard, federated sign-in)
+FRAME_ALLOW = "microphone; camera; autoplay; clipboard-write; identity-credentials-get"
+STYLE = """
+:host { all: initial; }
+.panel { box-sizing: border-box; display: flex; flex-direction: column; width: 100%; height: 100%;
+  min-width: 320px; min-height: 460px; background: #fff; color: #16191f; border: 1px solid #d1d5db;
+  font: 13px/1.4 system-ui, sans-serif; box-shadow: 0 4px 16px rgba(0,0,0,.18); }
+.status { padding: 4px 8px; background: #232f3e; color: #fff; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }
+.status[data-level="warn"] { background: #8a5a00; }
+.status[data-level="bad"] { background: #b0260f; }
+.frames { position: relative; flex: 1; }
+iframe { border: 0; }
+iframe.active { width: 100%; height: 100%; }
+iframe.standby { width: 0; height: 0; position: absolute; }
+"""
+
+
+class CcpPanel:
+    """Owns the host element and the frames; knows nothing of the protocol."""
+
+    def __init__(self, placement, regions):
+        self.placement = placement  # {mode, selector, width, height, side}
+        self.regions = regions      # [(region key, ccp url)] in configuration order
+        self.host = None
+        self._frames = {}
+        self._status = None
+        self._frame_box = None
+
+    def mount(self):
+        """Puts the panel on the page; returns None, or a message saying why it could not (a selector that is
+        invalid or matches nothing)."""
+        container, problem = self._container()
+        if problem:
+            return problem
+        self.host = document.createElement("div")
+        self.host.id = HOST_ID
+        self.host.setAttribute("data-grccp-state", "starting")
+        self._place_host(container is document.body)
+        shadow = self.host.attachShadow({"mode": "closed"})
+        style = document.createElement("style")
+        style.textContent = STYLE
+        panel = document.createElement("section")
+        panel.className = "panel"
+        panel.setAttribute("aria-label", "Amazon Connect CCP")
+        self._status = document.createElement("div")
+        self._status.className = "status"
+        self._status.setAttribute("role", "status")
+        self._frame_box = document.createElement("div")
+        self._frame_box.className = "frames"
+        panel.appendChild(self._status)
+        panel.appendChild(self._frame_box)
+        shadow.appendChild(style)
+        shadow.appendChild(panel)
+        for key, url in self.regions:
+            self._frames[key] = self._new_frame(key, url)
+            self._frame_box.appendChild(self._frames[key])
+        container.appendChild(self.host)
+        return None
+
+    def _container(self):
+        if self.placement.get("mode") != "selector":
+            return document.body, None
+        selector = self.placement.get("selector", "")
+        try:
+            found = document.querySelector(selector)
+        except Exception:
+            return None, f"placement selector {selector!r} is not a valid CSS selector"
+        if found is None:
+            return None, f"placement selector {selector!r} matches nothing on this page"
+        return found, None
+
+    def _place_host(self, docked):
+        width = max(320, int(self.placement.get("width", 360)))
+        height = max(460, int(self.placement.get("height", 600)))
+        style = self.host.style
+        style.display = "block"
+        style.width = f"{width}px"
+        style.height = f"{height}px"
+        if docked:
+            style.position = "fixed"
+            style.bottom = "0"
+            style.zIndex = "2147483646"
+            if self.placement.get("side") == "left":
+                style.left = "0"
+            else:
+                style.right = "0"
+
+    def _new_frame(self, key, url):
+        frame = document.createElement("iframe")
+        frame.setAttribute("allow", FRAME_ALLOW)
+        frame.setAttribute("title", f"Amazon Connect CCP ({key})")
+        frame.setAttribute("data-region", key)
+        frame.className = "standby"
+        frame.src = url
+        return frame
+
+    def frame(self, key):
+        return self._frames[key]
+
+    def show(self, key):
+        """Makes `key` the visible frame and the others stand-by (hidden, still loaded)."""
+        for region, frame in self._frames.items():
+            frame.className = "active" if region == key else "standby"
+        self.host.setAttribute("data-grccp-active", key)
+
+    def visible_region(self):
+        return None if self.host is None else self.host.getAttribute("data-grccp-active")
+
+    def refresh(self, key, url):
+        """Replaces a region's frame with a fresh one (sign-in recovery); returns the new frame."""
+        old = self._frames[key]
+        fresh = self._new_frame(key, url)
+        fresh.className = old.className
+        self._frame_box.replaceChild(fresh, old)
+        self._frames[key] = fresh
+        return fresh
+
+    def set_status(self, text, level="ok", state=None):
+        self._status.textContent = text
+        self._status.setAttribute("data-level", level)
+        if state:
+            self.host.setAttribute("data-grccp-state", state)
+        window.performance.mark("grccp-status")

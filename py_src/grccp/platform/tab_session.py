@@ -1,0 +1,250 @@
+"""One allowlisted tab: the panel with both CCP frames, one conduit per region, the DR host rules, and the link
+to the background (the single source of truth for the active region). The decisions live in the core
+(CcpConduit, TabSwitchRules, parse_ccp_message); this class performs them."""
+from browser import window
+
+from grccp.core import ccp_conduit, ccp_messages as wire, failover, logs
+from grccp.core.config import ConfigError, page_is_allowlisted, parse_config
+from grccp.core.errors import MessageError, ProtocolError
+from grccp.core.runtime_messages import MAX_LOG_BATCH, make_message, parse_message
+
+from . import clock, frame_messages, runtime_channel
+from .ccp_panel import CcpPanel
+
+LOG_FLUSH_MS = 1000
+SIGN_IN_REFRESHES = 10  # as the reference: at most 10 frame refreshes while waiting for a sign-in
+
+
+class TabSession:
+    def __init__(self):
+        self.config = None
+        self.panel = None
+        self.rules = None
+        self.conduits = {}
+        self.frames = None
+        self.logger_id = f"{clock.now_ms()}-tab{int(window.Math.random() * 1e9)}"
+        self._pending_logs = {}
+        self._dropped = {}
+        self._tick_handle = None
+        self._flush_handle = None
+        self._refreshes = {}
+        self._agent_resource_id = {}
+        self._last_agent_summary = {}
+
+    # start-up -------------------------------------------------------------------------------------------
+    def start(self):
+        runtime_channel.send(make_message("cs:hello", url=str(window.location.href)), self._on_welcome)
+
+    def _on_welcome(self, reply, error):
+        if error or reply is None:
+            window.console.warn("Global Resiliency CCP: the extension's background did not answer:", error)
+            return
+        try:
+            kind, welcome = parse_message(reply)
+            if kind != "bg:welcome":
+                raise MessageError(f"expected bg:welcome, got {kind}")
+            if not welcome["allowed"] or welcome["config"] is None:
+                return
+            config = parse_config(welcome["config"])
+        except (MessageError, ConfigError) as problem:
+            window.console.warn("Global Resiliency CCP: refused the background's answer:", str(problem))
+            return
+        if not page_is_allowlisted(str(window.location.href), config):
+            return  # the registered pattern cannot carry a port (Firefox): the port is checked here
+        self._begin(config, welcome["activeRegion"], welcome["epoch"])
+
+    def _begin(self, config, active_region, epoch):
+        self.config = config
+        shown = active_region if active_region in config.region_keys else config.first_region.key
+        self.panel = CcpPanel(config.placement, [(r.key, r.ccp_url) for r in config.regions])
+        problem = self.panel.mount()
+        if problem:
+            window.console.warn("Global Resiliency CCP:", problem)
+            return
+        self.rules = failover.TabSwitchRules(config, shown, epoch)
+        self.panel.show(shown)
+        self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_drop)
+        now = clock.now_ms()
+        for region in config.regions:
+            key = region.key
+            self.conduits[key] = ccp_conduit.CcpConduit(config, key, displayed_first=(key == shown))
+            self.frames.route(key, self.panel.frame(key), region.ccp_origin)
+            self._log(key, "INFO", f"CCP frame created for {key} ({region.ccp_url})")
+            self._apply(key, self.conduits[key].start(now))
+        runtime_channel.listen(self._on_background_message)
+        self._send("cs:region-state", region=shown, epoch=self.rules.epoch)
+        self._status()
+        self._schedule_tick()
+        self._flush_handle = clock.call_later(LOG_FLUSH_MS, self._flush_logs)
+
+    # messages from the CCP frames -----------------------------------------------------------------------
+    def _on_frame_message(self, region, data):
+        try:
+            event, payload = wire.parse_ccp_message(data)
+        except ProtocolError as problem:
+            self._log(region, "WARN", f"dropped a malformed message from the {region} CCP: {problem}")
+            return
+        now = clock.now_ms()
+        conduit = self.conduits[region]
+        if event == wire.ACKNOWLEDGE:
+            first = not conduit.ready and payload is not None
+            self._apply(region, conduit.on_acknowledge(payload, now))
+            if first:
+                self._refreshes.pop(region, None)
+                self._log(region, "INFO", f"CCP acknowledged (handshake {conduit.handshakes}); configured")
+        elif event == wire.REQUEST_CONFIGURE:
+            self._apply(region, conduit.on_request_configure())
+        elif event == wire.AGENT_UPDATE:
+            self._agent_resource_id[region] = payload.agent_resource_id
+            self._perform(self.rules.on_agent_update(region, payload))
+            summary = payload.to_summary()
+            if summary != self._last_agent_summary.get(region):
+                self._last_agent_summary[region] = summary
+                self._send("cs:agent-update", region=region, agent=summary)
+        elif event == wire.FAILOVER:
+            self._log(region, "INFO", f"failover signal: {payload}")
+            self._perform(self.rules.on_failover(region, payload))
+        elif event == wire.FAILOVER_PENDING:
+            self._perform(self.rules.on_failover_pending(region, payload))
+        elif event == wire.FORCE_OFFLINE:
+            self._perform(self.rules.on_force_offline(region, payload))
+        elif event == wire.LOG:
+            entry = logs.intake_relayed(payload, self.logger_id, self._agent_resource_id.get(region), now)
+            if entry is not None:
+                self._pending_logs.setdefault(region, []).append(entry)
+        elif event in (wire.AUTH_FAIL, wire.TERMINATED):
+            self._log(region, "WARN", f"CCP reported {event}: sign-in needed")
+            self._apply(region, conduit.on_auth_fail())
+            self._sign_in_needed(region)
+        self._schedule_tick()
+
+    def _on_drop(self, reason):
+        self._dropped[reason] = self._dropped.get(reason, 0) + 1
+
+    # messages from the background -----------------------------------------------------------------------
+    def _on_background_message(self, message, sender, respond):
+        try:
+            kind, fields = parse_message(message)
+        except MessageError as problem:
+            window.console.warn("Global Resiliency CCP: dropped a runtime message:", str(problem))
+            return False
+        if kind == "bg:region-changed":
+            self._perform(self.rules.on_global_region(fields["region"], fields["epoch"]))
+        return False
+
+    # performing decisions -------------------------------------------------------------------------------
+    def _apply(self, region, actions):
+        """Conduit outputs for `region`."""
+        for action in actions:
+            if action[0] == ccp_conduit.POST:
+                self._post(region, action[1])
+            elif action[0] == ccp_conduit.HEALTH:
+                self._log(region, "INFO" if action[1] == failover.READY else "WARN",
+                          f"CCP health: {action[1]}" + (f" ({action[2]})" if action[2] else ""))
+                self._send("cs:ccp-health", region=region, health=action[1], detail=action[2])
+                self._status()
+            elif action[0] == ccp_conduit.LOGIN:
+                self._sign_in_needed(region)
+
+    def _perform(self, actions):
+        """TabSwitchRules outputs."""
+        for action in actions:
+            kind = action[0]
+            if kind == failover.DETECTED:
+                self._log(action[1], "INFO", f"failover to {action[1]} detected (soft: {action[2]})")
+                self._send("cs:failover-detected", region=action[1], soft=action[2], epoch=self.rules.epoch)
+            elif kind == failover.PENDING:
+                self._log(action[1], "INFO", f"failover to {action[1]} pending on voice contact {action[2]}")
+                self._send("cs:failover-pending", region=action[1], contactId=action[2], epoch=self.rules.epoch)
+                self._status()
+            elif kind == failover.DEACTIVATE:
+                self._post(action[1], wire.suppress_message(True))
+                self._post(action[1], wire.set_offline_message(True))
+            elif kind == failover.ACTIVATE:
+                self._post(action[1], wire.suppress_message(False))
+            elif kind == failover.SHOW:
+                previous = self.panel.visible_region()
+                self.panel.show(action[1])
+                window.performance.mark(f"grccp-shown-{action[1]}")
+                self._log(action[1], "INFO", f"switched the visible CCP from {previous} to {action[1]}")
+            elif kind == failover.COMPLETE:
+                self._send("cs:switch-complete", region=action[1], fromRegion=self.rules.hidden,
+                           epoch=self.rules.epoch)
+                self._status()
+
+    def _post(self, region, message):
+        self.frames.post(region, message)
+
+    def _send(self, kind, **fields):
+        runtime_channel.send(make_message(kind, **fields))
+
+    # sign-in ----------------------------------------------------------------------------------------------
+    def _sign_in_needed(self, region):
+        """Ask the background for the (single) sign-in window, then refresh this frame until it acknowledges."""
+        if region in self._refreshes:
+            return
+        self._refreshes[region] = 0
+        self._send("cs:need-login", region=region)
+        clock.call_later(self.config.timeouts["ccpLoadTimeout"], lambda: self._refresh_frame(region))
+
+    def _refresh_frame(self, region):
+        if region not in self._refreshes or self.conduits[region].ready:
+            self._refreshes.pop(region, None)
+            return
+        if self._refreshes[region] >= SIGN_IN_REFRESHES:
+            self._refreshes.pop(region, None)
+            self._apply(region, [(ccp_conduit.HEALTH, failover.SIGNED_OUT, "sign-in needed")])
+            self.conduits[region].health = failover.SIGNED_OUT
+            return
+        self._refreshes[region] += 1
+        self._log(region, "INFO", f"refreshing the {region} CCP frame (attempt {self._refreshes[region]})")
+        fresh = self.panel.refresh(region, self.config.region(region).ccp_url)
+        self.frames.route(region, fresh, self.config.region(region).ccp_origin)
+        self._apply(region, self.conduits[region].start(clock.now_ms(), sign_in_requested=True))
+        clock.call_later(self.config.timeouts["ccpLoadTimeout"], lambda: self._refresh_frame(region))
+
+    # timers -------------------------------------------------------------------------------------------------
+    def _schedule_tick(self):
+        deadlines = [d for d in (c.next_deadline() for c in self.conduits.values()) if d is not None]
+        clock.cancel(self._tick_handle)
+        self._tick_handle = None
+        if deadlines:
+            self._tick_handle = clock.call_later(min(deadlines) - clock.now_ms(), self._tick)
+
+    def _tick(self):
+        now = clock.now_ms()
+        for region, conduit in self.conduits.items():
+            self._apply(region, conduit.tick(now))
+        self._schedule_tick()
+
+    # logs and status ------------------------------------------------------------------------------------
+    def _log(self, region, level, text):
+        entry = logs.make_entry(level, text, clock.now_ms(), self.logger_id, self._agent_resource_id.get(region))
+        self._pending_logs.setdefault(region, []).append(entry)
+
+    def _flush_logs(self):
+        if self._dropped:
+            summary = ", ".join(f"{count}× {reason}" for reason, count in self._dropped.items())
+            self._dropped = {}
+            for region in self.conduits:
+                self._log(region, "WARN", f"dropped messages: {summary}")
+        for region, entries in self._pending_logs.items():
+            for start in range(0, len(entries), MAX_LOG_BATCH):
+                self._send("cs:log-batch", region=region, entries=entries[start:start + MAX_LOG_BATCH])
+        self._pending_logs = {}
+        self._flush_handle = clock.call_later(LOG_FLUSH_MS, self._flush_logs)
+
+    def _status(self):
+        shown = self.rules.shown
+        health = self.conduits[shown].health
+        if self.rules.pending_target is not None:
+            self.panel.set_status(f"{shown} — failover to {self.rules.pending_target} pending: finish the call",
+                                  "warn", "pending")
+        elif health == failover.READY:
+            self.panel.set_status(f"{shown} — connected", "ok", "ready")
+        elif health == failover.SIGNED_OUT:
+            self.panel.set_status(f"{shown} — sign-in needed", "bad", "signed-out")
+        elif health == failover.NOT_ANSWERING:
+            self.panel.set_status(f"{shown} — CCP not answering", "bad", "not-answering")
+        else:
+            self.panel.set_status(f"{shown} — loading…", "warn", "loading")

@@ -1,0 +1,62 @@
+"""What end-to-end tests do with the extension, in one place: configure it, open allowlisted pages, observe the
+panel (as the page sees it, and as each CCP frame sees itself), and read the background's status."""
+from selenium.webdriver.support.ui import WebDriverWait
+
+HOST_STATE = ("const h = document.getElementById('grccp-ccp-host');"
+              "return h ? {state: h.dataset.grccpState, active: h.dataset.grccpActive || null} : null;")
+
+
+def wait_for(driver, condition, timeout=20, message=""):
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: condition(), message)
+
+
+def configure(driver, config):
+    """Stores the configuration the way the options page does (chrome.storage.local)."""
+    driver.get(driver.extension_base_url + "popup.html")
+    driver.execute_async_script(
+        "const done = arguments[arguments.length - 1]; chrome.storage.local.set({config: arguments[0]}, done);",
+        config)
+
+
+def host_state(driver):
+    return driver.execute_script(HOST_STATE)
+
+
+def open_allowlisted(driver, url, timeout=20):
+    """Loads `url` until the extension's panel is on it (the background registers the content script
+    asynchronously after a configuration is stored)."""
+    def injected():
+        driver.get(url)
+        try:
+            WebDriverWait(driver, 3, poll_frequency=0.05).until(lambda d: host_state(d) is not None)
+            return True
+        except Exception:
+            return False
+    wait_for(driver, injected, timeout, f"the extension never appeared on {url}")
+
+
+def visible_ccps(emulator):
+    """[(region, host page origin)] of the CCP windows an agent can see, as the CCP windows themselves report
+    their size (the panel's closed shadow root keeps the frames out of the page's, and the test's, reach)."""
+    return emulator.client.visible_ccps()
+
+
+def shows_only(emulator, region, hosts=1):
+    """Whether exactly `hosts` CCP windows are visible and all are `region`'s."""
+    visible = visible_ccps(emulator)
+    return len(visible) == hosts and all(r == region for r, _ in visible)
+
+
+def background_status(driver):
+    """The popup's status model, asked of the background from an extension page in a new tab."""
+    original = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    try:
+        driver.get(driver.extension_base_url + "popup.html")
+        reply = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "chrome.runtime.sendMessage({type: 'popup:get-status'}, done);")
+    finally:
+        driver.close()
+        driver.switch_to.window(original)
+    return reply["status"]
