@@ -13,30 +13,26 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from rig import browsers, extension_copy, tls  # noqa: E402
-from rig.static_sites import StaticSites  # noqa: E402
+from e2e.conftest import extension_config  # noqa: E402
+from e2e.extension_driver import configure  # noqa: E402
+from emulator.config import Timings  # noqa: E402
+from emulator.server import Emulator  # noqa: E402
+from rig import browsers, extension_copy  # noqa: E402
 
 MARKS = ("return [performance.getEntriesByName('grccp-content-start')[0],"
          " performance.getEntriesByName('grccp-first-dom-change')[0]].map(m => m && m.startTime)")
 
 
-def configure(driver, allowlist):
-    driver.get(driver.extension_base_url + "options.html")
-    driver.execute_async_script(
-        "const done = arguments[arguments.length - 1]; chrome.storage.local.set({config: arguments[0]}, done);",
-        {"allowlist": allowlist})
-
-
-def measure(browser_name, sites, work, runs):
+def measure(browser_name, emulator, work, runs):
     extension = extension_copy.prepare_extension(browser_name, os.path.join(work, f"ext-{browser_name}"),
                                                  tripwire=False)
-    driver = browsers.launch(browser_name, certs=sites.certs, host_names=sites.HOSTNAMES, extension_dir=extension,
-                             tmp_dir=work)
+    driver = browsers.launch(browser_name, certs=emulator.certs, host_names=emulator.host_names,
+                             extension_dir=extension, tmp_dir=work)
     try:
-        configure(driver, ["https://crm.example.test/*"])
+        configure(driver, extension_config(emulator))
         samples = []
         while len(samples) < runs + 1:  # the first load warms the caches: reported apart as "cold"
-            driver.get(sites.url("crm.example.test", f"/?run={len(samples)}"))
+            driver.get(emulator.crm_url(f"/?run={len(samples)}"))
             try:
                 WebDriverWait(driver, 5).until(lambda d: all(d.execute_script(MARKS)))
             except Exception:
@@ -55,11 +51,11 @@ def main():
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="bench-cs-")
     os.environ["TMPDIR"] = work
-    sites = StaticSites(tls.TestCertificates(StaticSites.HOSTNAMES, work))
+    emulator = Emulator(tmp_dir=work, timings=Timings.fast()).start()
     try:
-        results = {name: measure(name, sites, work, args.runs) for name in ("chromium", "firefox")}
+        results = {name: measure(name, emulator, work, args.runs) for name in ("chromium", "firefox")}
     finally:
-        sites.stop()
+        emulator.stop()
     print(json.dumps(results, indent=1))
 
 

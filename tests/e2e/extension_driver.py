@@ -18,6 +18,19 @@ def configure(driver, config):
         config)
 
 
+def settle(driver):
+    """Returns once the page has loaded and the browser has been idle once: content scripts registered for
+    document_idle have run by then (what a negative assertion about injection needs)."""
+    wait_for(driver, lambda: driver.execute_script("return document.readyState") == "complete")
+    driver.execute_async_script("const done = arguments[0]; requestIdleCallback(() => setTimeout(done, 0));")
+
+
+def read_extension_storage(driver, keys):
+    """chrome.storage.local values, read from the extension page the driver is on."""
+    return driver.execute_async_script(
+        "const done = arguments[arguments.length - 1]; chrome.storage.local.get(arguments[0], done);", keys)
+
+
 def host_state(driver):
     return driver.execute_script(HOST_STATE)
 
