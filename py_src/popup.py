@@ -1,12 +1,4 @@
-"""Popup entry point."""
-from browser import document
+"""Popup entry point: the status at a glance and the one-click log download (platform.popup_view)."""
+from grccp.platform.popup_view import PopupView
 
-from grccp.platform import storage
-
-
-def show(items, error):
-    app = document.getElementById("app")
-    app.textContent = "Configured." if items.get("config") else "Not configured yet."
-
-
-storage.get("local", ["config"], show)
+PopupView().start()

@@ -73,3 +73,18 @@ def background_status(driver):
         driver.close()
         driver.switch_to.window(original)
     return reply["status"]
+
+
+def service_worker_target(driver):
+    """Chromium: the extension service worker's CDP target id (it changes when the worker restarts)."""
+    targets = driver.execute_cdp_cmd("Target.getTargets", {})["targetInfos"]
+    workers = [t for t in targets if t["type"] == "service_worker" and t["url"].startswith(driver.extension_base_url)]
+    return workers[0]["targetId"] if workers else None
+
+
+def stop_service_worker(driver):
+    """Chromium: stops the extension's service worker as the browser does when it idles (CDP)."""
+    target = service_worker_target(driver)
+    if target is not None:
+        driver.execute_cdp_cmd("Target.closeTarget", {"targetId": target})
+    return target

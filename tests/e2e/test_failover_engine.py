@@ -33,3 +33,106 @@ def test_hard_failover_switches_the_visible_ccp(ccp_browser, emulator):
     status = wait_for(driver, lambda: (lambda s: s if s["activeRegion"] == WEST and s["timeline"] else None)(
         background_status(driver)))
     assert status["timeline"][0]["from"] == EAST and status["timeline"][0]["to"] == WEST
+
+
+def open_ready(driver, emulator, region=EAST, site=0):
+    open_allowlisted(driver, emulator.crm_url(site=site))
+    wait_for(driver, lambda: ready_on(driver, region))
+
+
+def test_switch_at_start_up_when_the_first_region_is_not_active(ccp_browser, emulator):
+    driver = ccp_browser
+    emulator.client.set_active(WEST)
+    configure(driver, extension_config(emulator))
+    open_allowlisted(driver, emulator.crm_url())
+    wait_for(driver, lambda: ready_on(driver, WEST))
+    wait_for(driver, lambda: shows_only(emulator, WEST))
+    assert background_status(driver)["activeRegion"] == WEST
+
+
+def test_hard_failover_in_three_tabs_on_two_sites(ccp_browser, emulator):
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    tabs = []
+    for site in (0, 1, 0):
+        if tabs:
+            driver.switch_to.new_window("tab")
+        open_ready(driver, emulator, EAST, site)
+        tabs.append(driver.current_window_handle)
+    wait_for(driver, lambda: shows_only(emulator, EAST, hosts=3))
+    emulator.client.set_active(WEST)
+    for handle in tabs:
+        driver.switch_to.window(handle)  # a hidden tab lays its frames out (and they report) once shown
+        wait_for(driver, lambda: host_state(driver)["active"] == WEST)
+    wait_for(driver, lambda: shows_only(emulator, WEST, hosts=3))
+    status = background_status(driver)
+    assert status["activeRegion"] == WEST and len(status["timeline"]) == 1 and status["openTabs"] == 3
+
+
+def pending_status(driver):
+    status = background_status(driver)
+    failover = status["failover"]
+    return status if failover and failover["phase"] == "pending" else None
+
+
+def soft_failover_waits_for_the_contact(driver, emulator, contact_type):
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    contact = emulator.client.route_contact(EAST, contact_type)
+    emulator.client.accept(EAST, contact)
+    emulator.client.set_active(WEST)  # TerminateActiveContacts false: soft
+    status = wait_for(driver, lambda: pending_status(driver))
+    assert status["failover"]["target"] == WEST and status["failover"]["contactId"] == contact
+    assert status["badge"]["color"] == "#b7791f"
+    assert host_state(driver)["state"] == "pending"
+    assert shows_only(emulator, EAST)
+    emulator.client.hang_up(EAST, contact)  # after-call work: still pending
+    wait_for(driver, lambda: emulator.client.contacts(EAST)[0]["state"]["type"] == "ended")
+    assert pending_status(driver) is not None and shows_only(emulator, EAST)
+    emulator.client.clear(EAST, contact)
+    wait_for(driver, lambda: host_state(driver)["active"] == WEST)
+    wait_for(driver, lambda: shows_only(emulator, WEST))
+    status = background_status(driver)
+    assert status["failover"] is None and status["activeRegion"] == WEST
+    entry = status["timeline"][0]
+    assert entry["contactId"] == contact and entry["waitMs"] is not None
+
+
+def test_soft_failover_pends_on_a_voice_call_through_after_call_work(ccp_browser, emulator):
+    soft_failover_waits_for_the_contact(ccp_browser, emulator, "voice")
+
+
+def test_queue_callback_counts_as_voice(ccp_browser, emulator):
+    soft_failover_waits_for_the_contact(ccp_browser, emulator, "queue_callback")
+
+
+def test_terminate_active_contacts_switches_at_once(ccp_browser, emulator):
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    contact = emulator.client.route_contact(EAST, "voice")
+    emulator.client.accept(EAST, contact)
+    emulator.client.set_active(WEST, terminate_active_contacts=True)
+    wait_for(driver, lambda: host_state(driver)["active"] == WEST)
+    wait_for(driver, lambda: shows_only(emulator, WEST))
+    assert background_status(driver)["timeline"][0]["waitMs"] is None
+
+
+def test_second_tab_opened_while_pending_stays_on_the_old_region(ccp_browser, emulator):
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    contact = emulator.client.route_contact(EAST, "voice")
+    emulator.client.accept(EAST, contact)
+    emulator.client.set_active(WEST)
+    wait_for(driver, lambda: pending_status(driver))
+    first = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    open_ready(driver, emulator, EAST, site=1)
+    assert pending_status(driver) is not None
+    emulator.client.hang_up(EAST, contact)
+    emulator.client.clear(EAST, contact)
+    wait_for(driver, lambda: host_state(driver)["active"] == WEST)
+    driver.switch_to.window(first)
+    wait_for(driver, lambda: host_state(driver)["active"] == WEST)
+    wait_for(driver, lambda: shows_only(emulator, WEST, hosts=2))

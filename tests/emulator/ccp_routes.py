@@ -14,6 +14,7 @@ import time
 from .agent_model import DATE_KEYS, ApiError
 from .config import CCP_PATH
 from .http_handler import Response, static_file
+from .state import RAW_MESSAGE
 
 
 class CcpOrigin:
@@ -91,7 +92,9 @@ class CcpOrigin:
                 "version": regional.version, "snapshot_version": regional.snapshot_version, "changed": changed,
                 "agent": {"snapshot": regional.agent.snapshot(), "configuration": regional.agent.configuration()},
                 "impairments": dict(regional.impairments),
-                "logs": [{"level": level, "text": text} for seq, level, text in regional.logs if seq > start],
+                "logs": [{"level": level, "text": text} for seq, level, text in regional.logs
+                         if seq > start and level != RAW_MESSAGE],
+                "raw": [message for seq, level, message in regional.logs if seq > start and level == RAW_MESSAGE],
                 "log_seq": regional.log_seq,
             })
 

@@ -104,6 +104,10 @@ class EmulatorClient:
     def clear_impairments(self, region=None):
         return self._post("/impair/clear", region=region)
 
+    def post_raw(self, region, messages):
+        """The region's worker posts each message, as it is, to every CCP window, which relays it to its host."""
+        return self._post("/raw", region=region, messages=list(messages))["count"]
+
     def emit_logs(self, region, count, *, text=None, level=None):
         """The region's worker posts `count` log entries '<text> #1'.. (returned) to every CCP of that region."""
         return self._post("/logs", region=region, count=count, text=text, level=level)["texts"]

@@ -4,7 +4,8 @@ import json
 
 from .agent_model import ACTIVE_CONTACT_STATES, CONTACT_TYPES, ApiError
 from .state import no_impairments
-from .validation import MISSING, Field, ValidationError, boolean, http_status_or_null, integer, one_of, parse, text
+from .validation import (MISSING, Field, ValidationError, boolean, http_status_or_null, integer, json_list, one_of,
+                         parse, text)
 
 LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "LOG", "WARN", "ERROR")
 
@@ -39,6 +40,8 @@ class ControlApi:
             ("POST", "/logs"): ({"region": Field(region, required=True), "count": Field(integer(1, 10_000), required=True),
                                  "level": Field(one_of(*LOG_LEVELS), default="INFO"),
                                  "text": Field(text, default="emulator log line")}, self._emit_logs),
+            ("POST", "/raw"): ({"region": Field(region, required=True), "messages": Field(json_list, required=True)},
+                               self._emit_raw),
         }
 
     @staticmethod
@@ -141,6 +144,10 @@ class ControlApi:
         texts = [f"{args['text']} #{n}" for n in range(1, args["count"] + 1)]
         self._state.add_logs(args["region"], args["level"], texts)
         return {"texts": texts}
+
+    def _emit_raw(self, args):
+        self._state.add_raw(args["region"], args["messages"])
+        return {"count": len(args["messages"])}
 
     def _agent(self, args):
         return self._state.region(args["region"]).agent

@@ -12,6 +12,9 @@ LOG_BACKLOG = 1_000  # emitted log lines kept per region for workers that are a 
 CALL_HISTORY = 500  # recorded CTI calls / polls per region
 
 
+RAW_MESSAGE = "raw"
+
+
 def no_impairments():
     return {
         "no_ack": False,  # the worker never acknowledges (neither the first ACK nor SYN replies)
@@ -30,7 +33,7 @@ class RegionState:
         self.impairments = no_impairments()
         self.version = 1  # bumped on any change a worker should see
         self.snapshot_version = 1  # bumped when the agent snapshot changed
-        self.logs = []  # [(seq, level, text)]
+        self.logs = []  # [(seq, level, text)]; level RAW_MESSAGE: text is a message the worker posts as it is
         self.log_seq = 0
         self.api_calls = []  # [{"time", "method", "params", "ok"}]
         self.active_region_polls = []  # [{"time", "status"}]
@@ -116,6 +119,16 @@ class EmulatorState:
             for text in texts:
                 region.log_seq += 1
                 region.logs.append((region.log_seq, level, text))
+            del region.logs[:-LOG_BACKLOG]
+
+    def add_raw(self, region_name, messages):
+        """Messages the region's worker posts to every CCP window (which relays them to its host) as they are,
+        well-formed or not: for tests of how a host treats malformed CCP messages."""
+        with self.mutate(region_name, snapshot=False):
+            region = self.regions[region_name]
+            for message in messages:
+                region.log_seq += 1
+                region.logs.append((region.log_seq, RAW_MESSAGE, message))
             del region.logs[:-LOG_BACKLOG]
 
     def record(self, region_name, kind, entry):

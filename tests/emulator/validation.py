@@ -38,6 +38,10 @@ def integer(low, high):
     return check
 
 
+def json_list(v):
+    return None if isinstance(v, list) and 1 <= len(v) <= 10_000 else "must be a list of 1 to 10000 JSON values"
+
+
 def http_status_or_null(v):
     return None if v is None else integer(400, 599)(v)
 

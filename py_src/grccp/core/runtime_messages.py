@@ -22,6 +22,9 @@ _region = required(_is_region)
 _epoch = required(is_count)
 _field_error = {"path": required(is_str), "rule": required(is_str), "message": required(is_str)}
 _field_errors = required(list_of(conforms(_field_error)))
+# One region's log as stored (core.log_chunks): the chunk keys to read, lines to skip at the start, lines to take.
+_log_file = {"region": _region, "fileName": required(is_text), "keys": required(list_of(is_text)),
+             "skip": required(is_count), "count": required(is_count)}
 
 MESSAGE_TYPES = {
     # content script -> background
@@ -43,8 +46,11 @@ MESSAGE_TYPES = {
     "bg:region-changed": {"region": _region, "epoch": _epoch},
     # popup <-> background
     "popup:get-status": {},
-    "popup:download-logs": {},
+    # (the options page sends it too, with its own log name and level filter; absent: the configuration's)
+    "popup:download-logs": {"logName": may(optional(is_str)), "filterByLogLevel": may(optional(is_bool))},
     "bg:status": {"status": required(is_dict)},
+    # the reply to popup:download-logs once every entry is in storage: what the page reads and saves
+    "bg:log-export": {"files": required(list_of(conforms(_log_file), 8)), "filterByLogLevel": required(is_bool)},
     "bg:download-result": {"files": required(list_of(is_str)), "error": required(optional(is_str))},
     # options <-> background
     "options:get-config": {},

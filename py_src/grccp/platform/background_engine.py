@@ -16,6 +16,7 @@ from .log_store import LogStore
 STATE_KEY = "state"
 LOGIN_WINDOW_KEY = "loginWindow"
 MANAGED_WAIT_MS = 300
+OPENING = -1  # login_window_id while windows.create has not answered yet
 
 
 class BackgroundEngine:
@@ -268,6 +269,8 @@ class BackgroundEngine:
         self._log(fields["region"], "INFO", f"tab {sender['tab_id']}: sign-in needed")
         if not self.config.login_popup:
             return False
+        if self.login_window_id == OPENING:
+            return False  # another request is opening it right now
         if self.login_window_id is not None:
             webext.api.windows.update(self.login_window_id, webext.to_js({"focused": True}),
                                       lambda *_: self._login_window_checked())
@@ -281,7 +284,7 @@ class BackgroundEngine:
             self._open_login_window()
 
     def _open_login_window(self):
-        self.login_window_id = -1  # opening: later requests wait for this one
+        self.login_window_id = OPENING
 
         def opened(created=None, *_):
             error = webext.last_error()
@@ -291,7 +294,7 @@ class BackgroundEngine:
                                                 "width": 480, "height": 640}), opened)
 
     def _signed_in(self):
-        if self.login_window_id is not None and self.login_window_id >= 0 and self.config.login_popup_auto_close:
+        if self.login_window_id not in (None, OPENING) and self.config.login_popup_auto_close:
             webext.api.windows.remove(self.login_window_id, lambda *_: webext.last_error())
             self._forget_login_window()
 

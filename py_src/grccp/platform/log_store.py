@@ -1,75 +1,197 @@
-"""The background's per-region logs: bounded ring buffers (core.logs.RegionLog), persisted in local storage so
-that a page reload, a background restart or a browser restart loses nothing that was kept. Writes are batched:
-at most one per region every PERSIST_DELAY_MS."""
-from grccp.core import logs
+"""The background's per-region logs, persisted in local storage as chunks (core.log_chunks): an append rewrites
+only the region's open chunk and its meta record, at most once every PERSIST_DELAY_MS; a page reload, a
+background restart or a browser restart loses nothing that was written. The background holds only the open
+chunks in memory: a download reads the chunks straight from storage in the page that saves the files
+(platform.downloads), after flush().
+
+Interface used by the engine: LogStore(config), .load(on_done), .configure(config), .add(region, entries),
+.log(region, level, text), .region(key); and by the UI handlers: .flush(on_done), .export_plan(region)."""
+import javascript
+
+from grccp.core import log_chunks, logs
 from grccp.core.errors import StateError
 
-from . import clock, storage
+from . import clock, storage, webext
 
-PERSIST_DELAY_MS = 2000
+PERSIST_DELAY_MS = 1000
 DEFAULT_CAPACITY = 50000
+LEGACY_KEY_PREFIX = "logs:"  # the first format: one value holding a whole region's log
 
 
-def _key(region):
-    return f"logs:{region}"
+def _encode(entry):
+    return javascript.JSON.stringify(entry)
+
+
+def _decode(line):
+    return javascript.JSON.parse(line)
+
+
+def _remove(keys, on_done=None):
+    def done(*_):
+        error = webext.last_error()
+        if error:
+            print("log chunks not removed:", error)
+        if on_done is not None:
+            on_done()
+    webext.api.storage.local.remove(webext.to_js(list(keys)), done)
 
 
 class LogStore:
     def __init__(self, config):
         self.logger_id = f"{clock.now_ms()}-background"
         self._config = config
-        self._regions = {}
-        self._dirty = set()
+        self._regions = {}     # region key -> ChunkedLog, or None while it is being read from storage
+        self._backlog = {}     # region key -> entries that arrived while it was being read
         self._persist_handle = None
+        self._writing = 0      # storage writes in flight
+        self._reading = 0      # storage reads in flight (regions being restored)
+        self._flush_waiters = []
 
     def _capacity(self):
         return self._config.logs["maxEntriesPerRegion"] if self._config else DEFAULT_CAPACITY
 
+    # loading ----------------------------------------------------------------------------------------------
     def load(self, on_done):
+        """Reads the configured regions' logs (meta records and open chunks only), then calls on_done()."""
         keys = [] if self._config is None else list(self._config.region_keys)
+        self._read(keys, on_done)
 
-        def got(items, error):
-            for region in keys:
-                stored = items.get(_key(region))
-                try:
-                    restored = logs.RegionLog.from_dict(stored) if stored is not None else None
-                except StateError as problem:
-                    print(f"log of {region} not restored:", str(problem))
-                    restored = None
-                self._regions[region] = (restored.resized(self._capacity()) if restored
-                                         else logs.RegionLog(self._capacity()))
-            on_done()
-        storage.get("local", [_key(region) for region in keys], got)
+    def _read(self, regions, on_done=None):
+        for region in regions:
+            self._regions[region] = None
+        if not regions:
+            if on_done is not None:
+                on_done()
+            return
+        self._reading += 1
+
+        def got_meta(items, error):
+            tails = {}
+            for region in regions:
+                meta = items.get(log_chunks.meta_key(region))
+                if meta is not None and log_chunks.meta_problem(meta) is None:
+                    tails[region] = (meta, log_chunks.tail_keys(region, meta))
+                else:
+                    if meta is not None:
+                        print(f"log of {region} not restored:", log_chunks.meta_problem(meta))
+                    tails[region] = (None, [])
+            wanted = [key for _, keys in tails.values() for key in keys]
+            storage.get("local", wanted, lambda chunks, error: got_tails(tails, chunks))
+
+        def got_tails(tails, chunks):
+            legacy = []
+            for region in regions:
+                meta, _ = tails[region]
+                log = None
+                if meta is not None:
+                    try:
+                        log = log_chunks.ChunkedLog.restore(region, meta, chunks, _encode, _decode)
+                    except StateError as problem:
+                        print(f"log of {region} not restored:", str(problem))
+                if log is None:
+                    log = log_chunks.ChunkedLog(region, self._capacity(), _encode)
+                    legacy.append(LEGACY_KEY_PREFIX + region)
+                else:
+                    log.resize(self._capacity())
+                if region in self._regions:  # still configured
+                    self._regions[region] = log
+                    backlog = self._backlog.pop(region, None)
+                    if backlog:
+                        log.add(backlog)
+                    if log.pending:
+                        self._schedule()
+            if legacy:
+                _remove(legacy)
+            self._reading -= 1
+            if self._flush_waiters:
+                self._persist()
+            if on_done is not None:
+                on_done()
+
+        storage.get("local", [log_chunks.meta_key(region) for region in regions], got_meta)
 
     def configure(self, config):
-        """A new configuration: resize kept logs; regions that appear start empty (old ones stay stored)."""
+        """A new configuration: kept logs take the new capacity; a region that appears is read from storage
+        (it may have been configured before); regions that go stay stored."""
         self._config = config
         if config is None:
             return
+        fresh = []
         for region in config.region_keys:
-            current = self._regions.get(region)
-            self._regions[region] = current.resized(self._capacity()) if current else logs.RegionLog(self._capacity())
+            if region in self._regions:
+                current = self._regions[region]
+                if current is not None:
+                    current.resize(self._capacity())
+                    if current.pending:
+                        self._schedule()
+            else:
+                fresh.append(region)
+        for region in list(self._regions):
+            if region not in config.region_keys:
+                del self._regions[region]
+                self._backlog.pop(region, None)
+        self._read(fresh)
 
+    # appending -------------------------------------------------------------------------------------------
     def region(self, region):
+        """The region's ChunkedLog (None if the region is not configured or still being read)."""
         return self._regions.get(region)
 
     def add(self, region, entries):
-        log = self._regions.get(region)
-        if log is not None and log.add(entries):
-            self._dirty.add(region)
+        if region not in self._regions:
+            return
+        log = self._regions[region]
+        if log is None:
+            self._backlog.setdefault(region, []).extend(entries)
+        elif log.add(entries):
             self._schedule()
 
     def log(self, region, level, text):
         """An entry of the background's own."""
         self.add(region, [logs.make_entry(level, text, clock.now_ms(), self.logger_id)])
 
+    # persisting ------------------------------------------------------------------------------------------
     def _schedule(self):
         if self._persist_handle is None:
             self._persist_handle = clock.call_later(PERSIST_DELAY_MS, self._persist)
 
     def _persist(self):
+        clock.cancel(self._persist_handle)
         self._persist_handle = None
-        items = {_key(region): self._regions[region].to_dict() for region in self._dirty if region in self._regions}
-        self._dirty = set()
-        if items:
-            storage.set_items("local", items)
+        writes, removed = {}, []
+        for log in self._regions.values():
+            if log is not None and log.pending:
+                region_writes, region_removed = log.take_changes()
+                writes.update(region_writes)
+                removed.extend(region_removed)
+        if not writes:
+            self._writes_done()
+            return
+        self._writing += 1
+
+        def written(error):
+            if error:
+                print("logs not persisted:", error)
+            if removed:
+                _remove(removed)
+            self._writing -= 1
+            self._writes_done()
+        storage.set_items("local", writes, written)
+
+    def _writes_done(self):
+        if self._writing == 0 and self._reading == 0 and self._persist_handle is None:
+            waiters, self._flush_waiters = self._flush_waiters, []
+            for waiter in waiters:
+                waiter()
+
+    def flush(self, on_done):
+        """Writes what is pending now; on_done() once storage holds every entry added so far, regions being
+        read included (storage calls complete in order, so a later read sees them)."""
+        self._flush_waiters.append(on_done)
+        self._persist()
+
+    def export_plan(self, region):
+        """{"keys", "skip", "count"} of a region's stored chunks (core.log_chunks.ChunkedLog.export_plan), or
+        None if the region is not configured or not read yet. Call after flush()."""
+        log = self._regions.get(region)
+        return None if log is None else log.export_plan()

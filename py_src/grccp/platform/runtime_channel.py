@@ -40,8 +40,14 @@ def listen(handler):
     def listener(message, sender, send_response):
         if str(webext.optional(sender, "id")) != own_id:
             return False
-        answered_later = handler(webext.to_py(message), sender_info(sender),
-                                 lambda reply: send_response(webext.to_js(reply)))
-        return bool(answered_later)
+        answered = [False]
+
+        def respond(reply):
+            answered[0] = True
+            send_response(webext.to_js(reply))
+        answered_later = bool(handler(webext.to_py(message), sender_info(sender), respond))
+        if not answered_later and not answered[0]:
+            send_response(webext.to_js({}))  # an empty answer: the message arrived (not a closed port)
+        return answered_later
 
     webext.api.runtime.onMessage.addListener(listener)

@@ -77,7 +77,10 @@ var CCP = (function () {
         if (data && data.id) status.acknowledged = true;
         break;
       case EV.AGENT_UPDATE:
-        updateAgent(data);
+        // the worker's own snapshots are always whole; a malformed one (a test's raw message) is only relayed
+        if (CcpProtocol.isObject(data) && CcpProtocol.isObject(data.snapshot) && CcpProtocol.isObject(data.configuration)) {
+          updateAgent(data);
+        }
         break;
       case EV.API_RESPONSE:
       case EV.MASTER_RESPONSE:

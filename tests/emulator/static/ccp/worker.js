@@ -165,6 +165,9 @@ function pollSnapshots(since, logSeq) {
       impairments = answer.impairments;
       if (!impairments.no_ack) releaseWaitingPorts();
       answer.logs.forEach(function (line) { hub.log.add(line.level, line.text); });
+      answer.raw.forEach(function (message) {  // test hook: posted as they are, well-formed or not
+        Object.keys(ports).forEach(function (id) { ports[id].postMessage(message); });
+      });
       if (answer.snapshot_version !== lastSnapshotVersion || !answer.changed) {
         lastSnapshotVersion = answer.snapshot_version;
         publishAgent(answer.agent);

@@ -1,0 +1,264 @@
+"""A region's log as numbered chunks in key-value storage, so that keeping 50,000+ entries costs one small write
+per append, and a download never needs the background to hold (or convert) the whole log.
+
+Storage layout, per region key R (the configured string, ".suffix" included):
+
+  "log:R"      the meta record {version, capacity, nextLine, first, skip, counts}
+  "log:R:<n>"  chunk n: its entries as text, one compact JSON object per line (NDJSON), oldest first
+
+Chunks first .. first+len(counts)-1 exist; counts[i] is the number of lines of chunk first+i; the last chunk is
+the open one (appended to, rewritten on each persist), the others are closed (written once, never again). The
+log is the concatenation of the chunks without the first `skip` lines of the first chunk: that is how the
+oldest entries are dropped one by one, and a chunk is deleted once all its lines are dropped. So the log holds
+exactly `capacity` entries at most, and an append rewrites only the open chunk and the meta record.
+
+Lines are written as text (not as stored objects) because Chromium's storage keeps objects as sorted maps: the
+Streams key order of an entry would be lost. Each line starts with '{"component":…,"level":"…",' (the Streams
+order), so a download filters by level with one native regular expression (LEVEL_FILTER_PATTERN) and never
+runs Python per entry.
+
+The entry rules (Streams key order, line numbers for INFO and above, duplicates dropped) are those of
+logs.RegionLog. Pure: entries are turned into text by an `encode` function given by the caller (JSON.stringify
+in the extension, json.dumps in tests)."""
+
+from .errors import StateError
+from .logs import ENTRY_KEYS, RECENT_KEYS, entry_problem, level_passes
+from .shapes import field_problem, is_count, list_of, required
+
+FORMAT_VERSION = 2
+CHUNK_SIZE = 500
+KEY_PREFIX = "log:"
+# A line of an entry at INFO or above (the levels filterByLogLevel keeps): JSON text of a canonical entry.
+LEVEL_FILTER_PATTERN = '^\\{"component":"(?:[^"\\\\]|\\\\.)*","level":"(?:INFO|LOG|WARN|ERROR|CRITICAL)"'
+
+
+def meta_key(region):
+    return KEY_PREFIX + region
+
+
+def chunk_key(region, index):
+    return f"{KEY_PREFIX}{region}:{index}"
+
+
+def canonical(entry, line):
+    """A copy of a valid entry with Streams' key order and the given line number."""
+    ordered = {key: entry[key] for key in ENTRY_KEYS if key in entry}
+    ordered["line"] = line
+    return ordered
+
+
+def identity(entry):
+    """What makes two entries the same line (every tab relays the same worker entries)."""
+    return (entry["loggerId"], entry["time"], entry["level"], entry["text"])
+
+
+_META_FIELDS = {
+    "version": required(lambda value: value == FORMAT_VERSION and is_count(value)),
+    "capacity": required(lambda value: is_count(value) and value >= 1),
+    "nextLine": required(is_count),
+    "first": required(is_count),
+    "skip": required(is_count),
+    "counts": required(lambda value: len(value) >= 1 if isinstance(value, list) else False),
+}
+
+
+def meta_problem(meta):
+    """What is wrong with a stored meta record, or None."""
+    problem = field_problem(meta, _META_FIELDS)
+    if problem is not None:
+        return problem
+    if not list_of(lambda value: is_count(value))(meta["counts"]):
+        return "counts are not entry counts"
+    if meta["skip"] > meta["counts"][0] or (len(meta["counts"]) > 1 and meta["skip"] >= meta["counts"][0]):
+        return "skip is beyond the first chunk"
+    return None
+
+
+def tail_keys(region, meta):
+    """The chunk keys ChunkedLog.restore() wants besides a (valid) meta record: the last two (the open one, and
+    the one before to recognise repeats of recent entries after a restart)."""
+    last = meta["first"] + len(meta["counts"]) - 1
+    return [chunk_key(region, index) for index in range(max(meta["first"], last - 1), last + 1)]
+
+
+class ChunkedLog:
+    """One region's log (see the module docstring). add() stores entries; take_changes() says what to write
+    and what to delete since the last call; export_plan() says which chunks a download reads."""
+
+    __slots__ = ("region", "capacity", "chunk_size", "next_line", "first", "skip", "counts", "total", "_encode",
+                 "_open", "_closed", "_removed", "_dirty", "_recent", "_recent_ring", "_recent_at")
+
+    def __init__(self, region, capacity, encode, chunk_size=CHUNK_SIZE):
+        if not is_count(capacity) or capacity < 1 or not is_count(chunk_size) or chunk_size < 1:
+            raise ValueError("capacity and chunk size must be positive integers")
+        self.region = region
+        self.capacity = capacity
+        self.chunk_size = chunk_size
+        self.next_line = 0
+        self.first = 0
+        self.skip = 0
+        self.counts = [0]
+        self.total = 0
+        self._encode = encode
+        self._open = []        # lines of the open chunk (index self.last)
+        self._closed = {}      # closed chunks not written yet: {index: [lines]}
+        self._removed = []     # chunk indexes to delete from storage
+        self._dirty = False
+        self._recent = set()
+        self._recent_ring = [None] * RECENT_KEYS
+        self._recent_at = 0
+
+    def __len__(self):
+        return self.total
+
+    @property
+    def last(self):
+        """Index of the open chunk."""
+        return self.first + len(self.counts) - 1
+
+    def _remember(self, key):
+        forgotten = self._recent_ring[self._recent_at]
+        if forgotten is not None:
+            self._recent.discard(forgotten)
+        self._recent_ring[self._recent_at] = key
+        self._recent_at = (self._recent_at + 1) % RECENT_KEYS
+        self._recent.add(key)
+
+    def add(self, entries):
+        """Stores valid entries (logs.entry_problem is None) in order: Streams key order, a line number for
+        INFO and above, repeats of a recent entry dropped, the oldest entries dropped beyond capacity. Returns
+        how many were stored."""
+        stored = 0
+        for entry in entries:
+            key = identity(entry)
+            if key in self._recent:
+                continue
+            self._remember(key)
+            line = 0
+            if level_passes(entry["level"]):
+                line = self.next_line
+                self.next_line += 1
+            if len(self._open) >= self.chunk_size:
+                self._close_open_chunk()
+            self._open.append(self._encode(canonical(entry, line)))
+            self.counts[-1] += 1
+            self.total += 1
+            stored += 1
+        if stored:
+            self._dirty = True
+            self._trim()
+        return stored
+
+    def _close_open_chunk(self):
+        self._closed[self.last] = self._open
+        self._open = []
+        self.counts.append(0)
+
+    def _trim(self):
+        """Drops the oldest entries beyond capacity: whole chunks when they are used up, else by skipping."""
+        excess = self.total - self.capacity
+        while excess > 0:
+            first_left = self.counts[0] - self.skip
+            if len(self.counts) > 1 and excess >= first_left:
+                self._removed.append(self.first)
+                self._closed.pop(self.first, None)
+                self.counts.pop(0)
+                self.first += 1
+                self.skip = 0
+                self.total -= first_left
+                excess -= first_left
+            else:
+                self.skip += excess
+                self.total -= excess
+                excess = 0
+                if len(self.counts) == 1 and self.skip == self.counts[0] and self.skip:
+                    # only possible when capacity < chunk size: start the open chunk afresh
+                    self._open = []
+                    self.counts[0] = 0
+                    self.skip = 0
+            self._dirty = True
+
+    def resize(self, capacity):
+        """Another capacity (a changed configuration): the newest entries stay."""
+        if not is_count(capacity) or capacity < 1:
+            raise ValueError("capacity must be a positive integer")
+        if capacity != self.capacity:
+            self.capacity = capacity
+            self._dirty = True
+            self._trim()
+
+    def meta(self):
+        return {"version": FORMAT_VERSION, "capacity": self.capacity, "nextLine": self.next_line,
+                "first": self.first, "skip": self.skip, "counts": list(self.counts)}
+
+    def take_changes(self):
+        """({storage key: value to write}, [storage keys to delete]) since the last call; chunk values are
+        NDJSON text. Write them in one call (the meta record and its chunks stay consistent), delete after."""
+        if not self._dirty and not self._removed:
+            return {}, []
+        writes = {chunk_key(self.region, index): "\n".join(lines) for index, lines in self._closed.items()}
+        writes[chunk_key(self.region, self.last)] = "\n".join(self._open)
+        writes[meta_key(self.region)] = self.meta()
+        removed = [chunk_key(self.region, index) for index in self._removed]
+        self._closed = {}
+        self._removed = []
+        self._dirty = False
+        return writes, removed
+
+    @property
+    def pending(self):
+        """Whether take_changes() has anything to write."""
+        return self._dirty or bool(self._removed)
+
+    def export_plan(self):
+        """What a download reads: {"keys": chunk keys oldest first, "skip": lines to leave out at the start of
+        their concatenation, "count": lines to take}. Valid once the changes taken so far are written."""
+        return {"keys": [chunk_key(self.region, self.first + offset) for offset in range(len(self.counts))],
+                "skip": self.skip, "count": self.total}
+
+    def tail_keys(self):
+        return tail_keys(self.region, self.meta())
+
+    @classmethod
+    def restore(cls, region, meta, tail, encode, decode, chunk_size=CHUNK_SIZE):
+        """The ChunkedLog of a stored meta record and its tail chunks ({key: text} for tail_keys(); decode(line)
+        gives the entry of a line). StateError if the meta record is not one; tail lines that do not decode to
+        a valid entry are dropped."""
+        problem = meta_problem(meta)
+        if problem is not None:
+            raise StateError(f"stored log of {region}: {problem}")
+        log = cls(region, meta["capacity"], encode, chunk_size)
+        log.next_line = meta["nextLine"]
+        log.first = meta["first"]
+        log.skip = meta["skip"]
+        log.counts = list(meta["counts"])
+        recent = []
+        for key in log.tail_keys():
+            text = tail.get(key)
+            lines = []
+            if isinstance(text, str) and text:
+                for line in text.split("\n"):
+                    entry = _decoded(decode, line)
+                    if entry is not None:
+                        lines.append(line)
+                        recent.append(identity(entry))
+            if key == chunk_key(region, log.last):
+                log._open = lines
+                if len(lines) != log.counts[-1]:
+                    log._dirty = True  # the open chunk lost lines (or the meta is behind): count what is there
+                    if len(log.counts) == 1:
+                        log.skip = min(log.skip, len(lines))
+                    log.counts[-1] = len(lines)
+        log.total = sum(log.counts) - log.skip
+        for key in recent[-RECENT_KEYS:]:
+            log._remember(key)
+        log._trim()
+        return log
+
+
+def _decoded(decode, line):
+    try:
+        entry = decode(line)
+    except Exception:  # noqa: BLE001 -- whatever the decoder raises, the line is unusable
+        return None
+    return entry if entry_problem(entry) is None else None

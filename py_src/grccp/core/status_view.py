@@ -1,0 +1,124 @@
+"""The popup's words for the background's status model (core.status): what each region's card, the failover
+line and the timeline say, and the tone (ok / pending / trouble / idle) each is drawn in. Pure: the popup view
+only puts these strings into fixed elements (textContent) and these tones into data attributes.
+
+Clock times are left to the caller (the browser's locale formats them); durations are written here."""
+
+from .failover import LOADING, NOT_ANSWERING, READY, SIGNED_OUT
+from .status import BADGE_COLORS
+
+TIMELINE_ROWS = 3
+
+HEALTH = {
+    READY: ("Answering", "ok"),
+    LOADING: ("Loading…", "idle"),
+    NOT_ANSWERING: ("Not answering", "trouble"),
+    SIGNED_OUT: ("Signed out", "trouble"),
+    None: ("No CCP open", "idle"),
+}
+SIGNED_IN = {True: ("Signed in", "ok"), False: ("Sign-in needed", "trouble"), None: ("Sign-in unknown", "idle")}
+
+
+def duration_text(ms):
+    """"0.4 s", "12 s", "3 min 04 s", "2 h 05 min" (None -> "")."""
+    if ms is None:
+        return ""
+    ms = max(0, int(ms))
+    if ms < 10000:
+        tenths = (ms + 50) // 100
+        return f"{tenths // 10}.{tenths % 10} s"
+    seconds = ms // 1000
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def agent_text(summary):
+    """The agent's state in one region ("Available", "Busy · voice call", "AfterCallWork"), or "—"."""
+    if summary is None:
+        return "—"
+    parts = [summary["stateName"] or summary["stateType"] or "unknown"]
+    calls = len(summary["voiceContacts"])
+    if calls:
+        parts.append("voice call" if calls == 1 else f"{calls} voice calls")
+    if summary["afterCallWork"] and summary["stateName"] != "AfterCallWork":
+        parts.append("after-call work")
+    return " · ".join(parts)
+
+
+def region_card(region):
+    """Texts and tones of one region's card (a core.status region entry)."""
+    health, health_tone = HEALTH.get(region["health"], (str(region["health"]), "idle"))
+    if region["healthForMs"] is not None and region["health"] is not None:
+        health = f"{health} ({duration_text(region['healthForMs'])})"
+    signed_in, signed_tone = SIGNED_IN[region["signedIn"]]
+    return {
+        "key": region["key"],
+        "role": "Active" if region["role"] == "active" else "Stand-by",
+        "roleTone": "ok" if region["role"] == "active" else "idle",
+        "health": health,
+        "healthState": region["health"] or "none",
+        "healthTone": health_tone,
+        "signedIn": signed_in,
+        "signedInState": {True: "yes", False: "no", None: "unknown"}[region["signedIn"]],
+        "signedInTone": signed_tone,
+        "agent": agent_text(region["agent"]),
+    }
+
+
+def failover_lines(failover):
+    """(headline, detail, phase) of the failover in flight ("none" when there is none)."""
+    if failover is None:
+        return "No failover in progress", "", "none"
+    target = failover["target"]
+    if failover["phase"] == "pending":
+        contact = failover["contactId"]
+        waits_on = f"voice contact {contact}" if contact else "the voice contact"
+        return (f"Failover to {target} pending", f"Waiting for {waits_on} to end, for {duration_text(failover['forMs'])}",
+                "pending")
+    kind = {True: "soft", False: "hard"}.get(failover["soft"], "")
+    return (f"Failover to {target} in progress", f"{kind.capitalize() + ' failover ' if kind else 'Failover '}"
+            f"detected {duration_text(failover['forMs'])} ago", "detected")
+
+
+def timeline_rows(timeline, limit=TIMELINE_ROWS):
+    """The newest `limit` completed failovers (core.status timeline, newest first) as
+    {"completeMs", "route", "latency"}; always `limit` rows, padded with None (a fixed-height list)."""
+    rows = []
+    for entry in timeline[:limit]:
+        latency = f"switched in {duration_text(entry['switchMs'])}"
+        if entry.get("waitMs") is not None:
+            latency += f", {duration_text(entry['waitMs'])} after the call"
+        rows.append({"completeMs": entry["completeMs"], "route": f"{entry['from']} → {entry['to']}",
+                     "latency": latency})
+    return rows + [None] * (limit - len(rows))
+
+
+def summary(status):
+    """(text, tone) of the popup's headline: the active region and how it is, or why nothing runs."""
+    if not status["configured"]:
+        if status["configErrors"]:
+            return "Configuration refused", "trouble"
+        return "Not configured", "idle"
+    tone = "idle"
+    for name, color in BADGE_COLORS.items():
+        if status["badge"]["color"] == color:
+            tone = name
+    if status["failover"] is not None:
+        return f"{status['activeRegion']} active · failover to {status['failover']['target']}", "pending"
+    return f"{status['activeRegion']} active", tone
+
+
+def setup_lines(status, limit=5):
+    """Why the extension does nothing yet: a headline and up to `limit` configuration problems."""
+    errors = status["configErrors"]
+    if not errors:
+        return "Not configured yet: set the two regions and the pages to embed the CCP in.", []
+    lines = [f"{error['path'] or '(whole configuration)'}: {error['message']}" for error in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(f"… and {len(errors) - limit} more")
+    return "The stored configuration was refused, so nothing runs:", lines

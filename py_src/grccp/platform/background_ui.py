@@ -1,0 +1,119 @@
+"""The background's handlers for the popup and the options page, registered on the BackgroundEngine with
+install(engine) before engine.start():
+
+  popup:download-logs  flush the logs to storage, answer bg:log-export (which chunks hold each region's log,
+                       under which file name, filtered or not); the page reads and saves them (platform.downloads)
+  options:get-config   bg:config-state: the stored local configuration, the enterprise policy, which top-level
+                       fields it manages, the configuration in force and why a stored one was refused
+  options:save-config  validate the local configuration with the policy over it (as the engine will apply it);
+                       store it only if valid (bg:save-result with every FieldError otherwise)
+
+Only the extension's own pages may send these (a content script runs inside web pages)."""
+from grccp.core import logs
+from grccp.core.config import ConfigError, merge_managed, parse_config, validate_config
+from grccp.core.errors import FieldError
+from grccp.core.runtime_messages import make_message
+
+from . import storage, webext
+
+
+def install(engine):
+    handlers = _Handlers(engine)
+    engine.handle("popup:download-logs", handlers.download_logs)
+    engine.handle("options:get-config", handlers.get_config)
+    engine.handle("options:save-config", handlers.save_config)
+    return handlers
+
+
+def _from_extension_page(sender):
+    return (sender.get("url") or "").startswith(webext.extension_url(""))
+
+
+def log_name_errors(log_name):
+    """FieldErrors of a log name, judged by the configuration's own rule for logs/logName."""
+    return [error for error in validate_config({"logs": {"logName": log_name}}) if error.path == "logs/logName"]
+
+
+def _errors(errors):
+    return [error.to_dict() for error in errors]
+
+
+class _Handlers:
+    def __init__(self, engine):
+        self.engine = engine
+
+    def _refuse(self, sender, respond):
+        if _from_extension_page(sender):
+            return False
+        respond(make_message("bg:error", error="only the extension's pages may ask this"))
+        return True
+
+    def download_logs(self, fields, sender, respond):
+        if self._refuse(sender, respond):
+            return False
+        config, store = self.engine.config, self.engine.logs
+        if config is None or store is None:
+            respond(make_message("bg:error", error="not configured: there are no logs to download"))
+            return False
+        log_name = fields.get("logName")
+        if log_name is None:
+            log_name = config.logs["logName"]
+        problems = log_name_errors(log_name)
+        if problems:
+            respond(make_message("bg:error", error=f"log name {problems[0].message}"))
+            return False
+        filter_by_level = fields.get("filterByLogLevel")
+        if filter_by_level is None:
+            filter_by_level = config.logs["filterByLogLevel"]
+
+        def flushed():
+            files = []
+            for region in config.regions:
+                plan = store.export_plan(region.key) or {"keys": [], "skip": 0, "count": 0}
+                files.append({"region": region.key, "fileName": logs.log_file_name(region.key, log_name),
+                              "keys": plan["keys"], "skip": plan["skip"], "count": plan["count"]})
+            respond(make_message("bg:log-export", files=files, filterByLogLevel=filter_by_level))
+        store.flush(flushed)
+        return True
+
+    def get_config(self, fields, sender, respond):
+        if self._refuse(sender, respond):
+            return False
+        engine = self.engine
+        local = engine.local_config if isinstance(engine.local_config, dict) else None
+        managed = engine.managed_config if isinstance(engine.managed_config, dict) else None
+        errors = list(engine.config_errors)
+        if engine.local_config is not None and local is None:
+            errors.append(FieldError("", "type", "the stored configuration is not an object"))
+        respond(make_message("bg:config-state", local=local, managed=managed,
+                             managedFields=[str(name) for name in engine.managed_fields],
+                             effective=engine.config.to_dict() if engine.config is not None else None,
+                             errors=_errors(errors)))
+        return False
+
+    def save_config(self, fields, sender, respond):
+        if self._refuse(sender, respond):
+            return False
+        submitted = fields["config"]
+        if not isinstance(submitted, dict):
+            respond(make_message("bg:save-result", ok=False,
+                                 errors=_errors([FieldError("", "type", "the configuration must be an object")])))
+            return False
+        managed = self.engine.managed_config if isinstance(self.engine.managed_config, dict) else None
+        # fields the policy sets are not the user's to store: the policy's values apply whatever is submitted
+        local = {name: value for name, value in submitted.items() if managed is None or name not in managed}
+        try:
+            merged, _ = merge_managed(local, managed)
+            parse_config(merged)
+        except ConfigError as problem:
+            respond(make_message("bg:save-result", ok=False, errors=_errors(problem.errors)))
+            return False
+
+        def stored(error):
+            if error:
+                respond(make_message("bg:save-result", ok=False,
+                                     errors=_errors([FieldError("", "storage", f"not stored: {error}")])))
+            else:
+                respond(make_message("bg:save-result", ok=True, errors=[]))
+        storage.set_items("local", {"config": local}, stored)
+        return True

@@ -1,0 +1,157 @@
+"""Log download, in an extension page (popup or options): the background flushes its logs to storage and says
+which chunks hold each region's log (bg:log-export); the page reads them and saves one file per region in the
+format of Streams' connect.getLog().download(): JSON.stringify(entries, undefined, 4).
+
+Every step over the entries is a native call (string join and split, Array slice and filter with a RegExp,
+JSON.parse, JSON.stringify): no Python runs per entry, so 50,000 entries per region take a fraction of a second.
+Files are text/plain Blobs (Chromium renames other types) behind blob: URLs (Firefox refuses data: URLs),
+handed to downloads.download; both downloads start in the same task, before any browser UI can close a popup."""
+from grccp.core import log_chunks
+from grccp.core.errors import MessageError
+from grccp.core.runtime_messages import make_message, parse_message
+
+from . import runtime_channel, webext
+
+_scope = webext.global_scope
+_level_filter = None
+
+
+def _level_test():
+    """RegExp.prototype.test bound to the level pattern: a native Array.filter predicate."""
+    global _level_filter
+    if _level_filter is None:
+        pattern = _scope.RegExp.new(log_chunks.LEVEL_FILTER_PATTERN)
+        _level_filter = _scope.RegExp.prototype.test.bind(pattern)
+    return _level_filter
+
+
+def export_text(items, plan, filter_by_level):
+    """The file content of one region: `items` is the JS object storage.local.get returned, `plan` a
+    bg:log-export file entry. Returns a JS string."""
+    texts = []
+    for key in plan["keys"]:
+        text = webext.optional(items, key)
+        if text is not None and text != "":
+            texts.append(text)
+    array = _scope.Array
+    lines = _scope.String.prototype.split.call("\n".join(texts), "\n") if texts else array.new()
+    lines = array.prototype.slice.call(lines, plan["skip"], plan["skip"] + plan["count"])
+    if filter_by_level:
+        lines = array.prototype.filter.call(lines, _level_test())
+    try:
+        entries = _scope.JSON.parse("[" + array.prototype.join.call(lines, ",") + "]")
+    except Exception:  # noqa: BLE001 -- a damaged line: keep every line that parses (slow path, never expected)
+        entries = array.new()
+        for line in lines:
+            try:
+                entries.push(_scope.JSON.parse(line))
+            except Exception:  # noqa: BLE001
+                pass
+    return _scope.JSON.stringify(entries, None, 4)
+
+
+def _save(file_name, text, on_saved):
+    """Starts one download; on_saved(file name as the browser reports it or None, error or None)."""
+    blob = _scope.Blob.new([text], webext.to_js({"type": "text/plain"}))
+    url = _scope.URL.createObjectURL(blob)
+
+    def started(download_id=None, *_):
+        error = webext.last_error()
+        if error is not None or download_id is None:
+            _scope.URL.revokeObjectURL(url)
+            on_saved(None, error or "the browser did not start the download")
+            return
+        _watch(int(download_id), url, on_saved)
+    webext.api.downloads.download(webext.to_js({"url": str(url), "filename": file_name, "saveAs": False,
+                                                "conflictAction": "uniquify"}), started)
+
+
+_watched = {}
+
+
+def _watch(download_id, url, on_saved):
+    """Calls on_saved when the download completes or fails (and frees the blob then)."""
+    if not _watched:
+        webext.api.downloads.onChanged.addListener(_on_changed)
+    _watched[download_id] = (url, on_saved)
+    # it may have finished before the listener was there
+    webext.api.downloads.search(webext.to_js({"id": download_id}), lambda found, *_: _check(download_id, found))
+
+
+def _check(download_id, found):
+    items = webext.to_py(found) or []
+    if items:
+        _settle(download_id, items[0].get("state"), items[0].get("filename"), items[0].get("error"))
+
+
+def _on_changed(delta):
+    download_id = int(delta.id)
+    if download_id not in _watched:
+        return
+    state = webext.optional(delta, "state")
+    if state is None:
+        return
+    webext.api.downloads.search(webext.to_js({"id": download_id}), lambda found, *_: _check(download_id, found))
+
+
+def _settle(download_id, state, file_name, error):
+    if state not in ("complete", "interrupted") or download_id not in _watched:
+        return
+    url, on_saved = _watched.pop(download_id)
+    _scope.URL.revokeObjectURL(url)
+    if state == "complete":
+        on_saved(file_name, None)
+    else:
+        on_saved(None, f"download interrupted ({error or 'unknown reason'})")
+
+
+def download_logs(on_done, log_name=None, filter_by_level=None):
+    """Asks the background for every region's log and saves one file per region. on_done(result) with result
+    {"files": [file names as given], "saved": [paths the browser reports], "errors": [messages]} once every
+    download completed or failed."""
+    request = {}
+    if log_name is not None:
+        request["logName"] = log_name
+    if filter_by_level is not None:
+        request["filterByLogLevel"] = filter_by_level
+
+    def got_plan(reply, error):
+        if error:
+            on_done({"files": [], "saved": [], "errors": [f"the background did not answer: {error}"]})
+            return
+        try:
+            kind, fields = parse_message(reply)
+        except MessageError as problem:
+            on_done({"files": [], "saved": [], "errors": [str(problem)]})
+            return
+        if kind != "bg:log-export":
+            on_done({"files": [], "saved": [], "errors": [fields.get("error") or f"unexpected reply {kind}"]})
+            return
+        keys = [key for plan in fields["files"] for key in plan["keys"]]
+        webext.api.storage.local.get(webext.to_js(keys),
+                                     lambda items=None, *_: got_chunks(fields, items))
+
+    def got_chunks(export, items):
+        error = webext.last_error()
+        if error:
+            on_done({"files": [], "saved": [], "errors": [f"the logs could not be read: {error}"]})
+            return
+        texts = [(plan["fileName"], export_text(items, plan, export["filterByLogLevel"]))
+                 for plan in export["files"]]
+        result = {"files": [name for name, _ in texts], "saved": [], "errors": []}
+        waiting = [len(texts)]
+
+        def saved(path, problem):
+            if problem:
+                result["errors"].append(problem)
+            else:
+                result["saved"].append(path)
+            waiting[0] -= 1
+            if waiting[0] == 0:
+                on_done(result)
+        if not texts:
+            on_done(result)
+        for name, text in texts:
+            _save(name, text, saved)
+
+    runtime_channel.send(make_message("popup:download-logs", **request), got_plan)

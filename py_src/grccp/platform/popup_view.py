@@ -1,0 +1,162 @@
+"""The popup: the background's status model (popup:get-status -> bg:status, core.status) drawn into the fixed
+structure of popup.html (texts and data attributes only, core.status_view says what), refreshed every
+REFRESH_MS and at once when the background's stored state changes; one-click log download; the options page.
+
+Element ids (for people and tests): #app[data-view=loading|status|setup|error], #summary[data-tone],
+#region-0 / #region-1 [data-role=active|standby][data-health=ready|loading|not_answering|signed_out|none]
+[data-signed-in=yes|no|unknown] with .region-key .role .health .signed-in .agent, #failover[data-phase=none|
+detected|pending] with #failover-headline #failover-detail, #timeline li[data-filled], #view-setup
+#setup-headline #setup-errors #open-options-setup, #download-logs, #download-status[data-state=idle|working|
+done|error], #open-options, #managed-note."""
+from grccp.core import status_view
+from grccp.core.errors import MessageError
+from grccp.core.runtime_messages import make_message, parse_message
+
+from . import clock, dom, downloads, runtime_channel, storage, webext
+
+REFRESH_MS = 1000
+
+
+def _clock_time(ms):
+    return str(webext.global_scope.Date.new(ms).toLocaleTimeString())
+
+
+class PopupView:
+    def __init__(self):
+        self.app = dom.by_id("app")
+        self.summary = dom.by_id("summary")
+        self.views = {name: dom.by_id(f"view-{name}") for name in ("status", "setup", "error")}
+        self.regions = [dom.by_id("region-0"), dom.by_id("region-1")]
+        self.failover = dom.by_id("failover")
+        self.timeline = self.failover.ownerDocument.querySelectorAll("#timeline li")
+        self.download_button = dom.by_id("download-logs")
+        self.download_status = dom.by_id("download-status")
+        self._refresh_handle = None
+        self._asking = False
+        self._downloading = False
+        self._configured = False
+
+    def start(self):
+        dom.on(self.download_button, "click", lambda event: self.download())
+        for ident in ("open-options", "open-options-setup"):
+            dom.on(dom.by_id(ident), "click", lambda event: webext.api.runtime.openOptionsPage())
+        storage.on_changed(lambda area, changes: self.refresh())
+        self.refresh()
+
+    # status ----------------------------------------------------------------------------------------------
+    def refresh(self):
+        if self._asking:
+            return
+        self._asking = True
+        clock.cancel(self._refresh_handle)
+        self._refresh_handle = None
+        runtime_channel.send(make_message("popup:get-status"), self._got_status)
+
+    def _got_status(self, reply, error):
+        self._asking = False
+        self._refresh_handle = clock.call_later(REFRESH_MS, self.refresh)
+        if error or reply is None:
+            self._show_error(f"The extension's background did not answer ({error or 'no reply'}).")
+            return
+        try:
+            kind, fields = parse_message(reply)
+        except MessageError as problem:
+            self._show_error(f"The background's answer was not understood: {problem}")
+            return
+        if kind != "bg:status":
+            self._show_error(fields.get("error") or f"Unexpected answer {kind}.")
+            return
+        self.render(fields["status"])
+
+    def _view(self, name):
+        dom.set_attr(self.app, "data-view", name)
+        for view_name, view in self.views.items():
+            dom.set_hidden(view, view_name != name)
+
+    def _show_error(self, text):
+        self._view("error")
+        dom.set_text(dom.by_id("error-text"), text)
+        dom.set_text(self.summary, "No answer")
+        dom.set_attr(self.summary, "data-tone", "trouble")
+
+    def render(self, status):
+        text, tone = status_view.summary(status)
+        dom.set_text(self.summary, text)
+        dom.set_attr(self.summary, "data-tone", tone)
+        managed = status["managedFields"]
+        dom.set_text(dom.by_id("managed-note"), "Some settings are managed by your organisation." if managed
+                     else "\u00a0")
+        self._configured = status["configured"]
+        self.download_button.disabled = self._downloading or not self._configured
+        if not status["configured"]:
+            self._view("setup")
+            headline, lines = status_view.setup_lines(status)
+            dom.set_text(dom.by_id("setup-headline"), headline)
+            errors = dom.by_id("setup-errors")
+            if [item.textContent for item in errors.children] != lines:
+                dom.clear(errors)
+                for line in lines:
+                    errors.appendChild(dom.el("li", text=line))
+            return
+        self._view("status")
+        for card, region in zip(self.regions, status["regions"]):
+            self._render_region(card, status_view.region_card(region))
+        headline, detail, phase = status_view.failover_lines(status["failover"])
+        dom.set_attr(self.failover, "data-phase", phase)
+        dom.set_text(dom.by_id("failover-headline"), headline)
+        dom.set_text(dom.by_id("failover-detail"), detail)
+        rows = status_view.timeline_rows(status["timeline"])
+        for index, row in enumerate(rows):
+            item = self.timeline[index]
+            when, route, latency = item.children[0], item.children[1], item.children[2]
+            dom.set_attr(item, "data-filled", "yes" if row else "no")
+            if row is None:
+                dom.set_text(when, "")
+                dom.set_text(route, "None yet" if index == 0 else "")
+                dom.set_text(latency, "")
+            else:
+                dom.set_text(when, _clock_time(row["completeMs"]))
+                dom.set_attr(when, "datetime", str(webext.global_scope.Date.new(row["completeMs"]).toISOString()))
+                dom.set_text(route, row["route"])
+                dom.set_text(latency, row["latency"])
+
+    @staticmethod
+    def _render_region(card, view):
+        dom.set_attr(card, "data-role", "active" if view["role"] == "Active" else "standby")
+        dom.set_attr(card, "data-health", view["healthState"])
+        dom.set_attr(card, "data-signed-in", view["signedInState"])
+        key = card.querySelector(".region-key")
+        dom.set_text(key, view["key"])
+        dom.set_attr(key, "title", view["key"])
+        role = card.querySelector(".role")
+        dom.set_text(role, view["role"])
+        dom.set_attr(role, "data-tone", view["roleTone"])
+        health = card.querySelector(".health")
+        dom.set_text(health, view["health"])
+        dom.set_attr(health, "data-tone", view["healthTone"])
+        signed = card.querySelector(".signed-in")
+        dom.set_text(signed, view["signedIn"])
+        dom.set_attr(signed, "data-tone", view["signedInTone"])
+        agent = card.querySelector(".agent")
+        dom.set_text(agent, view["agent"])
+        dom.set_attr(agent, "title", view["agent"])
+
+    # downloads -------------------------------------------------------------------------------------------
+    def download(self):
+        if self._downloading or not self._configured:
+            return
+        self._downloading = True
+        self.download_button.disabled = True
+        dom.set_attr(self.download_status, "data-state", "working")
+        dom.set_text(self.download_status, "Saving the logs…")
+        downloads.download_logs(self._downloaded)
+
+    def _downloaded(self, result):
+        self._downloading = False
+        self.download_button.disabled = not self._configured
+        if result["errors"]:
+            dom.set_attr(self.download_status, "data-state", "error")
+            dom.set_text(self.download_status, "Not saved: " + "; ".join(result["errors"]))
+        else:
+            dom.set_attr(self.download_status, "data-state", "done")
+            dom.set_text(self.download_status, "Saved " + ", ".join(result["files"]))

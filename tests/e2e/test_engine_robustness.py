@@ -1,0 +1,106 @@
+"""The engine under the conditions of issue #4 that are not plain failovers: a background restart in the middle
+of a pending failover, the sign-in flow, and messages that only pretend to be from a CCP."""
+import pytest
+
+from .conftest import extension_config
+from .extension_driver import (background_status, configure, host_state, open_allowlisted, service_worker_target,
+                               settle, shows_only, stop_service_worker, wait_for)
+from .test_failover_engine import EAST, WEST, open_ready, pending_status, ready_on
+
+
+@pytest.mark.parametrize("browser_name", ["chromium"])  # CDP stops the worker; Firefox: see test_reliability
+def test_service_worker_stopped_while_pending_then_contact_cleared(ccp_browser, emulator):
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    contact = emulator.client.route_contact(EAST, "voice")
+    emulator.client.accept(EAST, contact)
+    emulator.client.set_active(WEST)
+    before = wait_for(driver, lambda: pending_status(driver))
+    stopped = stop_service_worker(driver)
+    wait_for(driver, lambda: service_worker_target(driver) != stopped)  # a new worker (or none yet)
+    after = background_status(driver)  # wakes the worker: it restores the state from session storage
+    assert after["failover"]["phase"] == "pending" and after["failover"]["contactId"] == contact
+    assert after["failover"]["detectedMs"] == before["failover"]["detectedMs"]
+    emulator.client.hang_up(EAST, contact)
+    emulator.client.clear(EAST, contact)
+    wait_for(driver, lambda: host_state(driver)["active"] == WEST)
+    wait_for(driver, lambda: shows_only(emulator, WEST))
+    status = wait_for(driver, lambda: (lambda s: s if s["activeRegion"] == WEST else None)(background_status(driver)))
+    assert status["failover"] is None
+    assert [(e["from"], e["to"], e["contactId"]) for e in status["timeline"]] == [(EAST, WEST, contact)]
+
+
+def signed_out_page_loads(emulator, region):
+    return [load for load in emulator.client.region_state(region)["ccp_page_loads"] if load["outcome"] == "signed-out"]
+
+
+def test_signed_out_instance_gets_one_sign_in_window_then_ccps_ready(ccp_browser, emulator):
+    driver = ccp_browser
+    emulator.client.expire_session()
+    configure(driver, extension_config(emulator))
+    page = driver.current_window_handle
+    open_allowlisted(driver, emulator.crm_url())
+    page = driver.current_window_handle
+    wait_for(driver, lambda: len(driver.window_handles) == 2, timeout=30)
+    # both regions keep refreshing their frames while the agent has not signed in: still one window
+    wait_for(driver, lambda: len(signed_out_page_loads(emulator, EAST)) >= 3 and
+             len(signed_out_page_loads(emulator, WEST)) >= 3, timeout=30)
+    assert len(driver.window_handles) == 2
+    login = next(handle for handle in driver.window_handles if handle != page)
+    driver.switch_to.window(login)
+    wait_for(driver, lambda: driver.find_elements("id", "sign-in"))
+    driver.find_element("id", "sign-in").click()
+    driver.switch_to.window(page)
+    wait_for(driver, lambda: ready_on(driver, EAST), timeout=30)
+    wait_for(driver, lambda: len(driver.window_handles) == 1, timeout=10)  # closed once signed in (autoClose)
+    status = background_status(driver)
+    assert [region["health"] for region in status["regions"]] == ["ready", "ready"]
+
+
+SPOOFS = """
+const [westArn, ccpOrigin] = arguments;
+const spoofs = [
+  {event: 'disasterRecovery::failover', data: {nextActiveArn: westArn}},
+  {event: 'disasterRecovery::failover', data: {isPrimary: false}},
+  {event: 'disasterRecovery::failover_pending', data: {nextActiveArn: westArn}},
+  {event: 'acknowledge', data: {id: 'spoof'}},
+  {event: 'auth_fail'},
+];
+for (let i = 0; i < 200; i++) for (const s of spoofs) window.postMessage(s, '*');
+// and from a third-party frame on the page
+const frame = document.createElement('iframe');
+frame.src = 'about:blank';
+document.body.appendChild(frame);
+for (const s of spoofs) frame.contentWindow.eval('parent').postMessage(s, '*');
+"""
+
+
+def test_messages_imitating_the_protocol_from_the_page_change_nothing(ccp_browser, emulator):
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    driver.execute_script(SPOOFS, emulator.instance_arn(WEST), emulator.origin("ccp.us-east-1.example.test"))
+    settle(driver)  # the page's message events have all been dispatched by now
+    assert ready_on(driver, EAST)
+    status = background_status(driver)
+    assert status["activeRegion"] == EAST and status["failover"] is None and status["timeline"] == []
+    assert shows_only(emulator, EAST)
+
+
+def test_malformed_messages_from_a_ccp_are_dropped(ccp_browser, emulator):
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    emulator.client.post_raw(EAST, [
+        "not an object", {"data": 1}, {"event": 42},
+        {"event": "agent::update", "data": "garbage"},
+        {"event": "disasterRecovery::failover", "data": {"nextActiveArn": 5}},
+        {"event": "disasterRecovery::failover_pending", "data": []},
+        {"event": "acknowledge", "data": {"id": 7}},
+    ])
+    # the well-formed failover after the malformed ones proves they were all processed (and survived)
+    emulator.client.set_active(WEST)
+    wait_for(driver, lambda: host_state(driver)["active"] == WEST)
+    status = background_status(driver)
+    assert [(e["from"], e["to"]) for e in status["timeline"]] == [(EAST, WEST)]

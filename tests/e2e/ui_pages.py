@@ -1,0 +1,104 @@
+"""Driving the extension's own pages (popup, options) in tests: each opens in a window of its own, so that the
+allowlisted page's tab stays the visible one of its window (hidden tabs have their timers throttled, which would
+make their CCP heartbeats late), and what the page shows is read from its fixed ids and data attributes."""
+import os
+import time
+
+from .extension_driver import wait_for
+
+POPUP_STATE = """
+const q = (sel, root) => (root || document).querySelector(sel);
+const text = (sel, root) => { const n = q(sel, root); return n ? n.textContent : null; };
+const app = q('#app');
+const region = (i) => { const c = q('#region-' + i); return {
+  key: text('.region-key', c), role: c.dataset.role || null, health: c.dataset.health || null,
+  signedIn: c.dataset.signedIn || null, roleText: text('.role', c), healthText: text('.health', c),
+  signedInText: text('.signed-in', c), agent: text('.agent', c)}; };
+return {
+  view: app.dataset.view, summary: text('#summary'), tone: q('#summary').dataset.tone,
+  regions: [region(0), region(1)],
+  failover: {phase: q('#failover').dataset.phase, headline: text('#failover-headline'),
+             detail: text('#failover-detail')},
+  timeline: Array.from(document.querySelectorAll('#timeline li')).filter(li => li.dataset.filled === 'yes')
+             .map(li => ({route: text('.route', li), latency: text('.latency', li)})),
+  setup: {headline: text('#setup-headline'),
+          errors: Array.from(document.querySelectorAll('#setup-errors li')).map(li => li.textContent)},
+  download: {state: q('#download-status').dataset.state, text: text('#download-status'),
+             disabled: q('#download-logs').disabled},
+  managedNote: text('#managed-note'),
+  height: document.documentElement.getBoundingClientRect().height,
+};
+"""
+
+
+class ExtensionPage:
+    """An extension page in a window of its own; use as a context manager or call close()."""
+
+    def __init__(self, driver, page):
+        self.driver = driver
+        self.previous = driver.current_window_handle
+        driver.switch_to.new_window("window")
+        self.handle = driver.current_window_handle
+        driver.get(driver.extension_base_url + page)
+
+    def focus(self):
+        self.driver.switch_to.window(self.handle)
+        return self
+
+    def close(self):
+        self.focus()
+        self.driver.close()
+        self.driver.switch_to.window(self.previous)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Popup(ExtensionPage):
+    def __init__(self, driver):
+        super().__init__(driver, "popup.html")
+        wait_for(driver, lambda: self.state()["view"] != "loading", message="the popup never rendered")
+
+    def state(self):
+        self.focus()
+        return self.driver.execute_script(POPUP_STATE)
+
+    def wait(self, condition, timeout=30, message=""):
+        """Waits until condition(state) holds; returns that state."""
+        found = []
+
+        def check():
+            state = self.state()
+            if condition(state):
+                found.append(state)
+                return True
+            return False
+        wait_for(self.driver, check, timeout, message or "the popup never showed the expected state")
+        return found[0]
+
+
+def downloaded_files(download_dir, names, timeout=60):
+    """Waits until every name is a complete file in download_dir (no .crdownload/.part partner), returns
+    {name: text} and the time waited."""
+    started = time.monotonic()
+    deadline = started + timeout
+
+    def complete(name):
+        path = os.path.join(download_dir, name)
+        listing = os.listdir(download_dir)
+        partial = any(entry.startswith(name) and entry.endswith((".crdownload", ".part")) for entry in listing) \
+            or any(entry.endswith(".crdownload") for entry in listing)
+        return os.path.exists(path) and not partial and os.path.getsize(path) > 0
+    while not all(complete(name) for name in names):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not downloaded in {timeout} s: {names}; found {os.listdir(download_dir)}")
+        time.sleep(0.02)  # polling a condition (the files on disk), not a fixed wait
+    waited = time.monotonic() - started
+    texts = {}
+    for name in names:
+        with open(os.path.join(download_dir, name), encoding="utf-8") as handle:
+            texts[name] = handle.read()
+    return texts, waited
