@@ -90,6 +90,7 @@ class TabSession:
             first = not conduit.ready and payload is not None
             self._apply(region, conduit.on_acknowledge(payload, now))
             if first:
+                window.performance.mark(f"grccp-ready-{region}")  # benchmark: first ACK processed (tests/bench)
                 self._refreshes.pop(region, None)
                 self._log(region, "INFO", f"CCP acknowledged (handshake {conduit.handshakes}); configured")
         elif event == wire.REQUEST_CONFIGURE:
