@@ -5,7 +5,8 @@ endpoints the emulated SharedWorker talks to in place of Connect's backend:
   GET  /api/snapshot?since=V&log_seq=S long poll for the agent snapshot, impairments and emitted log lines
   POST /api/call {method, params}      one CTI call (putAgentState, acceptContact, ...)
   GET  /api/active-region              {InstanceArn, TerminateActiveContacts} (the "presigned" polling URL)
-  POST /api/viewport {window_id, width, height, host, closed}  a CCP window's size in its host (test observability)
+  POST /api/viewport {window_id, width, height, host, closed, at?}  a CCP window's size in its host (test observability)
+  POST /api/mark {window_id, kind, host, at}  a moment a CCP window lived through, e.g. "failover-relayed" (benchmark)
 """
 import html
 import json
@@ -35,7 +36,7 @@ class CcpOrigin:
             return static_file(self._static_dir, path[len(CCP_PATH):])
         api = {("GET", "/api/worker-config"): self._worker_config, ("GET", "/api/snapshot"): self._snapshot,
                ("POST", "/api/call"): self._call, ("GET", "/api/active-region"): self._active_region,
-               ("POST", "/api/viewport"): self._viewport}
+               ("POST", "/api/viewport"): self._viewport, ("POST", "/api/mark"): self._mark}
         handler = api.get((request.method, path))
         return handler(request) if handler else Response.not_found()
 
@@ -88,6 +89,7 @@ class CcpOrigin:
             if not regional.signed_in:
                 return Response.json(401, {"error": "session expired"})
             start = regional.log_seq if log_seq < 0 else log_seq
+            regional.logs_delivered = regional.log_seq  # a worker now has every line so far (benchmark pacing)
             return Response.json(200, {
                 "version": regional.version, "snapshot_version": regional.snapshot_version, "changed": changed,
                 "agent": {"snapshot": regional.agent.snapshot(), "configuration": regional.agent.configuration()},
@@ -124,12 +126,22 @@ class CcpOrigin:
         try:
             report = json.loads(request.body or b"{}")
             entry = {"width": int(report["width"]), "height": int(report["height"]), "host": str(report["host"]),
-                     "closed": bool(report["closed"])}
+                     "closed": bool(report["closed"]), "at": int(report.get("at") or 0) or None}
             window_id = str(report["window_id"])[:64]
         except (ValueError, KeyError, TypeError):
             return Response.json(400, {"error": "body must be {window_id, width, height, host, closed}",
                                        "field": "window_id"})
         self._state.set_viewport(self._region, window_id, entry)
+        return Response(204)
+
+    def _mark(self, request):
+        try:
+            report = json.loads(request.body or b"{}")
+            entry = {"window_id": str(report["window_id"])[:64], "kind": str(report["kind"])[:64],
+                     "host": str(report["host"]), "at": int(report["at"])}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return Response.json(400, {"error": "body must be {window_id, kind, host, at}", "field": "kind"})
+        self._state.record(self._region, "marks", entry)
         return Response(204)
 
     def _active_region(self, _request):

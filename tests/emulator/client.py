@@ -55,6 +55,18 @@ class EmulatorClient:
                       for view in regional["viewports"].values()
                       if not view["closed"] and view["width"] > 0 and view["height"] > 0)
 
+    def viewports(self):
+        """[(region, window id, {width, height, host, closed, at, time})] of every CCP window that reported."""
+        return [(region, window_id, view) for region, regional in self.state()["regions"].items()
+                for window_id, view in regional["viewports"].items()]
+
+    def marks(self, kind=None):
+        """[(region, {window_id, kind, host, at, time})]: moments CCP windows reported (e.g. "failover-relayed":
+        the window posted disasterRecovery::failover to its host at `at`, wall-clock ms), oldest first."""
+        found = [(region, mark) for region, regional in self.state()["regions"].items() for mark in regional["marks"]
+                 if kind is None or mark["kind"] == kind]
+        return sorted(found, key=lambda item: item[1]["at"])
+
     def agent_state(self, region):
         return self.region_state(region)["agent"]["state"]
 

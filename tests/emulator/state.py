@@ -35,10 +35,12 @@ class RegionState:
         self.snapshot_version = 1  # bumped when the agent snapshot changed
         self.logs = []  # [(seq, level, text)]; level RAW_MESSAGE: text is a message the worker posts as it is
         self.log_seq = 0
+        self.logs_delivered = 0  # the highest log_seq a worker's snapshot answer carried (benchmark pacing)
         self.api_calls = []  # [{"time", "method", "params", "ok"}]
         self.active_region_polls = []  # [{"time", "status"}]
         self.ccp_page_loads = []  # [{"time", "outcome": "ok" | "signed-out" | "error" | "timeout" | "hanging"}]
-        self.viewports = {}  # CCP window id -> {"width", "height", "host", "closed", "time"}
+        self.viewports = {}  # CCP window id -> {"width", "height", "host", "closed", "at", "time"}
+        self.marks = []  # [{"window_id", "kind", "host", "at", "time"}]: moments CCP windows reported (benchmark)
 
     def as_dict(self):
         return {
@@ -46,9 +48,10 @@ class RegionState:
             "impairments": dict(self.impairments), "version": self.version,
             "agent": {"state": self.agent.state_name(), "selected_state": self.agent.selected_state()["name"],
                       "snapshot": self.agent.snapshot(), "agent_states": [dict(s) for s in self.agent.agent_states]},
-            "log_seq": self.log_seq, "api_calls": list(self.api_calls),
+            "log_seq": self.log_seq, "logs_delivered": self.logs_delivered, "api_calls": list(self.api_calls),
             "active_region_polls": list(self.active_region_polls), "ccp_page_loads": list(self.ccp_page_loads),
             "viewports": {window_id: dict(entry) for window_id, entry in self.viewports.items()},
+            "marks": list(self.marks),
         }
 
 
@@ -68,6 +71,7 @@ class EmulatorState:
                     fresh.version = old[region].version + 1
                     fresh.snapshot_version = old[region].snapshot_version + 1
                     fresh.log_seq = old[region].log_seq
+                    fresh.logs_delivered = old[region].logs_delivered
             self.active_arn = self.instances[0].arn
             self.terminate_active_contacts = False
             self._changed.notify_all()
@@ -132,7 +136,8 @@ class EmulatorState:
             del region.logs[:-LOG_BACKLOG]
 
     def record(self, region_name, kind, entry):
-        """Remember a CTI call, an active-region poll or a CCP page load (no wake-up: workers do not care)."""
+        """Remember a CTI call, an active-region poll, a CCP page load or a CCP window's mark (no wake-up: workers
+        do not care)."""
         with self._changed:
             history = getattr(self.regions[region_name], kind)
             history.append(dict(entry, time=int(time.time() * 1000)))

@@ -19,7 +19,10 @@ var CCP = (function () {
   var drStarted = false;
 
   port.onmessage = function (event) {
-    if (framed) parent.postMessage(event.data, '*');  // passed down unchanged, target '*' as Streams does
+    if (framed) {
+      parent.postMessage(event.data, '*');  // passed down unchanged, target '*' as Streams does
+      if (CcpProtocol.isObject(event.data) && event.data.event === EV.DR_FAILOVER) mark('failover-relayed');
+    }
     onWorkerMessage(event.data);
   };
   port.start();
@@ -33,10 +36,17 @@ var CCP = (function () {
 
   // Test observability: how large this CCP window is inside its host, reported to the emulator. It is the ground
   // truth of which CCP an agent can see, even when the host keeps its frames out of reach (a closed shadow root).
+  // `at` (this machine's wall clock, ms) says when the window saw that size, for the benchmark (tests/bench).
   var windowId = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
   function reportViewport(closed) {
-    navigator.sendBeacon('/api/viewport', JSON.stringify(
-      {window_id: windowId, width: innerWidth, height: innerHeight, host: document.referrer, closed: closed}));
+    navigator.sendBeacon('/api/viewport', JSON.stringify({window_id: windowId, width: innerWidth, height: innerHeight,
+                                                          host: document.referrer, closed: closed, at: Date.now()}));
+  }
+  /** Benchmark observability: a moment this window lived through (e.g. it relayed disasterRecovery::failover to
+      its host), with the wall clock then. Outside the protocol: the host never sees it. */
+  function mark(kind) {
+    navigator.sendBeacon('/api/mark', JSON.stringify(
+      {window_id: windowId, kind: kind, host: document.referrer, at: Date.now()}));
   }
   if (framed) {
     reportViewport(false);

@@ -1,0 +1,212 @@
+"""`make bench`: the extension side by side with the reference it replaces (connect-streams-dr.js from the pinned
+npm amazon-connect-streams, minified release file), on the same emulator, page shape and Chromium build,
+alternating A B A B with a fresh browser per run. Writes dist/bench/results.json and prints a markdown table.
+
+usage: .venv/bin/python tests/bench/run.py [--runs 7] [--switches 20] [--log-entries 50000] [--tab-switches 5]
+       .venv/bin/python tests/bench/run.py --smoke     (one run each, few samples: CI keeps the bench working)
+
+Metrics (see README, "Benchmark"): init_ms, switch_ms, switch_3tabs_ms (extension only), log_download_ms,
+memory_bytes, payload_bytes. What each side's timings are made of is kept in the results ("parts")."""
+import argparse
+import ast
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+
+TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(TESTS)
+if TESTS not in sys.path:
+    sys.path.insert(0, TESTS)
+
+from bench import machine, stats  # noqa: E402
+from bench.sides import EAST, WEST, ExtensionSide, ReferenceSide  # noqa: E402
+from e2e.conftest import extension_config  # noqa: E402
+from emulator.config import Timings  # noqa: E402
+from emulator.server import Emulator  # noqa: E402
+from emulator.site_routes import streams_release_dir  # noqa: E402
+from rig import extension_copy  # noqa: E402
+
+REFERENCE_SCRIPT = "connect-streams-dr-min.js"
+STREAMS_TIMEOUTS = {"ccpAckTimeout": 3000, "ccpSynTimeout": 1000, "ccpLoadTimeout": 5000}  # Streams' defaults
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="tests/bench/run.py", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs of each side (fresh browser each), default 7")
+    parser.add_argument("--switches", type=int, default=20, help="region switches per run, default 20")
+    parser.add_argument("--log-entries", type=int, default=50000, help="log entries per region, default 50000")
+    parser.add_argument("--tab-switches", type=int, default=5, help="three-tab switches per extension run")
+    parser.add_argument("--out", default=os.path.join(REPO, "dist", "bench"), help="results folder")
+    parser.add_argument("--smoke", action="store_true",
+                        help="one run each, 3 switches, 2,000 log entries, 1 three-tab switch (CI)")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.runs, args.switches, args.log_entries, args.tab_switches = 1, 3, 2000, 1
+    return args
+
+
+def bench_config(emulator):
+    """The extension's configuration on the benchmark page: the reference's shape (a 400×560 container) and
+    Streams' default timeouts."""
+    return extension_config(emulator, loginPopup=False, timeouts=dict(STREAMS_TIMEOUTS),
+                            placement={"mode": "selector", "selector": "#ccp", "width": 400, "height": 560})
+
+
+def content_script_files():
+    """The files the content script is made of, in order (py_src/grccp/platform/content_scripts.py)."""
+    path = os.path.join(REPO, "py_src", "grccp", "platform", "content_scripts.py")
+    with open(path) as handle:
+        tree = ast.parse(handle.read())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "CONTENT_FILES" for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise RuntimeError(f"CONTENT_FILES not found in {path}")
+
+
+def embedded_streams_bytes(script_path):
+    """connect-streams-dr.js carries Streams as one base64 string, decoded and parsed again in each regional
+    frame: its decoded size (reported beside the reference's payload, not added to it)."""
+    import base64
+    import re
+    with open(script_path) as handle:
+        text = handle.read()
+    literals = re.findall(r'"([A-Za-z0-9+/=]{100000,})"', text)
+    return len(base64.b64decode(max(literals, key=len))) if literals else None
+
+
+def payload(extension_dir):
+    release = streams_release_dir(REPO)
+    reference_path = os.path.join(release, REFERENCE_SCRIPT)
+    reference = machine.file_sizes([(REFERENCE_SCRIPT, reference_path)])
+    reference["embedded_streams_parsed_per_regional_frame"] = embedded_streams_bytes(reference_path)
+    extension = machine.file_sizes([(name, os.path.join(extension_dir, name)) for name in content_script_files()])
+    return stats.payload_block(extension, reference)
+
+
+class Samples:
+    def __init__(self):
+        self.init, self.init_parts, self.switch, self.switch_3tabs = [], [], [], []
+        self.download, self.download_bytes, self.download_entries = [], [], []
+        self.memory, self.extension_memory, self.js_heap = [], [], []
+
+
+def run_side(side, args, samples, log):
+    side.start()
+    init = side.init_sample()
+    samples.init.append(init["init_ms"])
+    samples.init_parts.append(init["parts"])
+    memory = side.memory_sample()
+    samples.memory.append(memory["web_content"])
+    samples.extension_memory.append(memory["extension"])
+    samples.js_heap.append(memory["js_heap_used"])
+    switches = []
+    target = WEST
+    for _ in range(args.switches):
+        switches.append(side.switch_sample(target))
+        target = EAST if target == WEST else WEST
+    samples.switch.extend(switches)
+    side.fill_logs(args.log_entries)
+    download = side.download_sample()
+    samples.download.append(download["ms"])
+    samples.download_bytes.append(download["bytes"])
+    samples.download_entries.append(download["entries"])
+    tabs = []
+    if isinstance(side, ExtensionSide) and args.tab_switches:
+        side.open_more_tabs()
+        target = EAST if side.client.state()["active"]["region"] == WEST else WEST
+        for _ in range(args.tab_switches):
+            tabs.append(side.switch_3tabs_sample(target))
+            target = EAST if target == WEST else WEST
+        samples.switch_3tabs.extend(tabs)
+    log(f"  {side.name:9} init {init['init_ms']:7.1f} ms | switch median "
+        f"{stats.median(switches) if switches else float('nan'):6.1f} ms | log download {download['ms']:7.1f} ms "
+        f"({sum(download['bytes'].values()) / 1e6:.1f} MB) | renderers {memory['web_content'] / 1e6:6.1f} MB"
+        + (f" | 3 tabs {stats.median(tabs):6.1f} ms" if tabs else ""))
+
+
+def build_results(ext, ref, payload_block, machine_block):
+    blocks = {
+        "init_ms": stats.metric_block(ext.init, ref.init, parts={"extension": ext.init_parts,
+                                                                  "reference": ref.init_parts}),
+        "switch_ms": stats.metric_block(ext.switch, ref.switch),
+        "switch_3tabs_ms": stats.metric_block(ext.switch_3tabs),
+        "log_download_ms": stats.metric_block(ext.download, ref.download,
+                                              file_bytes={"extension": ext.download_bytes,
+                                                          "reference": ref.download_bytes},
+                                              entries={"extension": ext.download_entries,
+                                                       "reference": ref.download_entries}),
+        "memory_bytes": stats.metric_block(ext.memory, ref.memory, digits=0,
+                                           extension_processes=stats.summarize(ext.extension_memory, 0),
+                                           js_heap_used={"extension": stats.summarize(ext.js_heap, 0),
+                                                         "reference": stats.summarize(ref.js_heap, 0)}),
+        "payload_bytes": payload_block,
+    }
+    return stats.results_document(blocks, machine_block)
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    started = time.monotonic()
+    os.makedirs(os.path.join(REPO, "tmp"), exist_ok=True)
+    work = tempfile.mkdtemp(prefix="bench-", dir=os.path.join(REPO, "tmp"))
+    os.environ["TMPDIR"] = work  # browser profiles, geckodriver/selenium leftovers: all in this run's folder
+    tempfile.tempdir = work
+
+    def log(text):
+        print(f"[{time.monotonic() - started:6.1f}s] {text}", flush=True)
+
+    load_before = machine.load_average()
+    log(f"bench: {args.runs} runs per side, {args.switches} switches, {args.log_entries} log entries per region, "
+        f"{args.tab_switches} three-tab switches; load average {load_before}")
+    emulator = Emulator(tmp_dir=work, timings=Timings.fast()).start()
+    ext, ref = Samples(), Samples()
+    versions = {}
+    failed = False
+    try:
+        extension_dir = extension_copy.prepare_extension("chromium", os.path.join(work, "extension"),
+                                                         tripwire=False)
+        config = bench_config(emulator)
+        for run in range(args.runs):
+            log(f"run {run + 1}/{args.runs}")
+            for make, samples in ((lambda: ExtensionSide(emulator, work, run, extension_dir, config), ext),
+                                  (lambda: ReferenceSide(emulator, work, run), ref)):
+                emulator.client.reset()
+                side = make()
+                try:
+                    run_side(side, args, samples, log)
+                    versions = versions or side.versions()
+                finally:
+                    side.close()
+        load_after = machine.load_average()
+        versions["chromium_binary"] = machine.command_version("/usr/lib/chromium/chromium", "--version")
+        results = build_results(ext, ref, payload(extension_dir),
+                                machine.machine_block(load_before, load_after, versions))
+        results["machine"]["bench"] = {"runs": args.runs, "switches_per_run": args.switches,
+                                       "log_entries_per_region": args.log_entries,
+                                       "three_tab_switches_per_run": args.tab_switches, "smoke": args.smoke,
+                                       "seconds": round(time.monotonic() - started, 1)}
+        os.makedirs(args.out, exist_ok=True)
+        path = os.path.join(args.out, "results.json")
+        with open(path, "w") as handle:
+            json.dump(results, handle, indent=1)
+        print()
+        print(stats.markdown_table(results))
+        print()
+        log(f"wrote {os.path.relpath(path, REPO)}; load average {load_before} -> {load_after}")
+    except Exception:  # noqa: BLE001 -- report, keep the scratch folder for a look, exit non-zero
+        failed = True
+        traceback.print_exc()
+        log(f"bench failed; browser profiles and downloads kept in {work}")
+    finally:
+        emulator.stop()
+    if not failed:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""The benchmark's numbers: summaries of samples, ratios, the results document and its markdown table. Pure
+(no browser, no emulator), so it is unit-tested (tests/bench/test_stats.py)."""
+import math
+
+# The results document's top-level keys besides "machine", in report order, with their unit and whether the
+# reference has an equivalent (switch_3tabs_ms does not: connect-streams-dr.js knows nothing of other tabs).
+METRICS = (
+    ("init_ms", "ms", True),
+    ("switch_ms", "ms", True),
+    ("switch_3tabs_ms", "ms", False),
+    ("log_download_ms", "ms", True),
+    ("memory_bytes", "bytes", True),
+    ("payload_bytes", "bytes", True),
+)
+
+
+def percentile(samples, fraction):
+    """Nearest-rank percentile (the smallest sample with at least `fraction` of the samples at or below it)."""
+    if not samples:
+        raise ValueError("no samples")
+    ordered = sorted(samples)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def median(samples):
+    if not samples:
+        raise ValueError("no samples")
+    ordered = sorted(samples)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def summarize(samples, digits=1):
+    """{n, median, p95, min, max, samples} of a list of numbers; None for no samples."""
+    samples = [float(s) for s in samples]
+    if not samples:
+        return None
+    def r(value):
+        return round(value, digits) if digits else int(round(value))
+    return {"n": len(samples), "median": r(median(samples)), "p95": r(percentile(samples, 0.95)),
+            "min": r(min(samples)), "max": r(max(samples)), "samples": [r(s) for s in samples]}
+
+
+def ratio(extension, reference):
+    """extension / reference of two summaries' medians (or of two plain numbers); None if either is missing or
+    the reference is zero."""
+    ext = extension["median"] if isinstance(extension, dict) else extension
+    ref = reference["median"] if isinstance(reference, dict) else reference
+    if ext is None or ref in (None, 0):
+        return None
+    return round(ext / ref, 3)
+
+
+def metric_block(extension_samples, reference_samples=None, digits=1, **details):
+    """One top-level entry: {"extension", "reference", "ratio", ...details}. No reference samples (None) means the
+    reference has no equivalent: the block then has no "reference" key and its ratio is None."""
+    extension = summarize(extension_samples, digits)
+    block = {"extension": extension}
+    if reference_samples is not None:
+        reference = summarize(reference_samples, digits)
+        block["reference"] = reference
+        block["ratio"] = ratio(extension, reference) if extension and reference else None
+    else:
+        block["ratio"] = None
+    block.update(details)
+    return block
+
+
+def results_document(blocks, machine):
+    """The results file's content: exactly the metric keys plus "machine", in METRICS order."""
+    names = [name for name, _, _ in METRICS]
+    missing = [name for name in names if name not in blocks]
+    unknown = [name for name in blocks if name not in names]
+    if missing or unknown:
+        raise ValueError(f"metrics missing {missing}, unknown {unknown}")
+    document = {name: blocks[name] for name in names}
+    document["machine"] = machine
+    return document
+
+
+def _format(value, unit):
+    if value is None:
+        return "—"
+    if unit == "bytes":
+        if abs(value) >= 1024 * 1024:
+            return f"{value / (1024 * 1024):.1f} MiB"
+        if abs(value) >= 1024:
+            return f"{value / 1024:.1f} KiB"
+        return f"{int(value)} B"
+    return f"{value:.1f}"
+
+
+def payload_block(extension, reference):
+    """payload_bytes: each side {"raw", "gzip", "files": {name: {"raw", "gzip"}}}; ratios of raw and of gzip."""
+    return {"extension": extension, "reference": reference,
+            "ratio": ratio(extension["raw"], reference["raw"]),
+            "ratio_gzip": ratio(extension["gzip"], reference["gzip"])}
+
+
+def _row(label, block, unit):
+    cells = [label]
+    for side in ("extension", "reference"):
+        summary = block.get(side)
+        if summary and "median" not in summary and "raw" in summary:  # a size, not samples
+            cells += [f"{_format(summary['raw'], unit)} (gzip {_format(summary['gzip'], unit)})", "", "", ""]
+        else:
+            cells += [_format(summary[key], unit) if summary else "—" for key in ("median", "p95", "min", "max")]
+    cells.append("—" if block.get("ratio") is None else f"{block['ratio']:.2f}")
+    return "| " + " | ".join(cells) + " |"
+
+
+def markdown_table(document):
+    """The results as a markdown table: one row per metric (median, p95, min, max of each side, and the ratio),
+    plus the extension's own processes' memory and the gzip payload ratio."""
+    lines = ["| metric | extension median | p95 | min | max | reference median | p95 | min | max | ratio (ext/ref) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, unit, _ in METRICS:
+        block = document[name]
+        lines.append(_row(f"`{name}`", block, unit))
+        if name == "memory_bytes" and block.get("extension_processes"):
+            lines.append(_row("  extension's own processes", {"extension": block["extension_processes"]}, unit))
+        if name == "payload_bytes" and block.get("ratio_gzip") is not None:
+            lines.append(f"| `payload_bytes` gzip ratio |  |  |  |  |  |  |  |  | {block['ratio_gzip']:.2f} |")
+    return "\n".join(lines)
