@@ -59,3 +59,4 @@ def test_download_50k(ccp_browser, emulator):
             entries = json.loads(text)
             print(name, len(entries), len(text))
         print(popup.state()["download"])
+

@@ -28,6 +28,8 @@ VALID = {
     "popup:download-logs": {},
     "bg:status": {"status": {"configured": False}},
     "bg:download-result": {"files": ["us-east-1-agent-log.txt"], "error": None},
+    "bg:log-export": {"files": [{"region": EAST, "fileName": "us-east-1-agent-log.txt", "keys": ["log:us-east-1:0"],
+                                 "skip": 0, "count": 1}], "filterByLogLevel": False},
     "options:get-config": {},
     "options:save-config": {"config": {"anything": "goes; the background validates it"}},
     "bg:config-state": {"local": None, "managed": None, "managedFields": [], "effective": None,

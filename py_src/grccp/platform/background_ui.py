@@ -10,8 +10,9 @@ install(engine) before engine.start():
 
 Only the extension's own pages may send these (a content script runs inside web pages)."""
 from grccp.core import logs
-from grccp.core.config import ConfigError, merge_managed, parse_config, validate_config
+from grccp.core.config import ConfigError, merge_managed, parse_config
 from grccp.core.errors import FieldError
+from grccp.core.options_model import local_part, log_name_errors
 from grccp.core.runtime_messages import make_message
 
 from . import storage, webext
@@ -27,11 +28,6 @@ def install(engine):
 
 def _from_extension_page(sender):
     return (sender.get("url") or "").startswith(webext.extension_url(""))
-
-
-def log_name_errors(log_name):
-    """FieldErrors of a log name, judged by the configuration's own rule for logs/logName."""
-    return [error for error in validate_config({"logs": {"logName": log_name}}) if error.path == "logs/logName"]
 
 
 def _errors(errors):
@@ -101,7 +97,7 @@ class _Handlers:
             return False
         managed = self.engine.managed_config if isinstance(self.engine.managed_config, dict) else None
         # fields the policy sets are not the user's to store: the policy's values apply whatever is submitted
-        local = {name: value for name, value in submitted.items() if managed is None or name not in managed}
+        local = local_part(submitted, managed or ())
         try:
             merged, _ = merge_managed(local, managed)
             parse_config(merged)

@@ -50,11 +50,18 @@ def export_text(items, plan, filter_by_level):
     return _scope.JSON.stringify(entries, None, 4)
 
 
-def _save(file_name, text, on_saved):
-    """Starts one download; on_saved(file name as the browser reports it or None, error or None)."""
-    blob = _scope.Blob.new([text], webext.to_js({"type": "text/plain"}))
-    url = _scope.URL.createObjectURL(blob)
+def _blob_url(text, mime="text/plain"):
+    return _scope.URL.createObjectURL(_scope.Blob.new([text], webext.to_js({"type": mime})))
 
+
+def save_text(file_name, text, mime, on_saved):
+    """Saves one text file (the configuration export); on_saved(path or None, error or None)."""
+    _save(file_name, _blob_url(text, mime), on_saved)
+
+
+def _save(file_name, url, on_saved):
+    """Starts one download of a blob URL; on_saved(path the browser reports or None, error or None) once it
+    completed or failed. The blob URL is revoked then."""
     def started(download_id=None, *_):
         error = webext.last_error()
         if error is not None or download_id is None:
@@ -127,31 +134,49 @@ def download_logs(on_done, log_name=None, filter_by_level=None):
         if kind != "bg:log-export":
             on_done({"files": [], "saved": [], "errors": [fields.get("error") or f"unexpected reply {kind}"]})
             return
-        keys = [key for plan in fields["files"] for key in plan["keys"]]
-        webext.api.storage.local.get(webext.to_js(keys),
-                                     lambda items=None, *_: got_chunks(fields, items))
+        export(fields)
 
-    def got_chunks(export, items):
-        error = webext.last_error()
-        if error:
-            on_done({"files": [], "saved": [], "errors": [f"the logs could not be read: {error}"]})
+    def export(fields):
+        """One storage read per region, all issued at once: the browser fetches the next region's chunks while
+        this page turns the previous one into a file. The downloads start together once every file is ready."""
+        plans = fields["files"]
+        result = {"files": [plan["fileName"] for plan in plans], "saved": [], "errors": []}
+        urls = [None] * len(plans)
+        left = [len(plans)]
+        if not plans:
+            on_done(result)
             return
-        texts = [(plan["fileName"], export_text(items, plan, export["filterByLogLevel"]))
-                 for plan in export["files"]]
-        result = {"files": [name for name, _ in texts], "saved": [], "errors": []}
-        waiting = [len(texts)]
 
-        def saved(path, problem):
-            if problem:
-                result["errors"].append(problem)
+        def got_chunks(index, items):
+            error = webext.last_error()
+            if error:
+                result["errors"].append(f"the log of {plans[index]['region']} could not be read: {error}")
             else:
-                result["saved"].append(path)
-            waiting[0] -= 1
+                urls[index] = _blob_url(export_text(items, plans[index], fields["filterByLogLevel"]))
+            left[0] -= 1
+            if left[0] == 0:
+                start_downloads()
+
+        def start_downloads():
+            waiting = [len([url for url in urls if url is not None])]
+
+            def saved(path, problem):
+                if problem:
+                    result["errors"].append(problem)
+                else:
+                    result["saved"].append(path)
+                waiting[0] -= 1
+                if waiting[0] == 0:
+                    on_done(result)
             if waiting[0] == 0:
                 on_done(result)
-        if not texts:
-            on_done(result)
-        for name, text in texts:
-            _save(name, text, saved)
+            for index, url in enumerate(urls):
+                if url is not None:
+                    _save(plans[index]["fileName"], url, saved)
+
+        def reader(index):
+            return lambda items=None, *_: got_chunks(index, items)
+        for index, plan in enumerate(plans):
+            webext.api.storage.local.get(webext.to_js(plan["keys"]), reader(index))
 
     runtime_channel.send(make_message("popup:download-logs", **request), got_plan)
