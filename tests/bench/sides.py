@@ -117,17 +117,25 @@ class Side:
 
     # ----- switches -------------------------------------------------------------------------------------------
     def switch_sample(self, target, timeout_s=30):
-        """ms from the old region's CCP relaying disasterRecovery::failover to the target's CCP reporting itself
-        visible. The active-region change itself is noticed at the emulated worker's next poll: not counted."""
+        """{ms, parts}: ms from the old region's CCP relaying disasterRecovery::failover to the target's CCP
+        reporting itself visible (the active-region change itself is noticed at the emulated worker's next poll:
+        not counted); parts: until the host made the target's frame visible in its DOM ("handled"), and from
+        there to the CCP window's resize ("rendered")."""
         old = other(target)
         start = now_ms()
         self.client.set_active(target)
         relayed = wait_until(lambda: self.failover_relayed(old, start - 1), timeout_s,
                              message=f"{self.name}: {old} CCP relays the failover to {target}")
-        shown = wait_until(lambda: self.visible_since(target, relayed), timeout_s,
-                           message=f"{self.name}: {target} CCP visible")
+        visible = wait_until(lambda: self.visible_since(target, relayed), timeout_s,
+                             message=f"{self.name}: {target} CCP visible")
         wait_until(lambda: self.hidden(old), timeout_s, message=f"{self.name}: {old} CCP hidden")
-        return shown - relayed
+        shown = self._shown_at(target)
+        parts = {} if shown is None else {"handled": round(shown - relayed, 1), "rendered": round(visible - shown, 1)}
+        return {"ms": visible - relayed, "parts": parts}
+
+    def _shown_at(self, region):
+        """Wall-clock ms at which the host last made `region`'s frame visible in its DOM, or None."""
+        raise NotImplementedError
 
     # ----- logs -----------------------------------------------------------------------------------------------
     def fill_logs(self, entries, chunk=1000, timeout_s=600):
@@ -194,10 +202,14 @@ class ReferenceSide(Side):
             return None
         if bench["errors"]:
             raise AssertionError(f"reference page errors: {bench['errors']}")
-        parts = {"scripts_evaluated": round(bench["scriptsEvaluated"], 1)}
+        parts = {"script_fetched": round(bench["scriptFetched"], 1) if bench.get("scriptFetched") else None,
+                 "scripts_evaluated": round(bench["scriptsEvaluated"], 1)}
         for region, at in bench["initHandlers"].items():
             parts[f"frame_created_{region}"] = round(at, 1)
         return {"ready": bench["ready"], "parts": parts}
+
+    def _shown_at(self, region):
+        return self.driver.execute_script("return window.bench.shownAt[arguments[0]] || null", region)
 
     def logs_held(self, entries):
         counts = self.driver.execute_script("return window.bench.logCounts()")
@@ -247,13 +259,22 @@ class ExtensionSide(Side):
             "const m = {}; for (const e of performance.getEntriesByType('mark')) {"
             " if (e.name.startsWith('grccp-') && !(e.name in m)) m[e.name] = e.startTime; } return m;")
 
+
+
     def _init_moments(self):
         marks = self._marks()
         if not all(f"grccp-ready-{r}" in marks for r in REGIONS):
             return None
-        parts = {"content_script_start": round(marks.get("grccp-content-start", -1), 1),
-                 "panel_mounted": round(marks.get("grccp-status", -1), 1)}
+        parts = {name: round(marks[mark], 1) for name, mark in (
+            ("content_script_start", "grccp-content-start"), ("runtime_evaluated", "grccp-bench-runtime-evaluated"),
+            ("bundle_evaluated", "grccp-bench-bundle-evaluated"), ("main_returned", "grccp-bench-main-returned"),
+            ("panel_mounted", "grccp-status")) if mark in marks}
         return {"ready": {r: marks[f"grccp-ready-{r}"] for r in REGIONS}, "parts": parts}
+
+    def _shown_at(self, region):
+        return self.driver.execute_script(
+            "const m = performance.getEntriesByName('grccp-shown-' + arguments[0]);"
+            "return m.length ? performance.timeOrigin + m[m.length - 1].startTime : null;", region)
 
     # ----- an extension page in a window of its own: reads storage and other tabs without focusing them ------
     def control(self):

@@ -67,6 +67,17 @@ def metric_block(extension_samples, reference_samples=None, digits=1, **details)
     return block
 
 
+def parts_medians(parts_by_side):
+    """{side: [{part: ms}, ...]} -> {side: {part: median ms}}: what a timing is made of, per side."""
+    result = {}
+    for side, samples in parts_by_side.items():
+        names = []
+        for sample in samples:
+            names += [name for name in sample if name not in names]
+        result[side] = {name: round(median([s[name] for s in samples if name in s]), 1) for name in names}
+    return result
+
+
 def results_document(blocks, machine):
     """The results file's content: exactly the metric keys plus "machine", in METRICS order."""
     names = [name for name, _, _ in METRICS]

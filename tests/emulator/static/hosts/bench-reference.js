@@ -4,6 +4,9 @@
 
 window.bench = {
   scriptsEvaluated: performance.now(),  // connect-streams-dr-min.js has been fetched, parsed and run by now
+  scriptFetched: (performance.getEntriesByType('resource').filter(function (e) {
+    return /connect-streams-dr-min\.js$/.test(e.name);
+  })[0] || {}).responseEnd || null,
   ready: {},          // region -> first ACKNOWLEDGE processed by that region's Streams (connect.core.onInitialized)
   initHandlers: {},   // region -> globalConnect.core.onInit fired (regional frame created, Streams initCCP called)
   primaryResolved: null,
@@ -29,3 +32,18 @@ window.bench.logCounts = function () {
   });
   return counts;
 };
+
+/** When the reference made a regional frame visible (its style, set by connect-streams-dr.js): wall clock. */
+window.bench.shownAt = {};
+globalConnect.core.onInit(function () {
+  var global = document.getElementById('globalCCP');
+  if (!global || global.dataset.benchObserved) return;
+  global.dataset.benchObserved = '1';
+  new MutationObserver(function (records) {
+    var at = performance.timeOrigin + performance.now();
+    records.forEach(function (record) {
+      var frame = record.target;
+      if (frame.id && /100%/.test(frame.getAttribute('style') || '')) window.bench.shownAt[frame.id] = at;
+    });
+  }).observe(global.contentDocument.body, {attributes: true, attributeFilter: ['style'], subtree: true});
+});
