@@ -43,10 +43,12 @@ def _per_run_dir(tmp_dir, name):
     return path
 
 
-def launch_chromium(*, certs, host_names, extension_dir=None, download_dir=None, tmp_dir, extra_args=(), prefs=None):
+def launch_chromium(*, certs, host_names, extension_dir=None, download_dir=None, tmp_dir, extra_args=(), prefs=None,
+                    headless=True):
+    """`headless=False` opens a visible window (the demo, when a display is available)."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM_BINARY
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
+    for arg in (*(("--headless=new",) if headless else ()), "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1400,1000",
                 f"--user-data-dir={_per_run_dir(tmp_dir, 'chromium-profile')}",
