@@ -29,17 +29,24 @@ def extension_config(emulator, **overrides):
     return config
 
 
-@pytest.fixture
-def ccp_browser(browser_name, run_dir, emulator):
-    """A browser with the extension installed (not yet configured) that reaches every emulator host."""
+def launch_extension_browser(browser_name, run_dir, emulator, prefs=None):
+    """A browser with a prepared copy of the extension installed (not yet configured) that reaches every
+    emulator host. `prefs`: extra browser preferences."""
     work = os.path.join(run_dir, f"{browser_name}-{uuid.uuid4().hex[:8]}")
     extension_dir = extension_copy.prepare_extension(browser_name, os.path.join(work, "extension"))
     downloads = os.path.join(work, "downloads")
     os.makedirs(downloads)
-    extra = {"prefs": {"profile.default_content_setting_values.automatic_downloads": 1}} \
-        if browser_name == "chromium" else {}
+    all_prefs = dict(prefs or {})
+    if browser_name == "chromium":  # one click saves one file per region: allow several downloads at once
+        all_prefs["profile.default_content_setting_values.automatic_downloads"] = 1
     driver = browsers.launch(browser_name, certs=emulator.certs, host_names=emulator.host_names,
-                             extension_dir=extension_dir, download_dir=downloads, tmp_dir=work, **extra)
+                             extension_dir=extension_dir, download_dir=downloads, tmp_dir=work, prefs=all_prefs)
     driver.download_dir = downloads
+    return driver
+
+
+@pytest.fixture
+def ccp_browser(browser_name, run_dir, emulator):
+    driver = launch_extension_browser(browser_name, run_dir, emulator)
     yield driver
     driver.quit()

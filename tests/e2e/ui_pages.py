@@ -69,14 +69,18 @@ class Popup(ExtensionPage):
     def wait(self, condition, timeout=30, message=""):
         """Waits until condition(state) holds; returns that state."""
         found = []
+        last = [None]
 
         def check():
-            state = self.state()
+            state = last[0] = self.state()
             if condition(state):
                 found.append(state)
                 return True
             return False
-        wait_for(self.driver, check, timeout, message or "the popup never showed the expected state")
+        try:
+            wait_for(self.driver, check, timeout, message or "the popup never showed the expected state")
+        except Exception as timeout_error:
+            raise AssertionError(f"{timeout_error}; last state: {last[0]}") from None
         return found[0]
 
 
@@ -102,3 +106,59 @@ def downloaded_files(download_dir, names, timeout=60):
         with open(os.path.join(download_dir, name), encoding="utf-8") as handle:
             texts[name] = handle.read()
     return texts, waited
+
+
+class OptionsPage(ExtensionPage):
+    """The options page; fields are addressed by their setting's path ("regions/1/instanceArn")."""
+
+    def __init__(self, driver):
+        super().__init__(driver, "options.html")
+        wait_for(driver, lambda: driver.execute_script(
+            "return document.getElementById('app').dataset.state") == "ready", message="options page not ready")
+
+    @staticmethod
+    def field_id(path):
+        return "f-" + path.replace("/", "-")
+
+    def control(self, path):
+        return self.driver.find_element("id", self.field_id(path))
+
+    def value(self, path):
+        return self.driver.execute_script(
+            "const c = document.getElementById(arguments[0]); return c.type === 'checkbox' ? c.checked : c.value;",
+            self.field_id(path))
+
+    def set(self, path, value):
+        from selenium.webdriver.support.ui import Select
+        control = self.control(path)
+        if control.get_attribute("type") == "checkbox":
+            if control.is_selected() != bool(value):
+                control.click()
+        elif control.tag_name == "select":
+            Select(control).select_by_value(value)
+        else:
+            control.clear()
+            control.send_keys(value)
+
+    def error(self, path):
+        return self.driver.find_element("id", self.field_id(path) + "-error").text
+
+    def status(self):
+        return self.driver.execute_script(
+            "const s = document.getElementById('status');"
+            "return {state: s.dataset.state, text: s.textContent, origins: s.dataset.origins || null};")
+
+    def wait_status(self, *states, timeout=20):
+        wait_for(self.driver, lambda: self.status()["state"] in states, timeout,
+                 f"the options page never reached {states}")
+        return self.status()
+
+    def save(self):
+        """A real click (the browser's user gesture)."""
+        self.focus()
+        self.driver.find_element("id", "save").click()
+
+    def stored_config(self):
+        return self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "chrome.storage.local.get(['config'], (items) => done(items.config === undefined ? null : items.config));")

@@ -74,13 +74,15 @@ def launch_chromium(*, certs, host_names, extension_dir=None, download_dir=None,
     return driver
 
 
-def launch_firefox(*, host_names, extension_dir=None, download_dir=None, tmp_dir, addon_id=FIREFOX_ADDON_ID):
+def launch_firefox(*, host_names, extension_dir=None, download_dir=None, tmp_dir, addon_id=FIREFOX_ADDON_ID,
+                   prefs=None):
     options = webdriver.FirefoxOptions()
     options.binary_location = FIREFOX_BINARY
     options.add_argument("-headless")
     options.add_argument("-remote-allow-system-access")  # lets WebDriver open moz-extension:// pages
     options.accept_insecure_certs = True  # the run's own CA; covers the CCP iframes too
     addon_uuid = str(uuid.uuid4())
+    extra_prefs = dict(prefs or {})  # e.g. extensions.background.idle.timeout for event-page unload tests
     prefs = {
         "network.dns.localDomains": ",".join(host_names),
         "extensions.webextensions.uuids": json.dumps({addon_id: addon_uuid}),
@@ -93,7 +95,7 @@ def launch_firefox(*, host_names, extension_dir=None, download_dir=None, tmp_dir
     }
     if download_dir:
         prefs["browser.download.dir"] = download_dir
-    for key, value in prefs.items():
+    for key, value in {**prefs, **extra_prefs}.items():
         options.set_preference(key, value)
     log_path = os.path.join(_per_run_dir(tmp_dir, "geckodriver"), "geckodriver.log")
     service = FirefoxService(executable_path=geckodriver_path(), log_output=log_path)

@@ -50,9 +50,13 @@ def agent_text(summary):
     return " · ".join(parts)
 
 
-def region_card(region):
-    """Texts and tones of one region's card (a core.status region entry)."""
-    health, health_tone = HEALTH.get(region["health"], (str(region["health"]), "idle"))
+def region_card(region, open_tabs=0):
+    """Texts and tones of one region's card (a core.status region entry). With pages open but no health
+    reported yet, the region's CCP is still loading (a CCP reports only changes from "loading")."""
+    state = region["health"]
+    if state is None and open_tabs:
+        state = LOADING
+    health, health_tone = HEALTH.get(state, (str(state), "idle"))
     if region["healthForMs"] is not None and region["health"] is not None:
         health = f"{health} ({duration_text(region['healthForMs'])})"
     signed_in, signed_tone = SIGNED_IN[region["signedIn"]]
@@ -61,7 +65,7 @@ def region_card(region):
         "role": "Active" if region["role"] == "active" else "Stand-by",
         "roleTone": "ok" if region["role"] == "active" else "idle",
         "health": health,
-        "healthState": region["health"] or "none",
+        "healthState": state or "none",
         "healthTone": health_tone,
         "signedIn": signed_in,
         "signedInState": {True: "yes", False: "no", None: "unknown"}[region["signedIn"]],

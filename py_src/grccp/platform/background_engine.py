@@ -16,6 +16,7 @@ from .log_store import LogStore
 STATE_KEY = "state"
 LOGIN_WINDOW_KEY = "loginWindow"
 MANAGED_WAIT_MS = 300
+STUCK_PENDING_GRACE_MS = 3000  # a CCP normally completes a switch within ~0.1 s of the contact leaving
 OPENING = -1  # login_window_id while windows.create has not answered yet
 
 
@@ -200,7 +201,26 @@ class BackgroundEngine:
         if self._configured(sender, respond):
             if self.state.on_agent_update(fields["region"], fields["agent"], clock.now_ms()):
                 self._changed()
+                if self.state.pending is not None and fields["region"] == self.state.active \
+                        and not fields["agent"]["voiceContacts"]:
+                    clock.call_later(STUCK_PENDING_GRACE_MS, self._complete_stuck_failover)
         return False
+
+    def _complete_stuck_failover(self):
+        """The contact a pending failover waited for is gone, yet no tab switched: the CCP window that was to
+        finish it went away (e.g. its tab was closed — the reference then stays pending forever). The
+        background finishes it: every tab follows with the manual-failover messages."""
+        pending = self.state.pending
+        summary = self.state.agent(self.state.active)[0]
+        if pending is None or summary is None or summary["voiceContacts"]:
+            return
+        target = pending["target"]
+        if self.state.on_switch_complete(target, clock.now_ms()):
+            self._log(target, "WARN", f"failover to {target}: the contact ended but no CCP completed the switch "
+                                      f"within {STUCK_PENDING_GRACE_MS} ms; completed by the extension")
+            for tab_id in self._tab_ids():
+                self._tell_tab(tab_id)
+            self._changed()
 
     def _on_detected(self, fields, sender, respond):
         if self._configured(sender, respond):
@@ -224,10 +244,12 @@ class BackgroundEngine:
             if self.state.on_switch_complete(region, clock.now_ms(), fields["epoch"]):
                 self._log(region, "INFO", f"failover from {fields['fromRegion']} to {region} complete "
                                           f"(tab {sender['tab_id']})")
+                self.state.on_tab_region(sender["tab_id"], region)
+                # every tab, the sender included: it learns the new epoch for its next report
                 for tab_id in self._tab_ids():
-                    if tab_id != sender["tab_id"]:
-                        self._tell_tab(tab_id)
-            self.state.on_tab_region(sender["tab_id"], region)
+                    self._tell_tab(tab_id)
+            elif self.state.on_tab_region(sender["tab_id"], region):
+                self._tell_tab(sender["tab_id"])  # a stale switch: the tab follows the latest one
             self._changed()
         return False
 

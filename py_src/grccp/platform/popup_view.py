@@ -100,7 +100,7 @@ class PopupView:
             return
         self._view("status")
         for card, region in zip(self.regions, status["regions"]):
-            self._render_region(card, status_view.region_card(region))
+            self._render_region(card, status_view.region_card(region, status["openTabs"]))
         headline, detail, phase = status_view.failover_lines(status["failover"])
         dom.set_attr(self.failover, "data-phase", phase)
         dom.set_text(dom.by_id("failover-headline"), headline)

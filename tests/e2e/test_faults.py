@@ -1,0 +1,177 @@
+"""Faults driven through the emulator's control API, in Chromium and Firefox: a CCP that stops answering, an
+active-region endpoint that fails, flapping, a tab closed while a failover is pending, a sign-in that expires in
+one region, and a background that is stopped again and again in the middle of a failover."""
+import pytest
+
+from .conftest import extension_config, launch_extension_browser
+from .extension_driver import (background_status, configure, host_state, service_worker_target, shows_only,
+                               stop_service_worker, wait_for)
+from .test_failover_engine import EAST, WEST, open_ready, pending_status, ready_on
+
+TROUBLE = "#c53030"
+
+
+def region_health(driver, region):
+    return next(r["health"] for r in background_status(driver)["regions"] if r["key"] == region)
+
+
+def test_active_ccp_stops_answering_then_recovers_without_a_switch(ccp_browser, emulator):
+    driver = ccp_browser
+    config = extension_config(emulator)
+    configure(driver, config)
+    open_ready(driver, emulator)
+    emulator.client.impair(EAST, no_ack=True)
+    timeouts = config["timeouts"]
+    limit_s = (timeouts["ccpAckTimeout"] + timeouts["ccpSynTimeout"]) / 1000 + 2  # + message and poll slack
+    wait_for(driver, lambda: host_state(driver)["state"] == "not-answering", timeout=limit_s)
+    status = background_status(driver)
+    assert status["regions"][0]["health"] == "not_answering" and status["badge"]["color"] == TROUBLE
+    emulator.client.clear_impairments(EAST)
+    wait_for(driver, lambda: ready_on(driver, EAST))
+    wait_for(driver, lambda: region_health(driver, EAST) == "ready")
+    status = background_status(driver)
+    assert status["activeRegion"] == EAST and status["timeline"] == [] and shows_only(emulator, EAST)
+
+
+def polls_with_status(emulator, region, status_code):
+    return [p for p in emulator.client.region_state(region)["active_region_polls"] if p["status"] == status_code]
+
+
+def test_failing_active_region_endpoint_never_switches_and_recovers(ccp_browser, emulator):
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    for region in (EAST, WEST):
+        emulator.client.impair(region, active_region_status=503)
+    emulator.client.set_active(WEST)
+    # several failed polls in both regions, and still no switch
+    wait_for(driver, lambda: len(polls_with_status(emulator, EAST, 503)) >= 3
+             and len(polls_with_status(emulator, WEST, 503)) >= 3)
+    assert ready_on(driver, EAST) and background_status(driver)["timeline"] == []
+    emulator.client.clear_impairments()
+    wait_for(driver, lambda: host_state(driver)["active"] == WEST)
+    wait_for(driver, lambda: shows_only(emulator, WEST))
+
+
+def consistent_timeline(status):
+    timeline = list(reversed(status["timeline"]))  # oldest first
+    return all(a["to"] == b["from"] for a, b in zip(timeline, timeline[1:])) and \
+        all(e["from"] != e["to"] for e in timeline)
+
+
+def test_flapping_without_a_contact_ends_in_one_final_state(ccp_browser, emulator):
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    emulator.client.set_active(WEST)
+    wait_for(driver, lambda: host_state(driver)["active"] == WEST)
+    emulator.client.set_active(EAST)
+    emulator.client.set_active(WEST)
+    emulator.client.set_active(EAST)
+    wait_for(driver, lambda: host_state(driver)["active"] == EAST)
+    wait_for(driver, lambda: shows_only(emulator, EAST))
+    status = wait_for(driver, lambda: (lambda s: s if s["activeRegion"] == EAST else None)(background_status(driver)))
+    assert status["failover"] is None and consistent_timeline(status)
+    assert status["timeline"][0]["to"] == EAST
+
+
+def test_flapping_while_a_call_is_pending_leaves_no_pending_behind(ccp_browser, emulator):
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    contact = emulator.client.route_contact(EAST, "voice")
+    emulator.client.accept(EAST, contact)
+    emulator.client.set_active(WEST)
+    wait_for(driver, lambda: pending_status(driver))
+    emulator.client.set_active(EAST)  # flips back while the call goes on: the reference cannot cancel
+    emulator.client.hang_up(EAST, contact)
+    emulator.client.clear(EAST, contact)
+    wait_for(driver, lambda: (lambda s: s["failover"] is None and s["activeRegion"] == EAST and s["timeline"])(
+        background_status(driver)), timeout=30)
+    wait_for(driver, lambda: ready_on(driver, EAST) and shows_only(emulator, EAST))
+    assert consistent_timeline(background_status(driver))
+
+
+def test_tab_closed_while_pending_the_failover_still_completes(ccp_browser, emulator):
+    """The failover master CCP (the first tab's) goes away with its tab, taking with it the reference's only
+    trigger for finishing the switch; the background finishes it when the contact is gone."""
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    first = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    open_ready(driver, emulator, EAST, site=1)
+    second = driver.current_window_handle
+    contact = emulator.client.route_contact(EAST, "voice")
+    emulator.client.accept(EAST, contact)
+    emulator.client.set_active(WEST)
+    wait_for(driver, lambda: pending_status(driver))
+    driver.switch_to.window(first)
+    driver.close()
+    driver.switch_to.window(second)
+    wait_for(driver, lambda: background_status(driver)["openTabs"] == 1)
+    emulator.client.hang_up(EAST, contact)
+    emulator.client.clear(EAST, contact)
+    wait_for(driver, lambda: host_state(driver)["active"] == WEST, timeout=30)
+    wait_for(driver, lambda: shows_only(emulator, WEST))
+    status = background_status(driver)
+    assert status["failover"] is None and [(e["from"], e["to"]) for e in status["timeline"]] == [(EAST, WEST)]
+
+
+def test_sign_in_expires_in_the_stand_by_region_only(ccp_browser, emulator):
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    page = driver.current_window_handle
+    emulator.client.expire_session(WEST)
+    wait_for(driver, lambda: len(driver.window_handles) == 2, timeout=30)
+    assert ready_on(driver, EAST)  # the active region keeps working meanwhile
+    wait_for(driver, lambda: len([l for l in emulator.client.region_state(WEST)["ccp_page_loads"]
+                                  if l["outcome"] == "signed-out"]) >= 2, timeout=30)
+    assert len(driver.window_handles) == 2  # refreshing the frame never opens another window
+    driver.switch_to.window(next(h for h in driver.window_handles if h != page))
+    wait_for(driver, lambda: driver.find_elements("id", "sign-in"))
+    driver.find_element("id", "sign-in").click()
+    driver.switch_to.window(page)
+    wait_for(driver, lambda: region_health(driver, WEST) == "ready", timeout=30)
+    assert ready_on(driver, EAST)
+
+
+@pytest.fixture
+def restless_browser(browser_name, run_dir, emulator):
+    """Firefox unloads an idle event page after `extensions.background.idle.timeout`; 1 s makes it come and go
+    all the time. (Chromium's worker is stopped explicitly with CDP in the test.)"""
+    prefs = {"extensions.background.idle.timeout": 1000} if browser_name == "firefox" else None
+    driver = launch_extension_browser(browser_name, run_dir, emulator, prefs=prefs)
+    yield driver
+    driver.quit()
+
+
+def test_background_stopped_repeatedly_during_a_failover(restless_browser, emulator):
+    driver = restless_browser
+
+    def restart_background():
+        if driver.browser_name == "chromium":
+            stopped = stop_service_worker(driver)
+            wait_for(driver, lambda: service_worker_target(driver) != stopped)
+        background_status(driver)  # wakes it; its state comes back from session storage
+
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    contact = emulator.client.route_contact(EAST, "voice")
+    emulator.client.accept(EAST, contact)
+    restart_background()
+    emulator.client.set_active(WEST)
+    detected = wait_for(driver, lambda: pending_status(driver))["failover"]
+    for _ in range(3):
+        restart_background()
+        assert pending_status(driver)["failover"]["detectedMs"] == detected["detectedMs"]
+    emulator.client.hang_up(EAST, contact)
+    restart_background()
+    emulator.client.clear(EAST, contact)
+    restart_background()
+    wait_for(driver, lambda: host_state(driver)["active"] == WEST)
+    status = wait_for(driver, lambda: (lambda s: s if s["activeRegion"] == WEST else None)(background_status(driver)))
+    assert status["failover"] is None
+    assert [(e["from"], e["to"], e["contactId"]) for e in status["timeline"]] == [(EAST, WEST, contact)]
+    assert status["timeline"][0]["detectedMs"] == detected["detectedMs"]
