@@ -4,8 +4,8 @@ one region, and a background that is stopped again and again in the middle of a 
 import pytest
 
 from .conftest import extension_config, launch_extension_browser
-from .extension_driver import (background_status, configure, host_state, service_worker_target, shows_only,
-                               stop_service_worker, wait_for)
+from .extension_driver import (background_status, configure, host_state, open_allowlisted, service_worker_target,
+                               shows_only, stop_service_worker, wait_for)
 from .test_failover_engine import EAST, WEST, open_ready, pending_status, ready_on
 
 TROUBLE = "#c53030"
@@ -175,3 +175,21 @@ def test_background_stopped_repeatedly_during_a_failover(restless_browser, emula
     assert status["failover"] is None
     assert [(e["from"], e["to"], e["contactId"]) for e in status["timeline"]] == [(EAST, WEST, contact)]
     assert status["timeline"][0]["detectedMs"] == detected["detectedMs"]
+
+
+def test_active_region_already_impaired_at_load_needs_no_page_refresh(ccp_browser, emulator):
+    """The reference's documented caveat: with the displayed region down at page load, the agent had to refresh
+    the page. Here the healthy region's CCP takes over, and the impaired frame is reloaded with backoff."""
+    driver = ccp_browser
+    emulator.client.impair(EAST, ccp_page="error")
+    emulator.client.set_active(WEST)
+    configure(driver, extension_config(emulator))
+    open_allowlisted(driver, emulator.crm_url())
+    wait_for(driver, lambda: ready_on(driver, WEST), timeout=30)
+    wait_for(driver, lambda: shows_only(emulator, WEST))
+    wait_for(driver, lambda: region_health(driver, EAST) == "not_answering")
+    loads_before = len(emulator.client.region_state(EAST)["ccp_page_loads"])
+    emulator.client.clear_impairments(EAST)
+    wait_for(driver, lambda: region_health(driver, EAST) == "ready", timeout=45)  # a later reload succeeds
+    assert len(emulator.client.region_state(EAST)["ccp_page_loads"]) > loads_before
+    assert ready_on(driver, WEST) and shows_only(emulator, WEST)

@@ -82,6 +82,11 @@ class CcpConduit:
         self.port_id = None
         return self._set_health(SIGNED_OUT, "the CCP reported that the sign-in expired")
 
+    def give_up(self, detail):
+        """The frame was refreshed as often as allowed and never acknowledged."""
+        self._load_deadline = None
+        return self._set_health(SIGNED_OUT, detail)
+
     def _send_syn(self, now_ms):
         self._syn_sent_ms = now_ms
         self._next_syn_ms = None

@@ -13,6 +13,7 @@ from .ccp_panel import CcpPanel
 
 LOG_FLUSH_MS = 1000
 SIGN_IN_REFRESHES = 10  # as the reference: at most 10 frame refreshes while waiting for a sign-in
+REFRESH_BACKOFF_LIMIT = 8  # refresh delays grow ccpLoadTimeout × 1, 2, 4, 8, 8, … (a region in an outage)
 
 
 class TabSession:
@@ -186,7 +187,11 @@ class TabSession:
             return
         self._refreshes[region] = 0
         self._send("cs:need-login", region=region)
-        clock.call_later(self.config.timeouts["ccpLoadTimeout"], lambda: self._refresh_frame(region))
+        self._schedule_refresh(region)
+
+    def _schedule_refresh(self, region):
+        delay = self.config.timeouts["ccpLoadTimeout"] * min(2 ** self._refreshes[region], REFRESH_BACKOFF_LIMIT)
+        clock.call_later(delay, lambda: self._refresh_frame(region))
 
     def _refresh_frame(self, region):
         if region not in self._refreshes or self.conduits[region].ready:
@@ -194,15 +199,16 @@ class TabSession:
             return
         if self._refreshes[region] >= SIGN_IN_REFRESHES:
             self._refreshes.pop(region, None)
-            self._apply(region, [(ccp_conduit.HEALTH, failover.SIGNED_OUT, "sign-in needed")])
-            self.conduits[region].health = failover.SIGNED_OUT
+            self._apply(region, self.conduits[region].give_up(
+                f"no answer after {SIGN_IN_REFRESHES} reloads: sign in again, or the region is unavailable"))
             return
         self._refreshes[region] += 1
-        self._log(region, "INFO", f"refreshing the {region} CCP frame (attempt {self._refreshes[region]})")
+        self._log(region, "INFO", f"reloading the {region} CCP frame, attempt {self._refreshes[region]} of "
+                                  f"{SIGN_IN_REFRESHES} (waiting for a sign-in, or for the region to answer)")
         fresh = self.panel.refresh(region, self.config.region(region).ccp_url)
         self.frames.route(region, fresh, self.config.region(region).ccp_origin)
         self._apply(region, self.conduits[region].start(clock.now_ms(), sign_in_requested=True))
-        clock.call_later(self.config.timeouts["ccpLoadTimeout"], lambda: self._refresh_frame(region))
+        self._schedule_refresh(region)
 
     # timers -------------------------------------------------------------------------------------------------
     def _schedule_tick(self):
