@@ -95,8 +95,10 @@ def test_a_save_that_is_no_user_gesture_is_refused_by_the_browser(ccp_browser, e
     configure(driver, config)
     with OptionsPage(driver) as page:
         stored = page.stored_config()
-        page.set("timeouts/ccpLoadTimeout", "9000")
-        driver.execute_script("document.getElementById('save').click()")  # untrusted: no user activation
+        # no real input at all in this page (typing would give it the user activation a script's click lacks)
+        driver.execute_script("const c = document.getElementById('f-timeouts-ccpLoadTimeout'); c.value = '9000';"
+                              "c.dispatchEvent(new Event('input', {bubbles: true}));"
+                              "document.getElementById('save').click();")
         status = page.wait_status("refused", "saved", "error")
         assert status["state"] == "refused", status
         assert status["text"].startswith("Not saved: the browser did not grant access to https://")
