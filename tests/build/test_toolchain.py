@@ -181,3 +181,25 @@ def test_make_with_nothing_changed_does_nothing():
     # `make test` builds first, so the real tree is up to date here: make -q exits 0 only if no rule would run
     completed = subprocess.run(["make", "-q", "build"], cwd=REPO, capture_output=True, text=True)
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_extension_pages_have_a_strict_csp_and_no_inline_or_remote_code(project):
+    import re
+    project.build_ok()
+    for browser in ("chrome", "firefox"):
+        package = os.path.join(project.out, browser)
+        with open(os.path.join(package, "manifest.json")) as f:
+            manifest = json.load(f)
+        csp = manifest["content_security_policy"]["extension_pages"]
+        assert csp.startswith("script-src 'self';") and "object-src 'none'" in csp and "style-src 'self'" in csp
+        assert not re.search(r"unsafe-|https?:|data:|blob:", csp)
+        assert "externally_connectable" not in manifest  # no web page may message the extension
+        for root, _, files in os.walk(package):
+            for name in files:
+                path = os.path.join(root, name)
+                if name.endswith(".html"):
+                    with open(path) as f:
+                        html = f.read()
+                    assert not re.search(r"<script(?![^>]*\bsrc=)", html), path   # no inline script
+                    assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html), path  # no inline style/handler
+                    assert not re.search(r"(src|href)=\"(https?:)?//", html), path   # nothing remote
