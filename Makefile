@@ -8,7 +8,7 @@ TEST_TMP := $(CURDIR)/tmp
 PYTEST := GRCCP_TEST_TMP=$(TEST_TMP) $(PY) -m pytest
 BUILD_INPUTS := $(shell find py_src extension manifest build -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: all setup build dist test test-unit test-build test-emulator test-e2e lint emulator clean
+.PHONY: all setup build dist test test-unit test-build test-emulator test-e2e lint emulator clean reliability soak
 all: build
 
 setup: $(STAMPS)/setup
@@ -51,3 +51,11 @@ emulator: setup
 
 clean:
 	rm -rf dist $(TEST_TMP)
+
+# Faults and hostile input (also part of `make test`)
+reliability: build | $(TEST_TMP)
+	$(PYTEST) tests/e2e/test_faults.py tests/e2e/test_engine_robustness.py tests/unit/test_core_fuzz.py -q
+
+# The long shift: 2,000 contacts, 50 failovers, 200,000 log lines (a short one runs in `make test`)
+soak: build | $(TEST_TMP)
+	TMPDIR=$(TEST_TMP) $(PY) tests/soak/long_shift.py

@@ -1,0 +1,192 @@
+"""A compressed agent shift against the emulator, in one Chromium with the extension: several tabs on two sites,
+many voice contacts, failovers (half of them soft, over a live call), and a stream of CCP log lines. Checks that
+every failover completes, in order, that the log store stays within its bound, and that memory does not grow.
+
+`make soak` runs the full shift (2,000 contacts, 50 failovers, 200,000 log lines); tests/soak/test_long_shift.py
+runs a short one in `make test`. Run directly: python tests/soak/long_shift.py [--contacts N ...]"""
+import argparse
+import glob
+import json
+import os
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from e2e.conftest import extension_config, launch_extension_browser  # noqa: E402
+from e2e.extension_driver import background_status, configure, host_state, open_allowlisted, wait_for  # noqa: E402
+from emulator.config import Timings  # noqa: E402
+from emulator.server import Emulator  # noqa: E402
+
+REGIONS = ("us-east-1", "us-west-2")
+LOG_BATCH = 10_000  # the emulator's largest emit_logs call
+
+
+def renderer_rss_bytes(marker):
+    """Resident memory of this machine's Chromium renderer processes whose command line contains `marker`."""
+    total = 0
+    for status in glob.glob("/proc/[0-9]*/status"):
+        pid = status.split("/")[2]
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ")
+            if b"--type=renderer" not in cmdline or marker.encode() not in cmdline:
+                continue
+            with open(status) as f:
+                rss = next(line for line in f if line.startswith("VmRSS:"))
+            total += int(rss.split()[1]) * 1024
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
+def memory(driver, user_data_dir):
+    """(page JS heap of the current tab incl. the content script's world, extension process RSS)."""
+    heap = driver.execute_cdp_cmd("Runtime.getHeapUsage", {})["usedSize"]
+    driver.execute_cdp_cmd("HeapProfiler.collectGarbage", {})
+    heap = driver.execute_cdp_cmd("Runtime.getHeapUsage", {})["usedSize"]
+    return {"page_heap_bytes": heap, "extension_process_rss_bytes": renderer_rss_bytes("--extension-process")}
+
+
+class Shift:
+    def __init__(self, driver, emulator, tabs):
+        self.driver, self.emulator, self.client = driver, emulator, emulator.client
+        self.tabs = tabs
+        self.active = REGIONS[0]
+        self.contacts = 0
+        self.failovers = []
+
+    def call(self):
+        region = self.active
+        contact = self.client.route_contact(region, "voice")
+        self.client.accept(region, contact)
+        self.client.hang_up(region, contact)
+        self.client.clear(region, contact)
+        self.contacts += 1
+
+    def all_tabs_on(self, region):
+        for handle in self.tabs:
+            self.driver.switch_to.window(handle)
+            if host_state(self.driver)["active"] != region:
+                return False
+        return True
+
+    def failover(self, soft):
+        target = REGIONS[1] if self.active == REGIONS[0] else REGIONS[0]
+        started = time.monotonic()
+        contact = None
+        if soft:
+            contact = self.client.route_contact(self.active, "voice")
+            self.client.accept(self.active, contact)
+        self.client.set_active(target, terminate_active_contacts=not soft)
+        if soft:
+            wait_for(self.driver, lambda: (background_status(self.driver)["failover"] or {}).get("phase") == "pending",
+                     timeout=30)
+            self.client.hang_up(self.active, contact)
+            self.client.clear(self.active, contact)
+            self.contacts += 1
+        wait_for(self.driver, lambda: self.all_tabs_on(target), timeout=60)
+        self.client.set_agent_state(target, "Available")  # the agent picks up work in the new region
+        self.failovers.append({"from": self.active, "to": target, "soft": soft,
+                               "seconds": round(time.monotonic() - started, 2)})
+        self.active = target
+
+
+def run(contacts, failovers, log_lines, tabs, work, max_log_entries):
+    emulator = Emulator(tmp_dir=work, timings=Timings.fast()).start()
+    driver = launch_extension_browser("chromium", work, emulator)
+    report = {"contacts": contacts, "failovers": failovers, "log_lines": log_lines, "tabs": tabs}
+    try:
+        config = extension_config(emulator, logs={"maxEntriesPerRegion": max_log_entries})
+        configure(driver, config)
+        handles = []
+        for index in range(tabs):
+            if handles:
+                driver.switch_to.new_window("tab")
+            open_allowlisted(driver, emulator.crm_url(f"/?tab={index}", site=index % 2))
+            wait_for(driver, lambda: host_state(driver)["state"] == "ready", timeout=30)
+            handles.append(driver.current_window_handle)
+        shift = Shift(driver, emulator, handles)
+        user_data_dir = work
+        started = time.monotonic()
+        failover_every = max(1, contacts // max(1, failovers))
+        logs_every = max(1, contacts // max(1, -(-log_lines // LOG_BATCH)))
+        logs_left = log_lines
+        baseline = None
+        while shift.contacts < contacts or len(shift.failovers) < failovers:
+            if shift.contacts < contacts:
+                shift.call()
+            if shift.contacts % failover_every == 0 and len(shift.failovers) < failovers:
+                shift.failover(soft=len(shift.failovers) % 2 == 0)
+            if logs_left and shift.contacts % logs_every == 0:
+                batch = min(LOG_BATCH, logs_left)
+                shift.client.emit_logs(shift.active, batch, text=f"shift line {log_lines - logs_left}")
+                logs_left -= batch
+            if baseline is None and shift.contacts >= min(100, contacts):
+                driver.switch_to.window(handles[0])
+                baseline = memory(driver, user_data_dir)
+        if logs_left:
+            shift.client.emit_logs(shift.active, logs_left, text="shift tail")
+        report["seconds"] = round(time.monotonic() - started, 1)
+        driver.switch_to.window(handles[0])
+        status = background_status(driver)
+        report["timeline_in_order"] = check_timeline(status["timeline"], shift.failovers)
+        report["final_active"] = status["activeRegion"] == shift.active and status["failover"] is None
+        report["failover_seconds_max"] = max((f["seconds"] for f in shift.failovers), default=0)
+        report["memory_after_first_100"] = baseline
+        report["memory_after_run"] = memory(driver, user_data_dir)
+        report["log_store"] = log_store_sizes(driver)
+        report["log_store_within_bound"] = all(n <= max_log_entries for n in report["log_store"].values())
+        return report
+    finally:
+        driver.quit()
+        emulator.stop()
+
+
+def check_timeline(timeline, failovers):
+    """The background keeps the last switches; they must be the last failovers, in order."""
+    kept = list(reversed(timeline))
+    expected = [(f["from"], f["to"]) for f in failovers][-len(kept):] if kept else []
+    return [(e["from"], e["to"]) for e in kept] == expected and len(kept) == min(len(failovers), 20)
+
+
+def log_store_sizes(driver):
+    """Entries kept per region, as the popup's log download would write them."""
+    original = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    try:
+        driver.get(driver.extension_base_url + "popup.html")
+        reply = driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "chrome.runtime.sendMessage({type: 'popup:download-logs'}, done);")
+    finally:
+        driver.close()
+        driver.switch_to.window(original)
+    files = (reply or {}).get("files") or []
+    return {f.get("region", f.get("name")): f.get("count", len(f.get("entries", []))) for f in files}
+
+
+def within(before, after, tolerance):
+    return all(after[key] <= before[key] * (1 + tolerance) for key in before)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=2000)
+    parser.add_argument("--failovers", type=int, default=50)
+    parser.add_argument("--log-lines", type=int, default=200_000)
+    parser.add_argument("--tabs", type=int, default=4)
+    parser.add_argument("--max-log-entries", type=int, default=50_000)
+    args = parser.parse_args()
+    work = tempfile.mkdtemp(prefix="soak-")
+    os.environ["TMPDIR"] = work
+    report = run(args.contacts, args.failovers, args.log_lines, args.tabs, work, args.max_log_entries)
+    report["memory_within_10_percent"] = within(report["memory_after_first_100"], report["memory_after_run"], 0.10)
+    print(json.dumps(report, indent=1))
+    ok = report["timeline_in_order"] and report["final_active"] and report["log_store_within_bound"]
+    return 0 if ok and report["memory_within_10_percent"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""A short shift in `make test` (the full one is `make soak`): failovers complete in order, the last state is
+right, and the log store keeps within its bound even when more lines arrive than it may keep."""
+from .long_shift import run
+
+
+def test_short_shift(run_dir):
+    report = run(contacts=40, failovers=4, log_lines=3000, tabs=2, work=run_dir, max_log_entries=1000)
+    assert report["timeline_in_order"], report
+    assert report["final_active"], report
+    counts = report["log_store"].values()
+    assert counts and max(counts) == 1000 and all(count <= 1000 for count in counts), report
