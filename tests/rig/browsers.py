@@ -44,7 +44,7 @@ def _per_run_dir(tmp_dir, name):
 
 
 def launch_chromium(*, certs, host_names, extension_dir=None, download_dir=None, tmp_dir, extra_args=(), prefs=None,
-                    headless=True):
+                    other_extensions=(), headless=True):
     """`headless=False` opens a visible window (the demo, when a display is available)."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM_BINARY
@@ -56,7 +56,8 @@ def launch_chromium(*, certs, host_names, extension_dir=None, download_dir=None,
                 f"--ignore-certificate-errors-spki-list={certs.ca_spki_sha256_b64}", *extra_args):
         options.add_argument(arg)
     if extension_dir:
-        options.add_argument(f"--load-extension={os.path.realpath(extension_dir)}")
+        loaded = [os.path.realpath(extension_dir), *map(os.path.realpath, other_extensions)]
+        options.add_argument("--load-extension=" + ",".join(loaded))
     all_prefs = dict(prefs or {})  # extra profile preferences, e.g. content settings
     if download_dir:
         all_prefs.update({
