@@ -1,6 +1,10 @@
 """The engine under the conditions of issue #4 that are not plain failovers: a background restart in the middle
 of a pending failover, the sign-in flow, and messages that only pretend to be from a CCP."""
+import random
+
 import pytest
+
+from grccp.core import ccp_messages as wire
 
 from .conftest import extension_config
 from .extension_driver import (background_status, configure, host_state, open_allowlisted, service_worker_target,
@@ -58,21 +62,36 @@ def test_signed_out_instance_gets_one_sign_in_window_then_ccps_ready(ccp_browser
     assert [region["health"] for region in status["regions"]] == ["ready", "ready"]
 
 
-SPOOFS = """
-const [westArn, ccpOrigin] = arguments;
-const spoofs = [
-  {event: 'disasterRecovery::failover', data: {nextActiveArn: westArn}},
-  {event: 'disasterRecovery::failover', data: {isPrimary: false}},
-  {event: 'disasterRecovery::failover_pending', data: {nextActiveArn: westArn}},
-  {event: 'acknowledge', data: {id: 'spoof'}},
-  {event: 'auth_fail'},
-];
-for (let i = 0; i < 200; i++) for (const s of spoofs) window.postMessage(s, '*');
+def hostile_messages(west_arn, count=1200, seed=7):
+    """Protocol-shaped and random messages: every event name with plausible, wrong-typed and spoofed payloads,
+    plus junk of every JSON type and a few huge ones."""
+    rng = random.Random(seed)
+    payloads = [None, {}, [], "x", 0, True, {"nextActiveArn": west_arn}, {"isPrimary": False},
+                {"nextActiveArn": west_arn, "isPrimary": False}, {"id": "spoofed-port"}, {"softFailover": False},
+                {"snapshot": {"contacts": "no"}, "configuration": 3}, {"nextActiveArn": ["arn"]}]
+    messages = []
+    while len(messages) < count:
+        kind = rng.random()
+        if kind < 0.7:
+            messages.append({"event": rng.choice(wire.ALL_EVENTS), "data": rng.choice(payloads)})
+        elif kind < 0.95:
+            messages.append(rng.choice([None, 1, "acknowledge", [1, 2], {"data": 1}, {"event": None},
+                                        {"event": 7, "data": {}}, {"event": "disasterRecovery::failover"}]))
+        else:
+            messages.append({"event": "disasterRecovery::failover", "data": {"nextActiveArn": "a" * 1_000_000}})
+    return messages
+
+
+POST_HOSTILE = """
+const [messages] = arguments;
+window.__pageErrors = 0;
+window.addEventListener('error', () => { window.__pageErrors++; });
+for (const message of messages) window.postMessage(message, '*');
 // and from a third-party frame on the page
 const frame = document.createElement('iframe');
 frame.src = 'about:blank';
 document.body.appendChild(frame);
-for (const s of spoofs) frame.contentWindow.eval('parent').postMessage(s, '*');
+for (const message of messages.slice(0, 200)) frame.contentWindow.parent.postMessage(message, '*');
 """
 
 
@@ -80,8 +99,9 @@ def test_messages_imitating_the_protocol_from_the_page_change_nothing(ccp_browse
     driver = ccp_browser
     configure(driver, extension_config(emulator))
     open_ready(driver, emulator)
-    driver.execute_script(SPOOFS, emulator.instance_arn(WEST), emulator.origin("ccp.us-east-1.example.test"))
+    driver.execute_script(POST_HOSTILE, hostile_messages(emulator.instance_arn(WEST)))
     settle(driver)  # the page's message events have all been dispatched by now
+    assert driver.execute_script("return window.__pageErrors") == 0
     assert ready_on(driver, EAST)
     status = background_status(driver)
     assert status["activeRegion"] == EAST and status["failover"] is None and status["timeline"] == []
