@@ -110,24 +110,27 @@ def run(contacts, failovers, log_lines, tabs, work, max_log_entries):
         shift = Shift(driver, emulator, handles)
         user_data_dir = work
         started = time.monotonic()
-        failover_every = max(1, contacts // max(1, failovers))
-        logs_every = max(1, contacts // max(1, -(-log_lines // LOG_BATCH)))
-        logs_left = log_lines
+        emitted = 0
         baseline = None
+
+        def emit_logs_up_to(lines):
+            nonlocal emitted
+            while emitted < lines:
+                batch = min(LOG_BATCH, lines - emitted)
+                shift.client.emit_logs(shift.active, batch, text=f"shift line {emitted}")
+                emitted += batch
+
         while shift.contacts < contacts or len(shift.failovers) < failovers:
             if shift.contacts < contacts:
                 shift.call()
-            if shift.contacts % failover_every == 0 and len(shift.failovers) < failovers:
+            # failovers and log lines are spread evenly over the contacts
+            if len(shift.failovers) < failovers * min(1.0, shift.contacts / contacts):
                 shift.failover(soft=len(shift.failovers) % 2 == 0)
-            if logs_left and shift.contacts % logs_every == 0:
-                batch = min(LOG_BATCH, logs_left)
-                shift.client.emit_logs(shift.active, batch, text=f"shift line {log_lines - logs_left}")
-                logs_left -= batch
+            emit_logs_up_to(int(log_lines * min(1.0, shift.contacts / contacts)) // LOG_BATCH * LOG_BATCH)
             if baseline is None and shift.contacts >= min(100, contacts):
                 driver.switch_to.window(handles[0])
                 baseline = memory(driver, user_data_dir)
-        if logs_left:
-            shift.client.emit_logs(shift.active, logs_left, text="shift tail")
+        emit_logs_up_to(log_lines)
         report["seconds"] = round(time.monotonic() - started, 1)
         driver.switch_to.window(handles[0])
         status = background_status(driver)
