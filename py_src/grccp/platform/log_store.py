@@ -1,6 +1,6 @@
 """The background's per-region logs, persisted in local storage as chunks (core.log_chunks): an append rewrites
-only the region's open chunk and its meta record, at most once every PERSIST_DELAY_MS; a page reload, a
-background restart or a browser restart loses nothing that was written. The background holds only the open
+only the region's open chunk and its meta record, written at once (one write in flight at a time); a page
+reload, a background restart or a browser restart loses nothing that was written. The background holds only the open
 chunks in memory: a download reads the chunks straight from storage in the page that saves the files
 (platform.downloads), after flush().
 
@@ -13,7 +13,9 @@ from grccp.core.errors import StateError
 
 from . import clock, storage, webext
 
-PERSIST_DELAY_MS = 1000
+# Writes start as soon as the current task ends (entries of one task go in one write); while one is in flight,
+# what arrives goes in the next. So an entry is in storage within one write of its arrival.
+PERSIST_DELAY_MS = 0
 DEFAULT_CAPACITY = 50000
 LEGACY_KEY_PREFIX = "logs:"  # the first format: one value holding a whole region's log
 
@@ -152,12 +154,14 @@ class LogStore:
 
     # persisting ------------------------------------------------------------------------------------------
     def _schedule(self):
-        if self._persist_handle is None:
+        if self._persist_handle is None and self._writing == 0:
             self._persist_handle = clock.call_later(PERSIST_DELAY_MS, self._persist)
 
     def _persist(self):
         clock.cancel(self._persist_handle)
         self._persist_handle = None
+        if self._writing:
+            return  # the write in flight takes the rest when it completes
         writes, removed = {}, []
         for log in self._regions.values():
             if log is not None and log.pending:
@@ -175,7 +179,10 @@ class LogStore:
             if removed:
                 _remove(removed)
             self._writing -= 1
-            self._writes_done()
+            if any(log is not None and log.pending for log in self._regions.values()):
+                self._persist()
+            else:
+                self._writes_done()
         storage.set_items("local", writes, written)
 
     def _writes_done(self):
