@@ -8,7 +8,8 @@ TEST_TMP := $(CURDIR)/tmp
 PYTEST := GRCCP_TEST_TMP=$(TEST_TMP) $(PY) -m pytest
 BUILD_INPUTS := $(shell find py_src extension manifest build -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: all setup build dist test test-unit test-build test-emulator test-e2e lint emulator clean reliability soak
+.PHONY: all setup build dist test test-unit test-build test-emulator test-e2e lint emulator clean \
+	demo bench bench-smoke run-chrome run-firefox reliability soak
 all: build
 
 setup: $(STAMPS)/setup
@@ -59,3 +60,22 @@ reliability: build | $(TEST_TMP)
 # The long shift: 2,000 contacts, 50 failovers, 200,000 log lines (a short one runs in `make test`)
 soak: build | $(TEST_TMP)
 	TMPDIR=$(TEST_TMP) $(PY) tests/soak/long_shift.py
+
+# The narrated demo on the emulator (Chromium; a visible window when a display is available): dist/demo/
+demo: build | $(TEST_TMP)
+	$(PY) tests/demo
+
+# The extension side by side with connect-streams-dr.js (slow, noisy: not part of `make test`): dist/bench/
+bench: build | $(TEST_TMP)
+	$(PY) tests/bench/run.py
+
+# One run of each side with few samples, so the benchmark cannot rot (CI); results in tmp/bench-smoke/
+bench-smoke: build | $(TEST_TMP)
+	$(PY) tests/bench/run.py --smoke --out $(TEST_TMP)/bench-smoke
+
+# The emulator and a browser with the extension (web-ext run), configured, for a person to click through
+run-chrome: build | $(TEST_TMP)
+	$(PY) tests/demo/run_browser.py chromium
+
+run-firefox: build | $(TEST_TMP)
+	$(PY) tests/demo/run_browser.py firefox

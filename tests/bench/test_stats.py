@@ -1,0 +1,88 @@
+"""The benchmark's statistics and report (the browser part is proven by `make bench-smoke` in CI)."""
+import json
+
+import pytest
+
+from bench import stats
+
+
+def test_median_of_odd_and_even_counts():
+    assert stats.median([5, 1, 3]) == 3
+    assert stats.median([4, 1, 3, 2]) == 2.5
+    with pytest.raises(ValueError):
+        stats.median([])
+
+
+@pytest.mark.parametrize("fraction, expected", [(0.95, 19), (0.5, 10), (0.05, 1), (1.0, 20)])
+def test_percentile_is_nearest_rank(fraction, expected):
+    samples = list(range(1, 21))
+    assert stats.percentile(samples, fraction) == expected
+
+
+def test_p95_of_seven_samples_is_the_largest():
+    assert stats.percentile([7, 1, 2, 3, 4, 5, 6], 0.95) == 7
+
+
+def test_summarize_rounds_and_keeps_the_samples():
+    summary = stats.summarize([10.04, 20.06, 30.0])
+    assert summary == {"n": 3, "median": 20.1, "p95": 30.0, "min": 10.0, "max": 30.0,
+                       "samples": [10.0, 20.1, 30.0]}
+    assert stats.summarize([1024.4, 2048.6], digits=0)["median"] == 1536
+    assert stats.summarize([]) is None
+
+
+def test_ratio_of_medians():
+    assert stats.ratio({"median": 50}, {"median": 100}) == 0.5
+    assert stats.ratio(3, 2) == 1.5
+    assert stats.ratio({"median": 1}, {"median": 0}) is None
+    assert stats.ratio(None, 2) is None
+
+
+def test_metric_block_with_and_without_a_reference():
+    block = stats.metric_block([10, 12, 14], [20, 20, 40], parts={"a": 1})
+    assert block["extension"]["median"] == 12 and block["reference"]["median"] == 20
+    assert block["ratio"] == 0.6 and block["parts"] == {"a": 1}
+    alone = stats.metric_block([30, 40])
+    assert "reference" not in alone and alone["ratio"] is None
+
+
+def test_parts_medians_takes_each_part_over_the_samples_that_have_it():
+    parts = stats.parts_medians({"extension": [{"a": 1, "b": 10}, {"a": 3}, {"a": 2, "b": 30}]})
+    assert parts == {"extension": {"a": 2, "b": 20}}
+
+
+def full_document():
+    blocks = {name: stats.metric_block([1, 2, 3], [2, 4, 6] if has_reference else None)
+              for name, _, has_reference in stats.METRICS if name != "payload_bytes"}
+    blocks["payload_bytes"] = stats.payload_block({"raw": 2000, "gzip": 500, "files": {}},
+                                                  {"raw": 1000, "gzip": 400, "files": {}})
+    return stats.results_document(blocks, {"cpu_count": 2})
+
+
+def test_results_document_has_exactly_the_metric_keys_and_machine():
+    document = full_document()
+    assert list(document) == [name for name, _, _ in stats.METRICS] + ["machine"]
+    assert document["payload_bytes"]["ratio"] == 2.0 and document["payload_bytes"]["ratio_gzip"] == 1.25
+    json.dumps(document)  # serialisable as it is
+
+
+def test_results_document_refuses_missing_or_unknown_metrics():
+    with pytest.raises(ValueError):
+        stats.results_document({"init_ms": {}}, {})
+    blocks = {name: {} for name, _, _ in stats.METRICS}
+    blocks["speed"] = {}
+    with pytest.raises(ValueError):
+        stats.results_document(blocks, {})
+
+
+def test_markdown_table_has_a_row_per_metric_with_its_ratio():
+    table = stats.markdown_table(full_document())
+    lines = table.splitlines()
+    assert lines[0].startswith("| metric |") and set(lines[1]) <= set("|-: ")
+    rows = {line.split("|")[1].strip(): line for line in lines[2:]}
+    for name, _, has_reference in stats.METRICS:
+        assert f"`{name}`" in rows
+    assert rows["`init_ms`"].rstrip(" |").endswith("0.50")
+    assert rows["`switch_3tabs_ms`"].rstrip(" |").endswith("—")
+    assert "2.0 KiB (gzip 500 B)" in rows["`payload_bytes`"]
+    assert "1.25" in rows["`payload_bytes` gzip ratio"]

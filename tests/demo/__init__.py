@@ -1,0 +1,1 @@
+"""The narrated demo on the CCP emulator (`make demo`): `python tests/demo`."""
