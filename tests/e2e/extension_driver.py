@@ -88,3 +88,34 @@ def stop_service_worker(driver):
     if target is not None:
         driver.execute_cdp_cmd("Target.closeTarget", {"targetId": target})
     return target
+
+
+REGION_LOG = """
+const [region, done] = [arguments[0], arguments[arguments.length - 1]];
+chrome.runtime.sendMessage({type: 'popup:download-logs'}, reply => {
+  const plan = (reply.files || []).find(f => f.region === region);
+  if (!plan) return done(null);
+  chrome.storage.local.get(plan.keys, items => {
+    const text = plan.keys.map(k => items[k]).filter(Boolean).join('\\n');
+    const lines = text ? text.split('\\n').slice(plan.skip, plan.skip + plan.count) : [];
+    done(lines.map(line => JSON.parse(line)));
+  });
+});
+"""
+
+
+def region_log(driver, region):
+    """The entries the background keeps for `region`, as the popup's download would write them."""
+    original = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    try:
+        driver.get(driver.extension_base_url + "popup.html")
+        return driver.execute_async_script(REGION_LOG, region)
+    finally:
+        driver.close()
+        driver.switch_to.window(original)
+
+
+def logged(driver, region, fragment):
+    """The texts of `region`'s log entries that contain `fragment`."""
+    return [entry["text"] for entry in region_log(driver, region) or [] if fragment in entry["text"]]

@@ -7,8 +7,8 @@ import pytest
 from grccp.core import ccp_messages as wire
 
 from .conftest import extension_config
-from .extension_driver import (background_status, configure, host_state, open_allowlisted, service_worker_target,
-                               settle, shows_only, stop_service_worker, wait_for)
+from .extension_driver import (background_status, configure, host_state, logged, open_allowlisted,
+                               service_worker_target, settle, shows_only, stop_service_worker, wait_for)
 from .test_failover_engine import EAST, WEST, open_ready, pending_status, ready_on
 
 
@@ -106,6 +106,10 @@ def test_messages_imitating_the_protocol_from_the_page_change_nothing(ccp_browse
     status = background_status(driver)
     assert status["activeRegion"] == EAST and status["failover"] is None and status["timeline"] == []
     assert shows_only(emulator, EAST)
+    # every drop is counted in the log (one summary line a second per region, not one line per message)
+    drops = wait_for(driver, lambda: logged(driver, EAST, "not a CCP frame"))
+    counted = sum(int(text.split("dropped messages: ")[1].split("×")[0]) for text in drops)
+    assert counted >= 1200 + 200
 
 
 def test_malformed_messages_from_a_ccp_are_dropped(ccp_browser, emulator):
@@ -124,3 +128,7 @@ def test_malformed_messages_from_a_ccp_are_dropped(ccp_browser, emulator):
     wait_for(driver, lambda: host_state(driver)["active"] == WEST)
     status = background_status(driver)
     assert [(e["from"], e["to"]) for e in status["timeline"]] == [(EAST, WEST)]
+    # and each malformed one left a line in the region's log
+    dropped = wait_for(driver, lambda: (lambda found: found if len(found) >= 6 else None)(
+        logged(driver, EAST, "dropped a malformed message from the us-east-1 CCP")))
+    assert len(dropped) >= 6
