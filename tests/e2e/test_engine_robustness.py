@@ -132,3 +132,17 @@ def test_malformed_messages_from_a_ccp_are_dropped(ccp_browser, emulator):
     dropped = wait_for(driver, lambda: (lambda found: found if len(found) >= 6 else None)(
         logged(driver, EAST, "dropped a malformed message from the us-east-1 CCP")))
     assert len(dropped) >= 6
+
+
+def test_a_ccp_frame_navigated_to_another_origin_is_not_trusted(ccp_browser, emulator):
+    """The frame window is the same, its origin is not the CCP's any more: its messages are dropped."""
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    west_arn = emulator.instance_arn(WEST)
+    impostor = emulator.other_url(f"/hosts/impostor.html?arn={west_arn}&count=25")
+    emulator.client.post_raw(WEST, [{"event": "emulator::navigate", "data": {"url": impostor}}])
+    dropped = wait_for(driver, lambda: logged(driver, EAST, "from the us-west-2 frame came from another origin"))
+    assert sum(int(text.split("dropped messages: ")[1].split("×")[0]) for text in dropped) >= 4
+    status = background_status(driver)
+    assert ready_on(driver, EAST) and status["timeline"] == [] and status["failover"] is None

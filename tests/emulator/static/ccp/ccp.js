@@ -86,6 +86,9 @@ var CCP = (function () {
       case EV.ACK:
         if (data && data.id) status.acknowledged = true;
         break;
+      case 'emulator::navigate':  // test hook (a raw message): the CCP window goes to another page
+        if (data && typeof data.url === 'string') location.href = data.url;
+        break;
       case EV.AGENT_UPDATE:
         // the worker's own snapshots are always whole; a malformed one (a test's raw message) is only relayed
         if (CcpProtocol.isObject(data) && CcpProtocol.isObject(data.snapshot) && CcpProtocol.isObject(data.configuration)) {
