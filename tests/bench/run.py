@@ -85,7 +85,22 @@ PROFILE_MARKS = (("runtime/aot_loader.js", "prepend", "grccp-bench-runtime-evalu
                  ("boot/content_run.js", "append", "grccp-bench-main-returned"))
 
 
+POPUP_PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "popup_probe.js")
+
+
 def instrument(extension_dir):
+    """Profile marks in the content script's files, and the download probe in front of the popup's scripts."""
+    shutil.copy(POPUP_PROBE, os.path.join(extension_dir, "bench_popup_probe.js"))
+    with open(os.path.join(extension_dir, "bench_control.html"), "w") as handle:  # chrome.* for the bench, no code
+        handle.write('<!doctype html><meta charset="utf-8"><title>bench control</title>\n')
+    popup = os.path.join(extension_dir, "popup.html")
+    with open(popup) as handle:
+        html = handle.read()
+    first_script = '<script src="runtime/brython_csp.js"></script>'
+    if html.count(first_script) != 1:
+        raise RuntimeError("popup.html: cannot place the download probe before the runtime")
+    with open(popup, "w") as handle:
+        handle.write(html.replace(first_script, '<script src="bench_popup_probe.js"></script>' + first_script))
     for name, where, mark in PROFILE_MARKS:
         path = os.path.join(extension_dir, name)
         with open(path) as handle:
@@ -112,7 +127,8 @@ def built_package():
 class Samples:
     def __init__(self):
         self.init, self.init_parts, self.switch, self.switch_parts, self.switch_3tabs = [], [], [], [], []
-        self.download, self.download_bytes, self.download_entries = [], [], []
+        self.download, self.download_bytes, self.download_entries, self.download_parts = [], [], [], []
+        self.fill = []
         self.memory, self.extension_memory, self.js_heap = [], [], []
 
 
@@ -125,6 +141,7 @@ def run_side(side, args, samples, log):
     samples.memory.append(memory["web_content"])
     samples.extension_memory.append(memory["extension"])
     samples.js_heap.append(memory["js_heap_used"])
+    side.prepare_controls()
     switches = []
     target = WEST
     for _ in range(args.switches):
@@ -133,11 +150,12 @@ def run_side(side, args, samples, log):
         samples.switch_parts.append(sample["parts"])
         target = EAST if target == WEST else WEST
     samples.switch.extend(switches)
-    side.fill_logs(args.log_entries)
+    samples.fill.append(side.fill_logs(args.log_entries))
     download = side.download_sample()
     samples.download.append(download["ms"])
     samples.download_bytes.append(download["bytes"])
     samples.download_entries.append(download["entries"])
+    samples.download_parts.append(download["parts"])
     tabs = []
     if isinstance(side, ExtensionSide) and args.tab_switches:
         side.open_more_tabs()
@@ -148,7 +166,7 @@ def run_side(side, args, samples, log):
         samples.switch_3tabs.extend(tabs)
     log(f"  {side.name:9} init {init['init_ms']:7.1f} ms | switch median "
         f"{stats.median(switches) if switches else float('nan'):6.1f} ms | log download {download['ms']:7.1f} ms "
-        f"({sum(download['bytes'].values()) / 1e6:.1f} MB) | renderers {memory['web_content'] / 1e6:6.1f} MB"
+        f"({sum(download['bytes'].values()) / 1e6:.1f} MB; ingest {samples.fill[-1] / 1000:.1f} s) | renderers {memory['web_content'] / 1e6:6.1f} MB"
         + (f" | 3 tabs {stats.median(tabs):6.1f} ms" if tabs else ""))
 
 
@@ -163,7 +181,10 @@ def build_results(ext, ref, payload_block, machine_block):
                                               file_bytes={"extension": ext.download_bytes,
                                                           "reference": ref.download_bytes},
                                               entries={"extension": ext.download_entries,
-                                                       "reference": ref.download_entries}),
+                                                       "reference": ref.download_entries},
+                                              parts=stats.parts_medians({"extension": ext.download_parts}),
+                                              ingest_ms={"extension": stats.summarize(ext.fill),
+                                                         "reference": stats.summarize(ref.fill)}),
         "memory_bytes": stats.metric_block(ext.memory, ref.memory, digits=0,
                                            extension_processes=stats.summarize(ext.extension_memory, 0),
                                            js_heap_used={"extension": stats.summarize(ext.js_heap, 0),

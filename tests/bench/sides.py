@@ -138,10 +138,15 @@ class Side:
         raise NotImplementedError
 
     # ----- logs -----------------------------------------------------------------------------------------------
-    def fill_logs(self, entries, chunk=1000, timeout_s=600):
+    def prepare_controls(self):
+        """Anything the side needs opened before the measurements that follow (nothing for the reference)."""
+
+    def fill_logs(self, entries, chunk=1000, timeout_s=900):
         """Each region's worker posts `entries` log lines to its CCP windows, which relay them to the host (the
-        protocol's `log` event), in chunks the emulator keeps until the worker has fetched them."""
-        deadline = time.monotonic() + timeout_s
+        protocol's `log` event), in chunks the emulator keeps until the worker has fetched them. Returns the ms
+        until the host held them all (how fast each side takes in heavy log traffic)."""
+        began = time.monotonic()
+        deadline = began + timeout_s
         sent = 0
         index = 0
         while sent < entries:
@@ -156,6 +161,7 @@ class Side:
             index += 1
         wait_until(lambda: self.logs_held(entries), max(1.0, deadline - time.monotonic()), interval_s=0.25,
                    message=f"{self.name}: {entries} log entries per region held by the host")
+        return (time.monotonic() - began) * 1000
 
     def logs_held(self, entries):
         raise NotImplementedError
@@ -184,7 +190,8 @@ class Side:
         for region, path in self.download_files().items():
             with open(path, encoding="utf-8") as handle:
                 entries[region] = handle.read().count('"component":')
-        return {"ms": written_at - clicked_at, "bytes": sizes, "entries": entries}
+        return {"ms": written_at - clicked_at, "bytes": sizes, "entries": entries,
+                "parts": getattr(self, "download_parts", {})}
 
 
 class ReferenceSide(Side):
@@ -225,7 +232,34 @@ class ReferenceSide(Side):
 
 # A capture listener on the popup's download button: when the click reached the page (wall clock).
 _CLICK_PROBE = ("const b = document.getElementById('download-logs'); window.__benchClickAt = null;"
-                "b.addEventListener('click', () => { window.__benchClickAt = Date.now(); }, {capture: true, once: true});")
+                "if (window.__benchDownload) window.__benchDownload.length = 0;"
+                "b.addEventListener('click', () => { window.__benchClickAt = Date.now();"
+                " window.__benchClickPerf = performance.now(); }, {capture: true, once: true});")
+
+
+def download_parts(records, click_perf, time_origin, written_at):
+    """What the popup's click-to-files time is made of, from the probe's records (bench/popup_probe.js)."""
+    def first(name):
+        return next((at for n, at in records if n == name), None)
+
+    def last(name):
+        found = [at for n, at in records if n == name]
+        return found[-1] if found else None
+    moments = [("to_background_request", first("message popup:download-logs:call")),
+               ("background_flush_and_plan", first("message popup:download-logs:answer")),
+               ("storage_read_request", first("storage.get:call")),
+               ("storage_read", first("storage.get:answer")),
+               ("assemble_text", first("blob:start")),
+               ("blobs", last("blob:made")),
+               ("downloads_started", last("downloads.download:answer"))]
+    parts, previous = {}, click_perf
+    for name, at in moments:
+        if at is not None and previous is not None:
+            parts[name] = round(at - previous, 1)
+            previous = at
+    if previous is not None:
+        parts["files_written"] = round(written_at - (time_origin + previous), 1)
+    return parts
 
 
 class ExtensionSide(Side):
@@ -277,13 +311,18 @@ class ExtensionSide(Side):
             "return m.length ? performance.timeOrigin + m[m.length - 1].startTime : null;", region)
 
     # ----- an extension page in a window of its own: reads storage and other tabs without focusing them ------
+    def prepare_controls(self):
+        """A window of the bench's own, with an extension page that runs no code (bench_control.html): chrome.*
+        for reading storage and other tabs. Opened before the heavy parts (a new window waits for a busy
+        browser)."""
+        self.driver.switch_to.new_window("window")
+        self.control_handle = self.driver.current_window_handle
+        self.driver.get(self.driver.extension_base_url + "bench_control.html")
+        self.driver.switch_to.window(self.page_handle)
+
     def control(self):
         if self.control_handle is None:
-            previous = self.driver.current_window_handle
-            self.driver.switch_to.new_window("window")
-            self.control_handle = self.driver.current_window_handle
-            self.driver.get(self.driver.extension_base_url + "popup.html")
-            self.driver.switch_to.window(previous)
+            self.prepare_controls()
         self.driver.switch_to.window(self.control_handle)
         return self.driver
 
@@ -308,7 +347,7 @@ class ExtensionSide(Side):
 
     def _click_download(self):
         driver = self.control()
-        driver.get(driver.extension_base_url + "popup.html")  # the popup as a person opens it
+        driver.get(driver.extension_base_url + "popup.html")  # the popup as a person opens it (own window)
         wait_until(lambda: driver.execute_script(
             "const b = document.getElementById('download-logs'); return b && !b.disabled;"), 30,
             message="the popup's download button enabled")
@@ -316,11 +355,15 @@ class ExtensionSide(Side):
         driver.find_element("id", "download-logs").click()
         written_at = self.wait_downloaded()
         clicked_at = driver.execute_script("return window.__benchClickAt")
+        probe = driver.execute_script("return [window.__benchDownload || [], window.__benchClickPerf,"
+                                      " performance.timeOrigin]")
+        self.download_parts = download_parts(probe[0], probe[1], probe[2], written_at)
         state = wait_until(lambda: driver.execute_script(
             "const s = document.getElementById('download-status').dataset.state;"
             "return s === 'working' ? null : s;"), 30, message="the popup's download status")
         if state != "done":
             raise AssertionError(f"the popup reports the download as {state!r}")
+        driver.get(driver.extension_base_url + "bench_control.html")  # no popup refreshing during what follows
         driver.switch_to.window(self.page_handle)
         return clicked_at, written_at
 
