@@ -113,6 +113,7 @@ def run(contacts, failovers, log_lines, tabs, work, max_log_entries):
         emitted = 0
         emitted_per_region = {region: 0 for region in REGIONS}
         baseline = None
+        samples = []
 
         def emit_logs_up_to(lines):
             nonlocal emitted
@@ -135,6 +136,9 @@ def run(contacts, failovers, log_lines, tabs, work, max_log_entries):
             if baseline is None and shift.contacts >= min(100, contacts):
                 driver.switch_to.window(handles[0])
                 baseline = memory(driver, user_data_dir)
+            if shift.contacts >= len(samples) * contacts / 10:  # the trend, every tenth of the shift
+                driver.switch_to.window(handles[0])
+                samples.append(dict(memory(driver, user_data_dir), contacts=shift.contacts))
         emit_logs_up_to(log_lines)
         report["seconds"] = round(time.monotonic() - started, 1)
         driver.switch_to.window(handles[0])
@@ -144,6 +148,7 @@ def run(contacts, failovers, log_lines, tabs, work, max_log_entries):
         report["failover_seconds_max"] = max((f["seconds"] for f in shift.failovers), default=0)
         report["memory_after_first_100"] = baseline
         report["memory_after_run"] = memory(driver, user_data_dir)
+        report["memory_samples"] = samples
         # the tabs relay the last lines within a few seconds: wait until every region holds what it should
         expected = {region: min(max_log_entries, count) for region, count in emitted_per_region.items()}
         try:
