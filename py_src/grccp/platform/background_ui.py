@@ -96,8 +96,13 @@ class _Handlers:
                                  errors=_errors([FieldError("", "type", "the configuration must be an object")])))
             return False
         managed = self.engine.managed_config if isinstance(self.engine.managed_config, dict) else None
-        # fields the policy sets are not the user's to store: the policy's values apply whatever is submitted
+        # The policy's values apply whatever is submitted for the settings it sets: those are not taken from the
+        # form; what was stored for them before stays stored (not in force while the policy sets them).
         local = local_part(submitted, managed or ())
+        previous = self.engine.local_config if isinstance(self.engine.local_config, dict) else {}
+        for name in managed or ():
+            if name in previous:
+                local[name] = previous[name]
         try:
             merged, _ = merge_managed(local, managed)
             parse_config(merged)

@@ -16,9 +16,11 @@ from grccp.core.config import ConfigError, host_permission_patterns, merge_manag
 from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import make_message, parse_message
 
-from . import dom, downloads, runtime_channel, storage, webext
+from . import clock, dom, downloads, runtime_channel, storage, webext
 
 EXPORT_FILE_NAME = "gr-ccp-configuration.json"
+POLICY_RECHECK_MS = 300
+POLICY_RECHECKS = 20
 
 
 def _request_permissions(origins, on_answer):
@@ -45,6 +47,8 @@ class OptionsPage:
         self.dirty = False
         self.live = False           # re-check on every change once problems were shown
         self.busy = False
+        self.page_policy = None     # the enterprise policy as this page reads it (None: none)
+        self._policy_rechecks = 0
 
     # building --------------------------------------------------------------------------------------------
     def start(self):
@@ -57,7 +61,25 @@ class OptionsPage:
         dom.on(dom.by_id("import-file"), "change", self._on_import)
         dom.on(dom.by_id("download-logs"), "click", lambda event: self._download_logs())
         storage.on_changed(self._on_storage_changed)
+        self._read_policy()
         self.load()
+
+    def _read_policy(self):
+        """Reads the enterprise policy here too: Chromium can hold the background's reads of it until an
+        extension page reads it, so the page makes sure the background gets it, and reloads until the
+        background's view of the policy is this one."""
+        def got(managed, error):
+            self.page_policy = managed or None
+            self._policy_rechecks = POLICY_RECHECKS
+            self._policy_check()
+        storage.get_all("managed", got)
+
+    def _policy_check(self):
+        if self.state is None or self.dirty or self.busy or self._policy_rechecks <= 0:
+            return
+        if (self.state.get("managed") or None) != self.page_policy:
+            self._policy_rechecks -= 1
+            clock.call_later(POLICY_RECHECK_MS, self.load)
 
     def _build(self):
         root = dom.by_id("fields")
@@ -154,6 +176,7 @@ class OptionsPage:
             self._set_status("error", f"Could not load the configuration: {problem}")
             return
         self.state = fields
+        clock.call_later(0, self._policy_check)
         managed, managed_fields = self._managed()
         self._write(model.form_values(self._merged(fields["local"])))
         for field in model.FIELDS:
@@ -183,6 +206,8 @@ class OptionsPage:
             self._set_status("idle", "")
 
     def _on_storage_changed(self, area, changes):
+        if area == "managed":
+            self._read_policy()
         if (area == "local" and "config" in changes) or area == "managed":
             if not self.dirty and not self.busy:
                 self.load()

@@ -41,6 +41,9 @@ class PopupView:
         for ident in ("open-options", "open-options-setup"):
             dom.on(dom.by_id(ident), "click", lambda event: webext.api.runtime.openOptionsPage())
         storage.on_changed(lambda area, changes: self.refresh())
+        # Chromium can hold the background's reads of the enterprise policy until an extension page reads it:
+        # reading it here lets the background see it (and the status shows it once the background applied it)
+        storage.get_all("managed", lambda managed, error: self.refresh())
         self.refresh()
 
     # status ----------------------------------------------------------------------------------------------
