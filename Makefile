@@ -79,3 +79,9 @@ run-chrome: build | $(TEST_TMP)
 
 run-firefox: build | $(TEST_TMP)
 	$(PY) tests/demo/run_browser.py firefox
+
+# Pictures of the popup (normal, pending, not answering, ...) and the options page (valid, with errors), made by
+# driving the built extension in headless Chromium against the CCP emulator: dist/screenshots/*.png
+.PHONY: screenshots
+screenshots: build | $(TEST_TMP)
+	$(PY) tests/screenshots/make_screenshots.py

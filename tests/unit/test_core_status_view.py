@@ -23,17 +23,18 @@ def test_cards_for_every_health_and_sign_in_state(config):
     state = fo.GlobalState(config.region_keys)
     cards = [status_view.region_card(r) for r in model(config, state)["regions"]]
     assert [(c["key"], c["role"], c["health"], c["healthState"], c["signedIn"], c["agent"]) for c in cards] == [
-        (EAST, "Active", "No CCP open", "none", "Sign-in unknown", "—"),
-        (WEST, "Stand-by", "No CCP open", "none", "Sign-in unknown", "—")]
+        (EAST, "Active", "No CCP open", "none", "Unknown", "—"),
+        (WEST, "Stand-by", "No CCP open", "none", "Unknown", "—")]
     # a page is open but has not reported yet: loading
     assert status_view.region_card(model(config, state)["regions"][0], open_tabs=1)["healthState"] == fo.LOADING
-    for health, text, tone, signed in ((fo.LOADING, "Loading…", "idle", "Sign-in unknown"),
+    for health, text, tone, signed in ((fo.LOADING, "Loading…", "idle", "Unknown"),
                                        (fo.READY, "Answering", "ok", "Signed in"),
-                                       (fo.NOT_ANSWERING, "Not answering", "trouble", "Sign-in unknown"),
+                                       (fo.NOT_ANSWERING, "Not answering", "trouble", "Unknown"),
                                        (fo.SIGNED_OUT, "Signed out", "trouble", "Sign-in needed")):
         state.on_ccp_health(1, WEST, health, 4000)
         card = status_view.region_card(model(config, state)["regions"][1])
-        assert (card["health"], card["healthTone"], card["signedIn"]) == (f"{text} (6.0 s)", tone, signed)
+        assert (card["health"], card["healthTone"], card["signedIn"]) == (text, tone, signed)
+        assert card["healthSince"] == f"{text} for 6.0 s"
         assert card["healthState"] == health
 
 
@@ -83,7 +84,9 @@ def test_summary_and_setup(config):
     state.on_ccp_health(1, EAST, fo.READY, 1)
     assert status_view.summary(model(config, state)) == (f"{EAST} active", "ok")
     state.on_failover_detected(WEST, True, 2)
-    assert status_view.summary(model(config, state)) == (f"{EAST} active · failover to {WEST}", "pending")
+    assert status_view.summary(model(config, state)) == ("Failover under way", "pending")
+    state.on_failover_pending(WEST, "c-1", 3)
+    assert status_view.summary(model(config, state)) == ("Failover pending", "pending")
     empty = status.not_configured_status()
     assert status_view.summary(empty) == ("Not configured", "idle")
     assert status_view.setup_lines(empty)[1] == []

@@ -16,7 +16,7 @@ HEALTH = {
     SIGNED_OUT: ("Signed out", "trouble"),
     None: ("No CCP open", "idle"),
 }
-SIGNED_IN = {True: ("Signed in", "ok"), False: ("Sign-in needed", "trouble"), None: ("Sign-in unknown", "idle")}
+SIGNED_IN = {True: ("Signed in", "ok"), False: ("Sign-in needed", "trouble"), None: ("Unknown", "idle")}
 
 
 def duration_text(ms):
@@ -57,14 +57,16 @@ def region_card(region, open_tabs=0):
     if state is None and open_tabs:
         state = LOADING
     health, health_tone = HEALTH.get(state, (str(state), "idle"))
+    since = ""
     if region["healthForMs"] is not None and region["health"] is not None:
-        health = f"{health} ({duration_text(region['healthForMs'])})"
+        since = f"{health} for {duration_text(region['healthForMs'])}"
     signed_in, signed_tone = SIGNED_IN[region["signedIn"]]
     return {
         "key": region["key"],
         "role": "Active" if region["role"] == "active" else "Stand-by",
         "roleTone": "ok" if region["role"] == "active" else "idle",
         "health": health,
+        "healthSince": since,
         "healthState": state or "none",
         "healthTone": health_tone,
         "signedIn": signed_in,
@@ -113,7 +115,7 @@ def summary(status):
         if status["badge"]["color"] == color:
             tone = name
     if status["failover"] is not None:
-        return f"{status['activeRegion']} active · failover to {status['failover']['target']}", "pending"
+        return "Failover pending" if status["failover"]["phase"] == "pending" else "Failover under way", "pending"
     return f"{status['activeRegion']} active", tone
 
 

@@ -228,7 +228,7 @@ class OptionsPage:
         inline, general = model.errors_by_field(errors)
         for path, message in self.messages.items():
             texts = inline.get(path, [])
-            dom.set_text(message, " ".join(texts))
+            dom.set_text(message, "\n".join(texts))
             dom.set_attr(self.inputs[path], "aria-invalid", "true" if texts else None)
             dom.set_attr(self.wrappers[path], "data-invalid", "yes" if texts else None)
         box = dom.by_id("form-errors")

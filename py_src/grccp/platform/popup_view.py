@@ -136,6 +136,7 @@ class PopupView:
         dom.set_attr(role, "data-tone", view["roleTone"])
         health = card.querySelector(".health")
         dom.set_text(health, view["health"])
+        dom.set_attr(health, "title", view["healthSince"] or None)
         dom.set_attr(health, "data-tone", view["healthTone"])
         signed = card.querySelector(".signed-in")
         dom.set_text(signed, view["signedIn"])

@@ -1,0 +1,121 @@
+"""`make screenshots`: pictures of the popup and the options page, made by driving the built extension (headless
+Chromium) against the CCP emulator, into dist/screenshots/:
+
+  popup-normal.png, popup-normal-dark.png   both regions answering, agent available
+  popup-pending.png                          a failover waiting for the agent's voice call
+  popup-not-answering.png                    the active region's CCP stopped answering (after the failover)
+  popup-not-configured.png                   first start
+  options-valid.png, options-errors.png      the options page with a valid configuration, then with mistakes
+
+Run from the repository root after `make build` (the Makefile target does both)."""
+import os
+import shutil
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TESTS = os.path.dirname(HERE)
+REPO = os.path.dirname(TESTS)
+for path in (TESTS, os.path.join(REPO, "py_src")):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+
+from e2e.conftest import extension_config  # noqa: E402
+from e2e.extension_driver import configure, host_state, open_allowlisted, wait_for  # noqa: E402
+from e2e.ui_pages import OptionsPage, Popup  # noqa: E402
+from emulator.config import Timings  # noqa: E402
+from emulator.server import Emulator  # noqa: E402
+from rig import browsers, extension_copy  # noqa: E402
+
+OUT = os.path.join(REPO, "dist", "screenshots")
+EAST, WEST = "us-east-1", "us-west-2"
+
+
+def shoot_popup(driver, popup, name):
+    popup.focus()
+    path = os.path.join(OUT, f"{name}.png")
+    driver.find_element("tag name", "body").screenshot(path)
+    print("  ", os.path.relpath(path, REPO))
+
+
+def shoot_page(driver, name):
+    height = driver.execute_script("return Math.ceil(document.documentElement.scrollHeight)")
+    driver.set_window_size(1000, height + 140)  # the window's frame around the page
+    path = os.path.join(OUT, f"{name}.png")
+    driver.save_screenshot(path)
+    print("  ", os.path.relpath(path, REPO))
+
+
+def set_dark(driver, dark):
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {
+        "features": [{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]})
+
+
+def popup_shots(driver, emulator):
+    with Popup(driver) as popup:
+        popup.wait(lambda s: s["view"] == "setup")
+        shoot_popup(driver, popup, "popup-not-configured")
+    configure(driver, extension_config(emulator))
+    open_allowlisted(driver, emulator.crm_url())
+    wait_for(driver, lambda: (host_state(driver) or {}).get("state") == "ready", timeout=30)
+    popup = Popup(driver)
+    popup.wait(lambda s: all(r["health"] == "ready" for r in s["regions"]) and s["regions"][0]["agent"] == "Available")
+    shoot_popup(driver, popup, "popup-normal")
+    set_dark(driver, True)
+    shoot_popup(driver, popup, "popup-normal-dark")
+    set_dark(driver, False)
+
+    contact = emulator.client.route_contact(EAST, "voice")
+    emulator.client.accept(EAST, contact)
+    emulator.client.set_active(WEST)
+    popup.wait(lambda s: s["failover"]["phase"] == "pending")
+    shoot_popup(driver, popup, "popup-pending")
+
+    emulator.client.hang_up(EAST, contact)
+    emulator.client.clear(EAST, contact)
+    popup.wait(lambda s: s["failover"]["phase"] == "none" and s["timeline"])
+    emulator.client.impair(WEST, no_ack=True)
+    popup.wait(lambda s: s["regions"][1]["health"] == "not_answering")
+    shoot_popup(driver, popup, "popup-not-answering")
+    popup.close()
+
+
+def options_shots(driver, emulator):
+    page = OptionsPage(driver)
+    shoot_page(driver, "options-valid")
+    page.set("regions/1/instanceArn", emulator.instance_arn(EAST))
+    page.set("timeouts/ccpAckTimeout", "3 s")
+    page.set("allowlist", page.value("allowlist") + "\nhttp://crm.example.test/*")
+    page.save()
+    page.wait_status("invalid")
+    driver.execute_script("window.scrollTo(0, 0)")
+    shoot_page(driver, "options-errors")
+    page.close()
+
+
+def main():
+    if not os.path.exists(os.path.join(REPO, "dist", "chrome", "manifest.json")):
+        sys.exit("dist/chrome is not built: run `make build` first")
+    os.makedirs(OUT, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="screenshots-", dir=os.path.join(REPO, "tmp") if os.path.isdir(
+        os.path.join(REPO, "tmp")) else None)
+    os.environ["TMPDIR"] = work
+    emulator = Emulator(tmp_dir=work, timings=Timings.fast()).start()
+    driver = None
+    try:
+        extension_dir = extension_copy.prepare_extension("chromium", os.path.join(work, "extension"), tripwire=False)
+        driver = browsers.launch("chromium", certs=emulator.certs, host_names=emulator.host_names,
+                                 extension_dir=extension_dir, download_dir=os.path.join(work, "downloads"),
+                                 tmp_dir=work)
+        print("screenshots into", os.path.relpath(OUT, REPO))
+        popup_shots(driver, emulator)
+        options_shots(driver, emulator)
+    finally:
+        if driver is not None:
+            driver.quit()
+        emulator.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
