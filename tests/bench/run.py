@@ -41,6 +41,8 @@ def parse_args(argv):
     parser.add_argument("--log-entries", type=int, default=50000, help="log entries per region, default 50000")
     parser.add_argument("--tab-switches", type=int, default=5, help="three-tab switches per extension run")
     parser.add_argument("--out", default=os.path.join(REPO, "dist", "bench"), help="results folder")
+    parser.add_argument("--sides", default="extension,reference",
+                        help="which sides to run (for investigations; the results need both)")
     parser.add_argument("--smoke", action="store_true",
                         help="one run each, 3 switches, 2,000 log entries, 1 three-tab switch (CI)")
     args = parser.parse_args(argv)
@@ -101,6 +103,15 @@ def instrument(extension_dir):
         raise RuntimeError("popup.html: cannot place the download probe before the runtime")
     with open(popup, "w") as handle:
         handle.write(html.replace(first_script, '<script src="bench_popup_probe.js"></script>' + first_script))
+    bridge = os.path.join(extension_dir, "boot", "frame_bridge.js")  # the end of the task handling a failover
+    with open(bridge) as handle:
+        body = handle.read()
+    call = "onMessage(region, event.data);"
+    if body.count(call) != 1:
+        raise RuntimeError("boot/frame_bridge.js: cannot place the failover-handled mark")
+    with open(bridge, "w") as handle:
+        handle.write(body.replace(call, call + " if (event.data && event.data.event === 'disasterRecovery::failover')"
+                                              " performance.mark('grccp-bench-failover-handled');"))
     for name, where, mark in PROFILE_MARKS:
         path = os.path.join(extension_dir, name)
         with open(path) as handle:
@@ -219,8 +230,11 @@ def main(argv=None):
         config = bench_config(emulator)
         for run in range(args.runs):
             log(f"run {run + 1}/{args.runs}")
-            for make, samples in ((lambda: ExtensionSide(emulator, work, run, extension_dir, config), ext),
-                                  (lambda: ReferenceSide(emulator, work, run), ref)):
+            for name, make, samples in (
+                    ("extension", lambda: ExtensionSide(emulator, work, run, extension_dir, config), ext),
+                    ("reference", lambda: ReferenceSide(emulator, work, run), ref)):
+                if name not in args.sides.split(","):
+                    continue
                 emulator.client.reset()
                 side = make()
                 try:

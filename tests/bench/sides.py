@@ -129,12 +129,12 @@ class Side:
         visible = wait_until(lambda: self.visible_since(target, relayed), timeout_s,
                              message=f"{self.name}: {target} CCP visible")
         wait_until(lambda: self.hidden(old), timeout_s, message=f"{self.name}: {old} CCP hidden")
-        shown = self._shown_at(target)
-        parts = {} if shown is None else {"handled": round(shown - relayed, 1), "rendered": round(visible - shown, 1)}
-        return {"ms": visible - relayed, "parts": parts}
+        return {"ms": visible - relayed, "parts": self._switch_parts(target, relayed, visible)}
 
-    def _shown_at(self, region):
-        """Wall-clock ms at which the host last made `region`'s frame visible in its DOM, or None."""
+    def _switch_parts(self, target, relayed, visible):
+        """What the switch is made of: until the host's handling of the failover message ended ("handled";
+        for the extension also when, within that task, it made the frame visible in its DOM: "frame_shown"),
+        then until the CCP window reported its new size ("rendered")."""
         raise NotImplementedError
 
     # ----- logs -----------------------------------------------------------------------------------------------
@@ -215,8 +215,12 @@ class ReferenceSide(Side):
             parts[f"frame_created_{region}"] = round(at, 1)
         return {"ready": bench["ready"], "parts": parts}
 
-    def _shown_at(self, region):
-        return self.driver.execute_script("return window.bench.shownAt[arguments[0]] || null", region)
+    def _switch_parts(self, target, relayed, visible):
+        # the page's MutationObserver runs at the end of the task that handled the failover (a microtask)
+        handled = self.driver.execute_script("return window.bench.shownAt[arguments[0]] || null", target)
+        if handled is None:
+            return {}
+        return {"handled": round(handled - relayed, 1), "rendered": round(visible - handled, 1)}
 
     def logs_held(self, entries):
         counts = self.driver.execute_script("return window.bench.logCounts()")
@@ -305,10 +309,15 @@ class ExtensionSide(Side):
             ("panel_mounted", "grccp-status")) if mark in marks}
         return {"ready": {r: marks[f"grccp-ready-{r}"] for r in REGIONS}, "parts": parts}
 
-    def _shown_at(self, region):
-        return self.driver.execute_script(
-            "const m = performance.getEntriesByName('grccp-shown-' + arguments[0]);"
-            "return m.length ? performance.timeOrigin + m[m.length - 1].startTime : null;", region)
+    def _switch_parts(self, target, relayed, visible):
+        shown, handled = self.driver.execute_script(
+            "const last = (n) => { const m = performance.getEntriesByName(n);"
+            " return m.length ? performance.timeOrigin + m[m.length - 1].startTime : null; };"
+            "return [last('grccp-shown-' + arguments[0]), last('grccp-bench-failover-handled')];", target)
+        if shown is None or handled is None or handled < shown:
+            return {}
+        return {"frame_shown": round(shown - relayed, 1), "handled": round(handled - relayed, 1),
+                "rendered": round(visible - handled, 1)}
 
     # ----- an extension page in a window of its own: reads storage and other tabs without focusing them ------
     def prepare_controls(self):
@@ -395,18 +404,44 @@ class ExtensionSide(Side):
 
     def switch_3tabs_sample(self, target, timeout_s=30):
         """ms from the first disasterRecovery::failover relayed by an old-region CCP (in any tab) to the last of
-        the three tabs showing the target region's frame."""
+        the three tabs showing the target region's frame (its content script's grccp-shown mark: hidden tabs do
+        not render, so there is no resize to wait for)."""
         old = other(target)
         start = now_ms()
         self.client.set_active(target)
-        relayed = wait_until(lambda: self.failover_relayed(old, start - 1), timeout_s,
-                             message=f"3 tabs: {old} relays the failover")
+        seen = []
 
         def all_switched():
             times = self._tab_switch_times(target)
+            seen[:] = [times]
             if not times or len(times) != 3:
                 return None
             values = [at for _, at in times]
-            return values if all(at is not None and at >= relayed - 1 for at in values) else None
-        values = wait_until(all_switched, timeout_s, interval_s=0.1, message=f"3 tabs on {target}")
-        return max(values) - relayed
+            return values if all(at is not None and at >= start for at in values) else None
+        try:
+            values = wait_until(all_switched, timeout_s, interval_s=0.1, message=f"3 tabs on {target}")
+        except AssertionError as problem:
+            raise AssertionError(f"{problem}; set_active at {start}; per tab [id, shown at]: {seen}; "
+                                 f"tabs: {self._tab_states()}") from None
+        # each tab's old-region CCP relays the failover; their beacons arrive in any order: take the earliest
+        relays = wait_until(lambda: (lambda found: found if len(found) >= 3 else None)(
+            [mark["at"] for r, mark in self.client.marks("failover-relayed") if r == old and mark["at"] >= start - 1]),
+            timeout_s, message=f"3 tabs: the {old} CCPs' failover beacons")
+        return max(values) - min(relays)
+
+    def _tab_states(self):
+        driver = self.control()
+        try:
+            return driver.execute_async_script("""
+                const done = arguments[arguments.length - 1];
+                chrome.tabs.query({url: 'https://*.example.test/*'}).then(tabs => Promise.all(tabs.map(tab =>
+                  chrome.scripting.executeScript({target: {tabId: tab.id}, world: 'MAIN', func: () => {
+                    const h = document.getElementById('grccp-ccp-host');
+                    return {url: location.href, state: h && h.dataset.grccpState, active: h && h.dataset.grccpActive,
+                            hidden: document.hidden,
+                            marks: performance.getEntriesByType('mark').filter(m => m.name.startsWith('grccp-shown'))
+                                   .map(m => [m.name, Math.round(performance.timeOrigin + m.startTime)]).slice(-3)}; }})
+                  .then(res => res[0].result, (e) => String(e))))).then(done, (e) => done(String(e)));
+            """)
+        finally:
+            self.driver.switch_to.window(self.page_handle)
