@@ -64,6 +64,7 @@ class CcpPanel:
             self._frames[key] = self._new_frame(key, url)
             self._frame_box.appendChild(self._frames[key])
         container.appendChild(self.host)
+        window.performance.mark("grccp-first-dom-change")
         return None
 
     def _container(self):
