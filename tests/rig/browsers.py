@@ -44,14 +44,14 @@ def _per_run_dir(tmp_dir, name):
 
 
 def launch_chromium(*, certs, host_names, extension_dir=None, download_dir=None, tmp_dir, extra_args=(), prefs=None,
-                    other_extensions=(), headless=True):
+                    other_extensions=(), headless=True, user_data_dir=None):
     """`headless=False` opens a visible window (the demo, when a display is available)."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM_BINARY
     for arg in (*(("--headless=new",) if headless else ()), "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1400,1000",
-                f"--user-data-dir={_per_run_dir(tmp_dir, 'chromium-profile')}",
+                f"--user-data-dir={user_data_dir or _per_run_dir(tmp_dir, 'chromium-profile')}",
                 "--host-resolver-rules=" + ", ".join(f"MAP {h} 127.0.0.1" for h in host_names),
                 f"--ignore-certificate-errors-spki-list={certs.ca_spki_sha256_b64}", *extra_args):
         options.add_argument(arg)
