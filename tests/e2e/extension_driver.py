@@ -119,3 +119,15 @@ def region_log(driver, region):
 def logged(driver, region, fragment):
     """The texts of `region`'s log entries that contain `fragment`."""
     return [entry["text"] for entry in region_log(driver, region) or [] if fragment in entry["text"]]
+
+
+def wait_until_contact_seen(driver, region, contact_id, timeout=30):
+    """Waits until the background's model shows `contact_id` as a voice contact of `region`'s agent (the CCP's
+    snapshot got there): a failover started before that would find no call to wait for."""
+    def seen():
+        for entry in background_status(driver)["regions"]:
+            agent = entry["agent"] or {}
+            if entry["key"] == region and any(c["contactId"] == contact_id for c in agent.get("voiceContacts", [])):
+                return True
+        return False
+    wait_for(driver, seen, timeout)

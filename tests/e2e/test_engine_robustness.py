@@ -8,7 +8,8 @@ from grccp.core import ccp_messages as wire
 
 from .conftest import extension_config
 from .extension_driver import (background_status, configure, host_state, logged, open_allowlisted,
-                               service_worker_target, settle, shows_only, stop_service_worker, wait_for)
+                               service_worker_target, settle, shows_only, stop_service_worker, wait_for,
+                               wait_until_contact_seen)
 from .test_failover_engine import EAST, WEST, open_ready, pending_status, ready_on
 
 
@@ -19,6 +20,7 @@ def test_service_worker_stopped_while_pending_then_contact_cleared(ccp_browser, 
     open_ready(driver, emulator)
     contact = emulator.client.route_contact(EAST, "voice")
     emulator.client.accept(EAST, contact)
+    wait_until_contact_seen(driver, EAST, contact)
     emulator.client.set_active(WEST)
     before = wait_for(driver, lambda: pending_status(driver))
     stopped = stop_service_worker(driver)

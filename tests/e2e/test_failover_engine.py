@@ -1,6 +1,7 @@
 """The failover engine end to end against the emulator, in Chromium and Firefox."""
 from .conftest import extension_config
-from .extension_driver import background_status, configure, host_state, open_allowlisted, shows_only, wait_for
+from .extension_driver import (background_status, configure, host_state, open_allowlisted, shows_only,
+                               wait_for, wait_until_contact_seen)
 
 EAST, WEST = "us-east-1", "us-west-2"
 
@@ -80,6 +81,7 @@ def soft_failover_waits_for_the_contact(driver, emulator, contact_type):
     open_ready(driver, emulator)
     contact = emulator.client.route_contact(EAST, contact_type)
     emulator.client.accept(EAST, contact)
+    wait_until_contact_seen(driver, EAST, contact)
     emulator.client.set_active(WEST)  # TerminateActiveContacts false: soft
     status = wait_for(driver, lambda: pending_status(driver))
     assert status["failover"]["target"] == WEST and status["failover"]["contactId"] == contact
@@ -112,6 +114,7 @@ def test_terminate_active_contacts_switches_at_once(ccp_browser, emulator):
     open_ready(driver, emulator)
     contact = emulator.client.route_contact(EAST, "voice")
     emulator.client.accept(EAST, contact)
+    wait_until_contact_seen(driver, EAST, contact)
     emulator.client.set_active(WEST, terminate_active_contacts=True)
     wait_for(driver, lambda: host_state(driver)["active"] == WEST)
     wait_for(driver, lambda: shows_only(emulator, WEST))
@@ -124,6 +127,7 @@ def test_second_tab_opened_while_pending_stays_on_the_old_region(ccp_browser, em
     open_ready(driver, emulator)
     contact = emulator.client.route_contact(EAST, "voice")
     emulator.client.accept(EAST, contact)
+    wait_until_contact_seen(driver, EAST, contact)
     emulator.client.set_active(WEST)
     wait_for(driver, lambda: pending_status(driver))
     first = driver.current_window_handle

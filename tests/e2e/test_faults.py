@@ -5,7 +5,8 @@ import pytest
 
 from .conftest import extension_config, launch_extension_browser
 from .extension_driver import (background_status, configure, host_state, open_allowlisted, service_worker_target,
-                               shows_only, stop_service_worker, wait_for)
+                               shows_only, stop_service_worker, wait_for,
+                               wait_until_contact_seen)
 from .test_failover_engine import EAST, WEST, open_ready, pending_status, ready_on
 
 TROUBLE = "#c53030"
@@ -81,6 +82,7 @@ def test_flapping_while_a_call_is_pending_leaves_no_pending_behind(ccp_browser, 
     open_ready(driver, emulator)
     contact = emulator.client.route_contact(EAST, "voice")
     emulator.client.accept(EAST, contact)
+    wait_until_contact_seen(driver, EAST, contact)
     emulator.client.set_active(WEST)
     wait_for(driver, lambda: pending_status(driver))
     emulator.client.set_active(EAST)  # flips back while the call goes on: the reference cannot cancel
@@ -104,6 +106,7 @@ def test_tab_closed_while_pending_the_failover_still_completes(ccp_browser, emul
     second = driver.current_window_handle
     contact = emulator.client.route_contact(EAST, "voice")
     emulator.client.accept(EAST, contact)
+    wait_until_contact_seen(driver, EAST, contact)
     emulator.client.set_active(WEST)
     wait_for(driver, lambda: pending_status(driver))
     driver.switch_to.window(first)
@@ -160,6 +163,7 @@ def test_background_stopped_repeatedly_during_a_failover(restless_browser, emula
     open_ready(driver, emulator)
     contact = emulator.client.route_contact(EAST, "voice")
     emulator.client.accept(EAST, contact)
+    wait_until_contact_seen(driver, EAST, contact)
     restart_background()
     emulator.client.set_active(WEST)
     detected = wait_for(driver, lambda: pending_status(driver))["failover"]

@@ -15,7 +15,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from e2e.conftest import extension_config, launch_extension_browser  # noqa: E402
-from e2e.extension_driver import background_status, configure, host_state, open_allowlisted, wait_for  # noqa: E402
+from e2e.extension_driver import (background_status, configure, host_state, open_allowlisted, wait_for,  # noqa: E402
+                                 wait_until_contact_seen)
 from emulator.config import Timings  # noqa: E402
 from emulator.server import Emulator  # noqa: E402
 
@@ -79,6 +80,7 @@ class Shift:
         if soft:
             contact = self.client.route_contact(self.active, "voice")
             self.client.accept(self.active, contact)
+            wait_until_contact_seen(self.driver, self.active, contact)
         self.client.set_active(target, terminate_active_contacts=not soft)
         if soft:
             wait_for(self.driver, lambda: (background_status(self.driver)["failover"] or {}).get("phase") == "pending",
