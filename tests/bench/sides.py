@@ -402,6 +402,11 @@ class ExtensionSide(Side):
         finally:
             self.driver.switch_to.window(self.page_handle)
 
+    def tabs_region(self):
+        """The region every allowlisted tab shows, or None if they disagree (or one has no panel)."""
+        regions = {state.get("active") if isinstance(state, dict) else None for state in self._tab_states()}
+        return regions.pop() if len(regions) == 1 else None
+
     def switch_3tabs_sample(self, target, timeout_s=30):
         """ms from the first disasterRecovery::failover relayed by an old-region CCP (in any tab) to the last of
         the three tabs showing the target region's frame (its content script's grccp-shown mark: hidden tabs do
