@@ -80,7 +80,7 @@ def test_normal_state_then_a_pending_failover_then_done(ccp_browser, emulator):
     emulator.client.set_active(WEST)
     state = popup.wait(lambda s: s["failover"]["phase"] == "pending")
     assert state["failover"]["headline"] == f"Failover to {WEST} pending"
-    assert state["failover"]["detail"].startswith(f"Waiting for voice contact {contact} to end, for ")
+    assert state["failover"]["detail"].startswith(f"Waiting for voice contact {contact} to end, since ")
     assert state["summary"] == "Failover pending" and state["tone"] == "pending"
     heights.add(state["height"])
 

@@ -59,6 +59,8 @@ def test_failover_lines_for_each_phase(config):
     state.on_failover_pending(WEST, "c-9", 8000)
     assert status_view.failover_lines(model(config, state)["failover"]) == (
         f"Failover to {WEST} pending", "Waiting for voice contact c-9 to end, for 2.0 s", "pending")
+    assert status_view.failover_lines(model(config, state)["failover"], lambda ms: f"<{ms}>")[1] == \
+        "Waiting for voice contact c-9 to end, since <8000> (2.0 s)"
     state.failover["contactId"] = None
     assert status_view.failover_lines(model(config, state)["failover"])[1] == \
         "Waiting for the voice contact to end, for 2.0 s"

@@ -76,16 +76,18 @@ def region_card(region, open_tabs=0):
     }
 
 
-def failover_lines(failover):
-    """(headline, detail, phase) of the failover in flight ("none" when there is none)."""
+def failover_lines(failover, clock_time=None):
+    """(headline, detail, phase) of the failover in flight ("none" when there is none). clock_time(ms), if
+    given, writes a clock time (the caller's locale) for "since when"."""
     if failover is None:
         return "No failover in progress", "", "none"
     target = failover["target"]
     if failover["phase"] == "pending":
         contact = failover["contactId"]
         waits_on = f"voice contact {contact}" if contact else "the voice contact"
-        return (f"Failover to {target} pending", f"Waiting for {waits_on} to end, for {duration_text(failover['forMs'])}",
-                "pending")
+        since = f"since {clock_time(failover['pendingMs'])} ({duration_text(failover['forMs'])})" if clock_time \
+            else f"for {duration_text(failover['forMs'])}"
+        return f"Failover to {target} pending", f"Waiting for {waits_on} to end, {since}", "pending"
     kind = {True: "soft", False: "hard"}.get(failover["soft"], "")
     return (f"Failover to {target} in progress", f"{kind.capitalize() + ' failover ' if kind else 'Failover '}"
             f"detected {duration_text(failover['forMs'])} ago", "detected")

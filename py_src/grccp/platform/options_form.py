@@ -66,20 +66,28 @@ class OptionsPage:
 
     def _read_policy(self):
         """Reads the enterprise policy here too: Chromium can hold the background's reads of it until an
-        extension page reads it, so the page makes sure the background gets it, and reloads until the
-        background's view of the policy is this one."""
+        extension page reads it (then it answers them all), so the page reads it, again every POLICY_RECHECK_MS
+        until a read is answered, and reloads until the background's view of the policy is this one."""
+        answered = [False]
+
         def got(managed, error):
+            answered[0] = True
             self.page_policy = managed or None
             self._policy_rechecks = POLICY_RECHECKS
             self._policy_check()
-        storage.get_all("managed", got)
+
+        def read(attempts):
+            if not answered[0] and attempts > 0:
+                storage.get_all("managed", got)
+                clock.call_later(POLICY_RECHECK_MS * 3, lambda: read(attempts - 1))
+        read(POLICY_RECHECKS)
 
     def _policy_check(self):
         if self.state is None or self.dirty or self.busy or self._policy_rechecks <= 0:
             return
         if (self.state.get("managed") or None) != self.page_policy:
             self._policy_rechecks -= 1
-            clock.call_later(POLICY_RECHECK_MS, self.load)
+            clock.call_later(POLICY_RECHECK_MS, lambda: self.load(keep_status=True))
 
     def _build(self):
         root = dom.by_id("fields")
@@ -160,9 +168,17 @@ class OptionsPage:
         return merged
 
     # loading -----------------------------------------------------------------------------------------------
-    def load(self):
-        self._set_status("loading", "Loading the configuration…")
-        runtime_channel.send(make_message("options:get-config"), self._loaded)
+    def load(self, keep_status=False):
+        """Shows the configuration as the background has it; keep_status: leave the status line as it is (a
+        reload because storage changed must not wipe "Saved.")."""
+        after = None
+        shown = str(self.status.getAttribute("data-state") or "idle")
+        if keep_status and shown != "loading":
+            after = (shown, str(self.status.textContent))
+        elif not keep_status:
+            self._set_status("loading", "Loading the configuration…")
+        runtime_channel.send(make_message("options:get-config"), lambda reply, error: self._loaded(reply, error,
+                                                                                                  after))
 
     def _loaded(self, reply, error, after=None):
         """Shows a bg:config-state; `after` = (status state, text) to show once loaded."""
@@ -210,7 +226,7 @@ class OptionsPage:
             self._read_policy()
         if (area == "local" and "config" in changes) or area == "managed":
             if not self.dirty and not self.busy:
-                self.load()
+                self.load(keep_status=True)
             elif area == "managed":
                 self._set_status("idle", "The enterprise policy changed: click Revert to see it.")
 

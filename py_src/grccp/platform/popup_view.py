@@ -35,19 +35,27 @@ class PopupView:
         self._asking = False
         self._downloading = False
         self._configured = False
+        self._policy_answered = False
 
     def start(self):
         dom.on(self.download_button, "click", lambda event: self.download())
         for ident in ("open-options", "open-options-setup"):
             dom.on(dom.by_id(ident), "click", lambda event: webext.api.runtime.openOptionsPage())
         storage.on_changed(lambda area, changes: self.refresh())
-        # Chromium can hold the background's reads of the enterprise policy until an extension page reads it:
-        # reading it here lets the background see it (and the status shows it once the background applied it)
-        storage.get_all("managed", lambda managed, error: self.refresh())
         self.refresh()
+
+    def _read_policy(self):
+        """Chromium can hold the background's reads of the enterprise policy (storage.managed) until an
+        extension page reads it, and then answers them all: the popup reads it on every refresh until one read
+        is answered, so the background gets the policy while the popup is open."""
+        def answered(managed, error):
+            self._policy_answered = True
+        storage.get_all("managed", answered)
 
     # status ----------------------------------------------------------------------------------------------
     def refresh(self):
+        if not self._policy_answered:
+            self._read_policy()
         if self._asking:
             return
         self._asking = True
@@ -104,7 +112,7 @@ class PopupView:
         self._view("status")
         for card, region in zip(self.regions, status["regions"]):
             self._render_region(card, status_view.region_card(region, status["openTabs"]))
-        headline, detail, phase = status_view.failover_lines(status["failover"])
+        headline, detail, phase = status_view.failover_lines(status["failover"], _clock_time)
         dom.set_attr(self.failover, "data-phase", phase)
         dom.set_text(dom.by_id("failover-headline"), headline)
         dom.set_text(dom.by_id("failover-detail"), detail)
