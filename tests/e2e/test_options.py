@@ -214,3 +214,16 @@ def test_a_stored_configuration_that_is_refused_is_shown_with_its_problems(ccp_b
         assert page.wait_status("saved", "refused", "invalid")["state"] == "saved"
         wait_for(driver, lambda: not driver.find_element("id", "stored-errors").is_displayed())
     assert background_status(driver)["configured"] is True
+
+
+@pytest.mark.parametrize("browser_name", ["chromium"])
+def test_options_page_has_no_console_errors(ccp_browser, emulator):
+    """No CSP violation (no inline script or style) and no error while it loads, checks and saves."""
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    with OptionsPage(driver) as page:
+        page.set("timeouts/ccpAckTimeout", "x")
+        page.save()
+        page.wait_status("invalid")
+        errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+        assert errors == []
