@@ -6,7 +6,7 @@ HOST_STATE = ("const h = document.getElementById('grccp-ccp-host');"
               "return h ? {state: h.dataset.grccpState, active: h.dataset.grccpActive || null} : null;")
 
 
-def wait_for(driver, condition, timeout=20, message=""):
+def wait_for(driver, condition, timeout=30, message=""):
     return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: condition(), message)
 
 
