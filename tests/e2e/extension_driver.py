@@ -60,19 +60,31 @@ def shows_only(emulator, region, hosts=1):
     return len(visible) == hosts and all(r == region for r, _ in visible)
 
 
-def background_status(driver):
-    """The popup's status model, asked of the background from an extension page in a new tab."""
+def on_extension_page(driver, script, *args):
+    """Runs an async script on an extension page opened in a new tab (where chrome.* is available), then closes
+    the tab and returns to the page the test was on."""
     original = driver.current_window_handle
     driver.switch_to.new_window("tab")
     try:
         driver.get(driver.extension_base_url + "popup.html")
-        reply = driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "chrome.runtime.sendMessage({type: 'popup:get-status'}, done);")
+        return driver.execute_async_script(script, *args)
     finally:
         driver.close()
         driver.switch_to.window(original)
-    return reply["status"]
+
+
+ASK_BACKGROUND = ("const done = arguments[arguments.length - 1];"
+                  "chrome.runtime.sendMessage(arguments[0], done);")
+
+
+def ask_background(driver, message):
+    """The background's reply to a runtime message sent from an extension page."""
+    return on_extension_page(driver, ASK_BACKGROUND, message)
+
+
+def background_status(driver):
+    """The popup's status model, asked of the background."""
+    return ask_background(driver, {"type": "popup:get-status"})["status"]
 
 
 def service_worker_target(driver):
@@ -106,14 +118,7 @@ chrome.runtime.sendMessage({type: 'popup:download-logs'}, reply => {
 
 def region_log(driver, region):
     """The entries the background keeps for `region`, as the popup's download would write them."""
-    original = driver.current_window_handle
-    driver.switch_to.new_window("tab")
-    try:
-        driver.get(driver.extension_base_url + "popup.html")
-        return driver.execute_async_script(REGION_LOG, region)
-    finally:
-        driver.close()
-        driver.switch_to.window(original)
+    return on_extension_page(driver, REGION_LOG, region)
 
 
 def logged(driver, region, fragment):

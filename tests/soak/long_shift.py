@@ -15,8 +15,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from e2e.conftest import extension_config, launch_extension_browser  # noqa: E402
-from e2e.extension_driver import (background_status, configure, host_state, open_allowlisted, wait_for,  # noqa: E402
-                                 wait_until_contact_seen)
+from e2e.extension_driver import (ask_background, background_status, configure, host_state,  # noqa: E402
+                                 open_allowlisted, wait_for, wait_until_contact_seen)
 from emulator.config import Timings  # noqa: E402
 from emulator.server import Emulator  # noqa: E402
 
@@ -177,18 +177,8 @@ def check_timeline(timeline, failovers):
 
 def log_store_sizes(driver):
     """Entries kept per region, as the popup's log download would write them."""
-    original = driver.current_window_handle
-    driver.switch_to.new_window("tab")
-    try:
-        driver.get(driver.extension_base_url + "popup.html")
-        reply = driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "chrome.runtime.sendMessage({type: 'popup:download-logs'}, done);")
-    finally:
-        driver.close()
-        driver.switch_to.window(original)
-    files = (reply or {}).get("files") or []
-    return {f.get("region", f.get("name")): f.get("count", len(f.get("entries", []))) for f in files}
+    files = (ask_background(driver, {"type": "popup:download-logs"}) or {}).get("files") or []
+    return {f["region"]: f["count"] for f in files}
 
 
 def within(before, after, tolerance):
