@@ -8,9 +8,8 @@ from grccp.core import ccp_messages as wire
 
 from .conftest import extension_config
 from .extension_driver import (background_status, configure, host_state, logged, open_allowlisted,
-                               service_worker_target, settle, shows_only, stop_service_worker, wait_for,
-                               wait_until_contact_seen)
-from .test_failover_engine import EAST, WEST, open_ready, pending_status, ready_on
+                               service_worker_target, settle, shows_only, stop_service_worker, wait_for)
+from .test_failover_engine import EAST, WEST, open_ready, pending_on_call, ready_on
 
 
 @pytest.mark.parametrize("browser_name", ["chromium"])  # CDP stops the worker; Firefox: see test_reliability
@@ -18,11 +17,7 @@ def test_service_worker_stopped_while_pending_then_contact_cleared(ccp_browser, 
     driver = ccp_browser
     configure(driver, extension_config(emulator))
     open_ready(driver, emulator)
-    contact = emulator.client.route_contact(EAST, "voice")
-    emulator.client.accept(EAST, contact)
-    wait_until_contact_seen(driver, EAST, contact)
-    emulator.client.set_active(WEST)
-    before = wait_for(driver, lambda: pending_status(driver))
+    contact, before = pending_on_call(driver, emulator)
     stopped = stop_service_worker(driver)
     wait_for(driver, lambda: service_worker_target(driver) != stopped)  # a new worker (or none yet)
     after = background_status(driver)  # wakes the worker: it restores the state from session storage

@@ -70,6 +70,21 @@ def test_hard_failover_in_three_tabs_on_two_sites(ccp_browser, emulator):
     assert status["activeRegion"] == WEST and len(status["timeline"]) == 1 and status["openTabs"] == 3
 
 
+def call_in_progress(driver, emulator, contact_type="voice"):
+    """An accepted call on EAST that the extension has seen in the CCP's snapshot; returns its contact id."""
+    contact = emulator.client.route_contact(EAST, contact_type)
+    emulator.client.accept(EAST, contact)
+    wait_until_contact_seen(driver, EAST, contact)
+    return contact
+
+
+def pending_on_call(driver, emulator, contact_type="voice"):
+    """A soft failover EAST → WEST waiting for a call: (contact id, the background's status once pending)."""
+    contact = call_in_progress(driver, emulator, contact_type)
+    emulator.client.set_active(WEST)  # TerminateActiveContacts false: soft
+    return contact, wait_for(driver, lambda: pending_status(driver))
+
+
 def pending_status(driver):
     status = background_status(driver)
     failover = status["failover"]
@@ -79,11 +94,7 @@ def pending_status(driver):
 def soft_failover_waits_for_the_contact(driver, emulator, contact_type):
     configure(driver, extension_config(emulator))
     open_ready(driver, emulator)
-    contact = emulator.client.route_contact(EAST, contact_type)
-    emulator.client.accept(EAST, contact)
-    wait_until_contact_seen(driver, EAST, contact)
-    emulator.client.set_active(WEST)  # TerminateActiveContacts false: soft
-    status = wait_for(driver, lambda: pending_status(driver))
+    contact, status = pending_on_call(driver, emulator, contact_type)
     assert status["failover"]["target"] == WEST and status["failover"]["contactId"] == contact
     assert status["badge"]["color"] == "#b7791f"
     assert host_state(driver)["state"] == "pending"
@@ -112,9 +123,7 @@ def test_terminate_active_contacts_switches_at_once(ccp_browser, emulator):
     driver = ccp_browser
     configure(driver, extension_config(emulator))
     open_ready(driver, emulator)
-    contact = emulator.client.route_contact(EAST, "voice")
-    emulator.client.accept(EAST, contact)
-    wait_until_contact_seen(driver, EAST, contact)
+    call_in_progress(driver, emulator)
     emulator.client.set_active(WEST, terminate_active_contacts=True)
     wait_for(driver, lambda: host_state(driver)["active"] == WEST)
     wait_for(driver, lambda: shows_only(emulator, WEST))
@@ -125,11 +134,7 @@ def test_second_tab_opened_while_pending_stays_on_the_old_region(ccp_browser, em
     driver = ccp_browser
     configure(driver, extension_config(emulator))
     open_ready(driver, emulator)
-    contact = emulator.client.route_contact(EAST, "voice")
-    emulator.client.accept(EAST, contact)
-    wait_until_contact_seen(driver, EAST, contact)
-    emulator.client.set_active(WEST)
-    wait_for(driver, lambda: pending_status(driver))
+    contact, _ = pending_on_call(driver, emulator)
     first = driver.current_window_handle
     driver.switch_to.new_window("tab")
     open_ready(driver, emulator, EAST, site=1)

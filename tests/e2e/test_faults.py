@@ -5,9 +5,9 @@ import pytest
 
 from .conftest import extension_config, launch_extension_browser
 from .extension_driver import (background_status, configure, host_state, open_allowlisted, service_worker_target,
-                               shows_only, stop_service_worker, wait_for,
-                               wait_until_contact_seen)
-from .test_failover_engine import EAST, WEST, open_ready, pending_status, ready_on
+                               shows_only, stop_service_worker, wait_for)
+from .test_failover_engine import (EAST, WEST, call_in_progress, open_ready, pending_on_call, pending_status,
+                                   ready_on)
 
 TROUBLE = "#c53030"
 
@@ -80,11 +80,7 @@ def test_flapping_while_a_call_is_pending_leaves_no_pending_behind(ccp_browser, 
     driver = ccp_browser
     configure(driver, extension_config(emulator))
     open_ready(driver, emulator)
-    contact = emulator.client.route_contact(EAST, "voice")
-    emulator.client.accept(EAST, contact)
-    wait_until_contact_seen(driver, EAST, contact)
-    emulator.client.set_active(WEST)
-    wait_for(driver, lambda: pending_status(driver))
+    contact, _ = pending_on_call(driver, emulator)
     emulator.client.set_active(EAST)  # flips back while the call goes on: the reference cannot cancel
     emulator.client.hang_up(EAST, contact)
     emulator.client.clear(EAST, contact)
@@ -104,11 +100,7 @@ def test_tab_closed_while_pending_the_failover_still_completes(ccp_browser, emul
     driver.switch_to.new_window("tab")
     open_ready(driver, emulator, EAST, site=1)
     second = driver.current_window_handle
-    contact = emulator.client.route_contact(EAST, "voice")
-    emulator.client.accept(EAST, contact)
-    wait_until_contact_seen(driver, EAST, contact)
-    emulator.client.set_active(WEST)
-    wait_for(driver, lambda: pending_status(driver))
+    contact, _ = pending_on_call(driver, emulator)
     driver.switch_to.window(first)
     driver.close()
     driver.switch_to.window(second)
@@ -161,9 +153,7 @@ def test_background_stopped_repeatedly_during_a_failover(restless_browser, emula
 
     configure(driver, extension_config(emulator))
     open_ready(driver, emulator)
-    contact = emulator.client.route_contact(EAST, "voice")
-    emulator.client.accept(EAST, contact)
-    wait_until_contact_seen(driver, EAST, contact)
+    contact = call_in_progress(driver, emulator)
     restart_background()
     emulator.client.set_active(WEST)
     detected = wait_for(driver, lambda: pending_status(driver))["failover"]
