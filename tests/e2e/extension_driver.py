@@ -54,6 +54,13 @@ def visible_ccps(emulator):
     return emulator.client.visible_ccps()
 
 
+def shows_only_on(emulator, region, page_origin):
+    """Whether the CCP windows visible on pages of `page_origin` (e.g. "https://crm.example.test:8443/") are
+    exactly one, of `region`. A hidden tab does not lay out its frames, so check a tab while it is shown."""
+    visible = [r for r, host in visible_ccps(emulator) if host == page_origin]
+    return visible == [region]
+
+
 def shows_only(emulator, region, hosts=1):
     """Whether exactly `hosts` CCP windows are visible and all are `region`'s."""
     visible = visible_ccps(emulator)

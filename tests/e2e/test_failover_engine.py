@@ -1,7 +1,7 @@
 """The failover engine end to end against the emulator, in Chromium and Firefox."""
 from .conftest import extension_config
 from .extension_driver import (background_status, configure, host_state, open_allowlisted, shows_only,
-                               wait_for, wait_until_contact_seen)
+                               shows_only_on, visible_ccps, wait_for, wait_until_contact_seen)
 
 EAST, WEST = "us-east-1", "us-west-2"
 
@@ -62,9 +62,10 @@ def test_hard_failover_in_three_tabs_on_two_sites(ccp_browser, emulator):
         tabs.append(driver.current_window_handle)
     wait_for(driver, lambda: shows_only(emulator, EAST, hosts=3))
     emulator.client.set_active(WEST)
-    for handle in tabs:
+    for shown, handle in enumerate(tabs, start=1):
         driver.switch_to.window(handle)  # a hidden tab lays its frames out (and they report) once shown
         wait_for(driver, lambda: host_state(driver)["active"] == WEST)
+        wait_for(driver, lambda: [r for r, _ in visible_ccps(emulator)].count(WEST) >= shown)
     wait_for(driver, lambda: shows_only(emulator, WEST, hosts=3))
     status = background_status(driver)
     assert status["activeRegion"] == WEST and len(status["timeline"]) == 1 and status["openTabs"] == 3
@@ -142,6 +143,7 @@ def test_second_tab_opened_while_pending_stays_on_the_old_region(ccp_browser, em
     emulator.client.hang_up(EAST, contact)
     emulator.client.clear(EAST, contact)
     wait_for(driver, lambda: host_state(driver)["active"] == WEST)
+    wait_for(driver, lambda: shows_only_on(emulator, WEST, emulator.crm_url(site=1)))
     driver.switch_to.window(first)
     wait_for(driver, lambda: host_state(driver)["active"] == WEST)
-    wait_for(driver, lambda: shows_only(emulator, WEST, hosts=2))
+    wait_for(driver, lambda: shows_only_on(emulator, WEST, emulator.crm_url()))
