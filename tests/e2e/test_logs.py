@@ -76,6 +76,8 @@ def test_one_click_downloads_each_regions_ccp_and_extension_log(ccp_browser, emu
     configure(driver, extension_config(emulator))
     open_allowlisted(driver, emulator.crm_url())
     wait_for(driver, lambda: (host_state(driver) or {}).get("state") == "ready")
+    # both regions' CCPs connected to their workers (a worker relays its lines to the CCPs it has then)
+    wait_for(driver, lambda: [r["health"] for r in background_status(driver)["regions"]] == ["ready", "ready"])
     east = emulator.client.emit_logs(EAST, 3, text="east worker says", level="DEBUG")
     west = emulator.client.emit_logs(WEST, 2, text="west worker says", level="TRACE")
     names = [f"{EAST}-agent-log.txt", f"{WEST}-agent-log.txt"]
@@ -101,8 +103,8 @@ def test_one_click_downloads_each_regions_ccp_and_extension_log(ccp_browser, emu
         try:
             wait_for(driver, check, timeout=30)
         except Exception:
-            raise AssertionError(f"the emitted lines {east} {west} never reached the download: "
-                                 f"{[[e['text'] for e in last[0][1][n]] for n in names]}") from None
+            seen = [[e["text"] for e in last[0][1][n] if "worker says" in e["text"]] for n in names]
+            raise AssertionError(f"the emitted lines {east} {west} never reached the download: {seen}") from None
         _, parsed, texts = done[0]
     for name in names:
         assert_streams_format(texts[name], parsed[name])

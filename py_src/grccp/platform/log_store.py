@@ -1,7 +1,7 @@
 """The background's per-region logs, persisted in local storage as chunks (core.log_chunks): an append rewrites
 only the region's open chunk and its meta record, written at once (one write in flight at a time); a page
-reload, a background restart or a browser restart loses nothing that was written. The background holds only the open
-chunks in memory: a download reads the chunks straight from storage in the page that saves the files
+reload, a background restart or a browser restart loses nothing that was written. The background holds only
+the open chunks in memory: a download reads the chunks straight from storage in the page that saves the files
 (platform.downloads), after flush().
 
 Interface used by the engine: LogStore(config), .load(on_done), .configure(config), .add(region, entries),
