@@ -41,6 +41,8 @@ def parse_args(argv):
     parser.add_argument("--log-entries", type=int, default=50000, help="log entries per region, default 50000")
     parser.add_argument("--tab-switches", type=int, default=5, help="three-tab switches per extension run")
     parser.add_argument("--out", default=os.path.join(REPO, "dist", "bench"), help="results folder")
+    parser.add_argument("--dist", default=os.path.join(REPO, "dist"),
+                        help="the build output holding chrome/ (to measure an experimental build), default dist/")
     parser.add_argument("--sides", default="extension,reference",
                         help="which sides to run (for investigations; the results need both)")
     parser.add_argument("--smoke", action="store_true",
@@ -130,9 +132,6 @@ def payload(extension_dir):
     # (measured on the built package, not on the bench's instrumented copy)
     return stats.payload_block(extension, reference)
 
-
-def built_package():
-    return os.path.join(REPO, "dist", "chrome")
 
 
 class Samples:
@@ -247,6 +246,7 @@ def main(argv=None):
     versions = {}
     failed = False
     try:
+        extension_copy.DIST = os.path.abspath(args.dist)  # the package measured (dist/ unless --dist)
         extension_dir = extension_copy.prepare_extension("chromium", os.path.join(work, "extension"),
                                                          tripwire=False)
         instrument(extension_dir)
@@ -267,7 +267,7 @@ def main(argv=None):
                     side.close()
         load_after = machine.load_average()
         versions["chromium_binary"] = machine.command_version("/usr/lib/chromium/chromium", "--version")
-        results = build_results(ext, ref, payload(built_package()),
+        results = build_results(ext, ref, payload(os.path.join(os.path.abspath(args.dist), "chrome")),
                                 machine.machine_block(load_before, load_after, versions))
         results["machine"]["bench"] = {"runs": args.runs, "switches_per_run": args.switches,
                                        "log_entries_per_region": args.log_entries,
