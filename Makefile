@@ -45,7 +45,7 @@ test-e2e: build | $(TEST_TMP)
 
 # web-ext lint: no errors allowed; the warnings that remain are listed with their reasons in README.md
 lint: build
-	$(PY) -m grccp_build.lint dist/firefox
+	PYTHONPATH=build $(PY) -m grccp_build.lint dist/firefox
 
 emulator: setup
 	$(PY) tests/emulator
