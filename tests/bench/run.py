@@ -108,12 +108,13 @@ def instrument(extension_dir):
     bridge = os.path.join(extension_dir, "boot", "frame_bridge.js")  # the end of the task handling a failover
     with open(bridge) as handle:
         body = handle.read()
-    call = "onMessage(region, event.data);"
-    if body.count(call) != 1:
-        raise RuntimeError("boot/frame_bridge.js: cannot place the failover-handled mark")
+    call, listener = "onMessage(region, event.data);", "addEventListener('message', function (event) {"
+    if body.count(call) != 1 or body.count(listener) != 1:
+        raise RuntimeError("boot/frame_bridge.js: cannot place the failover marks")
+    is_failover = "if (event.data && event.data.event === 'disasterRecovery::failover')"
+    body = body.replace(listener, f"{listener} {is_failover} performance.mark('grccp-bench-failover-delivered');")
     with open(bridge, "w") as handle:
-        handle.write(body.replace(call, call + " if (event.data && event.data.event === 'disasterRecovery::failover')"
-                                              " performance.mark('grccp-bench-failover-handled');"))
+        handle.write(body.replace(call, f"{call} {is_failover} performance.mark('grccp-bench-failover-handled');"))
     for name, where, mark in PROFILE_MARKS:
         path = os.path.join(extension_dir, name)
         with open(path) as handle:

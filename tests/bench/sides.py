@@ -133,7 +133,8 @@ class Side:
 
     def _switch_parts(self, target, relayed, visible):
         """What the switch is made of: until the host's handling of the failover message ended ("handled";
-        for the extension also when, within that task, it made the frame visible in its DOM: "frame_shown"),
+        for the extension also when the message reached its listener ("delivered") and when, within that task, it
+        made the frame visible in its DOM: "frame_shown"),
         then until the CCP window reported its new size ("rendered")."""
         raise NotImplementedError
 
@@ -310,14 +311,15 @@ class ExtensionSide(Side):
         return {"ready": {r: marks[f"grccp-ready-{r}"] for r in REGIONS}, "parts": parts}
 
     def _switch_parts(self, target, relayed, visible):
-        shown, handled = self.driver.execute_script(
+        delivered, shown, handled = self.driver.execute_script(
             "const last = (n) => { const m = performance.getEntriesByName(n);"
             " return m.length ? performance.timeOrigin + m[m.length - 1].startTime : null; };"
-            "return [last('grccp-shown-' + arguments[0]), last('grccp-bench-failover-handled')];", target)
-        if shown is None or handled is None or handled < shown:
+            "return [last('grccp-bench-failover-delivered'), last('grccp-shown-' + arguments[0]),"
+            " last('grccp-bench-failover-handled')];", target)
+        if None in (delivered, shown, handled) or not delivered <= shown <= handled:
             return {}
-        return {"frame_shown": round(shown - relayed, 1), "handled": round(handled - relayed, 1),
-                "rendered": round(visible - handled, 1)}
+        return {"delivered": round(delivered - relayed, 1), "frame_shown": round(shown - relayed, 1),
+                "handled": round(handled - relayed, 1), "rendered": round(visible - handled, 1)}
 
     # ----- an extension page in a window of its own: reads storage and other tabs without focusing them ------
     def prepare_controls(self):

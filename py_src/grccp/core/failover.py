@@ -17,7 +17,8 @@ from .errors import StateError
 from .shapes import conforms, field_problem, is_bool, is_count, is_dict, is_str, is_text, list_of, optional, required
 from .snapshot import summary_problem
 
-# TabSwitchRules actions (plain tuples, performed by the content script in the order given):
+# TabSwitchRules actions (plain tuples, performed by the content script in the order given; SHOW may be
+# performed at once and the others later, in order):
 DETECTED = "detected"      # ("detected", target, soft): the shown region's worker started a failover
 PENDING = "pending"        # ("pending", target, contact_id): the switch waits for a voice contact
 DEACTIVATE = "deactivate"  # ("deactivate", region): suppress true + set_offline soft (manual failover path)
@@ -46,10 +47,12 @@ class TabSwitchRules:
         return self._region_by_arn.get(arn) if isinstance(arn, str) else None
 
     def _switch(self, target, deactivate_first):
-        actions = [(DEACTIVATE, self.shown)] if deactivate_first else []
+        """SHOW comes first: the agent sees the new region's CCP before anything else is done (the posts that
+        follow reach the CCPs all the same)."""
+        actions = [(SHOW, target)] + ([(DEACTIVATE, self.shown)] if deactivate_first else [])
         self.hidden, self.shown = self.shown, target
         self.detected_target = self.pending_target = None
-        return actions + [(ACTIVATE, target), (SHOW, target), (COMPLETE, target)]
+        return actions + [(ACTIVATE, target), (COMPLETE, target)]
 
     def on_agent_update(self, region, snapshot):
         """Remembers the region's first voice contact (what a pending failover waits for). No actions."""

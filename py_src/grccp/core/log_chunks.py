@@ -4,32 +4,57 @@ per append, and a download never needs the background to hold (or convert) the w
 Storage layout, per region key R (the configured string, ".suffix" included):
 
   "log:R"      the meta record {version, capacity, nextLine, first, skip, counts}
-  "log:R:<n>"  chunk n: its entries as text, one compact JSON object per line (NDJSON), oldest first
+  "log:R:<n>"  chunk n: its entries as records (below) joined by RECORD_SEPARATOR, oldest first
 
-Chunks first .. first+len(counts)-1 exist; counts[i] is the number of lines of chunk first+i; the last chunk is
-the open one (appended to, rewritten on each persist), the others are closed (written once, never again). The
-log is the concatenation of the chunks without the first `skip` lines of the first chunk: that is how the
-oldest entries are dropped one by one, and a chunk is deleted once all its lines are dropped. So the log holds
+Chunks first .. first+len(counts)-1 exist; counts[i] is the number of records of chunk first+i; the last chunk
+is the open one (appended to, rewritten on each persist), the others are closed (written once, never again). The
+log is the concatenation of the chunks without the first `skip` records of the first chunk: that is how the
+oldest entries are dropped one by one, and a chunk is deleted once all its records are dropped. So the log holds
 exactly `capacity` entries at most, and an append rewrites only the open chunk and the meta record.
 
-Lines are written as text (not as stored objects) because Chromium's storage keeps objects as sorted maps: the
-Streams key order of an entry would be lost. Each line starts with '{"component":…,"level":"…",' (the Streams
-order), so a download filters by level with one native regular expression (LEVEL_FILTER_PATTERN) and never
-runs Python per entry.
+A record is an entry exactly as it appears in the download file of Streams' connect.getLog().download()
+(JSON.stringify(entries, undefined, 4): the entry indented one level, see as_record), so a download is a join of
+text (download_text) and never converts an entry: the work is done once, when the background stores it. The
+separator is a control character JSON text never contains unescaped. Records are text (not stored objects)
+because Chromium's storage keeps objects as sorted maps: the Streams key order of an entry would be lost. Each
+record starts with the component and the level (the Streams order), so a download filters by level with one
+native regular expression (LEVEL_FILTER_PATTERN) and never runs Python per entry.
+
+Format 2 (one compact JSON object per line, joined by newlines) is upgraded when read (restore_keys says what to
+read, ChunkedLog.restore rewrites every chunk).
 
 The entry rules (Streams key order, line numbers for INFO and above, duplicates dropped) are those of
-logs.RegionLog. Pure: entries are turned into text by an `encode` function given by the caller (JSON.stringify
-in the extension, json.dumps in tests)."""
+logs.RegionLog. Pure: entries are turned into JSON text by functions given by the caller (JSON.stringify in the
+extension, json.dumps in tests)."""
 
 from .errors import StateError
 from .logs import ENTRY_KEYS, RECENT_KEYS, entry_problem, level_passes
 from .shapes import field_problem, is_count, list_of, required
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+NDJSON_FORMAT_VERSION = 2  # chunks of compact JSON lines: read, and rewritten as records
 CHUNK_SIZE = 500
 KEY_PREFIX = "log:"
-# A line of an entry at INFO or above (the levels filterByLogLevel keeps): JSON text of a canonical entry.
-LEVEL_FILTER_PATTERN = '^\\{"component":"(?:[^"\\\\]|\\\\.)*","level":"(?:INFO|LOG|WARN|ERROR|CRITICAL)"'
+RECORD_SEPARATOR = "\x1e"  # JSON.stringify escapes every control character inside strings
+RECORD_INDENT = "    "
+# A record of an entry at INFO or above (the levels filterByLogLevel keeps).
+LEVEL_FILTER_PATTERN = ('^    \\{\\n        "component": "(?:[^"\\\\]|\\\\.)*",\\n'
+                        '        "level": "(?:INFO|LOG|WARN|ERROR|CRITICAL)"')
+
+
+def as_record(pretty_json):
+    """The record of an entry given as JSON.stringify(entry, undefined, 4): each of its lines indented once
+    more, as inside the download's array."""
+    return RECORD_INDENT + pretty_json.replace("\n", "\n" + RECORD_INDENT)
+
+
+# The download file around its records: what JSON.stringify(entries, undefined, 4) writes.
+DOWNLOAD_OPEN, DOWNLOAD_JOIN, DOWNLOAD_CLOSE, EMPTY_DOWNLOAD = "[\n", ",\n", "\n]", "[]"
+
+
+def download_text(records):
+    """The download file of a list of records (the extension page does the same with native calls)."""
+    return DOWNLOAD_OPEN + DOWNLOAD_JOIN.join(records) + DOWNLOAD_CLOSE if records else EMPTY_DOWNLOAD
 
 
 def meta_key(region):
@@ -53,7 +78,7 @@ def identity(entry):
 
 
 _META_FIELDS = {
-    "version": required(lambda value: value == FORMAT_VERSION and is_count(value)),
+    "version": required(lambda value: value in (FORMAT_VERSION, NDJSON_FORMAT_VERSION) and is_count(value)),
     "capacity": required(lambda value: is_count(value) and value >= 1),
     "nextLine": required(is_count),
     "first": required(is_count),
@@ -74,11 +99,13 @@ def meta_problem(meta):
     return None
 
 
-def tail_keys(region, meta):
+def restore_keys(region, meta):
     """The chunk keys ChunkedLog.restore() wants besides a (valid) meta record: the last two (the open one, and
-    the one before to recognise repeats of recent entries after a restart)."""
+    the one before to recognise repeats of recent entries after a restart); every chunk of format 2 (they are
+    all rewritten)."""
     last = meta["first"] + len(meta["counts"]) - 1
-    return [chunk_key(region, index) for index in range(max(meta["first"], last - 1), last + 1)]
+    first = meta["first"] if meta["version"] == NDJSON_FORMAT_VERSION else max(meta["first"], last - 1)
+    return [chunk_key(region, index) for index in range(first, last + 1)]
 
 
 class ChunkedLog:
@@ -100,8 +127,8 @@ class ChunkedLog:
         self.counts = [0]
         self.total = 0
         self._encode = encode
-        self._open = []        # lines of the open chunk (index self.last)
-        self._closed = {}      # closed chunks not written yet: {index: [lines]}
+        self._open = []        # records of the open chunk (index self.last)
+        self._closed = {}      # closed chunks not written yet: {index: [records]}
         self._removed = []     # chunk indexes to delete from storage
         self._dirty = False
         self._recent = set()
@@ -196,8 +223,9 @@ class ChunkedLog:
         NDJSON text. Write them in one call (the meta record and its chunks stay consistent), delete after."""
         if not self._dirty and not self._removed:
             return {}, []
-        writes = {chunk_key(self.region, index): "\n".join(lines) for index, lines in self._closed.items()}
-        writes[chunk_key(self.region, self.last)] = "\n".join(self._open)
+        writes = {chunk_key(self.region, index): RECORD_SEPARATOR.join(records)
+                  for index, records in self._closed.items()}
+        writes[chunk_key(self.region, self.last)] = RECORD_SEPARATOR.join(self._open)
         writes[meta_key(self.region)] = self.meta()
         removed = [chunk_key(self.region, index) for index in self._removed]
         self._closed = {}
@@ -211,19 +239,16 @@ class ChunkedLog:
         return self._dirty or bool(self._removed)
 
     def export_plan(self):
-        """What a download reads: {"keys": chunk keys oldest first, "skip": lines to leave out at the start of
-        their concatenation, "count": lines to take}. Valid once the changes taken so far are written."""
+        """What a download reads: {"keys": chunk keys oldest first, "skip": records to leave out at the start
+        of their concatenation, "count": records to take}. Valid once the changes taken so far are written."""
         return {"keys": [chunk_key(self.region, self.first + offset) for offset in range(len(self.counts))],
                 "skip": self.skip, "count": self.total}
 
-    def tail_keys(self):
-        return tail_keys(self.region, self.meta())
-
     @classmethod
-    def restore(cls, region, meta, tail, encode, decode, chunk_size=CHUNK_SIZE):
-        """The ChunkedLog of a stored meta record and its tail chunks ({key: text} for tail_keys(); decode(line)
-        gives the entry of a line). StateError if the meta record is not one; tail lines that do not decode to
-        a valid entry are dropped."""
+    def restore(cls, region, meta, chunks, encode, decode, chunk_size=CHUNK_SIZE):
+        """The ChunkedLog of a stored meta record and its chunks ({key: text} for restore_keys(); decode(text)
+        gives the entry of a record or format-2 line). StateError if the meta record is not one; records that do
+        not decode to a valid entry are dropped. A format-2 log comes back with every chunk to rewrite."""
         problem = meta_problem(meta)
         if problem is not None:
             raise StateError(f"stored log of {region}: {problem}")
@@ -232,28 +257,46 @@ class ChunkedLog:
         log.first = meta["first"]
         log.skip = meta["skip"]
         log.counts = list(meta["counts"])
+        upgrade = meta["version"] == NDJSON_FORMAT_VERSION
         recent = []
-        for key in log.tail_keys():
-            text = tail.get(key)
-            lines = []
-            if isinstance(text, str) and text:
-                for line in text.split("\n"):
-                    entry = _decoded(decode, line)
-                    if entry is not None:
-                        lines.append(line)
-                        recent.append(identity(entry))
-            if key == chunk_key(region, log.last):
-                log._open = lines
-                if len(lines) != log.counts[-1]:
-                    log._dirty = True  # the open chunk lost lines (or the meta is behind): count what is there
-                    if len(log.counts) == 1:
-                        log.skip = min(log.skip, len(lines))
-                    log.counts[-1] = len(lines)
+        for key in restore_keys(region, meta):
+            index = int(key[key.rindex(":") + 1:])
+            records = []
+            for text, entry in _decoded_items(chunks.get(key), "\n" if upgrade else RECORD_SEPARATOR, decode):
+                records.append(encode(entry) if upgrade else text)
+                recent.append(identity(entry))
+            if index == log.last:
+                log._open = records
+            elif upgrade:
+                log._closed[index] = records
+            if len(records) != log.counts[index - log.first] or upgrade:
+                log._dirty = True  # a chunk lost records (or the meta is behind): count what is there
+                log.counts[index - log.first] = len(records)
+                if index == log.first:
+                    log.skip = min(log.skip, len(records))
+        while len(log.counts) > 1 and log.skip >= log.counts[0]:  # the first chunk lost the records it kept
+            log._removed.append(log.first)
+            log._closed.pop(log.first, None)
+            log.counts.pop(0)
+            log.first += 1
+            log.skip = 0
         log.total = sum(log.counts) - log.skip
         for key in recent[-RECENT_KEYS:]:
             log._remember(key)
         log._trim()
         return log
+
+
+def _decoded_items(text, separator, decode):
+    """(text, entry) of each part of a stored chunk that decodes to a valid entry."""
+    if not isinstance(text, str) or not text:
+        return []
+    items = []
+    for part in text.split(separator):
+        entry = _decoded(decode, part)
+        if entry is not None:
+            items.append((part, entry))
+    return items
 
 
 def _decoded(decode, line):

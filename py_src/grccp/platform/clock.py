@@ -14,3 +14,17 @@ def call_later(delay_ms, callback):
 def cancel(handle):
     if handle is not None:
         webext.global_scope.clearTimeout(handle)
+
+
+def after_next_paint(callback, fallback_ms=100):
+    """Runs callback() once, in a task after the next paint of this window's document, or after fallback_ms if
+    no paint comes first (a hidden tab does not paint)."""
+    state = {"done": False, "timer": None}
+
+    def run(*_):
+        if not state["done"]:
+            state["done"] = True
+            cancel(state["timer"])
+            callback()
+    state["timer"] = call_later(fallback_ms, run)
+    webext.global_scope.requestAnimationFrame(lambda *_: call_later(0, run))

@@ -2,8 +2,9 @@
 which chunks hold each region's log (bg:log-export); the page reads them and saves one file per region in the
 format of Streams' connect.getLog().download(): JSON.stringify(entries, undefined, 4).
 
-Every step over the entries is a native call (string join and split, Array slice and filter with a RegExp,
-JSON.parse, JSON.stringify): no Python runs per entry, so 50,000 entries per region take a fraction of a second.
+The background stores each entry already in that form (core.log_chunks), so a download joins text: every step
+over the entries is a native call (string join and split, Array slice, Array filter with a RegExp), nothing is
+parsed or converted, and no Python runs per entry.
 Files are text/plain Blobs (Chromium renames other types) behind blob: URLs (Firefox refuses data: URLs),
 handed to downloads.download; both downloads start in the same task, before any browser UI can close a popup."""
 from grccp.core import log_chunks
@@ -27,27 +28,23 @@ def _level_test():
 
 def export_text(items, plan, filter_by_level):
     """The file content of one region: `items` is the JS object storage.local.get returned, `plan` a
-    bg:log-export file entry. Returns a JS string."""
+    bg:log-export file entry. The stored records are already in the file's form: this only joins text.
+    Returns a JS string."""
     texts = []
     for key in plan["keys"]:
         text = webext.optional(items, key)
         if text is not None and text != "":
             texts.append(text)
     array = _scope.Array
-    lines = _scope.String.prototype.split.call("\n".join(texts), "\n") if texts else array.new()
-    lines = array.prototype.slice.call(lines, plan["skip"], plan["skip"] + plan["count"])
+    separator = log_chunks.RECORD_SEPARATOR
+    records = _scope.String.prototype.split.call(separator.join(texts), separator) if texts else array.new()
+    records = array.prototype.slice.call(records, plan["skip"], plan["skip"] + plan["count"])
     if filter_by_level:
-        lines = array.prototype.filter.call(lines, _level_test())
-    try:
-        entries = _scope.JSON.parse("[" + array.prototype.join.call(lines, ",") + "]")
-    except Exception:  # noqa: BLE001 -- a damaged line: keep every line that parses (slow path, never expected)
-        entries = array.new()
-        for line in lines:
-            try:
-                entries.push(_scope.JSON.parse(line))
-            except Exception:  # noqa: BLE001
-                pass
-    return _scope.JSON.stringify(entries, None, 4)
+        records = array.prototype.filter.call(records, _level_test())
+    if records.length == 0:
+        return log_chunks.EMPTY_DOWNLOAD
+    return log_chunks.DOWNLOAD_OPEN + array.prototype.join.call(records, log_chunks.DOWNLOAD_JOIN) + \
+        log_chunks.DOWNLOAD_CLOSE
 
 
 def _blob_url(text, mime="text/plain"):

@@ -21,11 +21,12 @@ LEGACY_KEY_PREFIX = "logs:"  # the first format: one value holding a whole regio
 
 
 def _encode(entry):
-    return javascript.JSON.stringify(entry)
+    """The stored record of an entry: its text in the download file."""
+    return log_chunks.as_record(javascript.JSON.stringify(entry, None, 4))
 
 
-def _decode(line):
-    return javascript.JSON.parse(line)
+def _decode(text):
+    return javascript.JSON.parse(text)
 
 
 def _remove(keys, on_done=None):
@@ -72,7 +73,7 @@ class LogStore:
             for region in regions:
                 meta = items.get(log_chunks.meta_key(region))
                 if meta is not None and log_chunks.meta_problem(meta) is None:
-                    tails[region] = (meta, log_chunks.tail_keys(region, meta))
+                    tails[region] = (meta, log_chunks.restore_keys(region, meta))
                 else:
                     if meta is not None:
                         print(f"log of {region} not restored:", log_chunks.meta_problem(meta))

@@ -31,6 +31,8 @@ class TabSession:
         self._refreshes = {}
         self._agent_resource_id = {}
         self._last_agent_summary = {}
+        self._deferred = []  # work queued behind a switch (see _later)
+        self._draining = False
 
     # start-up -------------------------------------------------------------------------------------------
     def start(self):
@@ -104,7 +106,7 @@ class TabSession:
                 self._last_agent_summary[region] = summary
                 self._send("cs:agent-update", region=region, agent=summary)
         elif event == wire.FAILOVER:
-            self._log(region, "INFO", f"failover signal: {payload}")
+            self._later(lambda: self._log(region, "INFO", f"failover signal: {payload}"))
             self._perform(self.rules.on_failover(region, payload))
         elif event == wire.FAILOVER_PENDING:
             self._perform(self.rules.on_failover_pending(region, payload))
@@ -149,7 +151,24 @@ class TabSession:
                 self._sign_in_needed(region)
 
     def _perform(self, actions):
-        """TabSwitchRules outputs."""
+        """TabSwitchRules outputs, in order; but a SHOW at once and everything after it in a task of its own,
+        so that the browser paints the new region's CCP before the rest is done."""
+        shows = [action for action in actions if action[0] == failover.SHOW]
+        others = [action for action in actions if action[0] != failover.SHOW]
+        for _, region in shows:
+            self._show(region)
+        if shows:
+            self._later(lambda: self._perform_in_order(others))
+        else:
+            self._perform_in_order(others)
+
+    def _show(self, region):
+        previous = self.panel.visible_region()
+        self.panel.show(region)
+        window.performance.mark(f"grccp-shown-{region}")
+        self._later(lambda: self._log(region, "INFO", f"switched the visible CCP from {previous} to {region}"))
+
+    def _perform_in_order(self, actions):
         for action in actions:
             kind = action[0]
             if kind == failover.DETECTED:
@@ -164,21 +183,40 @@ class TabSession:
                 self._post(action[1], wire.set_offline_message(True))
             elif kind == failover.ACTIVATE:
                 self._post(action[1], wire.suppress_message(False))
-            elif kind == failover.SHOW:
-                previous = self.panel.visible_region()
-                self.panel.show(action[1])
-                window.performance.mark(f"grccp-shown-{action[1]}")
-                self._log(action[1], "INFO", f"switched the visible CCP from {previous} to {action[1]}")
             elif kind == failover.COMPLETE:
                 self._send("cs:switch-complete", region=action[1], fromRegion=self.rules.hidden,
                            epoch=self.rules.epoch)
                 self._status()
 
     def _post(self, region, message):
-        self.frames.post(region, message)
+        if self._deferred and not self._draining:
+            self._later(lambda: self.frames.post(region, message))
+        else:
+            self.frames.post(region, message)
 
     def _send(self, kind, **fields):
-        runtime_channel.send(make_message(kind, **fields))
+        if self._deferred and not self._draining:
+            self._later(lambda: runtime_channel.send(make_message(kind, **fields)))
+        else:
+            runtime_channel.send(make_message(kind, **fields))
+
+    def _later(self, work):
+        """Queues work to run once the browser has painted (what a switch shows comes first), in the order
+        queued; while anything is queued, posts and sends queue behind it, so the CCPs and the background see
+        everything in order."""
+        self._deferred.append(work)
+        if len(self._deferred) == 1:
+            clock.after_next_paint(self._run_deferred)
+
+    def _run_deferred(self):
+        self._draining = True
+        try:
+            while self._deferred:
+                self._deferred.pop(0)()
+        finally:
+            self._draining = False
+            if self._deferred:  # an item raised: the rest still runs
+                clock.after_next_paint(self._run_deferred)
 
     # sign-in ----------------------------------------------------------------------------------------------
     def _sign_in_needed(self, region):
