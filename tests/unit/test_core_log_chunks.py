@@ -31,32 +31,50 @@ def entry(number, level="INFO", logger=LOGGER):
 
 
 class Storage:
-    """A key-value area that applies take_changes() like the platform layer does."""
+    """Local storage and the archive, applying take_changes() like platform.log_store does."""
 
     def __init__(self):
-        self.items = {}
-        self.writes = []
+        self.items = {}    # local storage
+        self.archive = {}  # (region, chunk index) -> text
 
     def apply(self, log):
-        writes, removed = log.take_changes()
-        self.writes.append(writes)
-        self.items.update(writes)
-        for key in removed:
+        """Returns (keys written to local storage and the archive, keys deleted from both)."""
+        changes = log.take_changes()
+        if changes is None:
+            return {}, []
+        self.archive.update({(log.region, index): text for index, text in changes["archive"].items()})
+        self.items.update(changes["local"])
+        for key in changes["local_removed"]:
             self.items.pop(key, None)
-        return writes, removed
+        for index in changes["archive_removed"]:
+            self.archive.pop((log.region, index), None)
+        written = dict(changes["local"], **{f"archive:{index}": text for index, text in changes["archive"].items()})
+        return written, changes["local_removed"] + [f"archive:{index}" for index in changes["archive_removed"]]
+
+    def keys(self, region=REGION):
+        return sorted(key for key in self.items if key.startswith(f"log:{region}")) + \
+            [f"archive:{index}" for r, index in sorted(self.archive) if r == region]
 
 
-def download(items, plan, filter_by_level):
-    """What platform.downloads does with native JS calls: concatenate the chunks' records, take the planned
-    range, keep the records the level pattern matches (when filtering), and join them into the file."""
-    separator = log_chunks.RECORD_SEPARATOR
-    texts = [items[key] for key in plan["keys"] if items.get(key)]
-    records = separator.join(texts).split(separator) if texts else []
-    records = records[plan["skip"]:plan["skip"] + plan["count"]]
+def download(storage, plan, filter_by_level, region=REGION):
+    """What platform.downloads does with native JS calls: the archived chunks as they are and the open chunk
+    joined; the first chunk's skipped records cut off; with filtering, only the records the level pattern
+    matches."""
+    chunks = [archived_records(storage.archive[(region, index)]) for index in plan["archived"]]
+    open_text = storage.items.get(plan["openKey"])
+    chunks.append(open_text.split(log_chunks.RECORD_SEPARATOR)[:plan["openCount"]] if open_text else [])
+    records = [record for chunk in chunks for record in chunk][plan["skip"]:]
+    assert len(records) == plan["count"]
     if filter_by_level:
         pattern = re.compile(log_chunks.LEVEL_FILTER_PATTERN)
         records = [record for record in records if pattern.search(record)]
     return log_chunks.download_text(records)
+
+
+def archived_records(text):
+    records = log_chunks.archived_records(text)
+    assert log_chunks.ARCHIVE_JOIN.join(records) == text  # a download may also hand the text on as it is
+    return records
 
 
 def restored(storage, region=REGION, capacity=None):
@@ -70,21 +88,23 @@ def restored(storage, region=REGION, capacity=None):
 
 def texts(storage, log):
     plan = log.export_plan()
-    return [item["text"] for item in json.loads(download(storage.items, plan, False))]
+    return [item["text"] for item in json.loads(download(storage, plan, False))]
 
 
 def test_an_append_writes_only_the_open_chunk_and_the_meta_record():
     log = log_chunks.ChunkedLog(REGION, 100, encode, chunk_size=4)
     storage = Storage()
     log.add([entry(n) for n in range(10)])
-    writes, removed = storage.apply(log)
-    assert sorted(writes) == ["log:us-east-1.blue", "log:us-east-1.blue:0", "log:us-east-1.blue:1",
-                              "log:us-east-1.blue:2"]
-    assert removed == []
-    log.add([entry(10)])
     writes, _ = storage.apply(log)
+    assert sorted(writes) == ["archive:0", "archive:1", "log:us-east-1.blue", "log:us-east-1.blue:2"]
+    log.add([entry(10)])
+    writes, removed = storage.apply(log)
     assert sorted(writes) == ["log:us-east-1.blue", "log:us-east-1.blue:2"]
     assert writes["log:us-east-1.blue"]["counts"] == [4, 4, 3]
+    log.add([entry(11), entry(12)])
+    writes, removed = storage.apply(log)  # the open chunk filled up: archived, and its local copy deleted
+    assert sorted(writes) == ["archive:2", "log:us-east-1.blue", "log:us-east-1.blue:3"]
+    assert "log:us-east-1.blue:2" in removed and "log:us-east-1.blue:2" not in storage.items
     assert storage.apply(log) == ({}, [])  # nothing new, nothing written
 
 
@@ -97,8 +117,7 @@ def test_the_oldest_entries_go_first_and_exactly_capacity_stay():
         assert len(log) == min(number + 1, 6)
         assert texts(storage, log) == [f"line {n}" for n in range(max(0, number - 5), number + 1)]
     # used-up chunks were deleted from storage, not left behind
-    assert sorted(key for key in storage.items) == ["log:us-east-1.blue", "log:us-east-1.blue:2",
-                                                    "log:us-east-1.blue:3"]
+    assert storage.keys() == ["log:us-east-1.blue", "log:us-east-1.blue:3", "archive:2"]
 
 
 def test_repeats_are_dropped_and_lines_are_numbered_from_info_up():
@@ -107,7 +126,7 @@ def test_repeats_are_dropped_and_lines_are_numbered_from_info_up():
     assert log.add([entry(1), entry(2, "DEBUG"), entry(1), entry(3, "WARN")]) == 3
     assert log.add([entry(3, "WARN")]) == 0
     storage.apply(log)
-    stored = json.loads(download(storage.items, log.export_plan(), False))
+    stored = json.loads(download(storage, log.export_plan(), False))
     assert [(item["text"], item["line"]) for item in stored] == [("line 1", 0), ("line 2", 0), ("line 3", 1)]
 
 
@@ -130,8 +149,8 @@ def test_restore_to_a_smaller_capacity_keeps_the_newest():
     log.add([entry(n) for n in range(30)])
     storage.apply(log)
     smaller = restored(storage, capacity=5)
-    _, removed = storage.apply(smaller)
-    assert len(removed) == 6
+    storage.apply(smaller)
+    assert storage.keys() == ["log:us-east-1.blue", "log:us-east-1.blue:7", "archive:6"]
     assert texts(storage, smaller) == [f"line {n}" for n in range(25, 30)]
 
 
@@ -149,7 +168,7 @@ def test_restore_drops_tail_records_that_are_not_entries():
 
 @pytest.mark.parametrize("meta", [
     None, [], {}, {"version": 1, "capacity": 5, "nextLine": 0, "first": 0, "skip": 0, "counts": [0]},
-    {"version": 4, "capacity": 5, "nextLine": 0, "first": 0, "skip": 0, "counts": [0]},
+    {"version": 5, "capacity": 5, "nextLine": 0, "first": 0, "skip": 0, "counts": [0]},
     {"version": 3, "capacity": 5, "nextLine": 0, "first": 0, "skip": 1, "counts": [1, 1]},
     {"version": 2, "capacity": 0, "nextLine": 0, "first": 0, "skip": 0, "counts": [0]},
     {"version": 2, "capacity": 5, "nextLine": 0, "first": 0, "skip": 0, "counts": []},
@@ -163,41 +182,61 @@ def test_a_bad_meta_record_is_refused(meta):
         log_chunks.ChunkedLog.restore(REGION, meta, {}, encode, json.loads)
 
 
-def format_2_storage(entries, chunk_size, capacity=100):
-    """What the previous version of the extension stored: compact JSON lines joined by newlines."""
-    old = log_chunks.ChunkedLog(REGION, capacity, encode_ndjson, chunk_size=chunk_size)
+def older_format_storage(version, entries, chunk_size, capacity=100):
+    """What an earlier version of the extension stored: every chunk in local storage, as compact JSON lines
+    joined by newlines (format 2) or as records joined by the record separator (format 3)."""
+    ndjson = version == log_chunks.NDJSON_FORMAT_VERSION
+    old = log_chunks.ChunkedLog(REGION, capacity, encode_ndjson if ndjson else encode, chunk_size=chunk_size)
     old.add(entries)
-    writes, _ = old.take_changes()
-    items = {key: value.replace(log_chunks.RECORD_SEPARATOR, "\n") if isinstance(value, str) else value
-             for key, value in writes.items()}
-    items[log_chunks.meta_key(REGION)]["version"] = log_chunks.NDJSON_FORMAT_VERSION
+    changes = old.take_changes()
+    separator = "\n" if ndjson else log_chunks.RECORD_SEPARATOR
     storage = Storage()
-    storage.items.update(items)
+    for index, text in changes["archive"].items():
+        records = text.split(",\n") if ndjson else log_chunks.archived_records(text)
+        storage.items[log_chunks.chunk_key(REGION, index)] = separator.join(records)
+    for key, value in changes["local"].items():
+        storage.items[key] = value.replace(log_chunks.RECORD_SEPARATOR, separator) if isinstance(value, str) else value
+    storage.items[log_chunks.meta_key(REGION)]["version"] = version
     return storage
 
 
-def test_a_format_2_log_is_rewritten_as_records_and_nothing_is_lost():
-    storage = format_2_storage([entry(n) for n in range(11)], chunk_size=4, capacity=9)
+OLDER_FORMATS = (log_chunks.NDJSON_FORMAT_VERSION, log_chunks.LOCAL_RECORDS_FORMAT_VERSION)
+
+
+@pytest.mark.parametrize("version", OLDER_FORMATS)
+def test_an_older_format_moves_to_the_archive_and_nothing_is_lost(version):
+    storage = older_format_storage(version, [entry(n) for n in range(11)], chunk_size=4, capacity=9)
     meta = storage.items[log_chunks.meta_key(REGION)]
     assert log_chunks.restore_keys(REGION, meta) == [f"log:{REGION}:{n}" for n in range(3)]  # every chunk
-    assert "\n" in storage.items[f"log:{REGION}:1"] and log_chunks.RECORD_SEPARATOR not in storage.items[f"log:{REGION}:1"]
     again = restored(storage)
-    writes, removed = storage.apply(again)
-    assert sorted(writes) == [f"log:{REGION}", f"log:{REGION}:0", f"log:{REGION}:1", f"log:{REGION}:2"]
-    assert removed == [] and writes[f"log:{REGION}"]["version"] == log_chunks.FORMAT_VERSION
+    writes, _ = storage.apply(again)
+    assert writes[f"log:{REGION}"]["version"] == log_chunks.FORMAT_VERSION
+    assert storage.keys() == [f"log:{REGION}", f"log:{REGION}:2", "archive:0", "archive:1"]
     assert texts(storage, again) == [f"line {n}" for n in range(2, 11)]
     assert again.add([entry(10)]) == 0  # recent entries are still recognised
-    assert restored(storage).export_plan() == again.export_plan()  # and the rewritten log restores as format 3
+    assert restored(storage).export_plan() == again.export_plan()  # and the upgraded log restores as it is
 
 
-def test_a_format_2_chunk_that_lost_the_kept_lines_is_dropped_not_the_log():
-    storage = format_2_storage([entry(n) for n in range(11)], chunk_size=4, capacity=9)  # skip 2 of chunk 0
-    storage.items[f"log:{REGION}:0"] = "damaged"
+@pytest.mark.parametrize("version", OLDER_FORMATS)
+def test_an_older_chunk_that_lost_the_kept_records_is_dropped_not_the_log(version):
+    storage = older_format_storage(version, [entry(n) for n in range(11)], chunk_size=4, capacity=9)
+    storage.items[f"log:{REGION}:0"] = "damaged"  # it held 4 records, 2 of them skipped
     again = restored(storage)
-    _, removed = storage.apply(again)
-    assert removed == [f"log:{REGION}:0"]
+    storage.apply(again)
+    assert storage.keys() == [f"log:{REGION}", f"log:{REGION}:2", "archive:1"]
     assert texts(storage, again) == [f"line {n}" for n in range(4, 11)]
     assert log_chunks.meta_problem(storage.items[log_chunks.meta_key(REGION)]) is None
+
+
+def test_changes_that_could_not_be_stored_are_taken_again():
+    log = log_chunks.ChunkedLog(REGION, 100, encode, chunk_size=4)
+    log.add([entry(n) for n in range(6)])
+    failed = log.take_changes()
+    log.put_back(failed)
+    storage = Storage()
+    storage.apply(log)
+    assert storage.keys() == [f"log:{REGION}", f"log:{REGION}:1", "archive:0"]
+    assert texts(storage, log) == [f"line {n}" for n in range(6)]
 
 
 def test_download_is_byte_identical_to_streams():
@@ -209,7 +248,7 @@ def test_download_is_byte_identical_to_streams():
         log.add(sample_log().entries())
         storage.apply(log)
         with open(os.path.join(FIXTURES_DIR, "logs", sample), encoding="utf-8") as handle:
-            assert download(storage.items, log.export_plan(), filtered) == handle.read()
+            assert download(storage, log.export_plan(), filtered) == handle.read()
 
 
 def test_level_pattern_matches_exactly_the_levels_the_filter_keeps():
@@ -225,10 +264,19 @@ def test_an_empty_log_downloads_as_an_empty_array():
     log = log_chunks.ChunkedLog(REGION, 10, encode)
     storage = Storage()
     storage.apply(log)
-    assert download(storage.items, log.export_plan(), False) == download(storage.items, log.export_plan(), True) == "[]"
+    assert download(storage, log.export_plan(), False) == download(storage, log.export_plan(), True) == "[]"
 
 
 def test_records_never_contain_the_separator():
     odd = logs.make_entry("INFO", "control \x1e and \n and \u2028 characters", T0, LOGGER)
     record = encode(log_chunks.canonical(odd, 0))
     assert log_chunks.RECORD_SEPARATOR not in record and json.loads(record)["text"] == odd["text"]
+
+
+def test_archived_records_split_only_where_records_meet():
+    tricky = [logs.make_entry("INFO", 'a },\n    { b', T0, LOGGER, objects=[{"x": {"y": [1, {}]}}]),
+              logs.make_entry("WARN", "},\n    {", T0 + 1, LOGGER, exception={"message": "    {"})]
+    records = [encode(log_chunks.canonical(item, 0)) for item in tricky * 3]
+    text = log_chunks.ARCHIVE_JOIN.join(records)
+    assert log_chunks.archived_records(text) == records
+    assert re.split(log_chunks.ARCHIVE_SPLIT_PATTERN, text) == records  # the page's native split

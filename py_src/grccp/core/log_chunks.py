@@ -1,27 +1,31 @@
-"""A region's log as numbered chunks in key-value storage, so that keeping 50,000+ entries costs one small write
-per append, and a download never needs the background to hold (or convert) the whole log.
+"""A region's log as numbered chunks, so that keeping 50,000+ entries costs one small write per append, and a
+download never needs the background to hold (or convert) the whole log.
 
-Storage layout, per region key R (the configured string, ".suffix" included):
+Where it lives, per region key R (the configured string, ".suffix" included):
 
-  "log:R"      the meta record {version, capacity, nextLine, first, skip, counts}
-  "log:R:<n>"  chunk n: its entries as records (below) joined by RECORD_SEPARATOR, oldest first
+  local storage "log:R"       the meta record {version, capacity, nextLine, first, skip, counts}
+  local storage "log:R:<n>"   the open chunk n (the last): its records joined by RECORD_SEPARATOR
+  the archive, key (R, n)     each closed chunk n: its records joined by ARCHIVE_JOIN, written once, never again
 
 Chunks first .. first+len(counts)-1 exist; counts[i] is the number of records of chunk first+i; the last chunk
-is the open one (appended to, rewritten on each persist), the others are closed (written once, never again). The
-log is the concatenation of the chunks without the first `skip` records of the first chunk: that is how the
-oldest entries are dropped one by one, and a chunk is deleted once all its records are dropped. So the log holds
-exactly `capacity` entries at most, and an append rewrites only the open chunk and the meta record.
+is the open one (appended to, rewritten on each persist), the others are closed. The log is the concatenation of
+the chunks without the first `skip` records of the first chunk: that is how the oldest entries are dropped one by
+one, and a chunk is deleted once all its records are dropped. So the log holds exactly `capacity` entries at most,
+and an append rewrites only the open chunk and the meta record.
 
 A record is an entry exactly as it appears in the download file of Streams' connect.getLog().download()
-(JSON.stringify(entries, undefined, 4): the entry indented one level, see as_record), so a download is a join of
-text (download_text) and never converts an entry: the work is done once, when the background stores it. The
-separator is a control character JSON text never contains unescaped. Records are text (not stored objects)
-because Chromium's storage keeps objects as sorted maps: the Streams key order of an entry would be lost. Each
-record starts with the component and the level (the Streams order), so a download filters by level with one
-native regular expression (LEVEL_FILTER_PATTERN) and never runs Python per entry.
+(JSON.stringify(entries, undefined, 4): the entry indented one level, see as_record), and a closed chunk is a
+piece of that file (records joined as the file joins them). So a download is the archived chunks put together
+as they are, plus the open chunk (download_text): no entry is parsed or converted, the work was done once when
+the background stored it. The archive (platform.log_archive) keeps closed chunks as Blobs, which a download
+hands on without reading them. Records are text (not stored objects) because Chromium's storage keeps objects
+as sorted maps: the Streams key order of an entry would be lost. Each record starts with the component and the
+level (the Streams order), so a download filtered by level keeps records with one native regular expression
+(LEVEL_FILTER_PATTERN) and never runs Python per entry.
 
-Format 2 (one compact JSON object per line, joined by newlines) is upgraded when read (restore_keys says what to
-read, ChunkedLog.restore rewrites every chunk).
+Formats 2 (every chunk in local storage, compact JSON lines joined by newlines) and 3 (every chunk in local
+storage as records) are upgraded when read: restore_keys says what to read, ChunkedLog.restore moves the closed
+chunks to the archive.
 
 The entry rules (Streams key order, line numbers for INFO and above, duplicates dropped) are those of
 logs.RegionLog. Pure: entries are turned into JSON text by functions given by the caller (JSON.stringify in the
@@ -31,11 +35,12 @@ from .errors import StateError
 from .logs import ENTRY_KEYS, RECENT_KEYS, entry_problem, level_passes
 from .shapes import field_problem, is_count, list_of, required
 
-FORMAT_VERSION = 3
-NDJSON_FORMAT_VERSION = 2  # chunks of compact JSON lines: read, and rewritten as records
+FORMAT_VERSION = 4
+NDJSON_FORMAT_VERSION = 2  # every chunk local, compact JSON lines: upgraded
+LOCAL_RECORDS_FORMAT_VERSION = 3  # every chunk local, records: upgraded
 CHUNK_SIZE = 500
 KEY_PREFIX = "log:"
-RECORD_SEPARATOR = "\x1e"  # JSON.stringify escapes every control character inside strings
+RECORD_SEPARATOR = "\x1e"  # in the open chunk; JSON.stringify escapes every control character inside strings
 RECORD_INDENT = "    "
 # A record of an entry at INFO or above (the levels filterByLogLevel keeps).
 LEVEL_FILTER_PATTERN = ('^    \\{\\n        "component": "(?:[^"\\\\]|\\\\.)*",\\n'
@@ -50,11 +55,29 @@ def as_record(pretty_json):
 
 # The download file around its records: what JSON.stringify(entries, undefined, 4) writes.
 DOWNLOAD_OPEN, DOWNLOAD_JOIN, DOWNLOAD_CLOSE, EMPTY_DOWNLOAD = "[\n", ",\n", "\n]", "[]"
+ARCHIVE_JOIN = DOWNLOAD_JOIN
+# Where two joined records meet: a line of exactly four spaces and "{" starts a record and nothing else (an
+# entry's own lines are indented further, and JSON strings hold no line breaks).
+RECORD_START = RECORD_INDENT + "{"
+ARCHIVE_BOUNDARY = ARCHIVE_JOIN + RECORD_START
 
 
 def download_text(records):
     """The download file of a list of records (the extension page does the same with native calls)."""
     return DOWNLOAD_OPEN + DOWNLOAD_JOIN.join(records) + DOWNLOAD_CLOSE if records else EMPTY_DOWNLOAD
+
+
+# The same split as a regular expression (the extension page splits with a native RegExp): at a join that a
+# record start follows.
+ARCHIVE_SPLIT_PATTERN = ",\\n(?=    \\{)"
+
+
+def archived_records(text):
+    """The records of an archived chunk's text (ARCHIVE_JOIN between them)."""
+    if not text:
+        return []
+    parts = text.split(ARCHIVE_BOUNDARY)
+    return parts[:1] + [RECORD_START + part for part in parts[1:]]
 
 
 def meta_key(region):
@@ -78,7 +101,8 @@ def identity(entry):
 
 
 _META_FIELDS = {
-    "version": required(lambda value: value in (FORMAT_VERSION, NDJSON_FORMAT_VERSION) and is_count(value)),
+    "version": required(lambda value: value in (FORMAT_VERSION, LOCAL_RECORDS_FORMAT_VERSION,
+                                                NDJSON_FORMAT_VERSION) and is_count(value)),
     "capacity": required(lambda value: is_count(value) and value >= 1),
     "nextLine": required(is_count),
     "first": required(is_count),
@@ -100,11 +124,10 @@ def meta_problem(meta):
 
 
 def restore_keys(region, meta):
-    """The chunk keys ChunkedLog.restore() wants besides a (valid) meta record: the last two (the open one, and
-    the one before to recognise repeats of recent entries after a restart); every chunk of format 2 (they are
-    all rewritten)."""
+    """The local storage keys ChunkedLog.restore() wants besides a (valid) meta record: the open chunk's; every
+    chunk's of an older format (they are all local, and rewritten)."""
     last = meta["first"] + len(meta["counts"]) - 1
-    first = meta["first"] if meta["version"] == NDJSON_FORMAT_VERSION else max(meta["first"], last - 1)
+    first = last if meta["version"] == FORMAT_VERSION else meta["first"]
     return [chunk_key(region, index) for index in range(first, last + 1)]
 
 
@@ -113,7 +136,8 @@ class ChunkedLog:
     and what to delete since the last call; export_plan() says which chunks a download reads."""
 
     __slots__ = ("region", "capacity", "chunk_size", "next_line", "first", "skip", "counts", "total", "_encode",
-                 "_open", "_closed", "_removed", "_dirty", "_recent", "_recent_ring", "_recent_at")
+                 "_open", "_closed", "_removed", "_local_removed", "_dirty", "_recent", "_recent_ring",
+                 "_recent_at")
 
     def __init__(self, region, capacity, encode, chunk_size=CHUNK_SIZE):
         if not is_count(capacity) or capacity < 1 or not is_count(chunk_size) or chunk_size < 1:
@@ -128,8 +152,9 @@ class ChunkedLog:
         self.total = 0
         self._encode = encode
         self._open = []        # records of the open chunk (index self.last)
-        self._closed = {}      # closed chunks not written yet: {index: [records]}
-        self._removed = []     # chunk indexes to delete from storage
+        self._closed = {}      # closed chunks not archived yet: {index: [records]}
+        self._removed = []     # chunk indexes to delete from the archive
+        self._local_removed = []  # local storage keys of chunks archived since the last write
         self._dirty = False
         self._recent = set()
         self._recent_ring = [None] * RECENT_KEYS
@@ -181,17 +206,23 @@ class ChunkedLog:
         self._open = []
         self.counts.append(0)
 
+    def _drop_first_chunk(self):
+        """Deletes the first (closed) chunk wherever it is: archived, still local (the open chunk it was, or an
+        older format's), or not stored yet."""
+        self._removed.append(self.first)
+        self._local_removed.append(chunk_key(self.region, self.first))
+        self._closed.pop(self.first, None)
+        self.counts.pop(0)
+        self.first += 1
+        self.skip = 0
+
     def _trim(self):
         """Drops the oldest entries beyond capacity: whole chunks when they are used up, else by skipping."""
         excess = self.total - self.capacity
         while excess > 0:
             first_left = self.counts[0] - self.skip
             if len(self.counts) > 1 and excess >= first_left:
-                self._removed.append(self.first)
-                self._closed.pop(self.first, None)
-                self.counts.pop(0)
-                self.first += 1
-                self.skip = 0
+                self._drop_first_chunk()
                 self.total -= first_left
                 excess -= first_left
             else:
@@ -219,36 +250,52 @@ class ChunkedLog:
                 "first": self.first, "skip": self.skip, "counts": list(self.counts)}
 
     def take_changes(self):
-        """({storage key: value to write}, [storage keys to delete]) since the last call; chunk values are
-        NDJSON text. Write them in one call (the meta record and its chunks stay consistent), delete after."""
-        if not self._dirty and not self._removed:
-            return {}, []
-        writes = {chunk_key(self.region, index): RECORD_SEPARATOR.join(records)
-                  for index, records in self._closed.items()}
-        writes[chunk_key(self.region, self.last)] = RECORD_SEPARATOR.join(self._open)
-        writes[meta_key(self.region)] = self.meta()
-        removed = [chunk_key(self.region, index) for index in self._removed]
+        """What to store since the last call: {"archive": {chunk index: text}, "local": {local storage key:
+        value}, "archive_removed": [chunk indexes], "local_removed": [local storage keys]}, or None if nothing.
+        Write the archive first, then local storage (the meta record and the open chunk), then delete: a log
+        interrupted anywhere between is still whole."""
+        if not self.pending:
+            return None
+        changes = {
+            "archive": {index: ARCHIVE_JOIN.join(records) for index, records in self._closed.items()},
+            "local": {chunk_key(self.region, self.last): RECORD_SEPARATOR.join(self._open),
+                      meta_key(self.region): self.meta()},
+            "archive_removed": list(self._removed),
+            "local_removed": [chunk_key(self.region, index) for index in self._closed] + self._local_removed,
+        }
         self._closed = {}
         self._removed = []
+        self._local_removed = []
         self._dirty = False
-        return writes, removed
+        return changes
+
+    def put_back(self, changes):
+        """A take_changes() result that could not be stored: taken again by the next take_changes()."""
+        for index, text in changes["archive"].items():
+            if self.first <= index < self.last:
+                self._closed[index] = archived_records(text)
+        self._removed.extend(changes["archive_removed"])
+        self._local_removed.extend(changes["local_removed"])
+        self._dirty = True
 
     @property
     def pending(self):
-        """Whether take_changes() has anything to write."""
-        return self._dirty or bool(self._removed)
+        """Whether take_changes() has anything to store."""
+        return self._dirty or bool(self._removed) or bool(self._closed) or bool(self._local_removed)
 
     def export_plan(self):
-        """What a download reads: {"keys": chunk keys oldest first, "skip": records to leave out at the start
-        of their concatenation, "count": records to take}. Valid once the changes taken so far are written."""
-        return {"keys": [chunk_key(self.region, self.first + offset) for offset in range(len(self.counts))],
-                "skip": self.skip, "count": self.total}
+        """What a download reads: {"archived": indexes of the archived chunks, oldest first, "openKey": the open
+        chunk's local storage key, "openCount": its records, "skip": records to leave out at the start, "count":
+        records in all}. Valid once the changes taken so far are stored."""
+        return {"archived": list(range(self.first, self.last)), "openKey": chunk_key(self.region, self.last),
+                "openCount": self.counts[-1], "skip": self.skip, "count": self.total}
 
     @classmethod
     def restore(cls, region, meta, chunks, encode, decode, chunk_size=CHUNK_SIZE):
-        """The ChunkedLog of a stored meta record and its chunks ({key: text} for restore_keys(); decode(text)
-        gives the entry of a record or format-2 line). StateError if the meta record is not one; records that do
-        not decode to a valid entry are dropped. A format-2 log comes back with every chunk to rewrite."""
+        """The ChunkedLog of a stored meta record and the local chunks restore_keys() names ({key: text};
+        decode(text) gives the entry of a record or format-2 line). StateError if the meta record is not one;
+        records that do not decode to a valid entry are dropped. A log of an older format comes back with its
+        closed chunks to archive (and their local keys to delete)."""
         problem = meta_problem(meta)
         if problem is not None:
             raise StateError(f"stored log of {region}: {problem}")
@@ -257,29 +304,27 @@ class ChunkedLog:
         log.first = meta["first"]
         log.skip = meta["skip"]
         log.counts = list(meta["counts"])
-        upgrade = meta["version"] == NDJSON_FORMAT_VERSION
+        version = meta["version"]
         recent = []
         for key in restore_keys(region, meta):
             index = int(key[key.rindex(":") + 1:])
+            separator = "\n" if version == NDJSON_FORMAT_VERSION else RECORD_SEPARATOR
             records = []
-            for text, entry in _decoded_items(chunks.get(key), "\n" if upgrade else RECORD_SEPARATOR, decode):
-                records.append(encode(entry) if upgrade else text)
+            items, dropped = _decoded_items(chunks.get(key), separator, decode)
+            for text, entry in items:
+                records.append(encode(entry) if version == NDJSON_FORMAT_VERSION else text)
                 recent.append(identity(entry))
             if index == log.last:
                 log._open = records
-            elif upgrade:
-                log._closed[index] = records
-            if len(records) != log.counts[index - log.first] or upgrade:
+            else:
+                log._closed[index] = records  # an older format: moves to the archive
+            if len(records) != log.counts[index - log.first] or dropped or version != FORMAT_VERSION:
                 log._dirty = True  # a chunk lost records (or the meta is behind): count what is there
                 log.counts[index - log.first] = len(records)
                 if index == log.first:
                     log.skip = min(log.skip, len(records))
         while len(log.counts) > 1 and log.skip >= log.counts[0]:  # the first chunk lost the records it kept
-            log._removed.append(log.first)
-            log._closed.pop(log.first, None)
-            log.counts.pop(0)
-            log.first += 1
-            log.skip = 0
+            log._drop_first_chunk()
         log.total = sum(log.counts) - log.skip
         for key in recent[-RECENT_KEYS:]:
             log._remember(key)
@@ -288,15 +333,16 @@ class ChunkedLog:
 
 
 def _decoded_items(text, separator, decode):
-    """(text, entry) of each part of a stored chunk that decodes to a valid entry."""
+    """([(text, entry) of each part of a stored chunk that decodes to a valid entry], how many did not)."""
     if not isinstance(text, str) or not text:
-        return []
+        return [], 0
     items = []
-    for part in text.split(separator):
+    parts = text.split(separator)
+    for part in parts:
         entry = _decoded(decode, part)
         if entry is not None:
             items.append((part, entry))
-    return items
+    return items, len(parts) - len(items)
 
 
 def _decoded(decode, line):

@@ -22,9 +22,11 @@ _region = required(_is_region)
 _epoch = required(is_count)
 _field_error = {"path": required(is_str), "rule": required(is_str), "message": required(is_str)}
 _field_errors = required(list_of(conforms(_field_error)))
-# One region's log as stored (core.log_chunks): the chunk keys to read, lines to skip at the start, lines to take.
-_log_file = {"region": _region, "fileName": required(is_text), "keys": required(list_of(is_text)),
-             "skip": required(is_count), "count": required(is_count)}
+# One region's log as stored (core.log_chunks.ChunkedLog.export_plan): the archived chunks, the open chunk's
+# local storage key (None: no log) and record count, records to skip at the start, records in all.
+_log_file = {"region": _region, "fileName": required(is_text), "archived": required(list_of(is_count, 100000)),
+             "openKey": required(optional(is_text)), "openCount": required(is_count), "skip": required(is_count),
+             "count": required(is_count)}
 
 MESSAGE_TYPES = {
     # content script -> background

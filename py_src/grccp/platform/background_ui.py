@@ -65,9 +65,9 @@ class _Handlers:
         def flushed():
             files = []
             for region in config.regions:
-                plan = store.export_plan(region.key) or {"keys": [], "skip": 0, "count": 0}
-                files.append({"region": region.key, "fileName": logs.log_file_name(region.key, log_name),
-                              "keys": plan["keys"], "skip": plan["skip"], "count": plan["count"]})
+                plan = store.export_plan(region.key) or {"archived": [], "openKey": None, "openCount": 0,
+                                                         "skip": 0, "count": 0}
+                files.append(dict(plan, region=region.key, fileName=logs.log_file_name(region.key, log_name)))
             respond(make_message("bg:log-export", files=files, filterByLogLevel=filter_by_level))
         store.flush(flushed)
         return True

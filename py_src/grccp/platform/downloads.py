@@ -2,16 +2,18 @@
 which chunks hold each region's log (bg:log-export); the page reads them and saves one file per region in the
 format of Streams' connect.getLog().download(): JSON.stringify(entries, undefined, 4).
 
-The background stores each entry already in that form (core.log_chunks), so a download joins text: every step
-over the entries is a native call (string join and split, Array slice, Array filter with a RegExp), nothing is
-parsed or converted, and no Python runs per entry.
+The background stores each entry already in that form (core.log_chunks), and closed chunks as Blobs that are
+pieces of the file (platform.log_archive): a file is a Blob made of those Blobs as they are, plus the open
+chunk's records joined; only the first chunk is read when its oldest records are skipped, and every chunk when
+the file is filtered by level. Every step over records is a native call (split with a RegExp, Array slice and
+filter, join): nothing is parsed or converted, and no Python runs per entry.
 Files are text/plain Blobs (Chromium renames other types) behind blob: URLs (Firefox refuses data: URLs),
 handed to downloads.download; both downloads start in the same task, before any browser UI can close a popup."""
 from grccp.core import log_chunks
 from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import make_message, parse_message
 
-from . import runtime_channel, webext
+from . import log_archive, runtime_channel, webext
 
 _scope = webext.global_scope
 _level_filter = None
@@ -26,34 +28,111 @@ def _level_test():
     return _level_filter
 
 
-def export_text(items, plan, filter_by_level):
-    """The file content of one region: `items` is the JS object storage.local.get returned, `plan` a
-    bg:log-export file entry. The stored records are already in the file's form: this only joins text.
-    Returns a JS string."""
-    texts = []
-    for key in plan["keys"]:
-        text = webext.optional(items, key)
-        if text is not None and text != "":
-            texts.append(text)
+def _split_archived(text):
+    """The records of an archived chunk's text (a JS array)."""
+    return _scope.String.prototype.split.call(text, _scope.RegExp.new(log_chunks.ARCHIVE_SPLIT_PATTERN))
+
+
+def _open_records(text, plan):
+    """The open chunk's records (a JS array), without the skipped ones if it is the only chunk."""
     array = _scope.Array
-    separator = log_chunks.RECORD_SEPARATOR
-    records = _scope.String.prototype.split.call(separator.join(texts), separator) if texts else array.new()
-    records = array.prototype.slice.call(records, plan["skip"], plan["skip"] + plan["count"])
-    if filter_by_level:
-        records = array.prototype.filter.call(records, _level_test())
+    if text is None or text == "":
+        return array.new()
+    records = _scope.String.prototype.split.call(text, log_chunks.RECORD_SEPARATOR)
+    start = 0 if plan["archived"] else plan["skip"]
+    return array.prototype.slice.call(records, start, plan["openCount"])
+
+
+def _joined(records):
+    return _scope.Array.prototype.join.call(records, log_chunks.DOWNLOAD_JOIN)
+
+
+def region_file(plan, filter_by_level, on_file):
+    """on_file(Blob or None, error): one region's download file, from the archive and local storage."""
+    parts = {"blobs": None, "open": None, "left": 2, "error": None}
+
+    def arrived():
+        parts["left"] -= 1
+        if parts["left"] > 0:
+            return
+        if parts["error"] is not None:
+            on_file(None, f"the log of {plan['region']} could not be read: {parts['error']}")
+        elif filter_by_level:
+            _read_texts(parts["blobs"], lambda texts: on_file(_filtered_file(plan, texts, parts["open"]), None))
+        elif plan["skip"] and plan["archived"]:
+            parts["blobs"][0].text().then(lambda first: on_file(_file(plan, parts["blobs"], parts["open"], first),
+                                                                None))
+        else:
+            on_file(_file(plan, parts["blobs"], parts["open"]), None)
+
+    def got_blobs(blobs, error):
+        parts["blobs"], parts["error"] = blobs, parts["error"] or error
+        arrived()
+
+    def got_open(items=None, *_):
+        error = webext.last_error()
+        if error:
+            parts["error"] = parts["error"] or error
+        elif plan["openKey"] is not None:
+            parts["open"] = webext.optional(items, plan["openKey"])
+        arrived()
+    log_archive.read(plan["region"], plan["archived"], got_blobs)
+    if plan["openKey"] is None:
+        got_open()
+    else:
+        webext.api.storage.local.get(webext.to_js([plan["openKey"]]), got_open)
+
+
+def _read_texts(blobs, on_texts):
+    promises = _scope.Array.prototype.map.call(blobs, lambda blob, *_: blob.text())
+    _scope.Promise.all(promises).then(on_texts)
+
+
+def _file(plan, blobs, open_text, first_text=None):
+    """The file as a Blob of the archived Blobs (the first one cut to its kept records when `first_text`, its
+    text, is given) and the open chunk's records."""
+    pieces = []
+    for index in range(blobs.length):
+        if index == 0 and first_text is not None:
+            kept = _scope.Array.prototype.slice.call(_split_archived(first_text), plan["skip"])
+            if kept.length:
+                pieces.append(_joined(kept))
+        else:
+            pieces.append(blobs[index])
+    records = _open_records(open_text, plan)
+    if records.length:
+        pieces.append(_joined(records))
+    if not pieces:
+        return _text_blob(log_chunks.EMPTY_DOWNLOAD)
+    framed = [log_chunks.DOWNLOAD_OPEN]
+    for index, piece in enumerate(pieces):
+        framed.extend([log_chunks.DOWNLOAD_JOIN, piece] if index else [piece])
+    framed.append(log_chunks.DOWNLOAD_CLOSE)
+    return _text_blob(*framed)
+
+
+def _filtered_file(plan, texts, open_text):
+    """The file of the records at INFO and above (every archived chunk's text read)."""
+    array = _scope.Array
+    records = array.new()
+    for index in range(texts.length):
+        chunk = _split_archived(texts[index])
+        if index == 0:
+            chunk = array.prototype.slice.call(chunk, plan["skip"])
+        records = records.concat(chunk)
+    records = array.prototype.filter.call(records.concat(_open_records(open_text, plan)), _level_test())
     if records.length == 0:
-        return log_chunks.EMPTY_DOWNLOAD
-    return log_chunks.DOWNLOAD_OPEN + array.prototype.join.call(records, log_chunks.DOWNLOAD_JOIN) + \
-        log_chunks.DOWNLOAD_CLOSE
+        return _text_blob(log_chunks.EMPTY_DOWNLOAD)
+    return _text_blob(log_chunks.DOWNLOAD_OPEN, _joined(records), log_chunks.DOWNLOAD_CLOSE)
 
 
-def _blob_url(text, mime="text/plain"):
-    return _scope.URL.createObjectURL(_scope.Blob.new([text], webext.to_js({"type": mime})))
+def _text_blob(*pieces):
+    return _scope.Blob.new(list(pieces), webext.to_js({"type": "text/plain"}))
 
 
 def save_text(file_name, text, mime, on_saved):
     """Saves one text file (the configuration export); on_saved(path or None, error or None)."""
-    _save(file_name, _blob_url(text, mime), on_saved)
+    _save(file_name, _scope.URL.createObjectURL(_scope.Blob.new([text], webext.to_js({"type": mime}))), on_saved)
 
 
 def _save(file_name, url, on_saved):
@@ -134,8 +213,8 @@ def download_logs(on_done, log_name=None, filter_by_level=None):
         export(fields)
 
     def export(fields):
-        """One storage read per region, all issued at once: the browser fetches the next region's chunks while
-        this page turns the previous one into a file. The downloads start together once every file is ready."""
+        """Every region's file made at once (reads issued together); the downloads start together once every
+        file is ready."""
         plans = fields["files"]
         result = {"files": [plan["fileName"] for plan in plans], "saved": [], "errors": []}
         urls = [None] * len(plans)
@@ -144,12 +223,11 @@ def download_logs(on_done, log_name=None, filter_by_level=None):
             on_done(result)
             return
 
-        def got_chunks(index, items):
-            error = webext.last_error()
+        def got_file(index, blob, error):
             if error:
-                result["errors"].append(f"the log of {plans[index]['region']} could not be read: {error}")
+                result["errors"].append(error)
             else:
-                urls[index] = _blob_url(export_text(items, plans[index], fields["filterByLogLevel"]))
+                urls[index] = _scope.URL.createObjectURL(blob)
             left[0] -= 1
             if left[0] == 0:
                 start_downloads()
@@ -171,9 +249,9 @@ def download_logs(on_done, log_name=None, filter_by_level=None):
                 if url is not None:
                     _save(plans[index]["fileName"], url, saved)
 
-        def reader(index):
-            return lambda items=None, *_: got_chunks(index, items)
+        def maker(index):
+            return lambda blob, error: got_file(index, blob, error)
         for index, plan in enumerate(plans):
-            webext.api.storage.local.get(webext.to_js(plan["keys"]), reader(index))
+            region_file(plan, fields["filterByLogLevel"], maker(index))
 
     runtime_channel.send(make_message("popup:download-logs", **request), got_plan)

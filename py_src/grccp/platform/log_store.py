@@ -1,8 +1,8 @@
-"""The background's per-region logs, persisted in local storage as chunks (core.log_chunks): an append rewrites
-only the region's open chunk and its meta record, written at once (one write in flight at a time); a page
-reload, a background restart or a browser restart loses nothing that was written. The background holds only
-the open chunks in memory: a download reads the chunks straight from storage in the page that saves the files
-(platform.downloads), after flush().
+"""The background's per-region logs, persisted as chunks (core.log_chunks): an append rewrites only the region's
+open chunk and its meta record in local storage, a chunk that fills up goes to the archive (platform.log_archive)
+once; written at once, one write in flight at a time; a page reload, a background restart or a browser restart
+loses nothing that was written. The background holds only the open chunks in memory: a download reads the
+chunks straight from storage in the page that saves the files (platform.downloads), after flush().
 
 Interface used by the engine: LogStore(config), .load(on_done), .configure(config), .add(region, entries),
 .log(region, level, text), .region(key); and by the UI handlers: .flush(on_done), .export_plan(region)."""
@@ -11,11 +11,12 @@ import javascript
 from grccp.core import log_chunks, logs
 from grccp.core.errors import StateError
 
-from . import clock, storage, webext
+from . import clock, log_archive, storage, webext
 
 # Writes start as soon as the current task ends (entries of one task go in one write); while one is in flight,
 # what arrives goes in the next. So an entry is in storage within one write of its arrival.
 PERSIST_DELAY_MS = 0
+RETRY_MS = 2000  # after a failed write (the entries stay in memory and go with the next one)
 DEFAULT_CAPACITY = 50000
 LEGACY_KEY_PREFIX = "logs:"  # the first format: one value holding a whole region's log
 
@@ -163,34 +164,57 @@ class LogStore:
         self._persist_handle = None
         if self._writing:
             return  # the write in flight takes the rest when it completes
-        writes, removed = {}, []
-        for log in self._regions.values():
-            if log is not None and log.pending:
-                region_writes, region_removed = log.take_changes()
-                writes.update(region_writes)
-                removed.extend(region_removed)
-        if not writes:
+        taken = [(log, log.take_changes()) for log in self._regions.values() if log is not None and log.pending]
+        taken = [(log, changes) for log, changes in taken if changes is not None]
+        if not taken:
             self._writes_done()
             return
         self._writing += 1
+        archive = [(log.region, index, text) for log, changes in taken for index, text in changes["archive"].items()]
+        local = {key: value for _, changes in taken for key, value in changes["local"].items()}
+
+        def failed(what, error):
+            print(f"logs not persisted ({what}):", error)
+            for log, changes in taken:
+                log.put_back(changes)
+            self._writing -= 1
+            self._persist_handle = clock.call_later(RETRY_MS, self._persist)
+            self._release_flush_waiters()  # a download gets what is stored; nothing is dropped from memory
+
+        def archived(error):
+            if error:
+                failed("archive", error)
+            else:
+                storage.set_items("local", local, written)
 
         def written(error):
             if error:
-                print("logs not persisted:", error)
-            if removed:
-                _remove(removed)
+                failed("local storage", error)
+                return
+            local_removed = [key for _, changes in taken for key in changes["local_removed"]]
+            archive_removed = [(log.region, index) for log, changes in taken for index in changes["archive_removed"]]
+            if local_removed:
+                _remove(local_removed)
+            if archive_removed:
+                log_archive.delete(archive_removed)
             self._writing -= 1
             if any(log is not None and log.pending for log in self._regions.values()):
                 self._persist()
             else:
                 self._writes_done()
-        storage.set_items("local", writes, written)
+        if archive:
+            log_archive.put(archive, archived)
+        else:
+            archived(None)
 
     def _writes_done(self):
         if self._writing == 0 and self._reading == 0 and self._persist_handle is None:
-            waiters, self._flush_waiters = self._flush_waiters, []
-            for waiter in waiters:
-                waiter()
+            self._release_flush_waiters()
+
+    def _release_flush_waiters(self):
+        waiters, self._flush_waiters = self._flush_waiters, []
+        for waiter in waiters:
+            waiter()
 
     def flush(self, on_done):
         """Writes what is pending now; on_done() once storage holds every entry added so far, regions being
@@ -199,7 +223,7 @@ class LogStore:
         self._persist()
 
     def export_plan(self, region):
-        """{"keys", "skip", "count"} of a region's stored chunks (core.log_chunks.ChunkedLog.export_plan), or
-        None if the region is not configured or not read yet. Call after flush()."""
+        """What a download of the region reads (core.log_chunks.ChunkedLog.export_plan), or None if the region is
+        not configured or not read yet. Call after flush()."""
         log = self._regions.get(region)
         return None if log is None else log.export_plan()
