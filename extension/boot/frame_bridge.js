@@ -1,18 +1,24 @@
 // Content script helper for the CCP frames' message channel. A cross-origin window cannot be handed to Python:
 // Brython inspects every object it receives (it reads `constructor`), which a cross-origin WindowProxy forbids.
 // So the windows stay here: Python registers each region's iframe element and origin, and gets only the region
-// and the (structured-clone) message data. The filtering rule is the one the Python side documents.
+// and the (structured-clone) message data. The filtering rule is the one the Python side documents. Messages with
+// an event name the host does not act on are not handed over (Python would convert each of them only to ignore it).
 (function () {
   'use strict';
   var routes = new Map();  // region -> {frame: HTMLIFrameElement, origin: string}
   globalThis.grccpFrameBridge = {
     route: function (region, frame, origin) { routes.set(region, {frame: frame, origin: origin}); },
-    listen: function (onMessage, onDrop) {
+    listen: function (onMessage, onDrop, handledEvents) {
+      var handled = new Set(handledEvents);
       addEventListener('message', function (event) {
         for (var [region, route] of routes) {
           if (event.source !== null && event.source === route.frame.contentWindow) {
             if (event.origin === route.origin) {
-              onMessage(region, event.data);
+              var data = event.data;
+              var name = data !== null && typeof data === 'object' ? data.event : undefined;
+              if (typeof name !== 'string' || handled.has(name)) {
+                onMessage(region, data);  // a message without an event name goes on, to be reported as malformed
+              }
             } else {
               onDrop('a message from the ' + region + ' frame came from another origin');
             }

@@ -108,7 +108,7 @@ def instrument(extension_dir):
     bridge = os.path.join(extension_dir, "boot", "frame_bridge.js")  # the end of the task handling a failover
     with open(bridge) as handle:
         body = handle.read()
-    call, listener = "onMessage(region, event.data);", "addEventListener('message', function (event) {"
+    call, listener = "onMessage(region, data);", "addEventListener('message', function (event) {"
     if body.count(call) != 1 or body.count(listener) != 1:
         raise RuntimeError("boot/frame_bridge.js: cannot place the failover marks")
     is_failover = "if (event.data && event.data.event === 'disasterRecovery::failover')"

@@ -111,21 +111,39 @@ def stop_service_worker(driver):
 
 REGION_LOG = """
 const [region, done] = [arguments[0], arguments[arguments.length - 1]];
+const archived = (plan) => new Promise((resolve, reject) => {
+  if (!plan.archived.length) return resolve([]);
+  const opening = indexedDB.open('grccp-logs');
+  opening.onerror = () => reject(opening.error);
+  opening.onsuccess = () => {
+    const bounds = IDBKeyRange.bound([region, plan.archived[0]], [region, plan.archived[plan.archived.length - 1]]);
+    const reading = opening.result.transaction('chunks').objectStore('chunks').getAll(bounds);
+    reading.onerror = () => reject(reading.error);
+    reading.onsuccess = () => Promise.all(reading.result.map((blob) => blob.text())).then(resolve, reject);
+  };
+});
 chrome.runtime.sendMessage({type: 'popup:download-logs'}, reply => {
   const plan = (reply.files || []).find(f => f.region === region);
   if (!plan) return done(null);
-  chrome.storage.local.get(plan.keys, items => {
-    const text = plan.keys.map(k => items[k]).filter(Boolean).join('\\n');
-    const lines = text ? text.split('\\n').slice(plan.skip, plan.skip + plan.count) : [];
-    done(lines.map(line => JSON.parse(line)));
+  chrome.storage.local.get(plan.openKey ? [plan.openKey] : [], items => {
+    archived(plan).then((texts) => {
+      const records = texts.flatMap((text) => text.split(/,\\n(?= {4}\\{)/));
+      const open = items[plan.openKey];
+      if (open) records.push(...open.split('\\x1e').slice(0, plan.openCount));
+      done(records.slice(plan.skip).map((record) => JSON.parse(record)));
+    }, (error) => done({error: String(error)}));
   });
 });
 """
 
 
 def region_log(driver, region):
-    """The entries the background keeps for `region`, as the popup's download would write them."""
-    return on_extension_page(driver, REGION_LOG, region)
+    """The entries the background keeps for `region`, as the popup's download would write them (read the way
+    platform.downloads reads them: the archived chunks and the open one)."""
+    entries = on_extension_page(driver, REGION_LOG, region)
+    if isinstance(entries, dict):
+        raise AssertionError(f"the log of {region} could not be read: {entries['error']}")
+    return entries
 
 
 def logged(driver, region, fragment):

@@ -113,9 +113,6 @@ class CcpPanel:
             frame.className = "active" if region == key else "standby"
         self.host.setAttribute("data-grccp-active", key)
 
-    def visible_region(self):
-        return None if self.host is None else self.host.getAttribute("data-grccp-active")
-
     def refresh(self, key, url):
         """Replaces a region's frame with a fresh one (sign-in recovery); returns the new frame."""
         old = self._frames[key]

@@ -10,11 +10,12 @@ _bridge = webext.global_scope.grccpFrameBridge
 
 
 class FrameMessages:
-    def __init__(self, on_message, on_drop):
+    def __init__(self, on_message, on_drop, handled_events):
+        """Delivers messages whose event is one of `handled_events` (or that have no event name: malformed)."""
         self._on_message = on_message  # (region, plain data)
         self._on_drop = on_drop        # (reason)
         self.dropped = 0
-        _bridge.listen(self._deliver, self._drop)
+        _bridge.listen(self._deliver, self._drop, webext.to_js(list(handled_events)))
 
     def route(self, region, frame, origin):
         """Messages from `frame`'s window with `origin` belong to `region`; call again after replacing the frame."""

@@ -33,6 +33,7 @@ class TabSession:
         self._last_agent_summary = {}
         self._deferred = []  # work queued behind a switch (see _later)
         self._draining = False
+        self._drain_token = 0
 
     # start-up -------------------------------------------------------------------------------------------
     def start(self):
@@ -66,7 +67,7 @@ class TabSession:
             return
         self.rules = failover.TabSwitchRules(config, shown, epoch)
         self.panel.show(shown)
-        self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_drop)
+        self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_drop, wire.HANDLED_CCP_EVENTS)
         now = clock.now_ms()
         for region in config.regions:
             key = region.key
@@ -106,8 +107,8 @@ class TabSession:
                 self._last_agent_summary[region] = summary
                 self._send("cs:agent-update", region=region, agent=summary)
         elif event == wire.FAILOVER:
-            self._later(lambda: self._log(region, "INFO", f"failover signal: {payload}"))
-            self._perform(self.rules.on_failover(region, payload))
+            self._perform(self.rules.on_failover(region, payload),
+                          lambda: self._log(region, "INFO", f"failover signal: {payload}"))
         elif event == wire.FAILOVER_PENDING:
             self._perform(self.rules.on_failover_pending(region, payload))
         elif event == wire.FORCE_OFFLINE:
@@ -150,23 +151,25 @@ class TabSession:
             elif action[0] == ccp_conduit.LOGIN:
                 self._sign_in_needed(region)
 
-    def _perform(self, actions):
-        """TabSwitchRules outputs, in order; but a SHOW at once and everything after it in a task of its own,
-        so that the browser paints the new region's CCP before the rest is done."""
-        shows = [action for action in actions if action[0] == failover.SHOW]
-        others = [action for action in actions if action[0] != failover.SHOW]
-        for _, region in shows:
-            self._show(region)
-        if shows:
-            self._later(lambda: self._perform_in_order(others))
-        else:
-            self._perform_in_order(others)
-
-    def _show(self, region):
-        previous = self.panel.visible_region()
-        self.panel.show(region)
-        window.performance.mark(f"grccp-shown-{region}")
-        self._later(lambda: self._log(region, "INFO", f"switched the visible CCP from {previous} to {region}"))
+    def _perform(self, actions, prelude=None):
+        """TabSwitchRules outputs in order, after prelude() if given. A switch (SHOW) goes first: the new region's
+        CCP is shown at once, and the rest runs once the browser has rendered it, so that the bookkeeping (posts,
+        reports, logs) never delays what the agent sees."""
+        shows = [action[1] for action in actions if action[0] == failover.SHOW]
+        if not shows:
+            if prelude is not None:
+                prelude()
+            self._perform_in_order(actions)
+            return
+        previous, shown = self.rules.hidden, shows[-1]  # the rules have switched already
+        self.panel.show(shown)
+        window.performance.mark("grccp-shown-" + shown)
+        if prelude is not None:
+            self._later(prelude)
+        self._later(lambda: self._log(shown, "INFO", f"switched the visible CCP from {previous} to {shown}"))
+        self._later(lambda: self._perform_in_order([action for action in actions if action[0] != failover.SHOW]))
+        if not window.document.hidden:
+            self._schedule_drain()  # after the frames that show the new CCP, even if work queued earlier
 
     def _perform_in_order(self, actions):
         for action in actions:
@@ -201,12 +204,22 @@ class TabSession:
             runtime_channel.send(make_message(kind, **fields))
 
     def _later(self, work):
-        """Queues work to run once the browser has painted (what a switch shows comes first), in the order
+        """Queues work to run once the browser has rendered (what a switch shows comes first), in the order
         queued; while anything is queued, posts and sends queue behind it, so the CCPs and the background see
-        everything in order."""
+        everything in order. A hidden tab renders nothing: its work runs at once (its timers are throttled)."""
         self._deferred.append(work)
-        if len(self._deferred) == 1:
-            clock.after_next_paint(self._run_deferred)
+        if self._draining:
+            return  # the running drain takes it
+        if window.document.hidden:
+            self._run_deferred()
+        elif len(self._deferred) == 1:
+            self._schedule_drain()
+
+    def _schedule_drain(self):
+        """The queued work runs after the next rendered frame; a later call supersedes an earlier one."""
+        self._drain_token += 1
+        token = self._drain_token
+        clock.after_next_paint(lambda: self._run_deferred() if token == self._drain_token else None)
 
     def _run_deferred(self):
         self._draining = True
@@ -216,7 +229,7 @@ class TabSession:
         finally:
             self._draining = False
             if self._deferred:  # an item raised: the rest still runs
-                clock.after_next_paint(self._run_deferred)
+                self._schedule_drain()
 
     # sign-in ----------------------------------------------------------------------------------------------
     def _sign_in_needed(self, region):
