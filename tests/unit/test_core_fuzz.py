@@ -10,7 +10,7 @@ from core_testdata import EAST, example, snapshot_data
 from grccp.core import ccp_messages as cm
 from grccp.core import config as cfg
 from grccp.core import failover as fo
-from grccp.core import logs, snapshot
+from grccp.core import log_chunks, logs, snapshot
 from grccp.core.errors import ConfigError, MessageError, ProtocolError, StateError
 from grccp.core.runtime_messages import MESSAGE_TYPES, parse_message
 from test_core_runtime_messages import VALID as VALID_RUNTIME_MESSAGES
@@ -107,11 +107,31 @@ def _stored_state():
     return json.loads(json.dumps(state.to_dict()))
 
 
+LOG_REGION = "us-east-1"
+
+
 def _stored_log():
-    region_log = logs.RegionLog(10)
-    region_log.add([logs.make_entry("INFO", "x", 0, "l"), logs.intake_relayed(
-        logs.parse_relayed_entry(CCP_MESSAGES[5]["data"]), "me", None, 0)])
-    return region_log.to_dict()
+    """The meta record of a log with closed chunks and skipped records, and local chunks 0-6 of every kind a
+    restore may find: records (format 3 and 4), JSON lines (format 2), mixed with junk, empty (and none beyond)."""
+    log = log_chunks.ChunkedLog(LOG_REGION, 6, json.dumps, chunk_size=2)
+    entries = [logs.make_entry("INFO", f"x{n}", n, "l") for n in range(6)] + [logs.intake_relayed(
+        logs.parse_relayed_entry(CCP_MESSAGES[5]["data"]), "me", None, 0)]
+    log.add(entries)
+    meta = json.loads(json.dumps(log.take_changes()["local"][log_chunks.meta_key(LOG_REGION)]))
+    records = [json.dumps(entry) for entry in entries]
+    texts = [log_chunks.RECORD_SEPARATOR.join(records[:2]), "\n".join(records[2:5]), records[5],
+             log_chunks.RECORD_SEPARATOR.join([records[6], "junk", "{}"]), "", "\n".join(["[1]", records[0]]),
+             log_chunks.RECORD_SEPARATOR.join(records)]
+    return meta, {log_chunks.chunk_key(LOG_REGION, index): text for index, text in enumerate(texts)}
+
+
+STORED_LOG_META, STORED_LOG_CHUNKS = _stored_log()
+# Meta records that are valid or nearly so, naming the chunks above.
+plausible_log_metas = st.fixed_dictionaries({
+    "version": st.sampled_from([log_chunks.NDJSON_FORMAT_VERSION, log_chunks.LOCAL_RECORDS_FORMAT_VERSION,
+                                log_chunks.FORMAT_VERSION]),
+    "capacity": st.integers(1, 9), "nextLine": st.integers(0, 9), "first": st.integers(0, 8),
+    "skip": st.integers(0, 4), "counts": st.lists(st.integers(0, 5), min_size=1, max_size=6)})
 
 
 @FUZZ
@@ -165,9 +185,14 @@ def test_stored_state_loader(value):
 
 
 @FUZZ
-@given(hostile([_stored_log()]))
+@given(st.one_of(hostile([STORED_LOG_META]), plausible_log_metas))
 def test_stored_log_loader(value):
-    only_raises(logs.RegionLog.from_dict, value, StateError)
+    def restore(meta):
+        problem = log_chunks.meta_problem(meta)
+        log = log_chunks.ChunkedLog.restore(LOG_REGION, meta, STORED_LOG_CHUNKS, json.dumps, json.loads,
+                                            chunk_size=2)
+        assert problem is None and len(log) == sum(log.counts) - log.skip <= log.capacity
+    only_raises(restore, value, StateError)
 
 
 @FUZZ

@@ -1,14 +1,14 @@
-"""Logs: entries, relayed intake, the ring buffer, and the download format byte for byte against files the real
-amazon-connect-streams 2.28.2 Logger wrote (fixtures/logs/make_streams_log_sample.js)."""
+"""Logs: entries, relayed intake, the entry check, and the download format byte for byte against files the real
+amazon-connect-streams 2.28.2 Logger wrote (fixtures/logs/make_streams_log_sample.js): the entries as stored by
+log_chunks.ChunkedLog, written as JSON.stringify(entries, undefined, 4) writes them."""
 import json
 import os
-import time
 
 import pytest
 
 from core_testdata import FIXTURES_DIR
-from grccp.core import logs
-from grccp.core.errors import ProtocolError, StateError
+from grccp.core import log_chunks, logs
+from grccp.core.errors import ProtocolError
 
 LOGGER = "1795482561573-twpcbvbog5s"
 T0 = 1795482561581  # 2026-11-24T01:09:21.581Z
@@ -28,10 +28,9 @@ def relayed(data, now_ms=T0, own=LOGGER, agent=None):
     return logs.intake_relayed(logs.parse_relayed_entry(data), own, agent, now_ms)
 
 
-def sample_log():
-    """The same lines the Node script logs, made with the core's API."""
-    region_log = logs.RegionLog(100)
-    region_log.add([
+def sample_entries():
+    """The same lines the Node script logs, made with the core's API (before storage: line numbers are 0)."""
+    return [
         logs.make_entry("INFO", "Iframe initialization started", T0, LOGGER),
         logs.make_entry("DEBUG", 'debug line with "quotes" and unicode é ✓ and \\ backslash', T0 + 7, LOGGER),
         logs.make_entry("TRACE", "trace line\nsecond line", T0 + 8, LOGGER),
@@ -45,18 +44,28 @@ def sample_log():
                  "contextLayer": "SharedWorker"}),
         relayed({"level": "BOGUS", "text": "unknown level", "time": 1795482561573, "loggerId": "worker-logger",
                  "objects": [{"a": "b"}]}),
-    ])
-    return region_log
+    ]
+
+
+def stored_entries(entries):
+    """`entries` as a ChunkedLog stores them (Streams key order, line numbers, repeats dropped), read back: each
+    record a compact JSON text, all in the open chunk."""
+    log = log_chunks.ChunkedLog("us-east-1", 100, lambda entry: json.dumps(entry, ensure_ascii=False))
+    log.add(entries)
+    plan = log.export_plan()
+    assert plan["archived"] == [] and plan["skip"] == 0
+    return [json.loads(record) for record in log.take_changes()["local"][plan["openKey"]].split(
+        log_chunks.RECORD_SEPARATOR)]
 
 
 def test_download_is_byte_identical_to_streams():
-    entries = sample_log().entries()
-    assert as_download(logs.export_entries(entries, False)) == read_sample("streams_log_download.txt")
+    assert as_download(stored_entries(sample_entries())) == read_sample("streams_log_download.txt")
 
 
 def test_filtered_download_is_byte_identical_to_streams():
-    entries = sample_log().entries()
-    assert as_download(logs.export_entries(entries, True)) == read_sample("streams_log_download_filtered.txt")
+    """filterByLogLevel: only entries at INFO or above (TRACE, DEBUG and unknown levels dropped)."""
+    kept = [entry for entry in stored_entries(sample_entries()) if logs.level_passes(entry["level"])]
+    assert as_download(kept) == read_sample("streams_log_download_filtered.txt")
 
 
 def test_level_filter():
@@ -64,15 +73,6 @@ def test_level_filter():
         "INFO", "LOG", "WARN", "ERROR", "CRITICAL"]
     for level in ("TRACE", "DEBUG", "TEST", "info", "BOGUS", "", None, 30, ["INFO"]):
         assert not logs.level_passes(level)
-
-
-def test_line_numbers_only_for_info_and_above_and_continue_across_batches():
-    region_log = logs.RegionLog(10)
-    region_log.add([logs.make_entry(level, f"{level} {i}", T0 + i, LOGGER) for i, level in
-                    enumerate(["DEBUG", "INFO", "WARN", "TRACE"])])
-    region_log.add([logs.make_entry("ERROR", "e", T0 + 9, LOGGER)])
-    assert [e["line"] for e in region_log.entries()] == [0, 0, 1, 0, 2]
-    assert region_log.next_line == 3
 
 
 def test_intake_drops_own_entries_and_keeps_foreign_fields():
@@ -106,108 +106,38 @@ def test_malformed_relayed_entries(data):
         logs.parse_relayed_entry(data)
 
 
-def test_ring_buffer_drops_oldest_first_and_keeps_order():
-    region_log = logs.RegionLog(3)
-    for i in range(7):
-        region_log.add([logs.make_entry("INFO", f"line {i}", T0 + i, LOGGER)])
-    assert [e["text"] for e in region_log.entries()] == ["line 4", "line 5", "line 6"]
-    assert [e["line"] for e in region_log.entries()] == [4, 5, 6]
-    assert len(region_log) == 3
-
-
 def test_duplicates_from_several_tabs_are_stored_once():
-    region_log = logs.RegionLog(100)
+    """Every tab relays the same worker entries: whichever tab's intake made it, an entry is stored once."""
+    log = log_chunks.ChunkedLog("us-east-1", 100, json.dumps)
     worker_line = {"level": "INFO", "text": "poll", "time": T0, "loggerId": "worker", "objects": []}
-    assert region_log.add([relayed(worker_line, own="tab-1-logger")]) == 1
-    assert region_log.add([relayed(worker_line, own="tab-2-logger"), relayed(worker_line, own="tab-3")]) == 0
-    assert region_log.add([relayed(dict(worker_line, time=T0 + 1))]) == 1
-    assert len(region_log) == 2
-
-
-def test_duplicate_window_is_bounded():
-    region_log = logs.RegionLog(10)
-    first = logs.make_entry("INFO", "first", T0, LOGGER)
-    region_log.add([first])
-    region_log.add([logs.make_entry("INFO", f"l{i}", T0, LOGGER) for i in range(logs.RECENT_KEYS)])
-    assert region_log.add([first]) == 1  # long forgotten: stored again
-
-
-def test_append_is_amortised_constant_time():
-    region_log = logs.RegionLog(50000)
-    batch = [logs.make_entry("INFO", f"line {i}", T0 + i, LOGGER) for i in range(120000)]
-    started = time.perf_counter()
-    for start in range(0, len(batch), 1000):
-        region_log.add(batch[start:start + 1000])
-    elapsed = time.perf_counter() - started
-    assert len(region_log) == 50000 and region_log.entries()[0]["text"] == "line 70000"
-    assert elapsed < 2.0, elapsed
-
-
-def test_export_of_fifty_thousand_entries_is_fast():
-    entries = [logs.make_entry("DEBUG" if i % 3 else "INFO", "x", T0 + i, LOGGER) for i in range(50000)]
-    started = time.perf_counter()
-    everything = logs.export_entries(entries, False)
-    filtered = logs.export_entries(entries, True)
-    elapsed = time.perf_counter() - started
-    assert len(everything) == 50000 and len(filtered) == 16667
-    assert elapsed < 0.2, elapsed
-
-
-def test_export_returns_a_new_list():
-    entries = sample_log().entries()
-    exported = logs.export_entries(entries, False)
-    exported.pop()
-    assert len(entries) == 8
-
-
-def test_persistence_round_trip_and_resize():
-    region_log = sample_log()
-    restored = logs.RegionLog.from_dict(json.loads(json.dumps(region_log.to_dict())))
-    assert restored.to_dict() == region_log.to_dict()
-    restored.add([logs.make_entry("INFO", "after restore", T0 + 100, LOGGER)])
-    assert restored.entries()[-1]["line"] == region_log.next_line
-    assert restored.add([region_log.entries()[-1]]) == 0  # the duplicate window is rebuilt on restore
-    smaller = restored.resized(2)
-    assert [e["text"] for e in smaller.entries()] == ["unknown level", "after restore"]
-
-
-@pytest.mark.parametrize("data", [
-    None, [], {}, {"capacity": 0, "nextLine": 0, "entries": []}, {"capacity": 5, "nextLine": -1, "entries": []},
-    {"capacity": 5, "nextLine": 0, "entries": [{}]},
-    {"capacity": 5, "nextLine": 0, "entries": [dict(logs.make_entry("INFO", "x", 0, "l"), time="1970")]},
-    {"capacity": 5, "nextLine": 0, "entries": [dict(logs.make_entry("INFO", "x", 0, "l"), bogus=1)]},
-    {"capacity": "5", "nextLine": 0, "entries": []},
-])
-def test_corrupt_stored_log(data):
-    with pytest.raises(StateError):
-        logs.RegionLog.from_dict(data)
+    assert log.add([relayed(worker_line, own="tab-1-logger", agent="agent-1")]) == 1
+    assert log.add([relayed(worker_line, own="tab-2-logger"), relayed(worker_line, own="tab-3")]) == 0
+    assert log.add([relayed(dict(worker_line, time=T0 + 1))]) == 1  # the same text at another time is another line
+    assert len(log) == 2
 
 
 def test_entry_problem_accepts_made_and_relayed_entries():
     assert logs.entry_problem(logs.make_entry("INFO", "x", T0, LOGGER)) is None
     assert logs.entry_problem(relayed({"level": "X", "text": "y"})) is None
-    assert logs.entry_problem({"level": "INFO"}) is not None
+    assert logs.entry_problem(relayed({"level": "INFO", "text": "y", "tabId": 7})) is None
+
+
+@pytest.mark.parametrize("entry", [
+    None, "junk", [], {}, {"level": "INFO"}, {"text": "no level"},
+    dict(logs.make_entry("INFO", "x", 0, "l"), time="1970"),
+    dict(logs.make_entry("INFO", "x", 0, "l"), bogus=1),
+    dict(logs.make_entry("INFO", "x", 0, "l"), line="x"),
+    dict(logs.make_entry("INFO", "x", 0, "l"), line=-1),
+    dict(logs.make_entry("INFO", "x", 0, "l"), level=30),
+    dict(logs.make_entry("INFO", "x", 0, "l"), objects={}),
+    dict(logs.make_entry("INFO", "x", 0, "l"), tabId=[1]),
+    {key: value for key, value in logs.make_entry("INFO", "x", 0, "l").items() if key != "loggerId"},
+])
+def test_entry_problem_refuses_broken_entries(entry):
+    """What ChunkedLog.restore drops instead of storing (see test_core_log_chunks)."""
+    assert isinstance(logs.entry_problem(entry), str)
 
 
 def test_log_file_name():
     assert logs.log_file_name("us-east-1", "agent-log") == "us-east-1-agent-log.txt"
     assert logs.log_file_name("us-east-1.blue") == "us-east-1.blue-agent-log.txt"
-
-
-def test_restore_checks_newest_entries_in_full_and_older_ones_for_a_level():
-    good = [logs.make_entry("INFO", f"l{i}", T0 + i, LOGGER) for i in range(logs.RECENT_KEYS + 2)]
-    data = {"version": logs.LOG_FORMAT_VERSION, "capacity": 10000, "nextLine": 5, "entries": good}
-    assert len(logs.RegionLog.from_dict(data)) == len(good)
-    for index, broken, ok in [(0, dict(good[0], line="x"), True),          # old: only what export needs
-                              (0, {"text": "no level"}, False),
-                              (0, "junk", False),
-                              (len(good) - 1, dict(good[-1], line="x"), False)]:
-        entries = list(good)
-        entries[index] = broken
-        if ok:
-            logs.RegionLog.from_dict(dict(data, entries=entries))
-        else:
-            with pytest.raises(StateError, match=f"entry {index} "):
-                logs.RegionLog.from_dict(dict(data, entries=entries))
-    with pytest.raises(StateError):
-        logs.RegionLog.from_dict(dict(data, version=2))

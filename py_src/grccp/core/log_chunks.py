@@ -27,8 +27,8 @@ Formats 2 (every chunk in local storage, compact JSON lines joined by newlines) 
 storage as records) are upgraded when read: restore_keys says what to read, ChunkedLog.restore moves the closed
 chunks to the archive.
 
-The entry rules (Streams key order, line numbers for INFO and above, duplicates dropped) are those of
-logs.RegionLog. Pure: entries are turned into JSON text by functions given by the caller (JSON.stringify in the
+ChunkedLog applies the entry rules itself (Streams key order, line numbers for INFO and above, recent duplicates
+dropped). Pure: entries are turned into JSON text by functions given by the caller (JSON.stringify in the
 extension, json.dumps in tests)."""
 
 from .errors import StateError

@@ -1,11 +1,11 @@
-"""Per-region CCP logs in the Streams format (amazon-connect-streams LogEntry): entries of the extension's own,
-intake of entries the CCP relays, a bounded ring buffer per region, and the download format of
-`connect.getLog().download()` (a JSON array of entries, 4-space indent, ISO-8601 UTC times with ms).
+"""CCP log entries in the Streams format (amazon-connect-streams LogEntry): entries of the extension's own,
+intake of entries the CCP relays, the check of a stored entry, the level filter of
+`connect.getLog().download()` and the name of a region's download file. Storage is log_chunks.ChunkedLog.
 
-Entries are plain dicts whose keys are already in Streams' order and whose `time` is already ISO text, so
-that an export of 50,000 entries is a filter over a list, not a conversion."""
+Entries are plain dicts whose keys are already in Streams' order (ENTRY_KEYS) and whose `time` is already ISO
+text (UTC with ms), so that storing one for a download is a single JSON.stringify, not a conversion."""
 
-from .errors import ProtocolError, StateError
+from .errors import ProtocolError
 from .shapes import field_problem, is_count, is_dict, is_list, is_number, is_str, may, optional, required
 from .timefmt import format_iso_ms, to_epoch_ms
 
@@ -18,7 +18,6 @@ HOST_CONTEXT_LAYER = "CRM"  # the extension's content script is the CRM-layer ho
 DEFAULT_LOG_NAME = "agent-log"
 # How many recent entries are remembered to drop duplicates: every tab receives the same worker entries.
 RECENT_KEYS = 4096
-LOG_FORMAT_VERSION = 1
 
 
 def level_passes(level):
@@ -143,120 +142,6 @@ def entry_problem(entry):
             and isinstance(entry.get("contextLayer", ""), str)):
         return "has a wrong tabId, exception, objects or contextLayer"
     return None
-
-
-def _canonical(entry, line):
-    """A copy of `entry` with Streams' key order and the given line number."""
-    ordered = {key: entry[key] for key in ENTRY_KEYS if key in entry}
-    ordered["line"] = line
-    return ordered
-
-
-def _identity(entry):
-    return (entry["loggerId"], entry["time"], entry["level"], entry["text"])
-
-
-class RegionLog:
-    """One region's entries, oldest first, at most `capacity` (the oldest are dropped first). Appends are
-    O(1); entries that repeat a recent one (same logger, time, level, text) are dropped."""
-
-    __slots__ = ("capacity", "next_line", "_items", "_start", "_recent", "_recent_ring", "_recent_at")
-
-    def __init__(self, capacity, entries=(), next_line=0):
-        if not is_count(capacity) or capacity < 1:
-            raise ValueError("capacity must be a positive integer")
-        self.capacity = capacity
-        self.next_line = next_line
-        self._items = []
-        self._start = 0
-        self._recent = set()
-        self._recent_ring = [None] * RECENT_KEYS
-        self._recent_at = 0
-        self._items = list(entries)[-capacity:]
-        for entry in self._items[-RECENT_KEYS:]:
-            self._remember(_identity(entry))
-
-    def __len__(self):
-        return len(self._items)
-
-    def _remember(self, identity):
-        forgotten = self._recent_ring[self._recent_at]
-        if forgotten is not None:
-            self._recent.discard(forgotten)
-        self._recent_ring[self._recent_at] = identity
-        self._recent_at = (self._recent_at + 1) % RECENT_KEYS
-        self._recent.add(identity)
-
-    def add(self, entries):
-        """Stores valid entries (see entry_problem) in order, numbering lines as a Streams logger does (only
-        entries at INFO or above get a number). Returns how many were stored (duplicates are not)."""
-        stored = 0
-        for entry in entries:
-            identity = _identity(entry)
-            if identity in self._recent:
-                continue
-            self._remember(identity)
-            line = 0
-            if level_passes(entry["level"]):
-                line = self.next_line
-                self.next_line += 1
-            entry = _canonical(entry, line)
-            if len(self._items) < self.capacity:
-                self._items.append(entry)
-            else:
-                self._items[self._start] = entry
-                self._start = (self._start + 1) % self.capacity
-            stored += 1
-        return stored
-
-    def entries(self):
-        """The stored entries, oldest first (a new list of the stored dicts: do not modify them)."""
-        return self._items[self._start:] + self._items[:self._start]
-
-    def resized(self, capacity):
-        """A RegionLog with another capacity keeping the newest entries (for a changed configuration)."""
-        return RegionLog(capacity, self.entries(), self.next_line)
-
-    def to_dict(self):
-        return {"version": LOG_FORMAT_VERSION, "capacity": self.capacity, "nextLine": self.next_line,
-                "entries": self.entries()}
-
-    @classmethod
-    def from_dict(cls, data):
-        """The RegionLog of to_dict() output; StateError if it is not one. The newest RECENT_KEYS entries (which
-        seed duplicate detection) are checked in full, older ones only for what a download needs (an object
-        with a string level): checking 50,000 entries in full would take seconds under Brython, and the
-        format is versioned."""
-        problem = field_problem(data, {"version": required(lambda value: value == LOG_FORMAT_VERSION),
-                                       "capacity": required(is_count), "nextLine": required(is_count),
-                                       "entries": required(is_list)})
-        if problem is None and data["capacity"] < 1:
-            problem = "capacity is not positive"
-        if problem is None:
-            entries = data["entries"]
-            newest = max(0, len(entries) - RECENT_KEYS)
-            for index, entry in enumerate(entries):
-                if index >= newest:
-                    entry_error = entry_problem(entry)
-                elif not (isinstance(entry, dict) and isinstance(entry.get("level"), str)):
-                    entry_error = "has no level"
-                else:
-                    continue
-                if entry_error is not None:
-                    problem = f"entry {index} {entry_error}"
-                    break
-        if problem is not None:
-            raise StateError(f"stored log: {problem}")
-        return cls(data["capacity"], data["entries"], data["nextLine"])
-
-
-def export_entries(entries, filter_by_level):
-    """The entries a download contains, in order: all of them, or with filter_by_level only those at INFO or
-    above (TRACE, DEBUG, TEST and unknown levels dropped). The caller writes them as
-    JSON.stringify(entries, undefined, 4)."""
-    if not filter_by_level:
-        return list(entries)
-    return [entry for entry in entries if level_passes(entry["level"])]
 
 
 def log_file_name(region_key, log_name=DEFAULT_LOG_NAME):
