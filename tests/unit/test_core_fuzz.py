@@ -192,6 +192,7 @@ def test_stored_log_loader(value):
         log = log_chunks.ChunkedLog.restore(LOG_REGION, meta, STORED_LOG_CHUNKS, json.dumps, json.loads,
                                             chunk_size=2)
         assert problem is None and len(log) == sum(log.counts) - log.skip <= log.capacity
+        assert log_chunks.meta_problem(log.meta()) is None  # what it stores next restores again
     only_raises(restore, value, StateError)
 
 

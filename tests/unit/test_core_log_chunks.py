@@ -268,8 +268,6 @@ def test_an_older_chunk_that_lost_the_kept_records_is_dropped_not_the_log(versio
     assert log_chunks.meta_problem(storage.items[log_chunks.meta_key(REGION)]) is None
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: ChunkedLog._trim leaves an emptied middle chunk first, a meta "
-                                      "record meta_problem refuses (found by test_core_fuzz.test_stored_log_loader)")
 @pytest.mark.parametrize("version", OLDER_FORMATS)
 def test_an_older_log_that_lost_a_middle_chunk_restores_after_trimming(version):
     storage = older_format_storage(version, [entry(n) for n in range(13)], chunk_size=4)

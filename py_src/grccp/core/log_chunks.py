@@ -235,6 +235,13 @@ class ChunkedLog:
                     self.counts[0] = 0
                     self.skip = 0
             self._dirty = True
+        self._drop_used_up_chunks()
+
+    def _drop_used_up_chunks(self):
+        """A first chunk with no record kept (an emptied one, or one that lost records) goes: a meta record
+        always starts at a record."""
+        while len(self.counts) > 1 and self.skip >= self.counts[0]:
+            self._drop_first_chunk()
 
     def resize(self, capacity):
         """Another capacity (a changed configuration): the newest entries stay."""
@@ -323,8 +330,7 @@ class ChunkedLog:
                 log.counts[index - log.first] = len(records)
                 if index == log.first:
                     log.skip = min(log.skip, len(records))
-        while len(log.counts) > 1 and log.skip >= log.counts[0]:  # the first chunk lost the records it kept
-            log._drop_first_chunk()
+        log._drop_used_up_chunks()
         log.total = sum(log.counts) - log.skip
         for key in recent[-RECENT_KEYS:]:
             log._remember(key)
