@@ -4,7 +4,7 @@ import pytest
 from core_testdata import EAST, snapshot_data
 from grccp.core import logs
 from grccp.core.errors import MessageError
-from grccp.core.runtime_messages import MAX_LOG_BATCH, MESSAGE_TYPES, make_message, parse_message
+from grccp.core.runtime_messages import MAX_LOG_BATCH, MESSAGE_TYPES, make_message, parse_message, parse_reply
 from grccp.core.snapshot import parse_agent_update
 
 ENTRY = logs.make_entry("INFO", "hello", 0, "logger-1")
@@ -97,3 +97,16 @@ def test_error_messages_are_bounded():
     with pytest.raises(MessageError) as caught:
         parse_message({"type": "x" * 10000})
     assert len(str(caught.value)) <= 200
+
+
+def test_a_reply_is_accepted_only_as_the_expected_type():
+    status = make_message("popup:get-status")
+    assert parse_reply(status, None, "popup:get-status") == {}
+    for reply, error, says in ((None, None, "did not answer (no reply)"),
+                               (status, "port closed", "did not answer (port closed)"),
+                               (make_message("bg:error", error="log name is too long"), None, "log name is too long"),
+                               (status, None, "unexpected reply popup:get-status"),
+                               ({"type": "bg:status"}, None, "bg:status: ")):
+        with pytest.raises(MessageError) as caught:
+            parse_reply(reply, error, "bg:status")
+        assert says in str(caught.value)

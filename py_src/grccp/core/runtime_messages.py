@@ -66,6 +66,18 @@ MESSAGE_TYPES = {
 }
 
 
+def parse_reply(reply, error, expected):
+    """The fields of the answer to a runtime message sent with a callback (reply, error), if it is of type
+    `expected`; MessageError saying what went wrong otherwise: no answer, a malformed one, or another type (a
+    bg:error's own text)."""
+    if error or reply is None:
+        raise MessageError(f"the background did not answer ({error or 'no reply'})")
+    kind, fields = parse_message(reply)
+    if kind != expected:
+        raise MessageError(fields.get("error") or f"unexpected reply {kind}")
+    return fields
+
+
 def parse_message(obj):
     """(type, fields) of a received runtime message; MessageError if it is not one of MESSAGE_TYPES with the
     right shape. `fields` is a new dict without "type"."""

@@ -11,7 +11,7 @@ Files are text/plain Blobs (Chromium renames other types) behind blob: URLs (Fir
 handed to downloads.download; both downloads start in the same task, before any browser UI can close a popup."""
 from grccp.core import log_chunks
 from grccp.core.errors import MessageError
-from grccp.core.runtime_messages import make_message, parse_message
+from grccp.core.runtime_messages import make_message, parse_reply
 
 from . import log_archive, runtime_channel, webext
 
@@ -199,16 +199,10 @@ def download_logs(on_done, log_name=None, filter_by_level=None):
         request["filterByLogLevel"] = filter_by_level
 
     def got_plan(reply, error):
-        if error:
-            on_done({"files": [], "saved": [], "errors": [f"the background did not answer: {error}"]})
-            return
         try:
-            kind, fields = parse_message(reply)
+            fields = parse_reply(reply, error, "bg:log-export")
         except MessageError as problem:
             on_done({"files": [], "saved": [], "errors": [str(problem)]})
-            return
-        if kind != "bg:log-export":
-            on_done({"files": [], "saved": [], "errors": [fields.get("error") or f"unexpected reply {kind}"]})
             return
         export(fields)
 

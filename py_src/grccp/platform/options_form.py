@@ -14,7 +14,7 @@ Element ids: field inputs "f-<path with - for />" (#f-regions-1-instanceArn, #f-
 from grccp.core import options_model as model
 from grccp.core.config import ConfigError, host_permission_patterns, merge_managed, parse_config
 from grccp.core.errors import MessageError
-from grccp.core.runtime_messages import make_message, parse_message
+from grccp.core.runtime_messages import make_message, parse_reply
 
 from . import clock, dom, downloads, runtime_channel, storage, webext
 
@@ -183,11 +183,7 @@ class OptionsPage:
     def _loaded(self, reply, error, after=None):
         """Shows a bg:config-state; `after` = (status state, text) to show once loaded."""
         try:
-            if error or reply is None:
-                raise MessageError(f"the background did not answer ({error or 'no reply'})")
-            kind, fields = parse_message(reply)
-            if kind != "bg:config-state":
-                raise MessageError(fields.get("error") or f"unexpected reply {kind}")
+            fields = parse_reply(reply, error, "bg:config-state")
         except MessageError as problem:
             self._set_status("error", f"Could not load the configuration: {problem}")
             return
@@ -303,11 +299,7 @@ class OptionsPage:
     def _saved(self, reply, error):
         self.busy = False
         try:
-            if error or reply is None:
-                raise MessageError(f"the background did not answer ({error or 'no reply'})")
-            kind, fields = parse_message(reply)
-            if kind != "bg:save-result":
-                raise MessageError(fields.get("error") or f"unexpected reply {kind}")
+            fields = parse_reply(reply, error, "bg:save-result")
         except MessageError as problem:
             self._set_status("error", f"Not saved: {problem}")
             return

@@ -10,7 +10,7 @@ detected|pending] with #failover-headline #failover-detail, #timeline li[data-fi
 done|error], #open-options, #managed-note."""
 from grccp.core import status_view
 from grccp.core.errors import MessageError
-from grccp.core.runtime_messages import make_message, parse_message
+from grccp.core.runtime_messages import make_message, parse_reply
 
 from . import clock, dom, downloads, runtime_channel, storage, webext
 
@@ -19,6 +19,12 @@ REFRESH_MS = 1000
 
 def _clock_time(ms):
     return str(webext.global_scope.Date.new(ms).toLocaleTimeString())
+
+
+# A region card's elements: (selector, view key of the text, of the title or None, of the tone or None).
+_CARD_FIELDS = ((".region-key", "key", "key", None), (".role", "role", None, "roleTone"),
+                (".health", "health", "healthSince", "healthTone"), (".signed-in", "signedIn", None, "signedInTone"),
+                (".agent", "agent", "agent", None))
 
 
 class PopupView:
@@ -66,16 +72,10 @@ class PopupView:
     def _got_status(self, reply, error):
         self._asking = False
         self._refresh_handle = clock.call_later(REFRESH_MS, self.refresh)
-        if error or reply is None:
-            self._show_error(f"The extension's background did not answer ({error or 'no reply'}).")
-            return
         try:
-            kind, fields = parse_message(reply)
+            fields = parse_reply(reply, error, "bg:status")
         except MessageError as problem:
-            self._show_error(f"The background's answer was not understood: {problem}")
-            return
-        if kind != "bg:status":
-            self._show_error(fields.get("error") or f"Unexpected answer {kind}.")
+            self._show_error(f"No status: {problem}.")
             return
         self.render(fields["status"])
 
@@ -136,22 +136,13 @@ class PopupView:
         dom.set_attr(card, "data-role", "active" if view["role"] == "Active" else "standby")
         dom.set_attr(card, "data-health", view["healthState"])
         dom.set_attr(card, "data-signed-in", view["signedInState"])
-        key = card.querySelector(".region-key")
-        dom.set_text(key, view["key"])
-        dom.set_attr(key, "title", view["key"])
-        role = card.querySelector(".role")
-        dom.set_text(role, view["role"])
-        dom.set_attr(role, "data-tone", view["roleTone"])
-        health = card.querySelector(".health")
-        dom.set_text(health, view["health"])
-        dom.set_attr(health, "title", view["healthSince"] or None)
-        dom.set_attr(health, "data-tone", view["healthTone"])
-        signed = card.querySelector(".signed-in")
-        dom.set_text(signed, view["signedIn"])
-        dom.set_attr(signed, "data-tone", view["signedInTone"])
-        agent = card.querySelector(".agent")
-        dom.set_text(agent, view["agent"])
-        dom.set_attr(agent, "title", view["agent"])
+        for selector, text, title, tone in _CARD_FIELDS:
+            element = card.querySelector(selector)
+            dom.set_text(element, view[text])
+            if title is not None:
+                dom.set_attr(element, "title", view[title] or None)
+            if tone is not None:
+                dom.set_attr(element, "data-tone", view[tone])
 
     # downloads -------------------------------------------------------------------------------------------
     def download(self):

@@ -6,7 +6,7 @@ from browser import window
 from grccp.core import ccp_conduit, ccp_messages as wire, failover, logs
 from grccp.core.config import ConfigError, page_is_allowlisted, parse_config
 from grccp.core.errors import MessageError, ProtocolError
-from grccp.core.runtime_messages import MAX_LOG_BATCH, make_message, parse_message
+from grccp.core.runtime_messages import MAX_LOG_BATCH, make_message, parse_message, parse_reply
 
 from . import clock, frame_messages, runtime_channel
 from .ccp_panel import CcpPanel
@@ -40,13 +40,8 @@ class TabSession:
         runtime_channel.send(make_message("cs:hello", url=str(window.location.href)), self._on_welcome)
 
     def _on_welcome(self, reply, error):
-        if error or reply is None:
-            window.console.warn("Global Resiliency CCP: the extension's background did not answer:", error)
-            return
         try:
-            kind, welcome = parse_message(reply)
-            if kind != "bg:welcome":
-                raise MessageError(f"expected bg:welcome, got {kind}")
+            welcome = parse_reply(reply, error, "bg:welcome")
             if not welcome["allowed"] or welcome["config"] is None:
                 return
             config = parse_config(welcome["config"])
