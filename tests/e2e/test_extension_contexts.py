@@ -41,6 +41,21 @@ def test_pages_outside_the_allowlist_get_nothing(ccp_browser, emulator):
         assert host_state(driver) is None
 
 
+def test_a_page_loading_while_the_configuration_changes_gets_the_panel(ccp_browser, emulator):
+    """The background changes its content-script registration in place: a page that loads while the
+    allowlist changes (or while the same configuration is stored again) is injected, never caught in a gap."""
+    driver = ccp_browser
+    crm = f"https://crm.example.test:{emulator.port}/*"
+    crm2 = f"https://crm2.example.test:{emulator.port}/*"
+    configure(driver, extension_config(emulator, allowlist=[crm]))
+    open_allowlisted(driver, emulator.crm_url())
+    for allowlist in ([crm, crm2], [crm, crm2], [crm], [crm2, crm], [crm]):
+        configure(driver, extension_config(emulator, allowlist=allowlist))
+        driver.get(emulator.crm_url())  # at once: the background is applying the change meanwhile
+        wait_for(driver, lambda: host_state(driver) is not None, timeout=15,
+                 message=f"the panel on the CRM page loaded while the allowlist became {allowlist}")
+
+
 def test_allowlisted_host_on_another_port_gets_no_panel(ccp_browser, emulator):
     """Match patterns cannot carry a port (Firefox ignores them), so the script runs on the host and checks the
     port itself: a configuration for another port must leave this page alone."""

@@ -1,5 +1,10 @@
 """The content script registered at run time for the configured pages (never in the manifest), so that it is
-injected on exactly the allowlisted pages and nowhere else."""
+injected on exactly the allowlisted pages and nowhere else.
+
+The registration is changed in place (updateContentScripts), and left alone when it already matches: never
+unregistered first, so a page that loads while the configuration changes, or while the background starts after
+a browser restart (the registration persists), is injected under the old patterns or the new ones, never under
+none. Changes are made one at a time, the latest wanted patterns last."""
 from . import webext
 
 SCRIPT_ID = "grccp-ccp-host"
@@ -7,23 +12,56 @@ CONTENT_FILES = ["boot/content_pre.js", "runtime/brython_csp.js", "runtime/aot_l
                  "bundles/content.js",
                  "boot/content_run.js"]
 
+_queue = {"busy": False, "wanted": None, "waiting": []}
+
 
 def register(match_patterns, on_done):
-    """Replaces the registration with one for match_patterns (port-free patterns: Firefox ignores ports);
-    an empty list unregisters. on_done(error or None)."""
+    """Makes the registration inject on match_patterns (port-free patterns: Firefox ignores ports); an empty list
+    unregisters. on_done(error or None) once done (or superseded by a later call's change)."""
+    _queue["wanted"] = list(match_patterns)
+    _queue["waiting"].append(on_done)
+    if not _queue["busy"]:
+        _next()
+
+
+def _next():
+    wanted, waiting = _queue["wanted"], _queue["waiting"]
+    _queue["wanted"], _queue["waiting"], _queue["busy"] = None, [], True
+
+    def finished(error):
+        for on_done in waiting:
+            on_done(error)
+        _queue["busy"] = False
+        if _queue["waiting"]:
+            _next()
+    _apply(wanted, finished)
+
+
+def _apply(patterns, finished):
     scripting = webext.api.scripting
 
-    def registered(*_):
-        on_done(webext.last_error())
+    def done(*_):
+        finished(webext.last_error())
 
-    def unregistered(*_):
-        webext.last_error()  # nothing registered yet is not an error worth reporting
-        if not match_patterns:
-            on_done(None)
+    def got(existing=None, *_):
+        error = webext.last_error()
+        if error:
+            finished(error)
             return
-        scripting.registerContentScripts(webext.to_js([{
-            "id": SCRIPT_ID, "matches": list(match_patterns), "js": CONTENT_FILES,
-            "runAt": "document_idle", "allFrames": False, "persistAcrossSessions": True,
-        }]), registered)
-
-    scripting.unregisterContentScripts(webext.to_js({"ids": [SCRIPT_ID]}), unregistered)
+        current = (webext.to_py(existing) or [None])[0]
+        if not patterns:
+            if current is None:
+                finished(None)
+            else:
+                scripting.unregisterContentScripts(webext.to_js({"ids": [SCRIPT_ID]}), done)
+        elif current is None:
+            scripting.registerContentScripts(webext.to_js([{
+                "id": SCRIPT_ID, "matches": patterns, "js": CONTENT_FILES,
+                "runAt": "document_idle", "allFrames": False, "persistAcrossSessions": True,
+            }]), done)
+        elif sorted(current.get("matches") or []) == sorted(patterns) and current.get("js") == CONTENT_FILES:
+            finished(None)
+        else:
+            scripting.updateContentScripts(webext.to_js([{"id": SCRIPT_ID, "matches": patterns,
+                                                         "js": CONTENT_FILES}]), done)
+    scripting.getRegisteredContentScripts(webext.to_js({"ids": [SCRIPT_ID]}), got)

@@ -27,6 +27,7 @@ class TabSession:
         self._pending_logs = {}
         self._dropped = {}
         self._tick_handle = None
+        self._tick_at = None  # the deadline the tick timer is set for
         self._flush_handle = None
         self._refreshes = {}
         self._agent_resource_id = {}
@@ -83,11 +84,14 @@ class TabSession:
         except ProtocolError as problem:
             self._log(region, "WARN", f"dropped a malformed message from the {region} CCP: {problem}")
             return
-        now = clock.now_ms()
+        if event == wire.FAILOVER:  # first: the one message whose handling an agent waits for
+            self._perform(self.rules.on_failover(region, payload),
+                          lambda: self._log(region, "INFO", f"failover signal: {payload}"))
+            return  # no conduit deadline changes
         conduit = self.conduits[region]
         if event == wire.ACKNOWLEDGE:
             first = not conduit.ready and payload is not None
-            self._apply(region, conduit.on_acknowledge(payload, now))
+            self._apply(region, conduit.on_acknowledge(payload, clock.now_ms()))
             if first:
                 window.performance.mark(f"grccp-ready-{region}")  # benchmark: first ACK processed (tests/bench)
                 self._refreshes.pop(region, None)
@@ -101,15 +105,13 @@ class TabSession:
             if summary != self._last_agent_summary.get(region):
                 self._last_agent_summary[region] = summary
                 self._send("cs:agent-update", region=region, agent=summary)
-        elif event == wire.FAILOVER:
-            self._perform(self.rules.on_failover(region, payload),
-                          lambda: self._log(region, "INFO", f"failover signal: {payload}"))
         elif event == wire.FAILOVER_PENDING:
             self._perform(self.rules.on_failover_pending(region, payload))
         elif event == wire.FORCE_OFFLINE:
             self._perform(self.rules.on_force_offline(region, payload))
         elif event == wire.LOG:
-            entry = logs.intake_relayed(payload, self.logger_id, self._agent_resource_id.get(region), now)
+            entry = logs.intake_relayed(payload, self.logger_id, self._agent_resource_id.get(region),
+                                        clock.now_ms())
             if entry is not None:
                 self._pending_logs.setdefault(region, []).append(entry)
         elif event in (wire.AUTH_FAIL, wire.TERMINATED):
@@ -159,12 +161,13 @@ class TabSession:
         previous, shown = self.rules.hidden, shows[-1]  # the rules have switched already
         self.panel.show(shown)
         window.performance.mark("grccp-shown-" + shown)
-        if prelude is not None:
-            self._later(prelude)
-        self._later(lambda: self._log(shown, "INFO", f"switched the visible CCP from {previous} to {shown}"))
-        self._later(lambda: self._perform_in_order([action for action in actions if action[0] != failover.SHOW]))
-        if not window.document.hidden:
-            self._schedule_drain()  # after the frames that show the new CCP, even if work queued earlier
+
+        def after_render():
+            if prelude is not None:
+                prelude()
+            self._log(shown, "INFO", f"switched the visible CCP from {previous} to {shown}")
+            self._perform_in_order([action for action in actions if action[0] != failover.SHOW])
+        self._later(after_render, switched=True)
 
     def _perform_in_order(self, actions):
         for action in actions:
@@ -198,16 +201,17 @@ class TabSession:
         else:
             runtime_channel.send(make_message(kind, **fields))
 
-    def _later(self, work):
-        """Queues work to run once the browser has rendered (what a switch shows comes first), in the order
-        queued; while anything is queued, posts and sends queue behind it, so the CCPs and the background see
-        everything in order. A hidden tab renders nothing: its work runs at once (its timers are throttled)."""
+    def _later(self, work, switched=False):
+        """Queues work to run once the browser has rendered (after a switch: the frames that show the new CCP),
+        in the order queued; while anything is queued, posts and sends queue behind it, so the CCPs and the
+        background see everything in order. A hidden tab renders nothing: its work runs at once (its timers are
+        throttled)."""
         self._deferred.append(work)
         if self._draining:
             return  # the running drain takes it
         if window.document.hidden:
             self._run_deferred()
-        elif len(self._deferred) == 1:
+        elif switched or len(self._deferred) == 1:
             self._schedule_drain()
 
     def _schedule_drain(self):
@@ -258,13 +262,20 @@ class TabSession:
 
     # timers -------------------------------------------------------------------------------------------------
     def _schedule_tick(self):
+        """The tick timer set for the earliest conduit deadline (left alone when that did not change: most
+        messages change none)."""
         deadlines = [d for d in (c.next_deadline() for c in self.conduits.values()) if d is not None]
+        earliest = min(deadlines) if deadlines else None
+        if earliest == self._tick_at and self._tick_handle is not None:
+            return
         clock.cancel(self._tick_handle)
         self._tick_handle = None
-        if deadlines:
-            self._tick_handle = clock.call_later(min(deadlines) - clock.now_ms(), self._tick)
+        self._tick_at = earliest
+        if earliest is not None:
+            self._tick_handle = clock.call_later(earliest - clock.now_ms(), self._tick)
 
     def _tick(self):
+        self._tick_handle = None
         now = clock.now_ms()
         for region, conduit in self.conduits.items():
             self._apply(region, conduit.tick(now))
