@@ -28,6 +28,17 @@
         onDrop('a message came from a window that is not a CCP frame');
       });
     },
+    // callback() once, in a task after the next two rendered frames (a frame that lays out a resized iframe
+    // reaches the iframe's document in the frame after it), or after fallbackMs if no frame comes (a hidden tab
+    // renders none). Here rather than in Python: the frame callbacks then cost the rendering nothing.
+    afterRender: function (callback, fallbackMs) {
+      var done = false;
+      var timer = setTimeout(run, fallbackMs);
+      function run() {
+        if (!done) { done = true; clearTimeout(timer); callback(); }
+      }
+      requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(run, 0); }); });
+    },
     post: function (region, message) {
       var route = routes.get(region);
       var target = route && route.frame.contentWindow;

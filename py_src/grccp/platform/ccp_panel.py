@@ -18,9 +18,9 @@ STYLE = """
 .status[data-level="warn"] { background: #8a5a00; }
 .status[data-level="bad"] { background: #b0260f; }
 .frames { position: relative; flex: 1; }
-iframe { border: 0; }
-iframe.active { width: 100%; height: 100%; }
-iframe.standby { width: 0; height: 0; position: absolute; }
+iframe { border: 0; width: 0; height: 0; position: absolute; }
+.frames[data-shown="0"] > iframe:nth-child(1), .frames[data-shown="1"] > iframe:nth-child(2) {
+  width: 100%; height: 100%; position: static; }
 """
 
 
@@ -32,6 +32,7 @@ class CcpPanel:
         self.regions = regions      # [(region key, ccp url)] in configuration order
         self.host = None
         self._frames = {}
+        self._order = {key: index for index, (key, _) in enumerate(regions)}  # a frame's place in the box
         self._status = None
         self._frame_box = None
 
@@ -100,7 +101,6 @@ class CcpPanel:
         frame.setAttribute("allow", FRAME_ALLOW)
         frame.setAttribute("title", f"Amazon Connect CCP ({key})")
         frame.setAttribute("data-region", key)
-        frame.className = "standby"
         frame.src = url
         return frame
 
@@ -108,16 +108,18 @@ class CcpPanel:
         return self._frames[key]
 
     def show(self, key):
-        """Makes `key` the visible frame and the others stand-by (hidden, still loaded)."""
-        for region, frame in self._frames.items():
-            frame.className = "active" if region == key else "standby"
+        """Makes `key` the visible frame and the other stand-by (hidden, still loaded): one attribute change (a
+        switch is waited for). The host's data-grccp-active follows with mark_shown()."""
+        self._frame_box.setAttribute("data-shown", str(self._order[key]))
+
+    def mark_shown(self, key):
+        """Says on the host element which region is shown (for the page and tests; not needed to show it)."""
         self.host.setAttribute("data-grccp-active", key)
 
     def refresh(self, key, url):
         """Replaces a region's frame with a fresh one (sign-in recovery); returns the new frame."""
         old = self._frames[key]
         fresh = self._new_frame(key, url)
-        fresh.className = old.className
         self._frame_box.replaceChild(fresh, old)
         self._frames[key] = fresh
         return fresh

@@ -3,10 +3,18 @@ frame's window and its origin is that region's CCP origin. Everything else — t
 iframes, a CCP frame navigated elsewhere — is dropped before any conversion, and counted.
 
 The comparison of windows happens in boot/frame_bridge.js, because a cross-origin window must never reach
-Python (Brython would read properties of it that the browser forbids)."""
+Python (Brython would read properties of it that the browser forbids). The bridge also says when the frames a
+switch changed are rendered (after_render), without running Python in those frames."""
 from . import webext
 
 _bridge = webext.global_scope.grccpFrameBridge
+AFTER_RENDER_FALLBACK_MS = 100
+
+
+def after_render(callback):
+    """callback() once the next two frames are rendered (or after AFTER_RENDER_FALLBACK_MS in a tab that renders
+    nothing); see boot/frame_bridge.js."""
+    _bridge.afterRender(callback, AFTER_RENDER_FALLBACK_MS)
 
 
 class FrameMessages:

@@ -63,6 +63,7 @@ class TabSession:
             return
         self.rules = failover.TabSwitchRules(config, shown, epoch)
         self.panel.show(shown)
+        self.panel.mark_shown(shown)
         self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_drop, wire.HANDLED_CCP_EVENTS)
         now = clock.now_ms()
         for region in config.regions:
@@ -163,6 +164,7 @@ class TabSession:
         window.performance.mark("grccp-shown-" + shown)
 
         def after_render():
+            self.panel.mark_shown(shown)
             if prelude is not None:
                 prelude()
             self._log(shown, "INFO", f"switched the visible CCP from {previous} to {shown}")
@@ -218,7 +220,7 @@ class TabSession:
         """The queued work runs after the next rendered frame; a later call supersedes an earlier one."""
         self._drain_token += 1
         token = self._drain_token
-        clock.after_next_paint(lambda: self._run_deferred() if token == self._drain_token else None)
+        frame_messages.after_render(lambda *_: self._run_deferred() if token == self._drain_token else None)
 
     def _run_deferred(self):
         self._draining = True
