@@ -14,4 +14,3 @@ def call_later(delay_ms, callback):
 def cancel(handle):
     if handle is not None:
         webext.global_scope.clearTimeout(handle)
-

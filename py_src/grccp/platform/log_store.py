@@ -165,7 +165,6 @@ class LogStore:
         if self._writing:
             return  # the write in flight takes the rest when it completes
         taken = [(log, log.take_changes()) for log in self._regions.values() if log is not None and log.pending]
-        taken = [(log, changes) for log, changes in taken if changes is not None]
         if not taken:
             self._writes_done()
             return

@@ -192,16 +192,17 @@ class TabSession:
                 self._status()
 
     def _post(self, region, message):
-        if self._deferred and not self._draining:
-            self._later(lambda: self.frames.post(region, message))
-        else:
-            self.frames.post(region, message)
+        self._in_order(lambda: self.frames.post(region, message))
 
     def _send(self, kind, **fields):
+        self._in_order(lambda: runtime_channel.send(make_message(kind, **fields)))
+
+    def _in_order(self, work):
+        """Runs work() now, or behind the work a switch has queued (see _later)."""
         if self._deferred and not self._draining:
-            self._later(lambda: runtime_channel.send(make_message(kind, **fields)))
+            self._later(work)
         else:
-            runtime_channel.send(make_message(kind, **fields))
+            work()
 
     def _later(self, work, switched=False):
         """Queues work to run once the browser has rendered (after a switch: the frames that show the new CCP),
@@ -217,7 +218,7 @@ class TabSession:
             self._schedule_drain()
 
     def _schedule_drain(self):
-        """The queued work runs after the next rendered frame; a later call supersedes an earlier one."""
+        """The queued work runs once the next two frames are rendered; a later call supersedes an earlier one."""
         self._drain_token += 1
         token = self._drain_token
         frame_messages.after_render(lambda *_: self._run_deferred() if token == self._drain_token else None)
