@@ -209,7 +209,8 @@ def build_results(ext, ref, payload_block, machine_block):
         "init_ms": stats.metric_block(ext.init, ref.init, parts=stats.parts_medians(
             {"extension": ext.init_parts, "reference": ref.init_parts})),
         "switch_ms": stats.metric_block(ext.switch, ref.switch, parts=stats.parts_medians(
-            {"extension": ext.switch_parts, "reference": ref.switch_parts})),
+            {"extension": ext.switch_parts, "reference": ref.switch_parts}),
+            parts_samples={"extension": ext.switch_parts, "reference": ref.switch_parts}),
         "switch_3tabs_ms": stats.metric_block(ext.switch_3tabs, anomalies=ext.tab_anomalies),
         "log_download_ms": stats.metric_block(ext.download, ref.download,
                                               file_bytes={"extension": ext.download_bytes,
