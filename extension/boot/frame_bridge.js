@@ -3,20 +3,41 @@
 // So the windows stay here: Python registers each region's iframe element and origin, and gets only the region
 // and the (structured-clone) message data. The filtering rule is the one the Python side documents. Messages with
 // an event name the host does not act on are not handed over (Python would convert each of them only to ignore it).
+// `log` messages, which come by the thousand, are handed over in batches; any other message first delivers the
+// batch that is waiting, so Python sees every message in the order it arrived.
 (function () {
   'use strict';
   var routes = new Map();  // region -> {frame: HTMLIFrameElement, origin: string}
   globalThis.grccpFrameBridge = {
     route: function (region, frame, origin) { routes.set(region, {frame: frame, origin: origin}); },
-    listen: function (onMessage, onDrop, handledEvents) {
+    listen: function (onMessage, onLogs, onDrop, handledEvents, logBatch) {
       var handled = new Set(handledEvents);
+      var logs = [];  // [region, data] of `log` messages not yet handed over, in arrival order
+      var logTimer = null;
+      function deliverLogs() {
+        clearTimeout(logTimer);
+        logTimer = null;
+        if (logs.length) {
+          var batch = logs;
+          logs = [];
+          onLogs(batch);
+        }
+      }
       addEventListener('message', function (event) {
         for (var [region, route] of routes) {
           if (event.source !== null && event.source === route.frame.contentWindow) {
             if (event.origin === route.origin) {
               var data = event.data;
               var name = data !== null && typeof data === 'object' ? data.event : undefined;
-              if (typeof name !== 'string' || handled.has(name)) {
+              if (name === 'log' && handled.has(name)) {
+                logs.push([region, data]);
+                if (logs.length >= logBatch.size) {
+                  deliverLogs();
+                } else if (logTimer === null) {
+                  logTimer = setTimeout(deliverLogs, logBatch.waitMs);
+                }
+              } else if (typeof name !== 'string' || handled.has(name)) {
+                deliverLogs();
                 onMessage(region, data);  // a message without an event name goes on, to be reported as malformed
               }
             } else {

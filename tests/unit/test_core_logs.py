@@ -100,8 +100,10 @@ def test_intake_defaults():
     {"level": "INFO", "text": "x", "time": float("nan")}, {"level": "INFO", "text": "x", "objects": {}},
     {"level": "INFO", "text": "x", "exception": "boom"}, {"level": "INFO", "text": "x", "loggerId": 5},
     {"level": "INFO", "text": "x", "tabId": [1]}, {"level": "INFO", "text": "x", "contextLayer": 1},
+    {"level": "INFO", "text": "x", "exception": []}, {"level": "INFO", "text": "x", "objects": "[]"},
 ])
 def test_malformed_relayed_entries(data):
+    """(Every field checked: the parse is written out by hand, one branch per field.)"""
     with pytest.raises(ProtocolError):
         logs.parse_relayed_entry(data)
 
@@ -132,6 +134,8 @@ def test_entry_problem_accepts_made_and_relayed_entries():
     dict(logs.make_entry("INFO", "x", 0, "l"), objects={}),
     dict(logs.make_entry("INFO", "x", 0, "l"), tabId=[1]),
     {key: value for key, value in logs.make_entry("INFO", "x", 0, "l").items() if key != "loggerId"},
+    dict(logs.make_entry("INFO", "x", 0, "l"), tabId="t", bogus=1),  # every optional field present, and one more
+    dict(logs.make_entry("INFO", "x", 0, "l"), **{"1": 1}),
 ])
 def test_entry_problem_refuses_broken_entries(entry):
     """What ChunkedLog.restore drops instead of storing (see test_core_log_chunks)."""

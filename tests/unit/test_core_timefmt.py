@@ -72,3 +72,25 @@ def test_to_epoch_ms(value, ms):
 def test_formatting_in_any_order_within_and_across_seconds():
     for ms in [1795482561581, 1795482561999, 1795482561000, 1795482562000, 1795482561581, 0, 1795482561582]:
         assert timefmt.format_iso_ms(ms) == reference_iso(ms)
+
+
+@pytest.mark.parametrize("value, text", [
+    ("2026-11-24T01:09:21.581Z", "2026-11-24T01:09:21.581Z"), ("2026-11-24T02:09:21.5+01:00", "2026-11-24T01:09:21.500Z"),
+    ("2026-11-24T01:09:21Z", "2026-11-24T01:09:21.000Z"), (1795482561581, "2026-11-24T01:09:21.581Z"),
+    ("2026-11-24T01:09:61.581Z", None), ("yesterday", None), (True, None), (None, None), ([], None),
+])
+def test_iso_text(value, text):
+    assert timefmt.iso_text(value) == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(timefmt.MIN_MS, timefmt.MAX_MS), st.text("0123456789.:-TZ", min_size=3, max_size=3))
+def test_iso_text_of_remembered_seconds_is_parsed_text(ms, tail):
+    """Text within a second already seen is taken as it is only when it is exactly what format_iso_ms writes;
+    anything else in that second (other digits, other characters) goes through the parser."""
+    canonical = timefmt.format_iso_ms(ms)
+    assert timefmt.iso_text(canonical) == canonical  # remembered now
+    assert timefmt.iso_text(canonical) == canonical
+    variant = canonical[:20] + tail + "Z"
+    expected = timefmt.parse_iso_ms(variant)
+    assert timefmt.iso_text(variant) == (None if expected is None else timefmt.format_iso_ms(expected))

@@ -132,3 +132,26 @@ def to_epoch_ms(value):
     if not MIN_MS <= value <= MAX_MS:  # also refuses NaN, which compares false with everything
         return None
     return int(value)
+
+
+# Canonical text (what format_iso_ms writes) comes back thousands of times a second in relayed log lines: text
+# within the last whole second written or checked is recognised without parsing (under Brython, slicing and
+# parsing a string cost microseconds per character; startswith and indexing do not).
+_DIGIT_SET = frozenset(_DIGITS)
+_last_canonical_second = [None]
+
+
+def iso_text(value):
+    """The canonical ISO text (as format_iso_ms writes it) of a timestamp to_epoch_ms accepts, or None. Text
+    that is already canonical comes back as it is."""
+    second = _last_canonical_second[0]
+    if (isinstance(value, str) and second is not None and len(value) == 24 and value.startswith(second)
+            and value[20] in _DIGIT_SET and value[21] in _DIGIT_SET and value[22] in _DIGIT_SET
+            and value[23] == "Z"):
+        return value
+    ms = to_epoch_ms(value)
+    if ms is None:
+        return None
+    text = format_iso_ms(ms)
+    _last_canonical_second[0] = text[:20]  # "YYYY-MM-DDTHH:MM:SS."
+    return text

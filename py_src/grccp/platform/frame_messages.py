@@ -17,13 +17,21 @@ def after_render(callback):
     _bridge.afterRender(callback, AFTER_RENDER_FALLBACK_MS)
 
 
+# `log` messages are handed over in batches of up to this many, or after this wait (log lines are not urgent;
+# the content script sends them on about once a second). The handling of a batch is bounded by its size.
+LOG_BATCH = {"size": 200, "waitMs": 50}
+
+
 class FrameMessages:
-    def __init__(self, on_message, on_drop, handled_events):
-        """Delivers messages whose event is one of `handled_events` (or that have no event name: malformed)."""
+    def __init__(self, on_message, on_logs, on_drop, handled_events):
+        """Delivers messages whose event is one of `handled_events` (or that have no event name: malformed);
+        `log` messages among them in batches, in arrival order with the others."""
         self._on_message = on_message  # (region, plain data)
+        self._on_logs = on_logs        # ([(region, plain data), ...])
         self._on_drop = on_drop        # (reason)
         self.dropped = 0
-        _bridge.listen(self._deliver, self._drop, webext.to_js(list(handled_events)))
+        _bridge.listen(self._deliver, self._deliver_logs, self._drop, webext.to_js(list(handled_events)),
+                       webext.to_js(LOG_BATCH))
 
     def route(self, region, frame, origin):
         """Messages from `frame`'s window with `origin` belong to `region`; call again after replacing the frame."""
@@ -35,6 +43,9 @@ class FrameMessages:
 
     def _deliver(self, region, data):
         self._on_message(str(region), webext.to_py(data))
+
+    def _deliver_logs(self, batch):
+        self._on_logs([(str(region), data) for region, data in webext.to_py(batch)])
 
     def _drop(self, reason):
         self.dropped += 1

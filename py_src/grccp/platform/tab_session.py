@@ -12,6 +12,7 @@ from . import clock, frame_messages, runtime_channel
 from .ccp_panel import CcpPanel
 
 LOG_FLUSH_MS = 1000
+LOG_SEND_SIZE = MAX_LOG_BATCH // 4  # entries per cs:log-batch, each batch checked and converted in a task of its own
 SIGN_IN_REFRESHES = 10  # as the reference: at most 10 frame refreshes while waiting for a sign-in
 REFRESH_BACKOFF_LIMIT = 8  # refresh delays grow ccpLoadTimeout × 1, 2, 4, 8, 8, … (a region in an outage)
 
@@ -29,6 +30,7 @@ class TabSession:
         self._tick_handle = None
         self._tick_at = None  # the deadline the tick timer is set for
         self._flush_handle = None
+        self._log_batches = []  # (region, entries) waiting to be sent, one per task
         self._refreshes = {}
         self._agent_resource_id = {}
         self._last_agent_summary = {}
@@ -64,7 +66,8 @@ class TabSession:
         self.rules = failover.TabSwitchRules(config, shown, epoch)
         self.panel.show(shown)
         self.panel.mark_shown(shown)
-        self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_drop, wire.HANDLED_CCP_EVENTS)
+        self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_frame_logs, self._on_drop,
+                                                   wire.HANDLED_CCP_EVENTS)
         now = clock.now_ms()
         for region in config.regions:
             key = region.key
@@ -110,16 +113,28 @@ class TabSession:
             self._perform(self.rules.on_failover_pending(region, payload))
         elif event == wire.FORCE_OFFLINE:
             self._perform(self.rules.on_force_offline(region, payload))
-        elif event == wire.LOG:
-            entry = logs.intake_relayed(payload, self.logger_id, self._agent_resource_id.get(region),
-                                        clock.now_ms())
-            if entry is not None:
-                self._pending_logs.setdefault(region, []).append(entry)
         elif event in (wire.AUTH_FAIL, wire.TERMINATED):
             self._log(region, "WARN", f"CCP reported {event}: sign-in needed")
             self._apply(region, conduit.on_auth_fail())
             self._sign_in_needed(region)
         self._schedule_tick()
+
+    def _on_frame_logs(self, messages):
+        """A batch of `log` messages (by far the most frequent), [(region, data)] in arrival order."""
+        now = clock.now_ms()
+        for region, data in messages:
+            try:
+                event, payload = wire.parse_ccp_message(data)
+            except ProtocolError as problem:
+                self._log(region, "WARN", f"dropped a malformed message from the {region} CCP: {problem}")
+                continue
+            if event == wire.LOG:
+                self._take_log(region, payload, now)
+
+    def _take_log(self, region, relayed, now):
+        entry = logs.intake_relayed(relayed, self.logger_id, self._agent_resource_id.get(region), now)
+        if entry is not None:
+            self._pending_logs.setdefault(region, []).append(entry)
 
     def _on_drop(self, reason):
         self._dropped[reason] = self._dropped.get(reason, 0) + 1
@@ -290,16 +305,26 @@ class TabSession:
         self._pending_logs.setdefault(region, []).append(entry)
 
     def _flush_logs(self):
+        self._flush_handle = clock.call_later(LOG_FLUSH_MS, self._flush_logs)  # first: whatever happens below
         if self._dropped:
             summary = ", ".join(f"{count}× {reason}" for reason, count in self._dropped.items())
             self._dropped = {}
             for region in self.conduits:
                 self._log(region, "WARN", f"dropped messages: {summary}")
+        idle = not self._log_batches
         for region, entries in self._pending_logs.items():
-            for start in range(0, len(entries), MAX_LOG_BATCH):
-                self._send("cs:log-batch", region=region, entries=entries[start:start + MAX_LOG_BATCH])
+            for start in range(0, len(entries), LOG_SEND_SIZE):
+                self._log_batches.append((region, entries[start:start + LOG_SEND_SIZE]))
         self._pending_logs = {}
-        self._flush_handle = clock.call_later(LOG_FLUSH_MS, self._flush_logs)
+        if idle and self._log_batches:
+            self._send_log_batches()
+
+    def _send_log_batches(self):
+        """One cs:log-batch per task, in order: a flood of log lines never holds the page (and a switch) for long."""
+        region, entries = self._log_batches.pop(0)
+        self._send("cs:log-batch", region=region, entries=entries)
+        if self._log_batches:
+            clock.call_later(0, self._send_log_batches)
 
     def _status(self):
         shown = self.rules.shown
