@@ -3,8 +3,9 @@
 // So the windows stay here: Python registers each region's iframe element and origin, and gets only the region
 // and the (structured-clone) message data. The filtering rule is the one the Python side documents. Messages with
 // an event name the host does not act on are not handed over (Python would convert each of them only to ignore it).
-// `log` messages, which come by the thousand, are handed over in batches; any other message first delivers the
-// batch that is waiting, so Python sees every message in the order it arrived.
+// `log` messages, which come by the thousand, are handed over in batches, in the order they arrived; the other
+// messages do not wait for them (a failover comes right after the worker's poll has logged two lines: those are
+// handled after the switch, not before it).
 (function () {
   'use strict';
   var routes = new Map();  // region -> {frame: HTMLIFrameElement, origin: string}
@@ -37,7 +38,6 @@
                   logTimer = setTimeout(deliverLogs, logBatch.waitMs);
                 }
               } else if (typeof name !== 'string' || handled.has(name)) {
-                deliverLogs();
                 onMessage(region, data);  // a message without an event name goes on, to be reported as malformed
               }
             } else {

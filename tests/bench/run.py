@@ -154,6 +154,7 @@ def run_side(side, args, samples, log):
     samples.extension_memory.append(memory["extension"])
     samples.js_heap.append(memory["js_heap_used"])
     side.prepare_controls()
+    side.settle()
     switches = []
     target = WEST
     for _ in range(args.switches):

@@ -116,6 +116,20 @@ class Side:
         return memory
 
     # ----- switches -------------------------------------------------------------------------------------------
+    def settle(self, quiet_ms=1000, timeout_ms=10000):
+        """Waits, the same way on both sides, until the page's main thread has been idle for `quiet_ms` (idle
+        periods of at least 40 ms back to back), at most `timeout_ms`; returns the ms waited. The switches are
+        measured after it: what follows init (its garbage collected, the extension's bench control page
+        starting in a process of its own) belongs to no switch, and no real failover follows a page load that
+        closely."""
+        return self.driver.execute_async_script(
+            "const [quietMs, timeoutMs, done] = arguments; const start = performance.now(); let since = start;"
+            "function check(deadline) { const now = performance.now();"
+            " if (deadline.timeRemaining() < 40) since = now;"
+            " if (now - since >= quietMs || now - start >= timeoutMs) done(Math.round(now - start));"
+            " else requestIdleCallback(check); }"
+            "requestIdleCallback(check);", quiet_ms, timeout_ms)
+
     def switch_sample(self, target, timeout_s=30):
         """{ms, parts}: ms from the old region's CCP relaying disasterRecovery::failover to the target's CCP
         reporting itself visible (the active-region change itself is noticed at the emulated worker's next poll:

@@ -25,7 +25,7 @@ LOG_BATCH = {"size": 200, "waitMs": 50}
 class FrameMessages:
     def __init__(self, on_message, on_logs, on_drop, handled_events):
         """Delivers messages whose event is one of `handled_events` (or that have no event name: malformed);
-        `log` messages among them in batches, in arrival order with the others."""
+        `log` messages among them in batches (in their order; the other messages do not wait for them)."""
         self._on_message = on_message  # (region, plain data)
         self._on_logs = on_logs        # ([(region, plain data), ...])
         self._on_drop = on_drop        # (reason)
