@@ -91,7 +91,22 @@ class TabSession:
         if event == wire.FAILOVER:  # first: the one message whose handling an agent waits for
             self._perform(self.rules.on_failover(region, payload),
                           lambda: self._log(region, "INFO", f"failover signal: {payload}"))
-            return  # no conduit deadline changes
+        elif event == wire.FORCE_OFFLINE:
+            self._perform(self.rules.on_force_offline(region, payload))
+        elif event == wire.FAILOVER_PENDING:
+            self._perform(self.rules.on_failover_pending(region, payload))
+        elif event == wire.AGENT_UPDATE:
+            self._agent_resource_id[region] = payload.agent_resource_id
+            self._perform(self.rules.on_agent_update(region, payload))
+            summary = payload.to_summary()
+            if summary != self._last_agent_summary.get(region):
+                self._last_agent_summary[region] = summary
+                self._send("cs:agent-update", region=region, agent=summary)
+        elif event in (wire.ACKNOWLEDGE, wire.REQUEST_CONFIGURE, wire.AUTH_FAIL, wire.TERMINATED):
+            self._on_conduit_event(region, event, payload)
+
+    def _on_conduit_event(self, region, event, payload):
+        """The handshake, keep-alives and sign-in: the only messages that move the region's conduit deadlines."""
         conduit = self.conduits[region]
         if event == wire.ACKNOWLEDGE:
             first = not conduit.ready and payload is not None
@@ -102,18 +117,7 @@ class TabSession:
                 self._log(region, "INFO", f"CCP acknowledged (handshake {conduit.handshakes}); configured")
         elif event == wire.REQUEST_CONFIGURE:
             self._apply(region, conduit.on_request_configure())
-        elif event == wire.AGENT_UPDATE:
-            self._agent_resource_id[region] = payload.agent_resource_id
-            self._perform(self.rules.on_agent_update(region, payload))
-            summary = payload.to_summary()
-            if summary != self._last_agent_summary.get(region):
-                self._last_agent_summary[region] = summary
-                self._send("cs:agent-update", region=region, agent=summary)
-        elif event == wire.FAILOVER_PENDING:
-            self._perform(self.rules.on_failover_pending(region, payload))
-        elif event == wire.FORCE_OFFLINE:
-            self._perform(self.rules.on_force_offline(region, payload))
-        elif event in (wire.AUTH_FAIL, wire.TERMINATED):
+        else:
             self._log(region, "WARN", f"CCP reported {event}: sign-in needed")
             self._apply(region, conduit.on_auth_fail())
             self._sign_in_needed(region)
