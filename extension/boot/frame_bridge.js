@@ -9,21 +9,23 @@
 (function () {
   'use strict';
   var routes = new Map();  // region -> {frame: HTMLIFrameElement, origin: string}
+  var logs = [];  // [region, data] of `log` messages not yet handed over, in arrival order
+  var logTimer = null;
+  var onLogs = null;
+  function deliverLogs() {
+    clearTimeout(logTimer);
+    logTimer = null;
+    if (logs.length && onLogs !== null) {
+      var batch = logs;
+      logs = [];
+      onLogs(batch);
+    }
+  }
   globalThis.grccpFrameBridge = {
     route: function (region, frame, origin) { routes.set(region, {frame: frame, origin: origin}); },
-    listen: function (onMessage, onLogs, onDrop, handledEvents, logBatch) {
+    listen: function (onMessage, onLogBatch, onDrop, handledEvents, logBatch) {
       var handled = new Set(handledEvents);
-      var logs = [];  // [region, data] of `log` messages not yet handed over, in arrival order
-      var logTimer = null;
-      function deliverLogs() {
-        clearTimeout(logTimer);
-        logTimer = null;
-        if (logs.length) {
-          var batch = logs;
-          logs = [];
-          onLogs(batch);
-        }
-      }
+      onLogs = onLogBatch;
       addEventListener('message', function (event) {
         for (var [region, route] of routes) {
           if (event.source !== null && event.source === route.frame.contentWindow) {
@@ -49,6 +51,7 @@
         onDrop('a message came from a window that is not a CCP frame');
       });
     },
+    deliverLogs: deliverLogs,  // now, whatever the batch's size
     // callback() once, in a task after the next two rendered frames (a frame that lays out a resized iframe
     // reaches the iframe's document in the frame after it), or after fallbackMs if no frame comes (a hidden tab
     // renders none). Here rather than in Python: the frame callbacks then cost the rendering nothing.

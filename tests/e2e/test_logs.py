@@ -14,7 +14,7 @@ import time
 import pytest
 
 from .conftest import extension_config
-from .extension_driver import background_status, configure, host_state, open_allowlisted, wait_for
+from .extension_driver import background_status, configure, host_state, logged, open_allowlisted, wait_for
 from .ui_pages import OptionsPage, Popup, downloaded_files
 
 EAST, WEST = "us-east-1", "us-west-2"
@@ -123,6 +123,31 @@ def test_one_click_downloads_each_regions_ccp_and_extension_log(ccp_browser, emu
     # lines are numbered from INFO up, as Streams numbers them
     numbered = [e["line"] for e in east_entries if e["level"] in ("INFO", "LOG", "WARN", "ERROR")]
     assert numbered == sorted(numbered) and len(set(numbered)) == len(numbered)
+
+
+# Page messages the extension drops (they are not from a CCP frame) and counts in a log line about once a second;
+# then, at once, the tab navigates away.
+POST_AND_LEAVE = """
+const [count, url] = arguments;
+for (let i = 0; i < count; i++) window.postMessage({event: 'log', data: {level: 'INFO', text: 'not a CCP'}}, '*');
+setTimeout(() => { location.href = url; }, 0);
+"""
+
+
+def test_a_tab_navigating_away_sends_the_log_lines_it_holds(ccp_browser, emulator):
+    """What a tab has logged but not sent yet (its lines go to the background about once a second) is sent when
+    the tab is left, not lost with it."""
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    open_allowlisted(driver, emulator.crm_url())
+    wait_for(driver, lambda: (host_state(driver) or {}).get("state") == "ready")
+    reason = "a message came from a window that is not a CCP frame"
+    driver.execute_script(POST_AND_LEAVE, 7, emulator.other_url("/hosts/raw-host.html"))
+
+    def counted():
+        found = [re.search(r"(\d+)× " + re.escape(reason), text) for text in logged(driver, EAST, reason)]
+        return sum(int(match.group(1)) for match in found if match) >= 7
+    wait_for(driver, counted)
 
 
 def test_options_page_download_with_a_custom_name_and_the_level_filter(ccp_browser, emulator):

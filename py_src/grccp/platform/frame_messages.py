@@ -41,6 +41,10 @@ class FrameMessages:
         """Posts to the region's frame, addressed to its origin: a frame that navigated elsewhere gets nothing."""
         _bridge.post(region, webext.to_js(message))
 
+    def deliver_waiting_logs(self):
+        """Hands over the `log` messages of the batch not yet delivered, now."""
+        _bridge.deliverLogs()
+
     def _deliver(self, region, data):
         self._on_message(str(region), webext.to_py(data))
 

@@ -80,6 +80,7 @@ class TabSession:
         self._status()
         self._schedule_tick()
         self._flush_handle = clock.call_later(LOG_FLUSH_MS, self._flush_logs)
+        window.addEventListener("pagehide", self._on_page_hide)
 
     # messages from the CCP frames -----------------------------------------------------------------------
     def _on_frame_message(self, region, data):
@@ -310,25 +311,38 @@ class TabSession:
 
     def _flush_logs(self):
         self._flush_handle = clock.call_later(LOG_FLUSH_MS, self._flush_logs)  # first: whatever happens below
+        sending = bool(self._log_batches)
+        self._queue_log_batches()
+        if not sending:
+            self._send_log_batches()
+
+    def _on_page_hide(self, _event):
+        """The tab closes or navigates away (it is hidden by now): every log line it holds goes at once."""
+        self.frames.deliver_waiting_logs()
+        self._queue_log_batches()
+        self._send_log_batches()
+
+    def _queue_log_batches(self):
         if self._dropped:
             summary = ", ".join(f"{count}× {reason}" for reason, count in self._dropped.items())
             self._dropped = {}
             for region in self.conduits:
                 self._log(region, "WARN", f"dropped messages: {summary}")
-        idle = not self._log_batches
         for region, entries in self._pending_logs.items():
             for start in range(0, len(entries), LOG_SEND_SIZE):
                 self._log_batches.append((region, entries[start:start + LOG_SEND_SIZE]))
         self._pending_logs = {}
-        if idle and self._log_batches:
-            self._send_log_batches()
 
     def _send_log_batches(self):
-        """One cs:log-batch per task, in order: a flood of log lines never holds the page (and a switch) for long."""
-        region, entries = self._log_batches.pop(0)
-        self._send("cs:log-batch", region=region, entries=entries)
-        if self._log_batches:
-            clock.call_later(0, self._send_log_batches)
+        """The waiting cs:log-batch messages in order, one per task, so that a flood of log lines never holds a
+        visible page (and a switch) for long. A hidden tab sends them all at once: the browser may run its timers
+        only once a minute, and the batches would pile up."""
+        while self._log_batches:
+            region, entries = self._log_batches.pop(0)
+            self._send("cs:log-batch", region=region, entries=entries)
+            if self._log_batches and not window.document.hidden:
+                clock.call_later(0, self._send_log_batches)
+                return
 
     def _status(self):
         shown = self.rules.shown
