@@ -1,6 +1,6 @@
 """Builds both browser packages: python -m grccp_build [--out DIR] [--no-archives] [--quiet]
 
-Steps: verify the pinned Brython, derive the CSP-safe runtime, check and resolve every entry point's modules,
+Steps: verify the pinned Brython, derive the CSP-safe runtime without the compiler, check and resolve every entry point's modules,
 compile what changed under Node, write bundles, manifests and static files per browser, then the archives.
 Every step writes only files whose bytes change, and the report says what was compiled and written."""
 import argparse
@@ -10,7 +10,7 @@ import os
 import sys
 import time
 
-from . import aot_compiler, brython_pin, bundler, entries, manifests, module_graph, package, runtime_patch
+from . import aot_compiler, brython_pin, bundler, entries, manifests, module_graph, package, runtime_cuts, runtime_patch
 from .errors import BuildError
 from .files import read_bytes, write_if_changed
 
@@ -51,9 +51,9 @@ def build(layout, archives=True):
     os.makedirs(layout.cache, exist_ok=True)
     runtime_path = os.path.join(layout.cache, "brython_csp.js")
     with open(runtime_src, encoding="utf-8") as f:
-        write_if_changed(runtime_path, runtime_patch.patch_runtime(f.read()))
+        write_if_changed(runtime_path, runtime_cuts.remove_compiler(runtime_patch.patch_runtime(f.read())))
 
-    compiler = aot_compiler.Compiler(runtime_path, stdlib_src, layout.cache, layout.py_src)
+    compiler = aot_compiler.Compiler(runtime_src, runtime_path, stdlib_src, layout.cache, layout.py_src)
     stdlib_names, js_builtins, version = compiler.library_names()
     resolver = module_graph.Resolver(layout.py_src, stdlib_names, js_builtins)
     bundles = {}

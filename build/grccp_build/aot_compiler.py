@@ -30,13 +30,14 @@ def _run_node(request_path):
 
 
 class Compiler:
-    """One per build. `runtime_path` is the CSP-safe runtime the bundles will run with; its hash keys the
-    cache, since compiled code is valid only with the exact runtime it was compiled against."""
+    """One per build. `compiler_path` is the pinned brython.js, whose compiler runs under Node; `runtime_path`
+    is the runtime the bundles will run with. Both hashes key the cache, since compiled code is valid only with
+    the exact compiler and runtime it was made for."""
 
-    def __init__(self, runtime_path, stdlib_path, cache_dir, source_root):
-        self.runtime_path, self.stdlib_path, self.source_root = runtime_path, stdlib_path, source_root
-        with open(runtime_path, "rb") as f:
-            self.runtime_key = _digest(f.read())[:16]
+    def __init__(self, compiler_path, runtime_path, stdlib_path, cache_dir, source_root):
+        self.compiler_path, self.stdlib_path, self.source_root = compiler_path, stdlib_path, source_root
+        with open(compiler_path, "rb") as compiler, open(runtime_path, "rb") as runtime:
+            self.runtime_key = _digest(compiler.read(), runtime.read())[:16]
         self.user_dir = os.path.join(cache_dir, "user")
         self.stdlib_dir = os.path.join(cache_dir, f"stdlib-{self.runtime_key}")
         self.graph_path = os.path.join(self.stdlib_dir, "imports.json")
@@ -57,7 +58,7 @@ class Compiler:
     def _request(self, request):
         path = os.path.join(self.user_dir, "..", "request.json")
         with open(path, "w") as f:
-            json.dump({"runtime": self.runtime_path, "stdlib": self.stdlib_path, **request}, f)
+            json.dump({"compiler": self.compiler_path, "stdlib": self.stdlib_path, **request}, f)
         return _run_node(path)
 
     def library_names(self):

@@ -2,7 +2,7 @@
 //
 // usage: node compile_modules.cjs <request.json>
 // request = {
-//   runtime: <path of the CSP-safe brython runtime the bundles will run with>,
+//   compiler: <path of the pinned, unmodified brython.js: the shipped runtime has no compiler>,
 //   stdlib: <path of brython_stdlib.js: the source of stdlib modules; read here, never shipped>,
 //   user_modules: [{name, path, file, is_package, out}],   // compile each to `out`
 //   stdlib_roots: [name],                                   // stdlib modules the user code imports
@@ -21,7 +21,7 @@ const request = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 // helper code refer to a global $B.
 globalThis.self = globalThis;
 globalThis.addEventListener = function () {};
-const $B = require(path.resolve(request.runtime)).__BRYTHON__;
+const $B = require(path.resolve(request.compiler)).__BRYTHON__;
 globalThis.$B = $B;
 globalThis.__BRYTHON__ = $B;
 require(path.resolve(request.stdlib));
