@@ -38,10 +38,6 @@ def is_dict(value):
     return isinstance(value, dict)
 
 
-def is_list(value):
-    return isinstance(value, list)
-
-
 def anything(_value):
     return True
 
