@@ -151,6 +151,13 @@ def logged(driver, region, fragment):
     return [entry["text"] for entry in region_log(driver, region) or [] if fragment in entry["text"]]
 
 
+def wait_until_both_ccps_connected(driver, timeout=30):
+    """Waits until both regions' CCPs are acknowledged: each worker has answered its first poll by then (a worker
+    acknowledges its CCPs only after it), so lines and messages the emulator emits from now on reach the host."""
+    wait_for(driver, lambda: [r["health"] for r in background_status(driver)["regions"]] == ["ready", "ready"],
+             timeout)
+
+
 def wait_until_contact_seen(driver, region, contact_id, timeout=30):
     """Waits until the background's model shows `contact_id` as a voice contact of `region`'s agent (the CCP's
     snapshot got there): a failover started before that would find no call to wait for."""

@@ -9,7 +9,8 @@ from grccp.core import ccp_messages as wire
 
 from .conftest import extension_config
 from .extension_driver import (background_status, configure, host_state, logged, open_allowlisted,
-                               service_worker_target, settle, shows_only, stop_service_worker, wait_for)
+                               service_worker_target, settle, shows_only, stop_service_worker, wait_for,
+                               wait_until_both_ccps_connected)
 from .test_failover_engine import EAST, WEST, open_ready, pending_on_call, ready_on
 
 
@@ -137,6 +138,7 @@ def test_a_ccp_frame_navigated_to_another_origin_is_not_trusted(ccp_browser, emu
     driver = ccp_browser
     configure(driver, extension_config(emulator))
     open_ready(driver, emulator)
+    wait_until_both_ccps_connected(driver)  # else the stand-by's worker may start after the navigate message
     west_arn = emulator.instance_arn(WEST)
     impostor = emulator.other_url(f"/hosts/impostor.html?arn={west_arn}&count=25")
     emulator.client.post_raw(WEST, [{"event": "emulator::navigate", "data": {"url": impostor}}])

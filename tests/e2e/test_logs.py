@@ -14,7 +14,8 @@ import time
 import pytest
 
 from .conftest import extension_config
-from .extension_driver import background_status, configure, host_state, logged, open_allowlisted, wait_for
+from .extension_driver import (background_status, configure, host_state, logged, open_allowlisted, wait_for,
+                               wait_until_both_ccps_connected)
 from .ui_pages import OptionsPage, Popup, downloaded_files
 
 EAST, WEST = "us-east-1", "us-west-2"
@@ -76,8 +77,7 @@ def test_one_click_downloads_each_regions_ccp_and_extension_log(ccp_browser, emu
     configure(driver, extension_config(emulator))
     open_allowlisted(driver, emulator.crm_url())
     wait_for(driver, lambda: (host_state(driver) or {}).get("state") == "ready")
-    # both regions' CCPs connected to their workers (a worker relays its lines to the CCPs it has then)
-    wait_for(driver, lambda: [r["health"] for r in background_status(driver)["regions"]] == ["ready", "ready"])
+    wait_until_both_ccps_connected(driver)
     east = emulator.client.emit_logs(EAST, 3, text="east worker says", level="DEBUG")
     west = emulator.client.emit_logs(WEST, 2, text="west worker says", level="TRACE")
     names = [f"{EAST}-agent-log.txt", f"{WEST}-agent-log.txt"]
