@@ -33,7 +33,32 @@ def test_hard_failover_switches_the_visible_ccp(ccp_browser, emulator):
     wait_for(driver, lambda: shows_only(emulator, WEST))
     status = wait_for(driver, lambda: (lambda s: s if s["activeRegion"] == WEST and s["timeline"] else None)(
         background_status(driver)))
-    assert status["timeline"][0]["from"] == EAST and status["timeline"][0]["to"] == WEST
+    entry = status["timeline"][0]
+    assert entry["from"] == EAST and entry["to"] == WEST
+    # the failover-detected report (held while the switch renders) reached the background before the switch's
+    # own report: a switch reported without it has no `soft` flag
+    assert entry["soft"] is not None and entry["detectedMs"] <= entry["completeMs"]
+
+
+def test_a_first_sign_of_failover_with_no_switch_soon_after_is_still_reported(ccp_browser, emulator):
+    """force_offline (the worker's first sign) with the failover seconds behind it: the failover-detected report,
+    held for a moment in case the switch follows at once, reaches the background on its own."""
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    call_in_progress(driver, emulator)
+    # a hard failover: the CCP ends the call first, and in a slow region that takes seconds; the failover that
+    # switches the CCPs waits for it
+    emulator.client.impair(EAST, latency_ms=4000)
+    emulator.client.post_raw(EAST, [{"event": "disasterRecovery::force_offline",
+                                     "data": {"nextActiveArn": emulator.instance_arn(WEST), "softFailover": False}}])
+
+    def detected_before_the_switch():
+        status = background_status(driver)
+        return status["failover"] is not None and host_state(driver)["active"] == EAST and status
+    status = wait_for(driver, detected_before_the_switch)
+    assert status["failover"]["target"] == WEST and status["failover"]["soft"] is False
+    assert status["activeRegion"] == EAST
 
 
 def open_ready(driver, emulator, region=EAST, site=0):

@@ -15,6 +15,8 @@ LOG_FLUSH_MS = 1000
 LOG_SEND_SIZE = MAX_LOG_BATCH // 4  # entries per cs:log-batch, each batch checked and converted in a task of its own
 SIGN_IN_REFRESHES = 10  # as the reference: at most 10 frame refreshes while waiting for a sign-in
 REFRESH_BACKOFF_LIMIT = 8  # refresh delays grow ccpLoadTimeout × 1, 2, 4, 8, 8, … (a region in an outage)
+# How long a failover-detected report may wait for the switch that follows it within milliseconds (see _hold).
+DETECTED_HOLD_MS = 100
 
 
 class TabSession:
@@ -37,6 +39,7 @@ class TabSession:
         self._deferred = []  # work queued behind a switch (see _later)
         self._draining = False
         self._drain_token = 0
+        self._held = None  # (message, timer) of a report waiting for the switch (see _hold)
 
     # start-up -------------------------------------------------------------------------------------------
     def start(self):
@@ -182,8 +185,11 @@ class TabSession:
         previous, shown = self.rules.hidden, shows[-1]  # the rules have switched already
         self.panel.show(shown)
         window.performance.mark("grccp-shown-" + shown)
+        held = self._take_held()
 
         def after_render():
+            if held is not None:
+                runtime_channel.send(held)  # before this switch's own reports
             self.panel.mark_shown(shown)
             if prelude is not None:
                 prelude()
@@ -196,7 +202,8 @@ class TabSession:
             kind = action[0]
             if kind == failover.DETECTED:
                 self._log(action[1], "INFO", f"failover to {action[1]} detected (soft: {action[2]})")
-                self._send("cs:failover-detected", region=action[1], soft=action[2], epoch=self.rules.epoch)
+                self._hold(make_message("cs:failover-detected", region=action[1], soft=action[2],
+                                        epoch=self.rules.epoch))
             elif kind == failover.PENDING:
                 self._log(action[1], "INFO", f"failover to {action[1]} pending on voice contact {action[2]}")
                 self._send("cs:failover-pending", region=action[1], contactId=action[2], epoch=self.rules.epoch)
@@ -215,7 +222,33 @@ class TabSession:
         self._in_order(lambda: self.frames.post(region, message))
 
     def _send(self, kind, **fields):
+        self._release_held()  # nothing overtakes a held report
         self._in_order(lambda: runtime_channel.send(make_message(kind, **fields)))
+
+    def _hold(self, message):
+        """Holds a report for up to DETECTED_HOLD_MS. A failover's force_offline (reported as detected) comes
+        milliseconds before the failover message that switches the CCPs, and the background's handling of the
+        report (state, storage, badge) would then compete for the CPU with the rendering of the switch. The
+        switch sends the held report first, once rendered; any other send sends it first; a hidden tab, which
+        renders nothing, sends it at once."""
+        self._release_held()
+        self._held = (message, clock.call_later(DETECTED_HOLD_MS, self._release_held))
+        if window.document.hidden:
+            self._release_held()
+
+    def _take_held(self):
+        """The held report (its timer cancelled), or None."""
+        if self._held is None:
+            return None
+        message, timer = self._held
+        self._held = None
+        clock.cancel(timer)
+        return message
+
+    def _release_held(self):
+        message = self._take_held()
+        if message is not None:
+            self._in_order(lambda: runtime_channel.send(message))
 
     def _in_order(self, work):
         """Runs work() now, or behind the work a switch has queued (see _later)."""
@@ -317,7 +350,9 @@ class TabSession:
             self._send_log_batches()
 
     def _on_page_hide(self, _event):
-        """The tab closes or navigates away (it is hidden by now): every log line it holds goes at once."""
+        """The tab closes or navigates away (it is hidden by now): a held report and every log line it holds
+        go at once."""
+        self._release_held()
         self.frames.deliver_waiting_logs()
         self._queue_log_batches()
         self._send_log_batches()
