@@ -25,18 +25,17 @@ LOG = "log"
 AUTH_FAIL = "auth_fail"
 TERMINATED = "terminated"
 REQUEST_CONFIGURE = "request_configure"
-API_RESPONSE = "api_response"
 
 # CCP -> host, known but of no use to the extension (parse_ccp_message reports them as IGNORED).
 IGNORED_CCP_EVENTS = (
-    "update_connected_ccps", "master_response", "server_bound_internal_log", "api_metric", "client_metric",
-    "click_stream_data", "access_denied", "cti_authorize_retries_exhausted", "media_device_response",
+    "api_response", "update_connected_ccps", "master_response", "server_bound_internal_log", "api_metric",
+    "client_metric", "click_stream_data", "access_denied", "cti_authorize_retries_exhausted", "media_device_response",
     "connection::ready_to_start_session", "agent::websocket_connection_lost", "agent::websocket_connection_gained",
     "webSocket::message", "webSocket::connection_lost", "webSocket::connection_gained", "mute",
     "contact::accepted", "contact::view", "configuration::configure",
 )
 HANDLED_CCP_EVENTS = (ACKNOWLEDGE, AGENT_UPDATE, FAILOVER, FAILOVER_PENDING, FORCE_OFFLINE, LOG, AUTH_FAIL,
-                      TERMINATED, REQUEST_CONFIGURE, API_RESPONSE)
+                      TERMINATED, REQUEST_CONFIGURE)
 HOST_EVENTS = (CONFIGURE, SYNCHRONIZE, OUTER_CONTEXT_INFO, INIT_DISASTER_RECOVERY, SUPPRESS, SET_OFFLINE)
 # Every event name of the protocol, for hostile-input tests.
 ALL_EVENTS = HANDLED_CCP_EVENTS + IGNORED_CCP_EVENTS + HOST_EVENTS
@@ -160,12 +159,6 @@ def _parse_auth_fail(data):
     return None
 
 
-def _parse_api_response(data):
-    # The CCP's own API-proxy answers carry no inner "event"; err is a JSON string or null.
-    _require(data, {"requestId": required(is_text), "err": may(optional(is_str))}, API_RESPONSE)
-    return {"requestId": data["requestId"], "data": data.get("data"), "err": data.get("err")}
-
-
 def _no_payload(_data):
     return None
 
@@ -180,7 +173,6 @@ _PARSERS = {
     AUTH_FAIL: _parse_auth_fail,
     TERMINATED: _no_payload,
     REQUEST_CONFIGURE: _no_payload,
-    API_RESPONSE: _parse_api_response,
 }
 
 
@@ -193,7 +185,6 @@ def parse_ccp_message(message):
       ...::failover_pending      -> {"nextActiveArn": str|None}
       ...::force_offline         -> {"softFailover": bool|None, "nextActiveArn": str|None} or None (retry)
       log                        -> logs.parse_relayed_entry(data)
-      api_response               -> {"requestId", "data", "err"}
       auth_fail, terminated, request_configure -> None"""
     if not isinstance(message, dict):
         raise ProtocolError("message is not an object")
