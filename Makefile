@@ -9,7 +9,7 @@ PYTEST := GRCCP_TEST_TMP=$(TEST_TMP) $(PY) -m pytest
 BUILD_INPUTS := $(shell find py_src extension manifest build -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
 .PHONY: all setup build dist test test-unit test-build test-emulator test-e2e lint emulator clean \
-	demo bench bench-smoke run-chrome run-firefox reliability soak
+	demo bench bench-smoke bench-compare run-chrome run-firefox reliability soak
 all: build
 
 setup: $(STAMPS)/setup
@@ -70,8 +70,15 @@ bench: build | $(TEST_TMP)
 	$(PY) tests/bench/run.py
 
 # One run of each side with few samples, so the benchmark cannot rot (CI); results in tmp/bench-smoke/
+# (and one short comparison run, for the same reason)
 bench-smoke: build | $(TEST_TMP)
 	$(PY) tests/bench/run.py --smoke --out $(TEST_TMP)/bench-smoke
+	$(PY) tests/bench/compare.py current=dist --runs 1 --switches 2
+
+# switch_ms of builds alternated with the reference, e.g. BUILDS="before=tmp/dist-before after=dist"
+BUILDS ?= current=dist
+bench-compare: build | $(TEST_TMP)
+	$(PY) tests/bench/compare.py $(BUILDS)
 
 # The emulator and a browser with the extension (web-ext run), configured, for a person to click through
 run-chrome: build | $(TEST_TMP)

@@ -155,13 +155,9 @@ def run_side(side, args, samples, log):
     samples.js_heap.append(memory["js_heap_used"])
     side.prepare_controls()
     side.settle()
-    switches = []
-    target = WEST
-    for _ in range(args.switches):
-        sample = side.switch_sample(target)
-        switches.append(sample["ms"])
-        samples.switch_parts.append(sample["parts"])
-        target = EAST if target == WEST else WEST
+    found = switch_samples(side, args.switches)
+    switches = [sample["ms"] for sample in found]
+    samples.switch_parts.extend(sample["parts"] for sample in found)
     samples.switch.extend(switches)
     samples.fill.append(side.fill_logs(args.log_entries))
     download = side.download_sample()
@@ -188,6 +184,15 @@ def run_side(side, args, samples, log):
         f"{stats.median(switches) if switches else float('nan'):6.1f} ms | log download {download['ms']:7.1f} ms "
         f"({sum(download['bytes'].values()) / 1e6:.1f} MB; ingest {samples.fill[-1] / 1000:.1f} s) | renderers {memory['web_content'] / 1e6:6.1f} MB"
         + (f" | 3 tabs {stats.median(tabs):6.1f} ms" if tabs else ""))
+
+
+def switch_samples(side, count):
+    """`count` switches back and forth, starting towards WEST: their samples ({ms, parts})."""
+    found, target = [], WEST
+    for _ in range(count):
+        found.append(side.switch_sample(target))
+        target = EAST if target == WEST else WEST
+    return found
 
 
 def wait_until_stable(side, active, settle_s=1.0, timeout_s=10):
