@@ -223,7 +223,10 @@ class TabSession:
 
     def _send(self, kind, **fields):
         self._release_held()  # nothing overtakes a held report
-        self._in_order(lambda: runtime_channel.send(make_message(kind, **fields)))
+        self._send_in_order(make_message(kind, **fields))
+
+    def _send_in_order(self, message):
+        self._in_order(lambda: runtime_channel.send(message))
 
     def _hold(self, message):
         """Holds a report for up to DETECTED_HOLD_MS. A failover's force_offline (reported as detected) comes
@@ -232,9 +235,10 @@ class TabSession:
         switch sends the held report first, once rendered; any other send sends it first; a hidden tab, which
         renders nothing, sends it at once."""
         self._release_held()
-        self._held = (message, clock.call_later(DETECTED_HOLD_MS, self._release_held))
         if window.document.hidden:
-            self._release_held()
+            self._send_in_order(message)
+        else:
+            self._held = (message, clock.call_later(DETECTED_HOLD_MS, self._release_held))
 
     def _take_held(self):
         """The held report (its timer cancelled), or None."""
@@ -248,7 +252,7 @@ class TabSession:
     def _release_held(self):
         message = self._take_held()
         if message is not None:
-            self._in_order(lambda: runtime_channel.send(message))
+            self._send_in_order(message)
 
     def _in_order(self, work):
         """Runs work() now, or behind the work a switch has queued (see _later)."""
