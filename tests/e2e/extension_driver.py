@@ -158,6 +158,15 @@ def wait_until_both_ccps_connected(driver, timeout=30):
              timeout)
 
 
+def wait_until_both_workers_polled(driver, emulator, timeout=30):
+    """Waits until each region's worker has had its first active-region poll answered. Until then a change of the
+    active region can reach the extension as the stand-by worker's start-up announcement ("this region is active")
+    rather than as a failover of the active one (the reference switches on either, and so does the extension):
+    a test of the failover phases must start after both polls."""
+    wait_for(driver, lambda: all(emulator.client.region_state(region)["active_region_polls"]
+                                 for region in emulator.regions), timeout)
+
+
 def wait_until_contact_seen(driver, region, contact_id, timeout=30):
     """Waits until the background's model shows `contact_id` as a voice contact of `region`'s agent (the CCP's
     snapshot got there): a failover started before that would find no call to wait for."""

@@ -1,7 +1,8 @@
 """The failover engine end to end against the emulator, in Chromium and Firefox."""
 from .conftest import extension_config
 from .extension_driver import (background_status, configure, host_state, open_allowlisted, shows_only,
-                               shows_only_on, visible_ccps, wait_for, wait_until_contact_seen)
+                               shows_only_on, visible_ccps, wait_for, wait_until_both_workers_polled,
+                               wait_until_contact_seen)
 
 EAST, WEST = "us-east-1", "us-west-2"
 
@@ -26,8 +27,7 @@ def test_initial_load_shows_active_region_and_suppresses_the_other(ccp_browser, 
 def test_hard_failover_switches_the_visible_ccp(ccp_browser, emulator):
     driver = ccp_browser
     configure(driver, extension_config(emulator))
-    open_allowlisted(driver, emulator.crm_url())
-    wait_for(driver, lambda: ready_on(driver, EAST))
+    open_ready(driver, emulator)
     emulator.client.set_active(WEST)
     wait_for(driver, lambda: host_state(driver)["active"] == WEST)
     wait_for(driver, lambda: shows_only(emulator, WEST))
@@ -62,8 +62,10 @@ def test_a_first_sign_of_failover_with_no_switch_soon_after_is_still_reported(cc
 
 
 def open_ready(driver, emulator, region=EAST, site=0):
+    """Opens a CRM page and waits until `region` is shown and ready, and both workers know the active region."""
     open_allowlisted(driver, emulator.crm_url(site=site))
     wait_for(driver, lambda: ready_on(driver, region))
+    wait_until_both_workers_polled(driver, emulator)
 
 
 def test_switch_at_start_up_when_the_first_region_is_not_active(ccp_browser, emulator):

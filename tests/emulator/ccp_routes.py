@@ -145,13 +145,18 @@ class CcpOrigin:
         return Response(204)
 
     def _active_region(self, _request):
-        forced_status = self._regional().impairments["active_region_status"]
-        self._state.record(self._region, "active_region_polls", {"status": forced_status or 200})
+        # The answer is read and the poll recorded under one lock: a test that sees the poll recorded knows the
+        # worker's answer was fixed before any change it makes next.
+        with self._state.locked():
+            forced_status = self._regional().impairments["active_region_status"]
+            answer = {"InstanceArn": self._state.active_arn,
+                      "TerminateActiveContacts": self._state.terminate_active_contacts}
+            self._state.record(self._region, "active_region_polls",
+                               {"status": forced_status or 200, "instanceArn": None if forced_status else
+                                answer["InstanceArn"]})
         if forced_status:
             return Response.json(forced_status, {"message": f"emulated HTTP {forced_status}"})
-        with self._state.locked():
-            return Response.json(200, {"InstanceArn": self._state.active_arn,
-                                       "TerminateActiveContacts": self._state.terminate_active_contacts})
+        return Response.json(200, answer)
 
 
 _SIGNED_OUT_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Sign in required</title></head>
