@@ -65,20 +65,25 @@ soak: build | $(TEST_TMP)
 demo: build | $(TEST_TMP)
 	$(PY) tests/demo
 
-# The extension side by side with connect-streams-dr.js (slow, noisy: not part of `make test`): dist/bench/
+# The extension side by side with connect-streams-dr.js (slow, noisy: not part of `make test`): dist/bench/.
+# BENCH_MODES: quiet (Chromium), loaded (Chromium beside the bench's fixed CPU load), firefox (Firefox ESR),
+# firefox-loaded; e.g. `make bench BENCH_MODES=loaded`
+BENCH_MODES ?= quiet,loaded,firefox
 bench: build | $(TEST_TMP)
-	$(PY) tests/bench/run.py
+	$(PY) tests/bench/run.py --modes $(BENCH_MODES)
 
-# One run of each side with few samples, so the benchmark cannot rot (CI); results in tmp/bench-smoke/
-# (and one short comparison run, for the same reason)
+# One run of each side in each mode with few samples, so the benchmark cannot rot (CI); results in
+# tmp/bench-smoke/ (and one short comparison run under the load, for the same reason)
 bench-smoke: build | $(TEST_TMP)
-	$(PY) tests/bench/run.py --smoke --out $(TEST_TMP)/bench-smoke
-	$(PY) tests/bench/compare.py current=dist --runs 1 --switches 2
+	$(PY) tests/bench/run.py --smoke --modes quiet,loaded,firefox --out $(TEST_TMP)/bench-smoke
+	$(PY) tests/bench/compare.py current=dist --runs 1 --switches 2 --modes loaded
 
-# switch_ms of builds alternated with the reference, e.g. BUILDS="before=tmp/dist-before after=dist"
+# switch_ms of builds alternated with the reference, e.g. BUILDS="before=tmp/dist-before after=dist", in one
+# mode (COMPARE_MODE=quiet, loaded, firefox or firefox-loaded)
 BUILDS ?= current=dist
+COMPARE_MODE ?= quiet
 bench-compare: build | $(TEST_TMP)
-	$(PY) tests/bench/compare.py $(BUILDS)
+	$(PY) tests/bench/compare.py $(BUILDS) --modes $(COMPARE_MODE)
 
 # The emulator and a browser with the extension (web-ext run), configured, for a person to click through
 run-chrome: build | $(TEST_TMP)

@@ -4,7 +4,9 @@ helps: the spread between two `make bench` invocations of the same code is large
 alternating the builds within one invocation shares whatever else the machine is doing between them.
 
 usage: .venv/bin/python tests/bench/compare.py NAME=DIST [NAME=DIST ...] [--runs 6] [--switches 30]
-       (DIST: a build output holding chrome/, e.g. a copy of dist/ made before the change)
+                                              [--modes quiet|loaded|firefox|firefox-loaded] [--load-duty 0.8] ...
+       (DIST: a build output holding chrome/ and firefox/, e.g. a copy of dist/ made before the change; a loaded
+       mode starts the bench's fixed CPU load before each run's browser and stops it after, bench.load)
 
 Prints, per build and for the reference: samples, median, mean, quartiles, p95, and the medians of the parts
 (handled, rendered); and the ratios to the reference. Writes nothing but its scratch folder under tmp/
@@ -20,12 +22,13 @@ REPO = os.path.dirname(TESTS)
 if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
 
-from bench import stats  # noqa: E402
-from bench.run import bench_config, instrument, switch_samples  # noqa: E402
-from bench.sides import ExtensionSide, ReferenceSide  # noqa: E402
+from bench import browser_kinds, modes, stats  # noqa: E402
+from bench.extension_side import ExtensionSide  # noqa: E402
+from bench.instrument import bench_extension  # noqa: E402
+from bench.run import PACKAGES, bench_config, switch_samples  # noqa: E402
+from bench.sides import ReferenceSide  # noqa: E402
 from emulator.config import Timings  # noqa: E402
 from emulator.server import Emulator  # noqa: E402
-from rig import extension_copy  # noqa: E402
 
 REFERENCE = "reference"
 
@@ -35,14 +38,20 @@ def parse_args(argv):
     parser.add_argument("builds", nargs="+", metavar="NAME=DIST", help="a name and a build output holding chrome/")
     parser.add_argument("--runs", type=int, default=6, help="runs of each build and of the reference, default 6")
     parser.add_argument("--switches", type=int, default=30, help="switches per run, default 30")
+    modes.add_arguments(parser, "quiet")
     args = parser.parse_args(argv)
+    try:
+        (args.mode,) = modes.parse_modes(args.modes)
+    except ValueError as problem:
+        parser.error(f"one mode: {problem}")
+    package = PACKAGES[modes.browser(args.mode)]
     builds = {}
     for item in args.builds:
         name, _, dist = item.partition("=")
         if not name or not dist or name == REFERENCE or name in builds:
             parser.error(f"{item!r}: expected NAME=DIST with a new name other than {REFERENCE!r}")
-        if not os.path.isdir(os.path.join(dist, "chrome")):
-            parser.error(f"{dist!r} holds no chrome/ build")
+        if not os.path.isdir(os.path.join(dist, package)):
+            parser.error(f"{dist!r} holds no {package}/ build")
         builds[name] = os.path.abspath(dist)
     args.builds = builds
     return args
@@ -79,14 +88,14 @@ def main(argv=None):
     work = tempfile.mkdtemp(prefix="bench-compare-", dir=os.path.join(REPO, "tmp"))
     os.environ["TMPDIR"] = work
     tempfile.tempdir = work
+    kind = browser_kinds.kind(modes.browser(args.mode))
+    setting = modes.load_setting(args)
+    if modes.loaded(args.mode):
+        print(f"mode {args.mode}: load {setting.describe()}", flush=True)
     emulator = Emulator(tmp_dir=work, timings=Timings.fast()).start()
     try:
-        extensions = {}
-        for name, dist in args.builds.items():
-            extension_copy.DIST = dist
-            extensions[name] = extension_copy.prepare_extension("chromium", os.path.join(work, f"ext-{name}"),
-                                                                tripwire=False)
-            instrument(extensions[name])
+        extensions = {name: bench_extension(kind.name, dist, os.path.join(work, f"ext-{name}"))
+                      for name, dist in args.builds.items()}
         config = bench_config(emulator)
         order = list(extensions) + [REFERENCE]
         samples = {name: [] for name in order}
@@ -95,12 +104,14 @@ def main(argv=None):
             for name in (order if run % 2 == 0 else order[::-1]):
                 emulator.client.reset()
                 runs += 1  # each side's folder (profile, downloads) is named by its index
-                side = (ReferenceSide(emulator, work, runs) if name == REFERENCE
-                        else ExtensionSide(emulator, work, runs, extensions[name], config))
+                load = modes.load_for(args.mode, setting).start()
+                side = (ReferenceSide(emulator, work, runs, kind) if name == REFERENCE
+                        else ExtensionSide(emulator, work, runs, kind, extensions[name], config))
                 try:
                     found = switch_run(side, args.switches)
                 finally:
                     side.close()
+                    load.stop()
                 samples[name].extend(found)
                 print(f"run {run + 1}/{args.runs} {name:12} median "
                       f"{stats.median([s['ms'] for s in found]):5.1f} ms", flush=True)

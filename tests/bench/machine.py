@@ -1,5 +1,5 @@
 """What the benchmark knows about the machine and the browser's processes (Linux /proc): the `machine` block of
-the results, and the memory of a Chromium's renderer processes."""
+the results, and the memory (PSS) and CPU time of a browser's processes."""
 import gzip
 import os
 import platform
@@ -63,7 +63,7 @@ def descendants(root_pid):
     return found
 
 
-def _cmdline(pid):
+def cmdline(pid):
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
             return handle.read().decode(errors="replace")
@@ -83,19 +83,63 @@ def pss_bytes(pid):
     return None
 
 
-def chromium_renderer_memory(driver_pid):
-    """PSS of a Chromium's renderer processes, split into web content (the page, its CCP frames, the CCP
-    SharedWorkers, and Chromium's spare renderer if one exists) and the extension's own processes
-    (`--extension-process`: the service worker and any extension page). `driver_pid` is chromedriver's pid (the
-    browser is its child). Renderer processes rewrite their title, but keep --renderer-client-id in it."""
-    web, extension = [], []
-    for pid in descendants(driver_pid):
-        command = _cmdline(pid)
-        if "--renderer-client-id=" not in command:
-            continue
-        size = pss_bytes(pid)
-        if size is None:
-            continue
-        (extension if "--extension-process" in command else web).append(size)
-    return {"web_content": sum(web), "web_content_processes": len(web),
-            "extension": sum(extension), "extension_processes": len(extension)}
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds a process has used so far (its threads included), or None if it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS  # utime, stime (fields 14 and 15 of stat)
+
+
+def chromium_role(command):
+    """The role of a Chromium process from its command line (see bench.browser_kinds). Renderers rewrite their
+    title but keep their switches in it."""
+    if "--type=" not in command:
+        return "browser"
+    if "--type=renderer" in command:
+        return "extension" if "--extension-process" in command else "web"
+    if "--type=gpu-process" in command:
+        return "gpu"
+    if "network.mojom.NetworkService" in command:
+        return "network"
+    if "storage.mojom.StorageService" in command:
+        return "storage"
+    return "other"
+
+
+def roles_pss(roles):
+    """PSS of the web-content processes and of the extension's own, from {pid: role}."""
+    found = {"web": [], "extension": []}
+    for pid, role in roles.items():
+        size = pss_bytes(pid) if role in found else None
+        if size is not None:
+            found[role].append(size)
+    return {"web_content": sum(found["web"]), "web_content_processes": len(found["web"]),
+            "extension": sum(found["extension"]), "extension_processes": len(found["extension"])}
+
+
+class CpuMeter:
+    """CPU time by process role between two moments: start(roles) then stop() -> {role: ms}. Only the processes
+    that exist at both moments count (the roles are read once, at the start)."""
+
+    def __init__(self):
+        self._before = {}
+        self._roles = {}
+
+    def start(self, roles):
+        self._roles = dict(roles)
+        self._before = {pid: cpu_seconds(pid) for pid in self._roles}
+        return self
+
+    def stop(self):
+        used = {}
+        for pid, role in self._roles.items():
+            before, after = self._before.get(pid), cpu_seconds(pid)
+            if before is not None and after is not None:
+                used[role] = used.get(role, 0.0) + (after - before) * 1000
+        return {role: round(ms) for role, ms in sorted(used.items())}

@@ -1,16 +1,22 @@
 """`make bench`: the extension side by side with the reference it replaces (connect-streams-dr.js from the pinned
-npm amazon-connect-streams, minified release file), on the same emulator, page shape and Chromium build,
-alternating A B A B with a fresh browser per run. Writes dist/bench/results.json and prints a markdown table.
+npm amazon-connect-streams, minified release file), on the same emulator, page shape and browser build,
+alternating A B A B with a fresh browser per run, in each mode asked for (bench.modes: quiet Chromium, Chromium
+beside a fixed CPU load, Firefox ESR). Writes dist/bench/results.json and prints a markdown table per mode and the
+modes' ratios side by side.
 
-usage: .venv/bin/python tests/bench/run.py [--runs 7] [--switches 20] [--log-entries 50000] [--tab-switches 5]
+usage: .venv/bin/python tests/bench/run.py [--modes quiet,loaded,firefox] [--runs 7] [--switches 20]
+                                          [--log-entries 50000] [--tab-switches 5] [--load-duty 0.8] ...
        .venv/bin/python tests/bench/run.py --smoke     (one run each, few samples: CI keeps the bench working)
 
-Metrics (see README, "Benchmark"): init_ms, switch_ms, switch_3tabs_ms (extension only), log_download_ms,
-memory_bytes, payload_bytes. What each side's timings are made of is kept in the results ("parts")."""
+Metrics (see README, "Benchmark"): init_ms, switch_ms, switch_3tabs_ms (extension only), log_intake_ms,
+log_download_ms, memory_bytes, payload_bytes. What each side's timings are made of is kept in the results
+("parts")."""
 import argparse
 import ast
+import base64
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -22,34 +28,42 @@ REPO = os.path.dirname(TESTS)
 if TESTS not in sys.path:
     sys.path.insert(0, TESTS)
 
-from bench import machine, stats  # noqa: E402
-from bench.sides import EAST, WEST, ExtensionSide, ReferenceSide  # noqa: E402
+from bench import browser_kinds, machine, modes, stats  # noqa: E402
+from bench.extension_side import ExtensionSide  # noqa: E402
+from bench.instrument import bench_extension  # noqa: E402
+from bench.sides import EAST, WEST, ReferenceSide  # noqa: E402
 from e2e.conftest import extension_config  # noqa: E402
 from emulator.config import Timings  # noqa: E402
 from emulator.server import Emulator  # noqa: E402
 from emulator.site_routes import streams_release_dir  # noqa: E402
-from rig import extension_copy  # noqa: E402
 
 REFERENCE_SCRIPT = "connect-streams-dr-min.js"
 STREAMS_TIMEOUTS = {"ccpAckTimeout": 3000, "ccpSynTimeout": 1000, "ccpLoadTimeout": 5000}  # Streams' defaults
+PACKAGES = {"chromium": "chrome", "firefox": "firefox"}  # the build output folder of each browser's package
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="tests/bench/run.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=7, help="runs of each side (fresh browser each), default 7")
+    parser.add_argument("--runs", type=int, default=7, help="runs of each side per mode (fresh browser each), default 7")
     parser.add_argument("--switches", type=int, default=20, help="region switches per run, default 20")
     parser.add_argument("--log-entries", type=int, default=50000, help="log entries per region, default 50000")
     parser.add_argument("--tab-switches", type=int, default=5, help="three-tab switches per extension run")
     parser.add_argument("--out", default=os.path.join(REPO, "dist", "bench"), help="results folder")
     parser.add_argument("--dist", default=os.path.join(REPO, "dist"),
-                        help="the build output holding chrome/ (to measure an experimental build), default dist/")
+                        help="the build output holding chrome/ and firefox/ (to measure an experimental build), "
+                             "default dist/")
     parser.add_argument("--sides", default="extension,reference",
                         help="which sides to run (for investigations; the results need both)")
     parser.add_argument("--smoke", action="store_true",
                         help="one run each, 3 switches, 2,000 log entries, 1 three-tab switch (CI)")
+    modes.add_arguments(parser, modes.DEFAULT_MODES)
     args = parser.parse_args(argv)
     if args.smoke:
         args.runs, args.switches, args.log_entries, args.tab_switches = 1, 3, 2000, 1
+    try:
+        args.modes = modes.parse_modes(args.modes)
+    except ValueError as problem:
+        parser.error(str(problem))
     return args
 
 
@@ -74,54 +88,10 @@ def content_script_files():
 def embedded_streams_bytes(script_path):
     """connect-streams-dr.js carries Streams as one base64 string, decoded and parsed again in each regional
     frame: its decoded size (reported beside the reference's payload, not added to it)."""
-    import base64
-    import re
     with open(script_path) as handle:
         text = handle.read()
     literals = re.findall(r'"([A-Za-z0-9+/=]{100000,})"', text)
     return len(base64.b64decode(max(literals, key=len))) if literals else None
-
-
-# Extra performance marks in the bench's copy of the extension (never in the product): where the content
-# script's start goes, in the page's own timeline. A mark costs microseconds.
-PROFILE_MARKS = (("runtime/aot_loader.js", "prepend", "grccp-bench-runtime-evaluated"),
-                 ("boot/content_run.js", "prepend", "grccp-bench-bundle-evaluated"),
-                 ("boot/content_run.js", "append", "grccp-bench-main-returned"))
-
-
-POPUP_PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "popup_probe.js")
-
-
-def instrument(extension_dir):
-    """Profile marks in the content script's files, and the download probe in front of the popup's scripts."""
-    shutil.copy(POPUP_PROBE, os.path.join(extension_dir, "bench_popup_probe.js"))
-    with open(os.path.join(extension_dir, "bench_control.html"), "w") as handle:  # chrome.* for the bench, no code
-        handle.write('<!doctype html><meta charset="utf-8"><title>bench control</title>\n')
-    popup = os.path.join(extension_dir, "popup.html")
-    with open(popup) as handle:
-        html = handle.read()
-    first_script = '<script src="runtime/brython_csp.js"></script>'
-    if html.count(first_script) != 1:
-        raise RuntimeError("popup.html: cannot place the download probe before the runtime")
-    with open(popup, "w") as handle:
-        handle.write(html.replace(first_script, '<script src="bench_popup_probe.js"></script>' + first_script))
-    bridge = os.path.join(extension_dir, "boot", "frame_bridge.js")  # the end of the task handling a failover
-    with open(bridge) as handle:
-        body = handle.read()
-    call, listener = "onMessage(region, data);", "addEventListener('message', function (event) {"
-    if body.count(call) != 1 or body.count(listener) != 1:
-        raise RuntimeError("boot/frame_bridge.js: cannot place the failover marks")
-    is_failover = "if (event.data && event.data.event === 'disasterRecovery::failover')"
-    body = body.replace(listener, f"{listener} {is_failover} performance.mark('grccp-bench-failover-delivered');")
-    with open(bridge, "w") as handle:
-        handle.write(body.replace(call, f"{call} {is_failover} performance.mark('grccp-bench-failover-handled');"))
-    for name, where, mark in PROFILE_MARKS:
-        path = os.path.join(extension_dir, name)
-        with open(path) as handle:
-            body = handle.read()
-        line = f"performance.mark('{mark}');\n"
-        with open(path, "w") as handle:
-            handle.write(line + body if where == "prepend" else body + "\n" + line)
 
 
 def payload(extension_dir):
@@ -134,14 +104,16 @@ def payload(extension_dir):
     return stats.payload_block(extension, reference)
 
 
-
 class Samples:
     def __init__(self):
         self.init, self.init_parts, self.switch, self.switch_parts, self.switch_3tabs = [], [], [], [], []
+        self.switch_cpu = []
+        self.intake, self.intake_parts = [], []
         self.download, self.download_bytes, self.download_entries, self.download_parts = [], [], [], []
-        self.fill = []
         self.tab_anomalies = []
         self.memory, self.extension_memory, self.js_heap = [], [], []
+        self.load = []  # what the burners used during each run of this side (loaded modes)
+        self.load_average = []  # the one-minute load average as each run of this side began
 
 
 def run_side(side, args, samples, log):
@@ -152,14 +124,21 @@ def run_side(side, args, samples, log):
     memory = side.memory_sample()
     samples.memory.append(memory["web_content"])
     samples.extension_memory.append(memory["extension"])
-    samples.js_heap.append(memory["js_heap_used"])
+    if memory["js_heap_used"] is not None:
+        samples.js_heap.append(memory["js_heap_used"])
     side.prepare_controls()
     side.settle()
+    meter = side.cpu_meter()
     found = switch_samples(side, args.switches)
+    cpu = meter.stop()
+    samples.switch_cpu.append({role: round(ms / len(found), 1) for role, ms in cpu.items()} if found else {})
+    activity = side.switch_activity([sample["window"] for sample in found])
     switches = [sample["ms"] for sample in found]
-    samples.switch_parts.extend(sample["parts"] for sample in found)
+    samples.switch_parts.extend(dict(sample["parts"], **extra) for sample, extra in zip(found, activity))
     samples.switch.extend(switches)
-    samples.fill.append(side.fill_logs(args.log_entries))
+    intake = side.log_intake_sample(args.log_entries)
+    samples.intake.append(intake["ms"])
+    samples.intake_parts.append(intake["parts"])
     download = side.download_sample()
     samples.download.append(download["ms"])
     samples.download_bytes.append(download["bytes"])
@@ -181,13 +160,13 @@ def run_side(side, args, samples, log):
             tabs.append(side.switch_3tabs_sample(EAST if active == WEST else WEST))
         samples.switch_3tabs.extend(tabs)
     log(f"  {side.name:9} init {init['init_ms']:7.1f} ms | switch median "
-        f"{stats.median(switches) if switches else float('nan'):6.1f} ms | log download {download['ms']:7.1f} ms "
-        f"({sum(download['bytes'].values()) / 1e6:.1f} MB; ingest {samples.fill[-1] / 1000:.1f} s) | renderers {memory['web_content'] / 1e6:6.1f} MB"
-        + (f" | 3 tabs {stats.median(tabs):6.1f} ms" if tabs else ""))
+        f"{stats.median(switches) if switches else float('nan'):6.1f} ms | log intake {intake['ms'] / 1000:5.1f} s"
+        f" | log download {download['ms']:7.1f} ms ({sum(download['bytes'].values()) / 1e6:.1f} MB)"
+        f" | renderers {memory['web_content'] / 1e6:6.1f} MB" + (f" | 3 tabs {stats.median(tabs):6.1f} ms" if tabs else ""))
 
 
 def switch_samples(side, count):
-    """`count` switches back and forth, starting towards WEST: their samples ({ms, parts})."""
+    """`count` switches back and forth, starting towards WEST: their samples ({ms, parts, window})."""
     found, target = [], WEST
     for _ in range(count):
         found.append(side.switch_sample(target))
@@ -210,29 +189,45 @@ def wait_until_stable(side, active, settle_s=1.0, timeout_s=10):
     return shown
 
 
-def build_results(ext, ref, payload_block, machine_block):
-    blocks = {
-        "init_ms": stats.metric_block(ext.init, ref.init, parts=stats.parts_medians(
-            {"extension": ext.init_parts, "reference": ref.init_parts})),
-        "switch_ms": stats.metric_block(ext.switch, ref.switch, parts=stats.parts_medians(
-            {"extension": ext.switch_parts, "reference": ref.switch_parts}),
-            parts_samples={"extension": ext.switch_parts, "reference": ref.switch_parts}),
+def build_blocks(ext, ref, payload_block):
+    """One mode's metric blocks."""
+    both = {"extension": ext, "reference": ref}
+
+    def parts(attribute):
+        return {side: getattr(samples, attribute) for side, samples in both.items()}
+    return {
+        "init_ms": stats.metric_block(ext.init, ref.init, parts=stats.parts_medians(parts("init_parts"))),
+        "switch_ms": stats.metric_block(ext.switch, ref.switch, parts=stats.parts_medians(parts("switch_parts")),
+                                        parts_mean=stats.parts_means(parts("switch_parts")),
+                                        cpu_ms_per_switch=stats.parts_medians(parts("switch_cpu")),
+                                        parts_samples=parts("switch_parts")),
         "switch_3tabs_ms": stats.metric_block(ext.switch_3tabs, anomalies=ext.tab_anomalies),
+        "log_intake_ms": stats.metric_block(ext.intake, ref.intake, parts=stats.parts_medians(parts("intake_parts")),
+                                            parts_samples=parts("intake_parts")),
         "log_download_ms": stats.metric_block(ext.download, ref.download,
-                                              file_bytes={"extension": ext.download_bytes,
-                                                          "reference": ref.download_bytes},
-                                              entries={"extension": ext.download_entries,
-                                                       "reference": ref.download_entries},
-                                              parts=stats.parts_medians({"extension": ext.download_parts}),
-                                              ingest_ms={"extension": stats.summarize(ext.fill),
-                                                         "reference": stats.summarize(ref.fill)}),
+                                              file_bytes=parts("download_bytes"), entries=parts("download_entries"),
+                                              parts=stats.parts_medians({"extension": ext.download_parts})),
         "memory_bytes": stats.metric_block(ext.memory, ref.memory, digits=0,
                                            extension_processes=stats.summarize(ext.extension_memory, 0),
                                            js_heap_used={"extension": stats.summarize(ext.js_heap, 0),
                                                          "reference": stats.summarize(ref.js_heap, 0)}),
         "payload_bytes": payload_block,
     }
-    return stats.results_document(blocks, machine_block)
+
+
+def mode_record(mode, samples_by_side):
+    """The machine block's record of one mode: its browser, whether it ran beside the load, the one-minute load
+    average as each side's run began, and what the burners used during each side's runs (the same load for
+    both sides)."""
+    record = {"browser": modes.browser(mode), "loaded": modes.loaded(mode),
+              "load_average_1m_at_start": {side: stats.summarize(samples.load_average, 2)
+                                           for side, samples in samples_by_side.items() if samples.load_average}}
+    if modes.loaded(mode):
+        record["burners_used"] = {
+            side: {"cpu_s": stats.summarize([used["cpu_s"] for used in samples.load]),
+                   "share": stats.summarize([used["share"] for used in samples.load], 2)}
+            for side, samples in samples_by_side.items() if samples.load}
+    return record
 
 
 def main(argv=None):
@@ -246,47 +241,67 @@ def main(argv=None):
     def log(text):
         print(f"[{time.monotonic() - started:6.1f}s] {text}", flush=True)
 
+    setting = modes.load_setting(args)
     load_before = machine.load_average()
-    log(f"bench: {args.runs} runs per side, {args.switches} switches, {args.log_entries} log entries per region, "
-        f"{args.tab_switches} three-tab switches; load average {load_before}")
+    log(f"bench: modes {', '.join(args.modes)}; {args.runs} runs per side and mode, {args.switches} switches, "
+        f"{args.log_entries} log entries per region, {args.tab_switches} three-tab switches; load average "
+        f"{load_before}" + (f"; load {setting.describe()}" if any(map(modes.loaded, args.modes)) else ""))
     emulator = Emulator(tmp_dir=work, timings=Timings.fast()).start()
-    ext, ref = Samples(), Samples()
+    samples = {mode: {"extension": Samples(), "reference": Samples()} for mode in args.modes}
     versions = {}
     failed = False
     try:
-        extension_copy.DIST = os.path.abspath(args.dist)  # the package measured (dist/ unless --dist)
-        extension_dir = extension_copy.prepare_extension("chromium", os.path.join(work, "extension"),
-                                                         tripwire=False)
-        instrument(extension_dir)
+        browsers_used = sorted({modes.browser(mode) for mode in args.modes})
+        extensions = {name: bench_extension(name, args.dist, os.path.join(work, f"extension-{name}"))
+                      for name in browsers_used}
+        kinds = {name: browser_kinds.kind(name) for name in browsers_used}
         config = bench_config(emulator)
         for run in range(args.runs):
-            log(f"run {run + 1}/{args.runs}")
-            for name, make, samples in (
-                    ("extension", lambda: ExtensionSide(emulator, work, run, extension_dir, config), ext),
-                    ("reference", lambda: ReferenceSide(emulator, work, run), ref)):
-                if name not in args.sides.split(","):
-                    continue
-                emulator.client.reset()
-                side = make()
-                try:
-                    run_side(side, args, samples, log)
-                    versions = versions or side.versions()
-                finally:
-                    side.close()
+            for mode in args.modes:
+                log(f"run {run + 1}/{args.runs}, {mode}")
+                kind = kinds[modes.browser(mode)]
+                for name in ("extension", "reference"):
+                    if name not in args.sides.split(","):
+                        continue
+                    emulator.client.reset()
+                    samples[mode][name].load_average.append(machine.load_average()["1m"])
+                    load = modes.load_for(mode, setting).start()
+                    label = f"{mode}-{run}"  # each side's folder (profile, downloads) is named by it
+                    side = (ExtensionSide(emulator, work, label, kind, extensions[kind.name], config)
+                            if name == "extension" else ReferenceSide(emulator, work, label, kind))
+                    try:
+                        run_side(side, args, samples[mode][name], log)
+                        versions.setdefault(kind.name, side.versions())
+                    finally:
+                        side.close()
+                        used = load.stop()
+                    if used is not None:
+                        samples[mode][name].load.append(used)
         load_after = machine.load_average()
-        versions["chromium_binary"] = machine.command_version("/usr/lib/chromium/chromium", "--version")
-        results = build_results(ext, ref, payload(os.path.join(os.path.abspath(args.dist), "chrome")),
-                                machine.machine_block(load_before, load_after, versions))
-        results["machine"]["bench"] = {"runs": args.runs, "switches_per_run": args.switches,
-                                       "log_entries_per_region": args.log_entries,
-                                       "three_tab_switches_per_run": args.tab_switches, "smoke": args.smoke,
-                                       "seconds": round(time.monotonic() - started, 1)}
+        results = {}
+        for mode in args.modes:
+            browser = modes.browser(mode)
+            blocks = build_blocks(samples[mode]["extension"], samples[mode]["reference"],
+                                  payload(os.path.join(os.path.abspath(args.dist), PACKAGES[browser])))
+            if kinds[browser].notes:
+                blocks["notes"] = dict(kinds[browser].notes)
+            results[mode] = blocks
+        machine_block = machine.machine_block(load_before, load_after, versions)
+        if any(map(modes.loaded, args.modes)):
+            machine_block["load"] = setting.describe()
+        machine_block["modes"] = {mode: mode_record(mode, samples[mode]) for mode in args.modes}
+        machine_block["bench"] = {"runs": args.runs, "switches_per_run": args.switches,
+                                  "log_entries_per_region": args.log_entries,
+                                  "three_tab_switches_per_run": args.tab_switches, "smoke": args.smoke,
+                                  "modes": args.modes, "seconds": round(time.monotonic() - started, 1)}
+        document = stats.results_document({modes.block(mode): blocks for mode, blocks in results.items()},
+                                          machine_block)
         os.makedirs(args.out, exist_ok=True)
         path = os.path.join(args.out, "results.json")
         with open(path, "w") as handle:
-            json.dump(results, handle, indent=1)
+            json.dump(document, handle, indent=1)
         print()
-        print(stats.markdown_table(results))
+        print(stats.markdown_report(document))
         print()
         log(f"wrote {os.path.relpath(path, REPO)}; load average {load_before} -> {load_after}")
     except Exception:  # noqa: BLE001 -- report, keep the scratch folder for a look, exit non-zero

@@ -1,9 +1,10 @@
-"""The two sides of the benchmark, each in a fresh Chromium per run against the same emulator:
+"""The two sides of the benchmark, each in a fresh browser (Chromium or Firefox: bench.browser_kinds) per run
+against the same emulator:
 
   ReferenceSide  hosts/bench-reference.html: the real connect-streams-dr.js (minified release file of the pinned npm
                  package) embedding both instances, as a CRM integrates it
-  ExtensionSide  hosts/bench-extension.html: the same page without Connect code; the built extension (a copy with
-                 host permissions granted, no tripwire) puts the CCPs in its #ccp container
+  ExtensionSide  hosts/bench-extension.html: the same page without Connect code; the built extension (the bench's
+                 instrumented copy, bench.instrument) puts the CCPs in its #ccp container (bench.extension_side)
 
 Ground truth comes from the emulated CCP windows, the same for both sides: each reports its size in its host with
 the wall clock when it saw it (`viewports`, on load and on every resize), and a beacon when it relays
@@ -11,13 +12,15 @@ disasterRecovery::failover to its host (`marks`). Both frames and the host page 
 machine, so Date.now() values compare. Page-side moments are the page's performance timeline (ms since
 navigation start): the reference page records them itself (bench-reference.js), the extension's content script
 places performance marks (grccp-content-start, grccp-status, grccp-ready-<region>, grccp-shown-<region>), which
-Chromium puts in the page's own timeline."""
+both browsers put in the page's own timeline."""
+import math
 import os
 import time
 
-from emulator.fixtures import ALLOW_MULTIPLE_DOWNLOADS
 from emulator.waiting import wait_until
-from rig import browsers
+
+from . import machine
+from .activity import flat
 
 EAST, WEST = "us-east-1", "us-west-2"
 REGIONS = (EAST, WEST)
@@ -31,14 +34,20 @@ def now_ms():
     return time.time() * 1000
 
 
+def log_chunk_text(region, index):
+    """The text of log chunk `index` of a region; the emulator numbers its lines '<text> #1'.. '<text> #n'."""
+    return f"bench {region} chunk {index}"
+
+
 class Side:
     name = None
     page = None
 
-    def __init__(self, emulator, work_dir, run_index):
+    def __init__(self, emulator, work_dir, run_label, kind):
         self.emulator = emulator
         self.client = emulator.client
-        self.work = os.path.join(work_dir, f"{self.name}-{run_index}")
+        self.kind = kind
+        self.work = os.path.join(work_dir, f"{self.name}-{kind.name}-{run_label}")
         self.download_dir = os.path.join(self.work, "downloads")
         os.makedirs(self.download_dir)
         self.driver = None
@@ -46,9 +55,8 @@ class Side:
 
     # ----- browser --------------------------------------------------------------------------------------------
     def launch(self, extension_dir=None):
-        self.driver = browsers.launch_chromium(certs=self.emulator.certs, host_names=self.emulator.host_names,
-                                               extension_dir=extension_dir, download_dir=self.download_dir,
-                                               tmp_dir=self.work, prefs=dict(ALLOW_MULTIPLE_DOWNLOADS))
+        self.driver = self.kind.launch(self.emulator, extension_dir=extension_dir, download_dir=self.download_dir,
+                                       tmp_dir=self.work)
         self.driver.set_script_timeout(120)
         return self
 
@@ -58,12 +66,17 @@ class Side:
             self.driver = None
 
     def versions(self):
-        caps = self.driver.capabilities
-        return {"chromium": caps.get("browserVersion"),
-                "chromedriver": (caps.get("chrome") or {}).get("chromedriverVersion", "").split(" ")[0] or None}
+        return self.kind.versions(self.driver)
 
     def page_url(self, site=0, **query):
         return self.emulator.host_page_url(self.page, site=site, **query)
+
+    def cpu_meter(self):
+        """CPU time by process role (bench.browser_kinds) from now until its stop(); this process (the emulator
+        serving the CCPs, and the bench's WebDriver client) counts as "emulator_and_bench"."""
+        roles = self.kind.process_roles(self.driver)
+        roles[os.getpid()] = "emulator_and_bench"
+        return machine.CpuMeter().start(roles)
 
     # ----- ground truth from the CCP windows ------------------------------------------------------------------
     def visible_since(self, region, after_ms=0):
@@ -106,14 +119,9 @@ class Side:
 
     # ----- memory ---------------------------------------------------------------------------------------------
     def memory_sample(self):
-        """Renderer memory (PSS) after init, after a garbage collection of the page's isolate."""
-        from .machine import chromium_renderer_memory
-        self.driver.execute_cdp_cmd("HeapProfiler.enable", {})
-        self.driver.execute_cdp_cmd("HeapProfiler.collectGarbage", {})
-        heap = self.driver.execute_cdp_cmd("Runtime.getHeapUsage", {})
-        memory = chromium_renderer_memory(self.driver.service.process.pid)
-        memory["js_heap_used"] = int(heap["usedSize"])
-        return memory
+        """PSS of the web-content processes and the extension's own after init, after a garbage collection
+        (bench.browser_kinds says how, per browser)."""
+        return self.kind.memory(self.driver)
 
     # ----- switches -------------------------------------------------------------------------------------------
     def settle(self, quiet_ms=1000, timeout_ms=10000):
@@ -131,10 +139,10 @@ class Side:
             "requestIdleCallback(check);", quiet_ms, timeout_ms)
 
     def switch_sample(self, target, timeout_s=30):
-        """{ms, parts}: ms from the old region's CCP relaying disasterRecovery::failover to the target's CCP
-        reporting itself visible (the active-region change itself is noticed at the emulated worker's next poll:
-        not counted); parts: until the host made the target's frame visible in its DOM ("handled"), and from
-        there to the CCP window's resize ("rendered")."""
+        """{ms, parts, window}: ms from the old region's CCP relaying disasterRecovery::failover to the target's
+        CCP reporting itself visible (the active-region change itself is noticed at the emulated worker's next
+        poll: not counted); parts: until the host made the target's frame visible in its DOM ("handled"), and
+        from there to the CCP window's resize ("rendered"); window: [relayed, visible] in wall-clock ms."""
         old = other(target)
         start = now_ms()
         self.client.set_active(target)
@@ -143,7 +151,8 @@ class Side:
         visible = wait_until(lambda: self.visible_since(target, relayed), timeout_s,
                              message=f"{self.name}: {target} CCP visible")
         wait_until(lambda: self.hidden(old), timeout_s, message=f"{self.name}: {old} CCP hidden")
-        return {"ms": visible - relayed, "parts": self._switch_parts(target, relayed, visible)}
+        return {"ms": visible - relayed, "parts": self._switch_parts(target, relayed, visible),
+                "window": (relayed, visible)}
 
     def _switch_parts(self, target, relayed, visible):
         """What the switch is made of: until the host's handling of the failover message ended ("handled";
@@ -152,34 +161,69 @@ class Side:
         then until the CCP window reported its new size ("rendered")."""
         raise NotImplementedError
 
+    def switch_activity(self, windows):
+        """For each switch window [relayed, visible]: what the side's own code did during it ({part: ms}); the
+        reference has no instrumented code of its own (its handling is in `parts`)."""
+        return [{} for _ in windows]
+
     # ----- logs -----------------------------------------------------------------------------------------------
     def prepare_controls(self):
         """Anything the side needs opened before the measurements that follow (nothing for the reference)."""
 
-    def fill_logs(self, entries, chunk=1000, timeout_s=900):
-        """Each region's worker posts `entries` log lines to its CCP windows, which relay them to the host (the
-        protocol's `log` event), in chunks the emulator keeps until the worker has fetched them. Returns the ms
-        until the host held them all (how fast each side takes in heavy log traffic)."""
-        began = time.monotonic()
-        deadline = began + timeout_s
-        sent = 0
-        index = 0
-        while sent < entries:
-            count = min(chunk, entries - sent)
+    def log_intake_sample(self, entries, chunk=1000, timeout_s=900):
+        """{ms, parts}: each region's worker posts `entries` log lines to its CCP windows, which relay them to
+        the host (the protocol's `log` event); ms from the first line emitted to the last line of both regions
+        stored (extension: the background's log store has written it; reference: Streams' logger of the region
+        holds it). The emulator keeps emitted lines until a worker fetched them, so they go in chunks, each as
+        soon as the workers fetched the one before; the workers post what they fetched every 200 ms.
+        parts: when the last line passed each step, as durations from the step before, and where the CPU time
+        went meanwhile (process roles; for the extension also its own code, storage writes and timers)."""
+        chunks = math.ceil(entries / chunk)
+        final = {f"{log_chunk_text(region, chunks - 1)} #{entries - (chunks - 1) * chunk}": region
+                 for region in REGIONS}
+        self.follow_log_lines(final)
+        meter = self.cpu_meter()
+        before = self.activity_totals()
+        emitted = now_ms()
+        deadline = time.monotonic() + timeout_s
+        for index in range(chunks):
+            count = min(chunk, entries - index * chunk)
             for region in REGIONS:
-                self.client.emit_logs(region, count, text=f"bench {region} chunk {index}")
+                self.client.emit_logs(region, count, text=log_chunk_text(region, index))
             wanted = {r: self.client.region_state(r)["log_seq"] for r in REGIONS}
             wait_until(lambda: all(self.client.region_state(r)["logs_delivered"] >= wanted[r] for r in REGIONS),
                        max(1.0, deadline - time.monotonic()), interval_s=0.01,
                        message=f"{self.name}: workers fetched log chunk {index}")
-            sent += count
-            index += 1
-        wait_until(lambda: self.logs_held(entries), max(1.0, deadline - time.monotonic()), interval_s=0.25,
-                   message=f"{self.name}: {entries} log entries per region held by the host")
-        return (time.monotonic() - began) * 1000
+        fetched = now_ms()
+        moments = wait_until(self.followed_log_lines, max(1.0, deadline - time.monotonic()), interval_s=0.1,
+                             message=f"{self.name}: the last of {entries} log lines per region stored")
+        cpu = meter.stop()
+        last = max(REGIONS, key=lambda r: moments[r]["stored"])
+        parts, previous = {}, emitted
+        for step, at in [("workers_fetched", fetched)] + list(moments[last].items()):
+            if at is not None:
+                parts[step] = round(at - previous, 1)
+                previous = at
+        parts.update(flat("cpu_ms", cpu))
+        parts.update(self.activity_parts(before, self.activity_totals()))
+        return {"ms": moments[last]["stored"] - emitted, "parts": parts}
 
-    def logs_held(self, entries):
+    def follow_log_lines(self, texts):
+        """Starts following the log lines {text: region} through the host."""
         raise NotImplementedError
+
+    def followed_log_lines(self):
+        """{region: {step: wall-clock ms, ..., "stored": ms}} once every followed line is stored, else None;
+        the steps in the order the line passes them."""
+        raise NotImplementedError
+
+    def activity_totals(self):
+        """Totals of the side's own instrumented code so far (None: not instrumented)."""
+        return None
+
+    def activity_parts(self, before, after):
+        """{part: ms or count} of what the side's own code did between two activity_totals()."""
+        return {}
 
     def download_files(self):
         return {region: os.path.join(self.download_dir, f"{region}-agent-log.txt") for region in REGIONS}
@@ -207,6 +251,28 @@ class Side:
                 entries[region] = handle.read().count('"component":')
         return {"ms": written_at - clicked_at, "bytes": sizes, "entries": entries,
                 "parts": getattr(self, "download_parts", {})}
+
+
+# Streams' logger of each region records when it takes a followed line (wall clock); installed once per page.
+_FOLLOW_STREAMS_LOGS = """
+window.bench.follow = arguments[0];
+window.bench.followed = {};
+Object.keys(globalConnect.core.regions || {}).forEach(function (region) {
+  var logger = globalConnect.core.regions[region].connect.getLog();
+  if (logger.__benchFollowed) return;
+  logger.__benchFollowed = true;
+  var add = logger.addLogEntry;
+  logger.addLogEntry = function (entry) {
+    var result = add.apply(this, arguments);
+    var followed = entry && window.bench.follow[entry.text];
+    if (followed !== undefined && !(followed in window.bench.followed)) {
+      window.bench.followed[followed] = performance.timeOrigin + performance.now();
+    }
+    return result;
+  };
+});
+return Object.keys(globalConnect.core.regions || {}).length;
+"""
 
 
 class ReferenceSide(Side):
@@ -237,9 +303,17 @@ class ReferenceSide(Side):
             return {}
         return {"handled": round(handled - relayed, 1), "rendered": round(visible - handled, 1)}
 
-    def logs_held(self, entries):
-        counts = self.driver.execute_script("return window.bench.logCounts()")
-        return all(counts.get(r, 0) >= entries for r in REGIONS)
+    def follow_log_lines(self, texts):
+        self.driver.switch_to.window(self.page_handle)
+        regions = self.driver.execute_script(_FOLLOW_STREAMS_LOGS, texts)
+        if regions != len(REGIONS):
+            raise AssertionError(f"reference: {regions} regional Streams loggers to follow, expected {len(REGIONS)}")
+
+    def followed_log_lines(self):
+        followed = self.driver.execute_script("return window.bench.followed")
+        if not all(region in followed for region in REGIONS):
+            return None
+        return {region: {"stored": followed[region]} for region in REGIONS}
 
     def _click_download(self):
         self.driver.switch_to.window(self.page_handle)
@@ -247,222 +321,3 @@ class ReferenceSide(Side):
         written_at = self.wait_downloaded()
         clicked_at = self.driver.execute_script("return window.bench.clickAt")
         return clicked_at, written_at
-
-
-# A capture listener on the popup's download button: when the click reached the page (wall clock).
-_CLICK_PROBE = ("const b = document.getElementById('download-logs'); window.__benchClickAt = null;"
-                "if (window.__benchDownload) window.__benchDownload.length = 0;"
-                "b.addEventListener('click', () => { window.__benchClickAt = Date.now();"
-                " window.__benchClickPerf = performance.now(); }, {capture: true, once: true});")
-
-
-def download_parts(records, click_perf, time_origin, written_at):
-    """What the popup's click-to-files time is made of, from the probe's records (bench/popup_probe.js)."""
-    def first(name):
-        return next((at for n, at in records if n == name), None)
-
-    def last(name):
-        found = [at for n, at in records if n == name]
-        return found[-1] if found else None
-    moments = [("to_background_request", first("message popup:download-logs:call")),
-               ("background_flush_and_plan", first("message popup:download-logs:answer")),
-               ("storage_read_request", first("storage.get:call")),
-               ("storage_read", first("storage.get:answer")),
-               ("assemble_text", first("blob:start")),
-               ("blobs", last("blob:made")),
-               ("downloads_started", last("downloads.download:answer"))]
-    parts, previous = {}, click_perf
-    for name, at in moments:
-        if at is not None and previous is not None:
-            parts[name] = round(at - previous, 1)
-            previous = at
-    if previous is not None:
-        parts["files_written"] = round(written_at - (time_origin + previous), 1)
-    return parts
-
-
-class ExtensionSide(Side):
-    name = "extension"
-    page = "bench-extension.html"
-
-    def __init__(self, emulator, work_dir, run_index, extension_dir, config):
-        super().__init__(emulator, work_dir, run_index)
-        self.extension_dir = extension_dir
-        self.config = config
-        self.control_handle = None
-
-    def start(self):
-        """A fresh browser with the extension, configured, its content script registered; then the page."""
-        self.launch(self.extension_dir)
-        self.driver.get(self.driver.extension_base_url + "popup.html")
-        self.driver.execute_async_script(
-            "const done = arguments[arguments.length - 1]; chrome.storage.local.set({config: arguments[0]}, done);",
-            self.config)
-        wait_until(self._registered, 30, message="the extension registered its content script")
-        self.open_page()
-        return self
-
-    def _registered(self):
-        return self.driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "chrome.scripting.getRegisteredContentScripts().then(s => done(s.length > 0), () => done(false));")
-
-    def _marks(self):
-        return self.driver.execute_script(
-            "const m = {}; for (const e of performance.getEntriesByType('mark')) {"
-            " if (e.name.startsWith('grccp-') && !(e.name in m)) m[e.name] = e.startTime; } return m;")
-
-
-
-    def _init_moments(self):
-        marks = self._marks()
-        if not all(f"grccp-ready-{r}" in marks for r in REGIONS):
-            return None
-        parts = {name: round(marks[mark], 1) for name, mark in (
-            ("content_script_start", "grccp-content-start"), ("runtime_evaluated", "grccp-bench-runtime-evaluated"),
-            ("bundle_evaluated", "grccp-bench-bundle-evaluated"), ("main_returned", "grccp-bench-main-returned"),
-            ("panel_mounted", "grccp-first-dom-change"), ("panel_status", "grccp-status")) if mark in marks}
-        return {"ready": {r: marks[f"grccp-ready-{r}"] for r in REGIONS}, "parts": parts}
-
-    def _switch_parts(self, target, relayed, visible):
-        delivered, shown, handled = self.driver.execute_script(
-            "const last = (n) => { const m = performance.getEntriesByName(n);"
-            " return m.length ? performance.timeOrigin + m[m.length - 1].startTime : null; };"
-            "return [last('grccp-bench-failover-delivered'), last('grccp-shown-' + arguments[0]),"
-            " last('grccp-bench-failover-handled')];", target)
-        if None in (delivered, shown, handled) or not delivered <= shown <= handled:
-            return {}
-        return {"delivered": round(delivered - relayed, 1), "frame_shown": round(shown - relayed, 1),
-                "handled": round(handled - relayed, 1), "rendered": round(visible - handled, 1)}
-
-    # ----- an extension page in a window of its own: reads storage and other tabs without focusing them ------
-    def prepare_controls(self):
-        """A window of the bench's own, with an extension page that runs no code (bench_control.html): chrome.*
-        for reading storage and other tabs. Opened before the heavy parts (a new window waits for a busy
-        browser)."""
-        self.driver.switch_to.new_window("window")
-        self.control_handle = self.driver.current_window_handle
-        self.driver.get(self.driver.extension_base_url + "bench_control.html")
-        self.driver.switch_to.window(self.page_handle)
-
-    def control(self):
-        if self.control_handle is None:
-            self.prepare_controls()
-        self.driver.switch_to.window(self.control_handle)
-        return self.driver
-
-    def _stored_log_counts(self):
-        driver = self.control()
-        try:
-            metas = driver.execute_async_script(
-                "const done = arguments[arguments.length - 1];"
-                "chrome.storage.local.get(arguments[0], items => done(items));", [f"log:{r}" for r in REGIONS])
-        finally:
-            driver.switch_to.window(self.page_handle)
-        counts = {}
-        for region in REGIONS:
-            meta = metas.get(f"log:{region}")
-            counts[region] = (sum(meta["counts"]) - meta["skip"]) if meta else 0
-        return counts
-
-    def logs_held(self, entries):
-        capacity = self.config.get("logs", {}).get("maxEntriesPerRegion", 50000)
-        counts = self._stored_log_counts()
-        return all(counts[r] >= min(entries, capacity) for r in REGIONS)
-
-    def _click_download(self):
-        driver = self.control()
-        driver.get(driver.extension_base_url + "popup.html")  # the popup as a person opens it (own window)
-        wait_until(lambda: driver.execute_script(
-            "const b = document.getElementById('download-logs'); return b && !b.disabled;"), 30,
-            message="the popup's download button enabled")
-        driver.execute_script(_CLICK_PROBE)
-        driver.find_element("id", "download-logs").click()
-        written_at = self.wait_downloaded()
-        clicked_at = driver.execute_script("return window.__benchClickAt")
-        probe = driver.execute_script("return [window.__benchDownload || [], window.__benchClickPerf,"
-                                      " performance.timeOrigin]")
-        self.download_parts = download_parts(probe[0], probe[1], probe[2], written_at)
-        state = wait_until(lambda: driver.execute_script(
-            "const s = document.getElementById('download-status').dataset.state;"
-            "return s === 'working' ? null : s;"), 30, message="the popup's download status")
-        if state != "done":
-            raise AssertionError(f"the popup reports the download as {state!r}")
-        driver.get(driver.extension_base_url + "bench_control.html")  # no popup refreshing during what follows
-        driver.switch_to.window(self.page_handle)
-        return clicked_at, written_at
-
-    # ----- three tabs on two sites ----------------------------------------------------------------------------
-    def open_more_tabs(self):
-        """Two more tabs: one on the second CRM site, one more on the first; each waits until its CCP is ready."""
-        self.driver.switch_to.window(self.page_handle)
-        for site, tag in ((1, "b"), (0, "c")):
-            self.driver.switch_to.new_window("tab")
-            self.driver.get(self.page_url(site=site, tab=tag))
-            wait_until(lambda: "grccp-ready-" + self.client.state()["active"]["region"] in self._marks(), 60,
-                       message=f"tab {tag}: the active region ready")
-
-    def _tab_switch_times(self, region):
-        """{tab id: wall-clock ms of its content script showing `region`'s frame, or None}, read from the control
-        window with chrome.scripting (the page's main world): no tab is focused to read it."""
-        driver = self.control()
-        try:
-            return driver.execute_async_script("""
-                const [region, done] = [arguments[0], arguments[arguments.length - 1]];
-                chrome.tabs.query({url: 'https://*.example.test/*'}).then(tabs => Promise.all(tabs.map(tab =>
-                  chrome.scripting.executeScript({target: {tabId: tab.id}, world: 'MAIN', args: [region],
-                    func: (r) => { const m = performance.getEntriesByName('grccp-shown-' + r);
-                                   return m.length ? performance.timeOrigin + m[m.length - 1].startTime : null; }})
-                  .then(res => [tab.id, res[0].result], () => [tab.id, null])))).then(done, () => done(null));
-            """, region)
-        finally:
-            self.driver.switch_to.window(self.page_handle)
-
-    def tabs_region(self):
-        """The region every allowlisted tab shows, or None if they disagree (or one has no panel)."""
-        regions = {state.get("active") if isinstance(state, dict) else None for state in self._tab_states()}
-        return regions.pop() if len(regions) == 1 else None
-
-    def switch_3tabs_sample(self, target, timeout_s=30):
-        """ms from the first disasterRecovery::failover relayed by an old-region CCP (in any tab) to the last of
-        the three tabs showing the target region's frame (its content script's grccp-shown mark: hidden tabs do
-        not render, so there is no resize to wait for)."""
-        old = other(target)
-        start = now_ms()
-        self.client.set_active(target)
-        seen = []
-
-        def all_switched():
-            times = self._tab_switch_times(target)
-            seen[:] = [times]
-            if not times or len(times) != 3:
-                return None
-            values = [at for _, at in times]
-            return values if all(at is not None and at >= start for at in values) else None
-        try:
-            values = wait_until(all_switched, timeout_s, interval_s=0.1, message=f"3 tabs on {target}")
-        except AssertionError as problem:
-            raise AssertionError(f"{problem}; set_active at {start}; per tab [id, shown at]: {seen}; "
-                                 f"tabs: {self._tab_states()}") from None
-        # each tab's old-region CCP relays the failover; their beacons arrive in any order: take the earliest
-        relays = wait_until(lambda: (lambda found: found if len(found) >= 3 else None)(
-            [mark["at"] for r, mark in self.client.marks("failover-relayed") if r == old and mark["at"] >= start - 1]),
-            timeout_s, message=f"3 tabs: the {old} CCPs' failover beacons")
-        return max(values) - min(relays)
-
-    def _tab_states(self):
-        driver = self.control()
-        try:
-            return driver.execute_async_script("""
-                const done = arguments[arguments.length - 1];
-                chrome.tabs.query({url: 'https://*.example.test/*'}).then(tabs => Promise.all(tabs.map(tab =>
-                  chrome.scripting.executeScript({target: {tabId: tab.id}, world: 'MAIN', func: () => {
-                    const h = document.getElementById('grccp-ccp-host');
-                    return {url: location.href, state: h && h.dataset.grccpState, active: h && h.dataset.grccpActive,
-                            hidden: document.hidden,
-                            marks: performance.getEntriesByType('mark').filter(m => m.name.startsWith('grccp-shown'))
-                                   .map(m => [m.name, Math.round(performance.timeOrigin + m.startTime)]).slice(-3)}; }})
-                  .then(res => res[0].result, (e) => String(e))))).then(done, (e) => done(String(e)));
-            """)
-        finally:
-            self.driver.switch_to.window(self.page_handle)

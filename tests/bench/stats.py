@@ -8,6 +8,7 @@ METRICS = (
     ("init_ms", "ms", True),
     ("switch_ms", "ms", True),
     ("switch_3tabs_ms", "ms", False),
+    ("log_intake_ms", "ms", True),
     ("log_download_ms", "ms", True),
     ("memory_bytes", "bytes", True),
     ("payload_bytes", "bytes", True),
@@ -78,16 +79,56 @@ def parts_medians(parts_by_side):
     return result
 
 
-def results_document(blocks, machine):
-    """The results file's content: exactly the metric keys plus "machine", in METRICS order."""
+def parts_means(parts_by_side):
+    """{side: [{part: ms}, ...]} -> {side: {part: mean ms}} over the samples that have the part (for parts that are
+    mostly zero, such as work that overlaps a switch only now and then)."""
+    result = {}
+    for side, samples in parts_by_side.items():
+        names = []
+        for sample in samples:
+            names += [name for name in sample if name not in names]
+        result[side] = {name: round(sum(found) / len(found), 2)
+                        for name in names for found in [[s[name] for s in samples if name in s]]}
+    return result
+
+
+MODE_EXTRAS = ("notes",)  # what a mode's block may hold besides the metrics
+
+
+def _mode_block(blocks, label):
     names = [name for name, _, _ in METRICS]
     missing = [name for name in names if name not in blocks]
-    unknown = [name for name in blocks if name not in names]
+    unknown = [name for name in blocks if name not in names and name not in MODE_EXTRAS]
     if missing or unknown:
-        raise ValueError(f"metrics missing {missing}, unknown {unknown}")
-    document = {name: blocks[name] for name in names}
+        raise ValueError(f"{label}: metrics missing {missing}, unknown {unknown}")
+    return {name: blocks[name] for name in names + [extra for extra in MODE_EXTRAS if extra in blocks]}
+
+
+def results_document(modes, machine):
+    """The results file's content from {block name: that mode's metric blocks}: the block named None (the quiet
+    Chromium mode) at the top level, exactly the metric keys in METRICS order; each other mode under its name
+    ("loaded", "firefox", ...) with the same keys (and "notes"); then "machine"."""
+    document = {}
+    for name, blocks in modes.items():
+        if name is None:
+            document.update(_mode_block(blocks, "quiet"))
+    for name, blocks in modes.items():
+        if name is not None:
+            if name in document or name == "machine" or name in [metric for metric, _, _ in METRICS]:
+                raise ValueError(f"{name!r} cannot name a mode's block")
+            document[name] = _mode_block(blocks, name)
     document["machine"] = machine
     return document
+
+
+def mode_blocks(document):
+    """[(mode block name or None for the top level, its metric blocks)] of a results document."""
+    found = []
+    if METRICS[0][0] in document:
+        found.append((None, document))
+    found += [(name, value) for name, value in document.items()
+              if name != "machine" and isinstance(value, dict) and METRICS[0][0] in value]
+    return found
 
 
 def _format(value, unit):
@@ -122,8 +163,8 @@ def _row(label, block, unit):
 
 
 def markdown_table(document):
-    """The results as a markdown table: one row per metric (median, p95, min, max of each side, and the ratio),
-    plus the extension's own processes' memory and the gzip payload ratio."""
+    """One mode's results as a markdown table: one row per metric (median, p95, min, max of each side, and the
+    ratio), plus the extension's own processes' memory and the gzip payload ratio."""
     lines = ["| metric | extension median | p95 | min | max | reference median | p95 | min | max | ratio (ext/ref) |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, unit, _ in METRICS:
@@ -134,3 +175,37 @@ def markdown_table(document):
         if name == "payload_bytes" and block.get("ratio_gzip") is not None:
             lines.append(f"| `payload_bytes` gzip ratio |  |  |  |  |  |  |  |  | {block['ratio_gzip']:.2f} |")
     return "\n".join(lines)
+
+
+def ratios_table(document):
+    """The modes side by side: per metric, each mode's ratio (extension / reference of the medians) with the
+    two medians; switch_3tabs_ms (no reference) shows the extension's median."""
+    found = mode_blocks(document)
+    labels = [name or "quiet" for name, _ in found]
+    lines = ["| metric | " + " | ".join(labels) + " |", "|---|" + "---:|" * len(labels)]
+    for metric, unit, has_reference in METRICS:
+        cells = []
+        for _, blocks in found:
+            block = blocks[metric]
+            extension, reference = block.get("extension"), block.get("reference")
+            if metric == "payload_bytes":
+                cells.append(f"{block['ratio']:.2f} (gzip {block['ratio_gzip']:.2f})"
+                             if block.get("ratio") is not None else "—")
+            elif not has_reference:
+                cells.append(_format(extension["median"], unit) if extension else "—")
+            elif block.get("ratio") is None:
+                cells.append("—")
+            else:
+                cells.append(f"{block['ratio']:.2f} ({_format(extension['median'], unit)} / "
+                             f"{_format(reference['median'], unit)})")
+        lines.append(f"| `{metric}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def markdown_report(document):
+    """A table per mode, then the modes' ratios side by side."""
+    sections = []
+    for name, blocks in mode_blocks(document):
+        sections.append(f"### {name or 'quiet'}\n\n{markdown_table(blocks)}")
+    sections.append("### ratios (extension / reference; medians)\n\n" + ratios_table(document))
+    return "\n\n".join(sections)

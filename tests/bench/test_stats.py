@@ -51,12 +51,16 @@ def test_parts_medians_takes_each_part_over_the_samples_that_have_it():
     assert parts == {"extension": {"a": 2, "b": 20}}
 
 
-def full_document():
-    blocks = {name: stats.metric_block([1, 2, 3], [2, 4, 6] if has_reference else None)
+def mode_blocks(reference=(2, 4, 6)):
+    blocks = {name: stats.metric_block([1, 2, 3], list(reference) if has_reference else None)
               for name, _, has_reference in stats.METRICS if name != "payload_bytes"}
     blocks["payload_bytes"] = stats.payload_block({"raw": 2000, "gzip": 500, "files": {}},
                                                   {"raw": 1000, "gzip": 400, "files": {}})
-    return stats.results_document(blocks, {"cpu_count": 2})
+    return blocks
+
+
+def full_document():
+    return stats.results_document({None: mode_blocks()}, {"cpu_count": 2})
 
 
 def test_results_document_has_exactly_the_metric_keys_and_machine():
@@ -68,11 +72,50 @@ def test_results_document_has_exactly_the_metric_keys_and_machine():
 
 def test_results_document_refuses_missing_or_unknown_metrics():
     with pytest.raises(ValueError):
-        stats.results_document({"init_ms": {}}, {})
+        stats.results_document({None: {"init_ms": {}}}, {})
     blocks = {name: {} for name, _, _ in stats.METRICS}
     blocks["speed"] = {}
     with pytest.raises(ValueError):
-        stats.results_document(blocks, {})
+        stats.results_document({None: blocks}, {})
+    with pytest.raises(ValueError):
+        stats.results_document({"firefox": dict(blocks, speed=None)}, {})
+
+
+def test_other_modes_go_in_blocks_of_their_own_with_their_notes():
+    firefox = dict(mode_blocks(reference=(4, 8, 12)), notes={"memory_bytes": "measured otherwise"})
+    document = stats.results_document({None: mode_blocks(), "loaded": mode_blocks(), "firefox": firefox},
+                                      {"cpu_count": 2})
+    assert list(document) == [name for name, _, _ in stats.METRICS] + ["loaded", "firefox", "machine"]
+    assert list(document["firefox"]) == [name for name, _, _ in stats.METRICS] + ["notes"]
+    assert [name for name, _ in stats.mode_blocks(document)] == [None, "loaded", "firefox"]
+    for reserved in ("machine", "init_ms"):
+        with pytest.raises(ValueError):
+            stats.results_document({reserved: mode_blocks()}, {})
+
+
+def test_a_document_without_the_quiet_mode_has_no_top_level_metrics():
+    document = stats.results_document({"firefox": mode_blocks()}, {})
+    assert list(document) == ["firefox", "machine"]
+    assert [name for name, _ in stats.mode_blocks(document)] == ["firefox"]
+
+
+def test_parts_means_count_only_the_samples_that_have_the_part():
+    means = stats.parts_means({"extension": [{"a": 1, "b": 0}, {"a": 2, "b": 3}, {"a": 6}]})
+    assert means == {"extension": {"a": 3.0, "b": 1.5}}
+
+
+def test_report_has_a_table_per_mode_and_the_ratios_side_by_side():
+    firefox = mode_blocks(reference=(4, 8, 12))
+    document = stats.results_document({None: mode_blocks(), "firefox": firefox}, {})
+    report = stats.markdown_report(document)
+    assert "### quiet" in report and "### firefox" in report
+    ratios = report.split("### ratios")[1].splitlines()
+    header = next(line for line in ratios if line.startswith("| metric"))
+    assert header == "| metric | quiet | firefox |"
+    row = next(line for line in ratios if line.startswith("| `init_ms`"))
+    assert "0.50 (2.0 / 4.0)" in row and "0.25 (2.0 / 8.0)" in row
+    assert "| `switch_3tabs_ms` | 2.0 | 2.0 |" in ratios
+    assert any(line.startswith("| `payload_bytes` | 2.00 (gzip 1.25)") for line in ratios)
 
 
 def test_markdown_table_has_a_row_per_metric_with_its_ratio():
