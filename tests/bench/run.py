@@ -271,7 +271,8 @@ def main(argv=None):
                             if name == "extension" else ReferenceSide(emulator, work, label, kind))
                     try:
                         run_side(side, args, samples[mode][name], log)
-                        versions.setdefault(kind.name, side.versions())
+                        if kind.name not in versions:
+                            versions[kind.name] = side.versions()
                     finally:
                         side.close()
                         used = load.stop()
