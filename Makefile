@@ -67,10 +67,12 @@ demo: build | $(TEST_TMP)
 
 # The extension side by side with connect-streams-dr.js (slow, noisy: not part of `make test`): dist/bench/.
 # BENCH_MODES: quiet (Chromium), loaded (Chromium beside the bench's fixed CPU load), firefox (Firefox ESR),
-# firefox-loaded; e.g. `make bench BENCH_MODES=loaded`
+# firefox-loaded; e.g. `make bench BENCH_MODES=loaded`. BENCH_ARGS: any other option of tests/bench/run.py
+# (and of compare.py for bench-compare), e.g. BENCH_ARGS="--runs 3 --load-duty 0.5"
 BENCH_MODES ?= quiet,loaded,firefox
+BENCH_ARGS ?=
 bench: build | $(TEST_TMP)
-	$(PY) tests/bench/run.py --modes $(BENCH_MODES)
+	$(PY) tests/bench/run.py --modes $(BENCH_MODES) $(BENCH_ARGS)
 
 # One run of each side in each mode with few samples, so the benchmark cannot rot (CI); results in
 # tmp/bench-smoke/ (and one short comparison run under the load, for the same reason)
@@ -83,7 +85,7 @@ bench-smoke: build | $(TEST_TMP)
 BUILDS ?= current=dist
 COMPARE_MODE ?= quiet
 bench-compare: build | $(TEST_TMP)
-	$(PY) tests/bench/compare.py $(BUILDS) --modes $(COMPARE_MODE)
+	$(PY) tests/bench/compare.py $(BUILDS) --modes $(COMPARE_MODE) $(BENCH_ARGS)
 
 # The emulator and a browser with the extension (web-ext run), configured, for a person to click through
 run-chrome: build | $(TEST_TMP)

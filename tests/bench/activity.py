@@ -84,5 +84,5 @@ def probe_parts(before, after):
             parts[f"writes.{api}.n"] = total["n"] - earlier["n"]
             parts[f"writes.{api}.ms"] = round(total["ms"] - earlier["ms"], 1)
         if "logBatches" in now:
-            parts["content_log_batches_sent"] = now["logBatches"] - was["logBatches"]
+            parts["content_log_batches.sent"] = now["logBatches"] - was["logBatches"]
     return parts

@@ -159,8 +159,10 @@ def run_side(side, args, samples, log):
                 continue
             tabs.append(side.switch_3tabs_sample(EAST if active == WEST else WEST))
         samples.switch_3tabs.extend(tabs)
+    steps = ", ".join(f"{step} {ms / 1000:.1f}" for step, ms in intake["parts"].items() if "." not in step)
     log(f"  {side.name:9} init {init['init_ms']:7.1f} ms | switch median "
         f"{stats.median(switches) if switches else float('nan'):6.1f} ms | log intake {intake['ms'] / 1000:5.1f} s"
+        f" (last line, s: {steps})"
         f" | log download {download['ms']:7.1f} ms ({sum(download['bytes'].values()) / 1e6:.1f} MB)"
         f" | renderers {memory['web_content'] / 1e6:6.1f} MB" + (f" | 3 tabs {stats.median(tabs):6.1f} ms" if tabs else ""))
 

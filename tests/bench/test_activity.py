@@ -51,7 +51,7 @@ def test_probe_parts_are_what_happened_between_two_readings():
     parts = activity.probe_parts(before, after)
     assert parts["content_ms.timers"] == 6.0 and parts["content_ms.frame_messages"] == 1.2
     assert parts["content_timers.fired"] == 3 and parts["content_timers.late_ms"] == 2.0
-    assert parts["content_log_batches_sent"] == 5
+    assert parts["content_log_batches.sent"] == 5
     assert parts["background_ms.log_batches"] == 40.0 and parts["background_ms.timers"] == 0.0
     assert parts["writes.storage.local.set.n"] == 5 and parts["writes.storage.local.set.ms"] == 30.0
     assert "content_restarted" not in parts and "background_restarted" not in parts
