@@ -2,7 +2,7 @@
 # Both set the machine up first (build/setup.sh), so they work on a fresh clone.
 SHELL := /bin/bash
 PY := .venv/bin/python
-BUILD := PYTHONPATH=build $(PY) -m grccp_build
+BUILD := $(PY) -m grccp_build
 STAMPS := .stamps
 TEST_TMP := $(CURDIR)/tmp
 PYTEST := GRCCP_TEST_TMP=$(TEST_TMP) $(PY) -m pytest
@@ -45,7 +45,7 @@ test-e2e: build | $(TEST_TMP)
 
 # web-ext lint: no errors allowed; the warnings that remain are listed with their reasons in README.md
 lint: build
-	PYTHONPATH=build $(PY) -m grccp_build.lint dist/firefox
+	$(PY) -m grccp_build.lint dist/firefox
 
 emulator: setup
 	$(PY) tests/emulator

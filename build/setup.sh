@@ -23,5 +23,9 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+# The project's import roots, on the environment's path once (no sys.path lines in tests or scripts): tests/
+# (emulator, rig, e2e, bench, ...), build/ (grccp_build) and py_src/ (grccp, for the core's unit tests).
+site_packages=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+printf '%s\n' "$PWD/tests" "$PWD/build" "$PWD/py_src" > "$site_packages/grccp-import-roots.pth"
 
 npm ci --no-audit --no-fund --loglevel=error

@@ -17,18 +17,14 @@ import shutil
 import sys
 import tempfile
 
-TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REPO = os.path.dirname(TESTS)
-if TESTS not in sys.path:
-    sys.path.insert(0, TESTS)
-
-from bench import browser_kinds, modes, stats  # noqa: E402
-from bench.extension_side import ExtensionSide  # noqa: E402
-from bench.instrument import bench_extension  # noqa: E402
-from bench.run import PACKAGES, bench_config, switch_samples  # noqa: E402
-from bench.sides import ReferenceSide  # noqa: E402
-from emulator.config import Timings  # noqa: E402
-from emulator.server import Emulator  # noqa: E402
+from bench import browser_kinds, modes, stats
+from bench.extension_side import ExtensionSide
+from bench.instrument import bench_extension
+from bench.run import PACKAGES, bench_config, switch_samples
+from bench.sides import ReferenceSide
+from emulator.config import Timings
+from emulator.server import Emulator
+from rig import REPO
 
 REFERENCE = "reference"
 

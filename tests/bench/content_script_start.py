@@ -6,18 +6,15 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from selenium.webdriver.support.ui import WebDriverWait
 
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
-
-from e2e.conftest import extension_config  # noqa: E402
-from e2e.extension_driver import configure  # noqa: E402
-from emulator.config import Timings  # noqa: E402
-from emulator.server import Emulator  # noqa: E402
-from rig import browsers, extension_copy  # noqa: E402
+from e2e.conftest import extension_config
+from e2e.extension_driver import configure
+from emulator.config import Timings
+from emulator.server import Emulator
+from rig import browsers, extension_copy
 
 MARKS = ("return [performance.getEntriesByName('grccp-content-start')[0],"
          " performance.getEntriesByName('grccp-first-dom-change')[0]].map(m => m && m.startTime)")

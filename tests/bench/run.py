@@ -23,19 +23,15 @@ import tempfile
 import time
 import traceback
 
-TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REPO = os.path.dirname(TESTS)
-if TESTS not in sys.path:
-    sys.path.insert(0, TESTS)
-
-from bench import browser_kinds, machine, modes, stats  # noqa: E402
-from bench.extension_side import ExtensionSide  # noqa: E402
-from bench.instrument import bench_extension  # noqa: E402
-from bench.sides import EAST, WEST, ReferenceSide  # noqa: E402
-from e2e.conftest import extension_config  # noqa: E402
-from emulator.config import Timings  # noqa: E402
-from emulator.server import Emulator  # noqa: E402
-from emulator.site_routes import streams_release_dir  # noqa: E402
+from bench import browser_kinds, machine, modes, stats
+from bench.extension_side import ExtensionSide
+from bench.instrument import bench_extension
+from bench.sides import EAST, WEST, ReferenceSide
+from e2e.conftest import extension_config
+from emulator.config import Timings
+from emulator.server import Emulator
+from emulator.site_routes import streams_release_dir
+from rig import REPO
 
 REFERENCE_SCRIPT = "connect-streams-dr-min.js"
 STREAMS_TIMEOUTS = {"ccpAckTimeout": 3000, "ccpSynTimeout": 1000, "ccpLoadTimeout": 5000}  # Streams' defaults

@@ -6,7 +6,8 @@ import sys
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from rig import REPO
+
 NODE_RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "run_bundle.cjs")
 
 
@@ -33,8 +34,7 @@ class ProjectCopy:
         command = [sys.executable, "-m", "grccp_build", "--repo", self.root, "--out", self.out, "--quiet"]
         if not archives:
             command.append("--no-archives")
-        completed = subprocess.run(command, capture_output=True, text=True,
-                                   env={**os.environ, "PYTHONPATH": os.path.join(REPO, "build")})
+        completed = subprocess.run(command, capture_output=True, text=True)
         return completed.returncode, completed.stdout + completed.stderr
 
     def build_ok(self, archives=False):

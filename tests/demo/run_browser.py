@@ -24,16 +24,11 @@ import sys
 import tempfile
 import time
 
-TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REPO = os.path.dirname(TESTS)
-if TESTS not in sys.path:
-    sys.path.insert(0, TESTS)
-
-from e2e.conftest import extension_config  # noqa: E402
-from emulator.config import Timings  # noqa: E402
-from emulator.server import Emulator  # noqa: E402
-from emulator.waiting import wait_until  # noqa: E402
-from rig import browsers, extension_copy  # noqa: E402
+from e2e.conftest import extension_config
+from emulator.config import Timings
+from emulator.server import Emulator
+from emulator.waiting import wait_until
+from rig import REPO, browsers, extension_copy
 
 WEB_EXT = os.path.join(REPO, "node_modules", ".bin", "web-ext")
 FIREFOX_ADDON_UUID = "6f1c2a4e-0000-4000-8000-00000000c0de"  # fixed, so the options page has a known address

@@ -19,18 +19,13 @@ import sys
 import tempfile
 import time
 
-TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REPO = os.path.dirname(TESTS)
-if TESTS not in sys.path:
-    sys.path.insert(0, TESTS)
+from selenium.common.exceptions import WebDriverException
 
-from selenium.common.exceptions import WebDriverException  # noqa: E402
-
-from e2e.conftest import extension_config  # noqa: E402
-from emulator.config import Timings  # noqa: E402
-from emulator.fixtures import ALLOW_MULTIPLE_DOWNLOADS  # noqa: E402
-from emulator.server import Emulator  # noqa: E402
-from rig import browsers, extension_copy  # noqa: E402
+from e2e.conftest import extension_config
+from emulator.config import Timings
+from emulator.fixtures import ALLOW_MULTIPLE_DOWNLOADS
+from emulator.server import Emulator
+from rig import REPO, browsers, extension_copy
 
 OUT = os.path.join(REPO, "dist", "demo")
 EAST, WEST = "us-east-1", "us-west-2"

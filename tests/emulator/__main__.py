@@ -4,11 +4,11 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# Import root is tests/ (as in the test suite); never this folder itself, whose module names are generic.
+# Import root is tests/ (on the environment's path: build/setup.sh); never this folder itself, whose module
+# names are generic.
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE]
-sys.path.insert(0, os.path.dirname(HERE))
 
-from emulator.cli import main  # noqa: E402
+from emulator.cli import main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

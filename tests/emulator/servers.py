@@ -1,5 +1,5 @@
-"""Threaded loopback servers on ephemeral ports. Unlike rig.https_server, the TLS handshake runs in the request's
-own thread: a browser's idle preconnect socket must not stall the accept loop that every origin shares."""
+"""Threaded loopback servers on ephemeral ports (the tests' only HTTPS server). The TLS handshake runs in the
+request's own thread: a browser's idle preconnect socket must not stall the accept loop that every origin shares."""
 import http.server
 import socket
 import ssl

@@ -4,7 +4,8 @@ import json
 import os
 import shutil
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from rig import REPO
+
 DIST = os.path.join(REPO, "dist")
 TRIPWIRE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tripwire.js")
 PACKAGE_OF_BROWSER = {"chromium": "chrome", "firefox": "firefox"}

@@ -13,19 +13,12 @@ import shutil
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-TESTS = os.path.dirname(HERE)
-REPO = os.path.dirname(TESTS)
-for path in (TESTS, os.path.join(REPO, "py_src")):
-    if path not in sys.path:
-        sys.path.insert(0, path)
-
-from e2e.conftest import extension_config  # noqa: E402
-from e2e.extension_driver import configure, host_state, open_allowlisted, wait_for  # noqa: E402
-from e2e.ui_pages import OptionsPage, Popup  # noqa: E402
-from emulator.config import Timings  # noqa: E402
-from emulator.server import Emulator  # noqa: E402
-from rig import browsers, extension_copy  # noqa: E402
+from e2e.conftest import extension_config
+from e2e.extension_driver import configure, host_state, open_allowlisted, wait_for
+from e2e.ui_pages import OptionsPage, Popup
+from emulator.config import Timings
+from emulator.server import Emulator
+from rig import REPO, browsers, extension_copy
 
 OUT = os.path.join(REPO, "dist", "screenshots")
 EAST, WEST = "us-east-1", "us-west-2"

@@ -12,13 +12,11 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from e2e.conftest import extension_config, launch_extension_browser  # noqa: E402
-from e2e.extension_driver import (ask_background, background_status, configure, host_state,  # noqa: E402
+from e2e.conftest import extension_config, launch_extension_browser
+from e2e.extension_driver import (ask_background, background_status, configure, host_state,
                                  open_allowlisted, wait_for, wait_until_contact_seen)
-from emulator.config import Timings  # noqa: E402
-from emulator.server import Emulator  # noqa: E402
+from emulator.config import Timings
+from emulator.server import Emulator
 
 REGIONS = ("us-east-1", "us-west-2")
 LOG_BATCH = 1_000  # the emulator keeps this many emitted lines for its workers: wait for each batch

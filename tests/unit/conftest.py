@@ -1,13 +1,7 @@
-"""Unit tests of the functional core run under CPython with py_src importable."""
-import os
-import sys
-
+"""Unit tests of the functional core run under CPython (py_src is an import root: build/setup.sh)."""
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import core_testdata  # noqa: E402  (needs the path above)
-
-sys.path.insert(0, core_testdata.PY_SRC)
+import core_testdata
 
 
 @pytest.fixture(scope="session")

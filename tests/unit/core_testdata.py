@@ -3,8 +3,8 @@ module name, so that it cannot clash with other test directories' helpers.)"""
 import json
 import os
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PY_SRC = os.path.join(REPO, "py_src")
+from rig import REPO
+
 SCHEMA_PATH = os.path.join(REPO, "manifest", "config.schema.json")
 EXAMPLES_DIR = os.path.join(REPO, "manifest", "examples")
 FIXTURES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
