@@ -6,6 +6,7 @@ import re
 import pytest
 
 from grccp.core import ccp_messages as wire
+from grccp.core import legacy_dr
 
 from .conftest import extension_config
 from .extension_driver import (background_status, configure, host_state, logged, open_allowlisted,
@@ -72,7 +73,7 @@ def hostile_messages(west_arn, count=1200, seed=7):
     while len(messages) < count:
         kind = rng.random()
         if kind < 0.7:
-            messages.append({"event": rng.choice(wire.ALL_EVENTS), "data": rng.choice(payloads)})
+            messages.append({"event": rng.choice(wire.ALL_EVENTS + legacy_dr.ALL_EVENTS), "data": rng.choice(payloads)})
         elif kind < 0.95:
             messages.append(rng.choice([None, 1, "acknowledge", [1, 2], {"data": 1}, {"event": None},
                                         {"event": 7, "data": {}}, {"event": "disasterRecovery::failover"}]))

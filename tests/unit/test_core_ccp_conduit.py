@@ -1,8 +1,10 @@
-"""CcpConduit: the handshake, the heartbeat and the load deadline as pure decisions."""
+"""CcpConduit: the handshake, the heartbeat and the load deadline as pure decisions; what it posts at the
+handshake comes from the protocol's host rules (here legacy DR's)."""
 from grccp.core import ccp_messages as wire
-from grccp.core.ccp_conduit import HEALTH, LOGIN, POST, CcpConduit
-from grccp.core.config import parse_config
-from grccp.core.failover import LOADING, NOT_ANSWERING, READY, SIGNED_OUT
+from grccp.core import legacy_dr
+from grccp.core.ccp_conduit import CcpConduit
+from grccp.core.health import LOADING, NOT_ANSWERING, READY, SIGNED_OUT
+from grccp.core.tab_actions import Health, Post, SignInNeeded
 
 from core_testdata import make_config
 
@@ -13,11 +15,14 @@ def make(displayed_first=True):
     config = make_config()
     timeouts = config.timeouts
     assert (timeouts["ccpAckTimeout"], timeouts["ccpSynTimeout"], timeouts["ccpLoadTimeout"]) == (ACK, SYN, LOAD)
-    return CcpConduit(config, config.region_keys[0], displayed_first)
+    region, other = config.region_keys
+    rules = legacy_dr.LegacyDrRules(config, region if displayed_first else other)
+    return CcpConduit(config, region, rules)
 
 
 def events(actions):
-    return [a[1]["event"] if a[0] == POST else a[:2] for a in actions]
+    """Posted event names, and (Health, status) for health changes."""
+    return [a.message["event"] if isinstance(a, Post) else (type(a), a.status) for a in actions]
 
 
 def test_start_waits_for_the_first_acknowledge():
@@ -31,9 +36,9 @@ def test_handshake_in_the_reference_order_on_the_first_ack_with_an_id():
     conduit = make()
     conduit.start(0)
     actions = conduit.on_acknowledge({"id": "port-1"}, 100)
-    assert events(actions) == [wire.CONFIGURE, wire.INIT_DISASTER_RECOVERY, wire.OUTER_CONTEXT_INFO,
-                               wire.SYNCHRONIZE, (HEALTH, READY)]
-    init = actions[1][1]["data"]
+    assert events(actions) == [wire.CONFIGURE, legacy_dr.INIT_DISASTER_RECOVERY, wire.OUTER_CONTEXT_INFO,
+                               wire.SYNCHRONIZE, (Health, READY)]
+    init = actions[1].message["data"]
     assert init["isPrimary"] is True and init["pollForFailover"] is True
     assert conduit.ready and conduit.port_id == "port-1" and conduit.handshakes == 1
 
@@ -41,7 +46,7 @@ def test_handshake_in_the_reference_order_on_the_first_ack_with_an_id():
 def test_stand_by_region_is_not_primary():
     conduit = make(displayed_first=False)
     conduit.start(0)
-    init = conduit.on_acknowledge({"id": "p"}, 1)[1][1]["data"]
+    init = conduit.on_acknowledge({"id": "p"}, 1)[1].message["data"]
     assert "isPrimary" not in init and init["loginPopup"] is False
 
 
@@ -66,9 +71,9 @@ def test_missed_ack_is_not_answering_then_ready_again_without_a_new_handshake():
     conduit = make()
     conduit.start(0)
     conduit.on_acknowledge({"id": "p"}, 0)
-    assert conduit.tick(ACK) == [(HEALTH, NOT_ANSWERING, "the CCP stopped answering the heartbeat")]
+    assert conduit.tick(ACK) == [Health(conduit.region, NOT_ANSWERING, "the CCP stopped answering the heartbeat")]
     assert events(conduit.tick(ACK + SYN)) == [wire.SYNCHRONIZE]  # the reference keeps sending
-    assert events(conduit.on_acknowledge(None, ACK + SYN + 5)) == [(HEALTH, READY)]
+    assert events(conduit.on_acknowledge(None, ACK + SYN + 5)) == [(Health, READY)]
     assert conduit.handshakes == 1
 
 
@@ -76,11 +81,12 @@ def test_load_deadline_asks_for_sign_in_once():
     conduit = make()
     conduit.start(0)
     actions = conduit.tick(LOAD)
-    assert actions == [(HEALTH, NOT_ANSWERING, "the CCP did not answer after loading"), (LOGIN,)]
+    assert actions == [Health(conduit.region, NOT_ANSWERING, "the CCP did not answer after loading"),
+                       SignInNeeded(conduit.region)]
     assert conduit.tick(LOAD * 3) == []
     # a refreshed frame for a sign-in already requested does not ask again
-    assert conduit.start(LOAD * 3, sign_in_requested=True) == [(HEALTH, LOADING, None)]
-    assert (LOGIN,) not in conduit.tick(LOAD * 4)
+    assert conduit.start(LOAD * 3, sign_in_requested=True) == [Health(conduit.region, LOADING, None)]
+    assert SignInNeeded(conduit.region) not in conduit.tick(LOAD * 4)
 
 
 def test_refreshed_frame_gets_the_whole_handshake_again():
@@ -91,7 +97,7 @@ def test_refreshed_frame_gets_the_whole_handshake_again():
     assert conduit.health == SIGNED_OUT and not conduit.ready
     conduit.start(100)
     actions = conduit.on_acknowledge({"id": "second"}, 200)
-    assert wire.INIT_DISASTER_RECOVERY in events(actions)
+    assert legacy_dr.INIT_DISASTER_RECOVERY in events(actions)
     assert conduit.handshakes == 2
 
 

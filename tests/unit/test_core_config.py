@@ -7,7 +7,7 @@ import os
 import pytest
 from jsonschema import Draft202012Validator
 
-from core_testdata import (EAST, EAST_ARN, EAST_CCP, FIXTURES_DIR, WEST, WEST_ARN, EXAMPLES_DIR, example,
+from core_testdata import (EAST, EAST_ARN, FIXTURES_DIR, WEST, WEST_ARN, EXAMPLES_DIR, example,
                            load_json, make_config)
 from grccp.core import config as cfg
 from grccp.core.errors import ConfigError, FieldError
@@ -301,11 +301,9 @@ def test_parse_does_not_mutate_its_input():
 
 def test_region_lookups(config):
     east, west = config.regions
-    assert (east.key, east.name, east.index, east.ccp_origin) == (
-        EAST, EAST, 0, "https://ccp.us-east-1.example.test:8443")
+    assert (east.key, east.name, east.ccp_origin) == (EAST, EAST, "https://ccp.us-east-1.example.test:8443")
     assert config.first_region is east
     assert config.region(WEST) is west and config.region("eu-west-1") is None
-    assert config.region_for_arn(WEST_ARN) is west and config.region_for_arn(WEST_ARN + "x") is None
     assert config.other_region(EAST) is west and config.other_region(WEST) is east
     assert config.login_origin == "https://login.example.test:8443"
 
@@ -429,26 +427,6 @@ def test_page_is_allowlisted_default_port(config, url, allowed):
 def test_page_is_allowlisted_ports_paths_and_subdomains(url, allowed):
     config = make_config(allowlist=["https://crm.example.test:8443/app", "https://*.support.example.test/tickets*"])
     assert cfg.page_is_allowlisted(url, config) == allowed
-
-
-def test_merge_managed_policy_wins_per_top_level_field():
-    local = example("full")
-    policy = example("enterprise-policy")
-    merged, managed = cfg.merge_managed(local, policy)
-    assert managed == ("regions", "loginUrl", "allowlist", "timeouts", "logs")
-    assert merged["placement"] == local["placement"]
-    assert merged["timeouts"] == {"ccpLoadTimeout": 8000}  # whole field replaced, not merged member-wise
-    config = cfg.parse_config(merged)
-    assert config.timeouts["ccpAckTimeout"] == 3000 and config.logs["filterByLogLevel"] is True
-
-
-def test_merge_managed_edge_cases():
-    assert cfg.merge_managed(None, None) == ({}, ())
-    assert cfg.merge_managed({"a": 1}, {}) == ({"a": 1}, ())
-    assert cfg.merge_managed(None, {"zz": 1, "loginUrl": "x"}) == ({"zz": 1, "loginUrl": "x"}, ("loginUrl", "zz"))
-    with pytest.raises(ConfigError) as caught:
-        cfg.merge_managed([], "policy")
-    assert [error.rule for error in caught.value.errors] == ["type", "type"]
 
 
 def test_field_error_value_semantics():

@@ -1,22 +1,26 @@
-"""Failover: the reference scenarios of ccp-protocol 5.4 (1)-(5) plus flapping, duplicates, late and stale
-signals, driven through a harness wired like the platform layer: CCP message -> parse_ccp_message ->
-TabSwitchRules actions -> runtime messages -> GlobalState -> bg:region-changed to every tab."""
+"""Failover in legacy DR: the reference scenarios of ccp-protocol 5.4 (1)-(5) plus flapping, duplicates, late and
+stale signals, driven through a harness wired like the platform layer: CCP message -> parse_ccp_message ->
+LegacyDrRules actions -> runtime messages -> GlobalState -> bg:region-changed to every tab."""
 import json
 
 import pytest
 
 from core_testdata import EAST, EAST_ARN, WEST, WEST_ARN, snapshot_data
 from grccp.core import ccp_messages as cm
-from grccp.core import failover as fo
-from grccp.core.errors import StateError
+from grccp.core import global_state as gs
+from grccp.core import health
+from grccp.core import tab_actions as hr
+from grccp.core import legacy_dr as dr
 from grccp.core.runtime_messages import make_message, parse_message
+
+PARSERS = cm.parser_table(dr.LegacyDrRules.CCP_EVENTS)
 
 UNKNOWN_ARN = "arn:aws:connect:us-west-2:111122223333:instance/99999999-9999-4999-8999-999999999999"
 
 
 class Background:
     def __init__(self, config, now=1000):
-        self.state = fo.GlobalState(config.region_keys, epoch=now)
+        self.state = gs.GlobalState(config.region_keys, epoch=now)
         self.tabs = []
         self.broadcasts = []
 
@@ -44,7 +48,7 @@ class Tab:
     def __init__(self, config, background, shown=None):
         self.background = background
         state = background.state
-        self.rules = fo.TabSwitchRules(config, shown or state.active, state.epoch)
+        self.rules = dr.LegacyDrRules(config, shown or state.active, state.epoch)
         self.posted = []       # (region, message) posted to CCP frames
         self.completes = []
         self.pendings = []
@@ -55,14 +59,10 @@ class Tab:
         return self.rules.shown
 
     def ccp(self, region, message, now):
-        event, payload = cm.parse_ccp_message(message)
+        event, payload = cm.parse_ccp_message(message, PARSERS)
         rules = self.rules
-        if event == cm.FAILOVER:
-            actions = rules.on_failover(region, payload)
-        elif event == cm.FAILOVER_PENDING:
-            actions = rules.on_failover_pending(region, payload)
-        elif event == cm.FORCE_OFFLINE:
-            actions = rules.on_force_offline(region, payload)
+        if event in rules.CCP_EVENTS:
+            actions = rules.on_ccp_event(region, event, payload)
         elif event == cm.AGENT_UPDATE:
             actions = rules.on_agent_update(region, payload)
             self.report(make_message("cs:agent-update", region=region, agent=payload.to_summary()), now)
@@ -80,25 +80,21 @@ class Tab:
 
     def perform(self, actions, now):
         for action in actions:
-            kind, region = action[0], action[1]
-            if kind == fo.ACTIVATE:
-                self.posted.append((region, cm.suppress_message(False)))
-            elif kind == fo.DEACTIVATE:
-                self.posted.append((region, cm.suppress_message(True)))
-                self.posted.append((region, cm.set_offline_message(True)))
-            elif kind == fo.COMPLETE:
-                self.completes.append(region)
-                self.report(make_message("cs:switch-complete", region=region, fromRegion=self.rules.hidden,
+            if isinstance(action, hr.Post):
+                self.posted.append((action.region, action.message))
+            elif isinstance(action, hr.Complete):
+                self.completes.append(action.region)
+                self.report(make_message("cs:switch-complete", region=action.region, fromRegion=self.rules.hidden,
                                          epoch=self.rules.epoch), now)
-            elif kind == fo.PENDING:
-                self.pendings.append((region, action[2]))
-                self.report(make_message("cs:failover-pending", region=region, contactId=action[2],
+            elif isinstance(action, hr.Pending):
+                self.pendings.append((action.target, action.contact_id))
+                self.report(make_message("cs:failover-pending", region=action.target, contactId=action.contact_id,
                                          epoch=self.rules.epoch), now)
-            elif kind == fo.DETECTED:
-                self.report(make_message("cs:failover-detected", region=region, soft=action[2],
+            elif isinstance(action, hr.Detected):
+                self.report(make_message("cs:failover-detected", region=action.target, soft=action.soft,
                                          epoch=self.rules.epoch), now)
             else:
-                assert kind == fo.SHOW
+                assert isinstance(action, (hr.Show, hr.Log))
 
 
 def failover(next_arn=None, is_primary=None):
@@ -159,12 +155,12 @@ def test_start_up_switch_when_the_first_region_is_not_active(world, first_signal
     for at, (region, message) in enumerate(signals):
         tab.ccp(region, message, 30 + at)
     assert tab.shown == WEST and tab.completes == [WEST]
-    assert tab.posted == [(WEST, cm.suppress_message(False))]
+    assert tab.posted == [(WEST, dr.suppress_message(False))]
     assert bg.state.active == WEST and bg.broadcasts == [WEST]
     [entry] = bg.state.timeline
     assert (entry["from"], entry["to"], entry["detectedMs"], entry["completeMs"], entry["soft"]) == (
         EAST, WEST, 20, 30, False)
-    assert fo.latencies(entry) == {"switchMs": 10, "waitMs": None}
+    assert gs.latencies(entry) == {"switchMs": 10, "waitMs": None}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -220,7 +216,7 @@ def test_soft_failover_waits_for_the_voice_contact(world, contact_type):
     assert bg.state.failover is None and bg.state.pending is None
     [entry] = bg.state.timeline
     assert (entry["pendingMs"], entry["completeMs"], entry["contactId"]) == (101, 1000, "c-1")
-    assert fo.latencies(entry) == {"switchMs": 900, "waitMs": 899}
+    assert gs.latencies(entry) == {"switchMs": 900, "waitMs": 899}
 
 
 def test_pending_is_reported_again_for_the_next_failover(world):
@@ -265,8 +261,8 @@ def test_a_lagging_tab_follows_the_background_like_a_manual_failover(world):
     lagging_rules_epoch = lagging.rules.epoch
     leader.ccp(EAST, failover(WEST_ARN, is_primary=False), 50)   # only the leader heard it (e.g. lagging's CCP
     assert lagging.shown == WEST                                  # was reloading): the broadcast moves it too
-    assert lagging.posted == [(EAST, cm.suppress_message(True)), (EAST, cm.set_offline_message(True)),
-                              (WEST, cm.suppress_message(False))]
+    assert lagging.posted == [(EAST, dr.suppress_message(True)), (EAST, dr.set_offline_message(True)),
+                              (WEST, dr.suppress_message(False))]
     assert lagging.completes == [WEST] and lagging.rules.epoch == lagging_rules_epoch + 1
     assert len(bg.state.timeline) == 1 and bg.broadcasts == [WEST]
 
@@ -301,7 +297,7 @@ def test_flapping_ends_in_one_state_with_each_switch_recorded_once(world):
 
 
 def test_a_late_report_from_before_the_last_switch_is_ignored(config):
-    state = fo.GlobalState(config.region_keys, epoch=7)
+    state = gs.GlobalState(config.region_keys, epoch=7)
     assert state.on_switch_complete(WEST, 10, epoch=7)            # A -> B   (epoch 8)
     assert state.on_switch_complete(EAST, 20, epoch=8)            # B -> A   (epoch 9)
     assert not state.on_switch_complete(WEST, 21, epoch=7)        # a tab's late "complete B" from epoch 7
@@ -375,99 +371,22 @@ def test_detection_is_reported_once(world):
 
 
 def test_rules_ignore_unknown_regions(config):
-    rules = fo.TabSwitchRules(config, "eu-west-1")
+    rules = dr.LegacyDrRules(config, "eu-west-1")
     assert rules.shown == EAST and rules.hidden == WEST
     assert rules.on_global_region("eu-west-1") == [] and rules.on_global_region(EAST) == []
     assert rules.on_agent_update("eu-west-1", None) == []
 
 
-# ---------------------------------------------------------------------------------------------------------
-# GlobalState: health across tabs, tab registry, agents, persistence
-
-
-def test_region_health_is_the_best_any_tab_reports(config):
-    state = fo.GlobalState(config.region_keys)
-    assert state.region_health(EAST) == (None, None)
-    assert state.on_ccp_health(1, EAST, fo.LOADING, 10)
-    assert not state.on_ccp_health(1, EAST, fo.LOADING, 11)          # unchanged: keeps its since
-    assert state.on_ccp_health(2, EAST, fo.SIGNED_OUT, 12)
-    assert state.region_health(EAST) == (fo.SIGNED_OUT, 12)
-    assert state.on_ccp_health(1, EAST, fo.READY, 20)
-    assert state.region_health(EAST) == (fo.READY, 20)
-    assert state.on_tab_closed(1) and not state.on_tab_closed(1)
-    assert state.region_health(EAST) == (fo.SIGNED_OUT, 12)
-    assert not state.on_ccp_health(3, "eu-west-1", fo.READY, 30)
-    assert not state.on_ccp_health(3, EAST, "fine", 30) and not state.on_ccp_health(3, EAST, ["ready"], 30)
-
-
-def test_tab_region_reports(config):
-    state = fo.GlobalState(config.region_keys)
-    assert state.on_tab_region(4, WEST) is True                       # lagging: send it bg:region-changed
-    assert state.on_tab_region(4, EAST) is False
-    assert state.on_tab_region(4, "nowhere") is False and state.tabs["4"]["shown"] == EAST
-
-
 def test_state_round_trips_through_storage(world):
     config, bg = world
     tab = Tab(config, bg)
-    bg.state.on_ccp_health(1, EAST, fo.READY, 5)
+    bg.state.on_ccp_health(1, EAST, health.READY, 5)
     tab.ccp(EAST, agent_update(contacts=[("c-1", "voice", "connected")]), 6)
     tab.ccp(EAST, force_offline(WEST_ARN, soft=True), 7)
     tab.ccp(EAST, pending(), 8)
     stored = json.loads(json.dumps(bg.state.to_dict()))
-    restored = fo.GlobalState.from_dict(stored, config.region_keys)
+    restored = gs.GlobalState.from_dict(stored, config.region_keys)
     assert restored.to_dict() == bg.state.to_dict()
     for state in (bg.state, restored):                                # and they behave the same afterwards
         state.on_switch_complete(WEST, 50, state.epoch)
     assert restored.to_dict() == bg.state.to_dict()
-
-
-def test_timeline_is_bounded(config):
-    state = fo.GlobalState(config.region_keys)
-    for at in range(fo.TIMELINE_LIMIT + 5):
-        assert state.on_switch_complete(state.standby, at, state.epoch)
-    assert len(state.timeline) == fo.TIMELINE_LIMIT and state.timeline[-1]["completeMs"] == fo.TIMELINE_LIMIT + 4
-    fo.GlobalState.from_dict(state.to_dict())
-
-
-def _corrupt(change):
-    state = fo.GlobalState((EAST, WEST), epoch=3)
-    state.on_ccp_health(1, EAST, fo.READY, 1)
-    state.on_failover_pending(WEST, "c", 2)
-    data = json.loads(json.dumps(state.to_dict()))
-    change(data)
-    return data
-
-
-@pytest.mark.parametrize("change", [
-    lambda d: d.clear(),
-    lambda d: d.__setitem__("version", 2),
-    lambda d: d.__setitem__("version", True),
-    lambda d: d.__setitem__("regionKeys", [EAST]),
-    lambda d: d.__setitem__("regionKeys", [EAST, EAST]),
-    lambda d: d.__setitem__("active", "eu-west-1"),
-    lambda d: d.__setitem__("epoch", -1),
-    lambda d: d.__setitem__("failover", {"target": WEST}),
-    lambda d: d["failover"].__setitem__("target", EAST),
-    lambda d: d.__setitem__("tabs", []),
-    lambda d: d["tabs"]["1"].__setitem__("shown", "nowhere"),
-    lambda d: d["tabs"]["1"]["health"].__setitem__(EAST, {"status": "great", "sinceMs": 1}),
-    lambda d: d["tabs"]["1"]["health"].__setitem__("nowhere", {"status": "ready", "sinceMs": 1}),
-    lambda d: d["agents"].pop(WEST),
-    lambda d: d["agents"].__setitem__(WEST, {"summary": {}, "updatedMs": 1}),
-    lambda d: d.__setitem__("timeline", [{"from": EAST, "to": EAST, "detectedMs": 1, "pendingMs": None,
-                                          "completeMs": 2, "soft": None, "contactId": None}]),
-    lambda d: d.__setitem__("timeline", [{}] * (fo.TIMELINE_LIMIT + 1)),
-    lambda d: d.__setitem__("extra", 1),
-])
-def test_corrupt_state_is_refused_with_a_reason(change):
-    with pytest.raises(StateError) as caught:
-        fo.GlobalState.from_dict(_corrupt(change))
-    assert str(caught.value).startswith("stored failover state: ")
-
-
-def test_state_of_another_configuration_is_refused():
-    data = _corrupt(lambda d: None)
-    fo.GlobalState.from_dict(data, (EAST, WEST))
-    with pytest.raises(StateError, match="another configuration"):
-        fo.GlobalState.from_dict(data, (EAST, "eu-west-1"))

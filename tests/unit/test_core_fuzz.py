@@ -9,12 +9,14 @@ from hypothesis import strategies as st
 from core_testdata import EAST, example, snapshot_data
 from grccp.core import ccp_messages as cm
 from grccp.core import config as cfg
-from grccp.core import failover as fo
-from grccp.core import log_chunks, logs, snapshot
+from grccp.core import global_state as gs
+from grccp.core import health as hl
+from grccp.core import effective_config, legacy_dr, log_chunks, logs, snapshot
 from grccp.core.errors import ConfigError, MessageError, ProtocolError, StateError
 from grccp.core.runtime_messages import MESSAGE_TYPES, parse_message
 from test_core_runtime_messages import VALID as VALID_RUNTIME_MESSAGES
 
+LEGACY_PARSERS = cm.parser_table(legacy_dr.LegacyDrRules.CCP_EVENTS)
 FUZZ = settings(max_examples=200, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -98,8 +100,8 @@ RUNTIME_MESSAGES = [dict(fields, type=name) for name, fields in VALID_RUNTIME_ME
 
 
 def _stored_state():
-    state = fo.GlobalState((EAST, "us-west-2"), epoch=4)
-    state.on_ccp_health(1, EAST, fo.READY, 1)
+    state = gs.GlobalState((EAST, "us-west-2"), epoch=4)
+    state.on_ccp_health(1, EAST, hl.READY, 1)
     state.on_agent_update(EAST, snapshot.parse_agent_update(SNAPSHOTS[0]).to_summary(), 2)
     state.on_failover_pending("us-west-2", "c-1", 3)
     state.on_switch_complete("us-west-2", 4)
@@ -144,13 +146,15 @@ def test_config_parser(value):
 @FUZZ
 @given(hostile(CONFIGS), hostile(CONFIGS))
 def test_managed_merge(local, managed):
-    only_raises(lambda _: cfg.parse_config(cfg.merge_managed(local, managed)[0]), None, ConfigError)
+    only_raises(lambda _: cfg.parse_config(effective_config.merge_managed(local, managed)[0]), None, ConfigError)
+    state = effective_config.effective_config(local, managed, allow_empty=True)
+    assert (state.config is None) or state.errors == []
 
 
 @FUZZ
-@given(hostile(CCP_MESSAGES + [{"event": name, "data": {}} for name in cm.ALL_EVENTS]))
+@given(hostile(CCP_MESSAGES + [{"event": name, "data": {}} for name in cm.ALL_EVENTS + legacy_dr.ALL_EVENTS]))
 def test_ccp_message_parser(value):
-    only_raises(cm.parse_ccp_message, value, ProtocolError)
+    only_raises(lambda message: cm.parse_ccp_message(message, LEGACY_PARSERS), value, ProtocolError)
 
 
 @FUZZ
@@ -179,8 +183,8 @@ def test_runtime_message_parser(value):
 @given(hostile([_stored_state()]))
 def test_stored_state_loader(value):
     def load(data):
-        state = fo.GlobalState.from_dict(data)
-        assert fo.GlobalState.from_dict(state.to_dict()).to_dict() == state.to_dict()
+        state = gs.GlobalState.from_dict(data)
+        assert gs.GlobalState.from_dict(state.to_dict()).to_dict() == state.to_dict()
     only_raises(load, value, StateError)
 
 

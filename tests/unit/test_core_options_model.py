@@ -105,10 +105,6 @@ def test_selector_mode_needs_a_selector():
     assert inline == {"placement/selector": ['CSS selector: is required when mode is "selector" (rule: required)']}
 
 
-def test_local_part_leaves_out_what_the_policy_sets():
-    assert om.local_part({"regions": [], "loginUrl": "x", "logs": {}}, ("regions", "logs")) == {"loginUrl": "x"}
-
-
 @pytest.mark.parametrize("name, ok", [("agent-log", True), ("a", True), ("x" * 65, False), ("-log", False),
                                       ("my log", False), ("", False), ("../etc", False)])
 def test_log_names(name, ok):

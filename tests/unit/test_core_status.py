@@ -1,6 +1,7 @@
 """The popup's status model and the badge."""
 from core_testdata import EAST, WEST, snapshot_data
-from grccp.core import failover as fo
+from grccp.core import global_state as gs
+from grccp.core import health as hl
 from grccp.core import status
 from grccp.core.errors import FieldError
 from grccp.core.snapshot import parse_agent_update
@@ -11,7 +12,7 @@ EXPECTED_KEYS = {"configured", "configErrors", "managedFields", "activeRegion", 
 
 
 def test_fresh_state(config):
-    state = fo.GlobalState(config.region_keys)
+    state = gs.GlobalState(config.region_keys)
     model = status.build_status(config, state, 1000, managed_fields=("regions",))
     assert set(model) == EXPECTED_KEYS
     assert model["configured"] is True and model["managedFields"] == ["regions"]
@@ -23,22 +24,22 @@ def test_fresh_state(config):
 
 
 def test_health_sign_in_and_agent(config):
-    state = fo.GlobalState(config.region_keys)
-    state.on_ccp_health(1, EAST, fo.READY, 100)
-    state.on_ccp_health(1, WEST, fo.SIGNED_OUT, 200)
+    state = gs.GlobalState(config.region_keys)
+    state.on_ccp_health(1, EAST, hl.READY, 100)
+    state.on_ccp_health(1, WEST, hl.SIGNED_OUT, 200)
     state.on_agent_update(EAST, SUMMARY, 300)
     model = status.build_status(config, state, 1000)
     east, west = model["regions"]
-    assert (east["health"], east["healthForMs"], east["signedIn"]) == (fo.READY, 900, True)
-    assert (west["health"], west["signedIn"]) == (fo.SIGNED_OUT, False)
+    assert (east["health"], east["healthForMs"], east["signedIn"]) == (hl.READY, 900, True)
+    assert (west["health"], west["signedIn"]) == (hl.SIGNED_OUT, False)
     assert east["agent"] == SUMMARY and east["agentUpdatedMs"] == 300 and model["openTabs"] == 1
     assert model["badge"]["color"] == status.BADGE_COLORS["ok"]
-    state.on_ccp_health(1, EAST, fo.NOT_ANSWERING, 400)
+    state.on_ccp_health(1, EAST, hl.NOT_ANSWERING, 400)
     assert status.build_status(config, state, 1000)["badge"]["color"] == status.BADGE_COLORS["trouble"]
 
 
 def test_pending_failover_and_timeline(config):
-    state = fo.GlobalState(config.region_keys)
+    state = gs.GlobalState(config.region_keys)
     state.on_failover_detected(WEST, True, 100)
     detected = status.build_status(config, state, 150)["failover"]
     assert (detected["phase"], detected["target"], detected["forMs"]) == ("detected", WEST, 50)

@@ -2,7 +2,8 @@
 import pytest
 
 from core_testdata import EAST, WEST, snapshot_data
-from grccp.core import failover as fo
+from grccp.core import global_state as gs
+from grccp.core import health as hl
 from grccp.core import status, status_view
 from grccp.core.errors import FieldError
 from grccp.core.snapshot import parse_agent_update
@@ -20,17 +21,17 @@ def test_durations(ms, text):
 
 
 def test_cards_for_every_health_and_sign_in_state(config):
-    state = fo.GlobalState(config.region_keys)
+    state = gs.GlobalState(config.region_keys)
     cards = [status_view.region_card(r) for r in model(config, state)["regions"]]
     assert [(c["key"], c["role"], c["health"], c["healthState"], c["signedIn"], c["agent"]) for c in cards] == [
         (EAST, "Active", "No CCP open", "none", "Unknown", "—"),
         (WEST, "Stand-by", "No CCP open", "none", "Unknown", "—")]
     # a page is open but has not reported yet: loading
-    assert status_view.region_card(model(config, state)["regions"][0], open_tabs=1)["healthState"] == fo.LOADING
-    for health, text, tone, signed in ((fo.LOADING, "Loading…", "idle", "Unknown"),
-                                       (fo.READY, "Answering", "ok", "Signed in"),
-                                       (fo.NOT_ANSWERING, "Not answering", "trouble", "Unknown"),
-                                       (fo.SIGNED_OUT, "Signed out", "trouble", "Sign-in needed")):
+    assert status_view.region_card(model(config, state)["regions"][0], open_tabs=1)["healthState"] == hl.LOADING
+    for health, text, tone, signed in ((hl.LOADING, "Loading…", "idle", "Unknown"),
+                                       (hl.READY, "Answering", "ok", "Signed in"),
+                                       (hl.NOT_ANSWERING, "Not answering", "trouble", "Unknown"),
+                                       (hl.SIGNED_OUT, "Signed out", "trouble", "Sign-in needed")):
         state.on_ccp_health(1, WEST, health, 4000)
         card = status_view.region_card(model(config, state)["regions"][1])
         assert (card["health"], card["healthTone"], card["signedIn"]) == (text, tone, signed)
@@ -51,7 +52,7 @@ def test_agent_states():
 
 
 def test_failover_lines_for_each_phase(config):
-    state = fo.GlobalState(config.region_keys)
+    state = gs.GlobalState(config.region_keys)
     assert status_view.failover_lines(model(config, state)["failover"]) == ("No failover in progress", "", "none")
     state.on_failover_detected(WEST, False, 7000)
     assert status_view.failover_lines(model(config, state)["failover"]) == (
@@ -67,7 +68,7 @@ def test_failover_lines_for_each_phase(config):
 
 
 def test_timeline_rows_are_always_three(config):
-    state = fo.GlobalState(config.region_keys)
+    state = gs.GlobalState(config.region_keys)
     assert status_view.timeline_rows(model(config, state)["timeline"]) == [None, None, None]
     state.on_failover_detected(WEST, True, 1000)
     state.on_failover_pending(WEST, "c-1", 1500)
@@ -81,9 +82,9 @@ def test_timeline_rows_are_always_three(config):
 
 
 def test_summary_and_setup(config):
-    state = fo.GlobalState(config.region_keys)
+    state = gs.GlobalState(config.region_keys)
     assert status_view.summary(model(config, state)) == (f"{EAST} active", "idle")
-    state.on_ccp_health(1, EAST, fo.READY, 1)
+    state.on_ccp_health(1, EAST, hl.READY, 1)
     assert status_view.summary(model(config, state)) == (f"{EAST} active", "ok")
     state.on_failover_detected(WEST, True, 2)
     assert status_view.summary(model(config, state)) == ("Failover under way", "pending")

@@ -1,14 +1,22 @@
 """The functional core: pure Python with no browser imports, run unchanged under CPython (unit tests) and
-Brython (the extension). No clocks, I/O or randomness in here: time and ids come in as arguments.
+Brython (the extension). No clocks, I/O or randomness in here: time and ids come in as arguments, and the two
+modules that schedule work (outbox, log_shipping) are given their timers and send functions.
 
   errors            the error types (each parser raises only its own)
   shapes            predicates for plain JSON-like data, shared by the parsers
   timefmt           epoch ms <-> ISO-8601 UTC text without datetime
   config            configuration validation (twin of manifest/config.schema.json) and what derives from it
-  ccp_messages      the CCP <-> host postMessage protocol: messages to send, parser of messages received
+  ccp_messages      the CCP <-> host postMessage protocol's shared part: messages to send, parser of those received
+  host_rules        the interface of a protocol's tab-side host rules (documentation and tests; not shipped)
+  tab_actions       the actions the tab session performs for the host rules and the conduits
+  legacy_dr         the legacy DR protocol (connect-streams-dr.js): its messages and host rules (LegacyDrRules)
+  protocols         which protocol's host rules a tab drives
   ccp_conduit       one CCP frame's link: handshake, heartbeat, load deadline, as decisions
+  outbox            a tab's posts and reports in order around a switch (shown at once, the rest once rendered)
+  log_shipping      a tab's log lines to the background in bounded batches
   snapshot          agent::update interpretation (agent state, voice contacts, after-call work)
-  failover          TabSwitchRules (per tab) and GlobalState (the background's single source of truth)
+  health            a CCP's health states, and the ranking across tabs
+  global_state      GlobalState: the background's single source of truth (active region, failover in flight)
   logs              Streams-format log entries: the extension's own, intake of relayed ones, validation
   log_chunks        a region's log as chunks of download-ready records (local storage + archive)
   runtime_messages  the runtime message table between content script, background, popup and options

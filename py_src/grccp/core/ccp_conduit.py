@@ -1,27 +1,23 @@
 """One CCP frame's link to the host, as decisions: the handshake on the first acknowledge with an id, the
 SYNCHRONIZE/ACKNOWLEDGE heartbeat, and the load deadline (ccp-protocol 1.3-1.5). Pure: time comes in as
-`now_ms`, and every method returns what to do — messages to post to the frame and health changes — for the
-content script to perform.
+`now_ms`, and every method returns what to do (core.tab_actions: Post, Health, SignInNeeded) for the content
+script to perform. Protocol-agnostic: what is posted on a new frame, at the handshake and as configure
+comes from the protocol's host rules (core.host_rules.HostRules).
 
-Unlike the reference, a refreshed frame (a new CCP window) gets the whole handshake again, including
-init_disaster_recovery: a CCP window that never got it would not poll for failover (ccp-protocol 9, item 4)."""
+A refreshed frame (a new CCP window) gets the whole handshake again."""
 from . import ccp_messages as wire
-from .failover import LOADING, NOT_ANSWERING, READY, SIGNED_OUT
-
-# Conduit outputs (plain tuples, performed in order):
-POST = "post"        # ("post", message): post this {event, data} to the region's frame
-HEALTH = "health"    # ("health", status, detail): the region's CCP health changed in this tab
-LOGIN = "login"      # ("login",): the frame did not acknowledge in time: sign-in is probably needed
+from .health import LOADING, NOT_ANSWERING, READY, SIGNED_OUT
+from .tab_actions import Health, Post, SignInNeeded
 
 
 class CcpConduit:
-    __slots__ = ("config", "region", "displayed_first", "health", "port_id", "handshakes", "_load_deadline",
+    __slots__ = ("config", "region", "protocol", "health", "port_id", "handshakes", "_load_deadline",
                  "_syn_sent_ms", "_next_syn_ms", "_login_asked")
 
-    def __init__(self, config, region, displayed_first):
+    def __init__(self, config, region, protocol):
         self.config = config
         self.region = region
-        self.displayed_first = displayed_first
+        self.protocol = protocol
         self.health = LOADING
         self.port_id = None
         self.handshakes = 0
@@ -41,16 +37,20 @@ class CcpConduit:
         if status == self.health:
             return []
         self.health = status
-        return [(HEALTH, status, detail)]
+        return [Health(self.region, status, detail)]
+
+    def _posts(self, messages):
+        return [Post(self.region, message) for message in messages]
 
     def start(self, now_ms, sign_in_requested=False):
-        """A (new) frame was created: wait for its first acknowledge. After a refresh for a sign-in already
-        requested, a missed deadline does not ask for sign-in again (one sign-in window, never a loop)."""
+        """A (new) frame was created: the protocol's first messages, then wait for its first acknowledge. After a
+        refresh for a sign-in already requested, a missed deadline does not ask for sign-in again (one sign-in
+        window, never a loop)."""
         self._login_asked = sign_in_requested
         self.port_id = None
         self._syn_sent_ms = self._next_syn_ms = None
         self._load_deadline = now_ms + self._timeout("ccpLoadTimeout")
-        return self._set_health(LOADING)
+        return self._posts(self.protocol.frame_created_messages(self.region)) + self._set_health(LOADING)
 
     def on_acknowledge(self, payload, now_ms):
         """Any acknowledge answers the heartbeat (the worker broadcasts keep-alive ACKs to every host of the
@@ -63,9 +63,7 @@ class CcpConduit:
             self.handshakes += 1
             self._load_deadline = None
             self._login_asked = False
-            actions += [(POST, wire.configure_message(self.config)),
-                        (POST, wire.init_disaster_recovery_message(self.config, self.region, self.displayed_first)),
-                        (POST, wire.outer_context_info_message())]
+            actions += self._posts(self.protocol.handshake_messages(self.region))
             actions += self._send_syn(now_ms)
         else:
             self._syn_sent_ms = None
@@ -75,7 +73,7 @@ class CcpConduit:
 
     def on_request_configure(self):
         """A CCP that reloaded on its own asks for its configuration again (only after the handshake)."""
-        return [(POST, wire.configure_message(self.config))] if self.ready else []
+        return self._posts([self.protocol.configure_message(self.region)]) if self.ready else []
 
     def on_auth_fail(self):
         """The CCP's session ended: it will not acknowledge until the agent signs in again."""
@@ -90,7 +88,7 @@ class CcpConduit:
     def _send_syn(self, now_ms):
         self._syn_sent_ms = now_ms
         self._next_syn_ms = None
-        return [(POST, wire.synchronize_message())]
+        return self._posts([wire.synchronize_message()])
 
     def tick(self, now_ms):
         """Whatever is due at now_ms."""
@@ -99,7 +97,7 @@ class CcpConduit:
             actions = self._set_health(NOT_ANSWERING, "the CCP did not answer after loading")
             if not self._login_asked:
                 self._login_asked = True
-                actions.append((LOGIN,))
+                actions.append(SignInNeeded(self.region))
             return actions
         if not self.ready:
             return []

@@ -1,16 +1,16 @@
 """The extension's configuration: validation and normalisation (the runtime twin of
 manifest/config.schema.json, which stays the source of truth: unit tests check that both agree on bounds,
 defaults and on a generated corpus), plus what is derived from it -- content-script match patterns, host
-permissions, the allowlist check of a page URL, region names -- and the managed-policy overlay.
+permissions, the allowlist check of a page URL, region names. (The enterprise policy over it: effective_config.)
 
 Written without `re` (large and slow under Brython): URL, ARN and region grammars are small hand scanners that
 accept exactly what the schema's patterns accept."""
 
 from .errors import ConfigError, FieldError
+from .shapes import MAX_REGION_KEY_LENGTH, is_digits
 
 REGION_COUNT = 2
 MAX_URL_LENGTH = 2048
-MAX_REGION_KEY_LENGTH = 64
 MAX_ALLOWLIST_ITEMS = 100
 MAX_SELECTOR_LENGTH = 1024
 
@@ -61,7 +61,7 @@ def _is_host(text):
 
 def _parse_port(text):
     """1..65535 written without leading zeros, as an int; None otherwise."""
-    if not 1 <= len(text) <= 5 or text[0] == "0" or not _all_in(text, _DIGITS):
+    if len(text) > 5 or not is_digits(text) or text[0] == "0":
         return None
     port = int(text)
     return port if port <= 65535 else None
@@ -75,7 +75,7 @@ def _is_aws_region(text):
     for middle in parts[1:-1]:
         if middle == "" or not _all_in(middle, _LOWER):
             return False
-    return parts[-1] != "" and _all_in(parts[-1], _DIGITS)
+    return is_digits(parts[-1])
 
 
 def is_region_key(text):
@@ -109,7 +109,7 @@ def arn_region(arn):
     if len(parts) != 6 or parts[0] != "arn" or parts[1] not in _ARN_PARTITIONS or parts[2] != "connect":
         return None
     region, account, resource = parts[3], parts[4], parts[5]
-    if not _is_aws_region(region) or len(account) != 12 or not _all_in(account, _DIGITS):
+    if not _is_aws_region(region) or len(account) != 12 or not is_digits(account):
         return None
     if not resource.startswith("instance/") or not _is_uuid(resource[len("instance/"):]):
         return None
@@ -289,7 +289,8 @@ CROSS_FIELD_RULES = ("arn-region-match", "distinct-regions", "distinct-instances
 _INVALID = object()  # marks a value that produced a FieldError
 
 
-def _type_name(value):
+def type_name(value):
+    """How a JSON value's type is named in messages ("a string", "an array", "null", ...)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -326,7 +327,7 @@ class _Collector:
     def object_members(self, value, path, known, required=()):
         """`value` as a dict after type, required-member and unknown-member checks (None if not an object)."""
         if not isinstance(value, dict):
-            self.add(path, "type", f"must be an object, not {_type_name(value)}")
+            self.add(path, "type", f"must be an object, not {type_name(value)}")
             return None
         for name in required:
             if name not in value:
@@ -339,7 +340,7 @@ class _Collector:
     def string(self, value, path):
         if isinstance(value, str):
             return value
-        return self.add(path, "type", f"must be a string, not {_type_name(value)}")
+        return self.add(path, "type", f"must be a string, not {type_name(value)}")
 
     def option(self, option, value, path):
         """The normalised value of one option, or _INVALID."""
@@ -347,13 +348,13 @@ class _Collector:
         if kind == "boolean":
             if value is True or value is False:
                 return value
-            return self.add(path, "type", f"must be true or false, not {_type_name(value)}")
+            return self.add(path, "type", f"must be true or false, not {type_name(value)}")
         if kind == "integer":
             # JSON Schema's "integer" includes numbers like 3000.0; they normalise to int.
             if isinstance(value, float) and not isinstance(value, bool) and value.is_integer():
                 value = int(value)
             if isinstance(value, bool) or not isinstance(value, int):
-                return self.add(path, "type", f"must be an integer, not {_type_name(value)}")
+                return self.add(path, "type", f"must be an integer, not {type_name(value)}")
             if value < option.low:
                 return self.add(path, "minimum", f"must be at least {option.low}")
             if value > option.high:
@@ -414,17 +415,16 @@ def _clip(text, limit=80):
 
 class Region:
     """One of the two Connect instances. `key` is the configured string (may carry a ".suffix"), `name` the
-    AWS region sent to the CCP, `index` its position in the configuration (0 = displayed first)."""
+    AWS region sent to the CCP."""
 
-    __slots__ = ("key", "name", "ccp_url", "instance_arn", "ccp_origin", "index")
+    __slots__ = ("key", "name", "ccp_url", "instance_arn", "ccp_origin")
 
-    def __init__(self, key, ccp_url, instance_arn, ccp_origin, index):
+    def __init__(self, key, ccp_url, instance_arn, ccp_origin):
         self.key = key
         self.name = region_name(key)
         self.ccp_url = ccp_url
         self.instance_arn = instance_arn
         self.ccp_origin = ccp_origin
-        self.index = index
 
     def to_dict(self):
         return {"region": self.key, "ccpUrl": self.ccp_url, "instanceArn": self.instance_arn}
@@ -468,13 +468,6 @@ class Config:
                 return region
         return None
 
-    def region_for_arn(self, arn):
-        """The Region whose instance ARN equals `arn` exactly, or None."""
-        for region in self.regions:
-            if region.instance_arn == arn:
-                return region
-        return None
-
     def other_region(self, key):
         """The Region that is not `key` (`key` must be one of the two)."""
         return self.regions[1] if self.regions[0].key == key else self.regions[0]
@@ -495,8 +488,8 @@ class Config:
         }
 
 
-def _check_region(collector, value, path, index):
-    """The Region of regions[index], or None when anything about it was refused."""
+def _check_region(collector, value, path):
+    """The Region of the item at `path`, or None when anything about it was refused."""
     members = collector.object_members(value, path, REGION_FIELDS, REGION_FIELDS)
     if members is None:
         return None
@@ -524,17 +517,17 @@ def _check_region(collector, value, path, index):
         collector.add(_join(path, "instanceArn"), "arn-region-match",
                       f'region "{arn_region(arn)}" in the ARN does not match region "{region_name(key)}"')
         return None
-    return Region(key, ccp, arn, parse_https_url(ccp).origin, index)
+    return Region(key, ccp, arn, parse_https_url(ccp).origin)
 
 
 def _check_regions(collector, value):
     if not isinstance(value, list):
-        collector.add("regions", "type", f"must be an array of two regions, not {_type_name(value)}")
+        collector.add("regions", "type", f"must be an array of two regions, not {type_name(value)}")
         return None
     if len(value) != REGION_COUNT:
         rule = "min-items" if len(value) < REGION_COUNT else "max-items"
         collector.add("regions", rule, f"must list exactly {REGION_COUNT} regions, not {len(value)}")
-    regions = tuple(_check_region(collector, item, f"regions/{index}", index) for index, item in enumerate(value))
+    regions = tuple(_check_region(collector, item, f"regions/{index}") for index, item in enumerate(value))
     _check_distinct(collector, value)
     return regions
 
@@ -558,7 +551,7 @@ def _check_distinct(collector, raw_regions):
 
 def _check_allowlist(collector, value):
     if not isinstance(value, list):
-        collector.add("allowlist", "type", f"must be an array of page patterns, not {_type_name(value)}")
+        collector.add("allowlist", "type", f"must be an array of page patterns, not {type_name(value)}")
         return None
     if not value:
         collector.add("allowlist", "min-items", "must list at least one page pattern")
@@ -680,20 +673,3 @@ def page_is_allowlisted(url, config):
         if pattern.matches(*page):
             return True
     return False
-
-
-def merge_managed(local, managed):
-    """(merged configuration object, managed top-level field names in schema order): the enterprise policy's
-    top-level fields replace the local ones whole. Either side may be None (nothing stored); the result still
-    needs parse_config. Raises ConfigError if a side is not an object."""
-    errors = []
-    for label, side in (("local configuration", local), ("managed policy", managed)):
-        if side is not None and not isinstance(side, dict):
-            errors.append(FieldError("", "type", f"the {label} must be an object, not {_type_name(side)}"))
-    if errors:
-        raise ConfigError(errors)
-    merged = dict(local or {})
-    merged.update(managed or {})
-    known = [name for name in TOP_LEVEL_FIELDS if name in (managed or {})]
-    unknown = sorted(str(name) for name in (managed or {}) if name not in TOP_LEVEL_FIELDS)
-    return merged, tuple(known + unknown)

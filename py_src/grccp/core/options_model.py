@@ -7,19 +7,8 @@ Form values: {field path: str for text/integer/choice/lines fields, bool for boo
 the JSON-Pointer-like path of its setting ("regions/1/instanceArn", "timeouts/ccpAckTimeout"); its element id
 is field_id(path)."""
 
-from .config import OPTION_GROUPS, TOP_LEVEL_OPTIONS, validate_config
-
-REGION_COUNT = 2
-_DIGITS = frozenset("0123456789")
-
-
-def _is_digits(text):
-    if text == "":
-        return False
-    for char in text:
-        if char not in _DIGITS:
-            return False
-    return True
+from .config import OPTION_GROUPS, REGION_COUNT, TOP_LEVEL_OPTIONS, validate_config
+from .shapes import is_digits
 
 
 class Field:
@@ -129,7 +118,7 @@ def _lookup(obj, path):
     for part in path.split("/"):
         if isinstance(value, dict) and part in value:
             value = value[part]
-        elif isinstance(value, list) and _is_digits(part) and int(part) < len(value):
+        elif isinstance(value, list) and is_digits(part) and int(part) < len(value):
             value = value[int(part)]
         else:
             return False, None
@@ -171,7 +160,7 @@ def form_values(config_obj):
 def _integer(text):
     """An int for a plain decimal integer text, else the text unchanged (the validator names the problem)."""
     body = text[1:] if text[:1] == "-" else text
-    if _is_digits(body):
+    if is_digits(body):
         return int(text)
     return text
 
@@ -217,7 +206,7 @@ def field_of_error(path):
     parts = path.split("/")
     if parts[0] == "allowlist":
         return "allowlist"
-    if parts[0] == "regions" and len(parts) == 2 and _is_digits(parts[1]):
+    if parts[0] == "regions" and len(parts) == 2 and is_digits(parts[1]):
         first = f"regions/{parts[1]}/region"
         return first if first in FIELD_BY_PATH else None
     return None
@@ -252,12 +241,6 @@ def errors_by_field(errors):
         else:
             inline.setdefault(shown, []).append(error_text(error))
     return inline, general
-
-
-def local_part(config_obj, managed_fields):
-    """What of a configuration object is the user's to store: every top-level field the policy does not set."""
-    managed = set(managed_fields or ())
-    return {name: value for name, value in config_obj.items() if name not in managed}
 
 
 def log_name_errors(log_name):

@@ -4,21 +4,17 @@ A message is a plain dict {"type": <type>, <field>: <value>, ...}; unknown types
 unknown fields are refused with MessageError (the receiver logs and drops the message)."""
 
 from .errors import MessageError
-from .failover import HEALTH_STATES
+from .health import HEALTH_STATES
 from .logs import entry_problem
-from .shapes import (anything, conforms, field_problem, is_bool, is_count, is_dict, is_str, is_text, list_of,
-                     may, optional, required, str_enum)
+from .shapes import (anything, conforms, field_problem, is_bool, is_count, is_dict, is_region_text, is_str, is_text,
+                     list_of, may, optional, required, str_enum)
 from .snapshot import summary_problem
 
 # The most entries one cs:log-batch may carry (the content script sends a batch about every second).
 MAX_LOG_BATCH = 1000
 
 
-def _is_region(value):
-    return is_text(value) and len(value) <= 64
-
-
-_region = required(_is_region)
+_region = required(is_region_text)
 _epoch = required(is_count)
 _field_error = {"path": required(is_str), "rule": required(is_str), "message": required(is_str)}
 _field_errors = required(list_of(conforms(_field_error)))
@@ -43,8 +39,7 @@ MESSAGE_TYPES = {
     "cs:need-login": {"region": _region},
     # background -> content script
     "bg:welcome": {"allowed": required(is_bool), "config": required(optional(is_dict)),
-                   "activeRegion": required(optional(_is_region)), "epoch": _epoch},
-    "bg:config": {"config": required(optional(is_dict)), "managedFields": required(list_of(is_str))},
+                   "activeRegion": required(optional(is_region_text)), "epoch": _epoch},
     "bg:region-changed": {"region": _region, "epoch": _epoch},
     # popup <-> background
     "popup:get-status": {},
@@ -53,7 +48,6 @@ MESSAGE_TYPES = {
     "bg:status": {"status": required(is_dict)},
     # the reply to popup:download-logs once every entry is in storage: what the page reads and saves
     "bg:log-export": {"files": required(list_of(conforms(_log_file), 8)), "filterByLogLevel": required(is_bool)},
-    "bg:download-result": {"files": required(list_of(is_str)), "error": required(optional(is_str))},
     # options <-> background
     "options:get-config": {},
     "options:save-config": {"config": required(anything)},

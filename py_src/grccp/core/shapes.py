@@ -2,6 +2,10 @@
 shared by every boundary of the core. Predicates never raise, whatever they are given."""
 
 _INFINITY = float("inf")
+_DIGITS = frozenset("0123456789")
+# A region key is at most this long (config.is_region_key checks its grammar; messages and stored state, which
+# only carry configured keys, check the length).
+MAX_REGION_KEY_LENGTH = 64
 
 
 def is_str(value):
@@ -11,6 +15,21 @@ def is_str(value):
 def is_text(value):
     """A non-empty string."""
     return isinstance(value, str) and value != ""
+
+
+def is_region_text(value):
+    """Text that can be a region key: non-empty, at most MAX_REGION_KEY_LENGTH characters."""
+    return isinstance(value, str) and 0 < len(value) <= MAX_REGION_KEY_LENGTH
+
+
+def is_digits(value):
+    """A non-empty string of ASCII digits only."""
+    if not isinstance(value, str) or value == "":
+        return False
+    for char in value:
+        if char not in _DIGITS:
+            return False
+    return True
 
 
 def is_bool(value):

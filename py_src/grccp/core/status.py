@@ -2,7 +2,8 @@
 background's GlobalState. Plain data only; the same keys are present whether or not the extension is
 configured, so the popup never has to guess."""
 
-from .failover import NOT_ANSWERING, READY, SIGNED_OUT, latencies
+from .global_state import DETECTED, latencies
+from .health import NOT_ANSWERING, READY, SIGNED_OUT
 
 BADGE_COLORS = {
     "ok": "#1b873f",       # active region's CCP answers
@@ -62,7 +63,7 @@ def _failover_status(state, now_ms):
     flight = state.failover
     if flight is None:
         return None
-    phase = "detected" if flight["pendingMs"] is None else "pending"
+    phase = state.phase
     return {
         "phase": phase,
         "from": state.active,
@@ -71,7 +72,7 @@ def _failover_status(state, now_ms):
         "contactId": flight["contactId"],
         "detectedMs": flight["detectedMs"],
         "pendingMs": flight["pendingMs"],
-        "forMs": _since(now_ms, flight["detectedMs"] if phase == "detected" else flight["pendingMs"]),
+        "forMs": _since(now_ms, flight["detectedMs"] if phase == DETECTED else flight["pendingMs"]),
     }
 
 
@@ -90,7 +91,7 @@ def badge(state, labels):
 
 
 def build_status(config, state, now_ms, managed_fields=()):
-    """The popup's model of a configured extension (config: config.Config, state: failover.GlobalState for
+    """The popup's model of a configured extension (config: config.Config, state: global_state.GlobalState for
     the same regions)."""
     labels = region_labels(config.region_keys)
     timeline = []

@@ -4,7 +4,7 @@ only puts these strings into fixed elements (textContent) and these tones into d
 
 Clock times are left to the caller (the browser's locale formats them); durations are written here."""
 
-from .failover import LOADING, NOT_ANSWERING, READY, SIGNED_OUT
+from .health import LOADING, NOT_ANSWERING, READY, SIGNED_OUT
 from .status import BADGE_COLORS
 
 TIMELINE_ROWS = 3

@@ -5,9 +5,12 @@ active, owns the single sign-in window, the badge, and the per-region logs.
 
 Messages are validated (runtime_messages.parse_message) before anything acts on them; those that arrive while
 the stored state is still being read wait for it, so none is lost to a restart."""
-from grccp.core import failover, status
-from grccp.core.config import ConfigError, content_script_matches, merge_managed, page_is_allowlisted, parse_config
+from grccp.core import status
+from grccp.core.config import content_script_matches, page_is_allowlisted
+from grccp.core.effective_config import effective_config
 from grccp.core.errors import MessageError, StateError
+from grccp.core.global_state import STUCK_PENDING_GRACE_MS, GlobalState
+from grccp.core.health import READY
 from grccp.core.runtime_messages import make_message, parse_message
 
 from . import clock, content_scripts, runtime_channel, storage, webext
@@ -16,17 +19,14 @@ from .log_store import LogStore
 STATE_KEY = "state"
 LOGIN_WINDOW_KEY = "loginWindow"
 MANAGED_WAIT_MS = 300
-STUCK_PENDING_GRACE_MS = 3000  # a CCP normally completes a switch within ~0.1 s of the contact leaving
 OPENING = -1  # login_window_id while windows.create has not answered yet
 
 
 class BackgroundEngine:
     def __init__(self):
-        self.config = None
-        self.config_errors = []
-        self.managed_fields = ()
-        self.local_config = None
-        self.managed_config = None
+        self._stored_local = None  # the local configuration as storage holds it
+        self._policy = None        # the enterprise policy (storage.managed), or None
+        self._settings = effective_config(None, None, allow_empty=True)
         self.state = None
         self.logs = None
         self.login_window_id = None
@@ -67,14 +67,14 @@ class BackgroundEngine:
         def got_managed(managed, error):
             managed = None if error else (managed or None)
             if started[0]:
-                if managed != self.managed_config:
+                if managed != self._policy:
                     self._config_changed(managed)
                 return
-            self.managed_config = managed
+            self._policy = managed
             proceed()
 
         def got_local(items, error):
-            self.local_config = items.get("config")
+            self._stored_local = items.get("config")
             self._apply_config()
             storage.get("session", [STATE_KEY, LOGIN_WINDOW_KEY], got_session)
 
@@ -94,15 +94,21 @@ class BackgroundEngine:
         for message, sender, respond in waiting:
             self._dispatch(message, sender, respond)
 
+    @property
+    def config(self):
+        """The configuration in force (config.Config), or None."""
+        return self._settings.config
+
+    def configuration(self):
+        """Every configuration question's answer (core.effective_config.ConfigState): what is stored, the policy,
+        what is in force, and why a stored configuration is refused."""
+        return self._settings
+
     def _apply_config(self):
-        """Parses local + managed configuration; registers the content script for it (or for nothing)."""
-        try:
-            merged, self.managed_fields = merge_managed(self.local_config, self.managed_config)
-            self.config = parse_config(merged) if merged else None
-            self.config_errors = []
-        except ConfigError as problem:
-            self.config, self.config_errors = None, problem.errors
-            print("configuration refused:", str(problem))
+        """Local + managed configuration in force; registers the content script for it (or for nothing)."""
+        self._settings = effective_config(self._stored_local, self._policy, allow_empty=True)
+        if self._settings.errors:
+            print("configuration refused:", "; ".join(str(error) for error in self._settings.errors))
         matches = content_script_matches(self.config) if self.config else []
 
         def registered(error):
@@ -116,24 +122,21 @@ class BackgroundEngine:
             return
         if stored is not None:
             try:
-                self.state = failover.GlobalState.from_dict(stored, self.config.region_keys)
+                self.state = GlobalState.from_dict(stored, self.config.region_keys)
                 return
             except StateError as problem:
                 print("starting with a fresh state:", str(problem))
-        self.state = failover.GlobalState(self.config.region_keys, epoch=clock.now_ms())
+        self.state = GlobalState(self.config.region_keys, epoch=clock.now_ms())
 
     def _on_storage_changed(self, area, changes):
         if area == "local" and "config" in changes:
-            self.local_config = changes["config"]
+            self._stored_local = changes["config"]
+            self._config_changed(self._policy)
         elif area == "managed":
             storage.get_all("managed", lambda managed, error: self._config_changed(managed))
-            return
-        else:
-            return
-        self._config_changed(self.managed_config)
 
     def _config_changed(self, managed):
-        self.managed_config = managed or None
+        self._policy = managed or None
         previous = self.config.region_keys if self.config else None
         self._apply_config()
         if self.config is None or self.config.region_keys != previous:
@@ -189,10 +192,10 @@ class BackgroundEngine:
     def _on_health(self, fields, sender, respond):
         if self._configured(sender, respond):
             if self.state.on_ccp_health(sender["tab_id"], fields["region"], fields["health"], clock.now_ms()):
-                self._log(fields["region"], "INFO" if fields["health"] == failover.READY else "WARN",
+                self._log(fields["region"], "INFO" if fields["health"] == READY else "WARN",
                           f"tab {sender['tab_id']}: CCP {fields['health']}"
                           + (f" ({fields['detail']})" if fields.get("detail") else ""))
-                if fields["health"] == failover.READY:
+                if fields["health"] == READY:
                     self._signed_in()
                 self._changed()
         return False
@@ -201,21 +204,15 @@ class BackgroundEngine:
         if self._configured(sender, respond):
             if self.state.on_agent_update(fields["region"], fields["agent"], clock.now_ms()):
                 self._changed()
-                if self.state.pending is not None and fields["region"] == self.state.active \
-                        and not fields["agent"]["voiceContacts"]:
+                if self.state.stuck_check_due(fields["region"]):
                     clock.call_later(STUCK_PENDING_GRACE_MS, self._complete_stuck_failover)
         return False
 
     def _complete_stuck_failover(self):
-        """The contact a pending failover waited for is gone, yet no tab switched: the CCP window that was to
-        finish it went away (e.g. its tab was closed — the reference then stays pending forever). The
-        background finishes it: every tab follows with the manual-failover messages."""
-        pending = self.state.pending
-        summary = self.state.agent(self.state.active)[0]
-        if pending is None or summary is None or summary["voiceContacts"]:
-            return
-        target = pending["target"]
-        if self.state.on_switch_complete(target, clock.now_ms()):
+        """A pending failover whose contact is gone and that no tab completed (core.global_state): every tab
+        follows the background with the manual-failover messages."""
+        target = self.state.complete_stuck_failover(clock.now_ms())
+        if target is not None:
             self._log(target, "WARN", f"failover to {target}: the contact ended but no CCP completed the switch "
                                       f"within {STUCK_PENDING_GRACE_MS} ms; completed by the extension")
             for tab_id in self._tab_ids():
@@ -264,8 +261,8 @@ class BackgroundEngine:
 
     def status(self):
         if self.config is None or self.state is None:
-            return status.not_configured_status(self.config_errors, self.managed_fields)
-        return status.build_status(self.config, self.state, clock.now_ms(), self.managed_fields)
+            return status.not_configured_status(self._settings.errors, self._settings.managed_fields)
+        return status.build_status(self.config, self.state, clock.now_ms(), self._settings.managed_fields)
 
     # tabs ------------------------------------------------------------------------------------------------
     def _tab_ids(self):

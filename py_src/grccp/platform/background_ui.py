@@ -10,9 +10,9 @@ install(engine) before engine.start():
 
 Only the extension's own pages may send these (a content script runs inside web pages)."""
 from grccp.core import logs
-from grccp.core.config import ConfigError, merge_managed, parse_config
+from grccp.core.effective_config import effective_config, local_to_store
 from grccp.core.errors import FieldError
-from grccp.core.options_model import local_part, log_name_errors
+from grccp.core.options_model import log_name_errors
 from grccp.core.runtime_messages import make_message
 
 from . import storage, webext
@@ -47,7 +47,7 @@ class _Handlers:
     def download_logs(self, fields, sender, respond):
         if self._refuse(sender, respond):
             return False
-        config, store = self.engine.config, self.engine.logs
+        config, store = self.engine.configuration().config, self.engine.logs
         if config is None or store is None:
             respond(make_message("bg:error", error="not configured: there are no logs to download"))
             return False
@@ -75,15 +75,15 @@ class _Handlers:
     def get_config(self, fields, sender, respond):
         if self._refuse(sender, respond):
             return False
-        engine = self.engine
-        local = engine.local_config if isinstance(engine.local_config, dict) else None
-        managed = engine.managed_config if isinstance(engine.managed_config, dict) else None
-        errors = list(engine.config_errors)
-        if engine.local_config is not None and local is None:
+        settings = self.engine.configuration()
+        local = settings.local if isinstance(settings.local, dict) else None
+        managed = settings.managed if isinstance(settings.managed, dict) else None
+        errors = list(settings.errors)
+        if settings.local is not None and local is None:
             errors.append(FieldError("", "type", "the stored configuration is not an object"))
         respond(make_message("bg:config-state", local=local, managed=managed,
-                             managedFields=[str(name) for name in engine.managed_fields],
-                             effective=engine.config.to_dict() if engine.config is not None else None,
+                             managedFields=[str(name) for name in settings.managed_fields],
+                             effective=settings.config.to_dict() if settings.config is not None else None,
                              errors=_errors(errors)))
         return False
 
@@ -95,19 +95,12 @@ class _Handlers:
             respond(make_message("bg:save-result", ok=False,
                                  errors=_errors([FieldError("", "type", "the configuration must be an object")])))
             return False
-        managed = self.engine.managed_config if isinstance(self.engine.managed_config, dict) else None
-        # The policy's values apply whatever is submitted for the settings it sets: those are not taken from the
-        # form; what was stored for them before stays stored (not in force while the policy sets them).
-        local = local_part(submitted, managed or ())
-        previous = self.engine.local_config if isinstance(self.engine.local_config, dict) else {}
-        for name in managed or ():
-            if name in previous:
-                local[name] = previous[name]
-        try:
-            merged, _ = merge_managed(local, managed)
-            parse_config(merged)
-        except ConfigError as problem:
-            respond(make_message("bg:save-result", ok=False, errors=_errors(problem.errors)))
+        settings = self.engine.configuration()
+        managed = settings.managed if isinstance(settings.managed, dict) else None
+        local = local_to_store(submitted, settings.local, managed)
+        checked = effective_config(local, managed)
+        if checked.errors:
+            respond(make_message("bg:save-result", ok=False, errors=_errors(checked.errors)))
             return False
 
         def stored(error):

@@ -12,7 +12,8 @@ Element ids: field inputs "f-<path with - for />" (#f-regions-1-instanceArn, #f-
 #managed-banner, .field[data-managed], #export, #import-file, #transfer-status[data-state], #download-log-name,
 #download-log-name-error, #download-filter, #download-logs, #download-status[data-state]."""
 from grccp.core import options_model as model
-from grccp.core.config import ConfigError, host_permission_patterns, merge_managed, parse_config
+from grccp.core.config import host_permission_patterns
+from grccp.core.effective_config import effective_config, local_part, merge_managed
 from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import make_message, parse_reply
 
@@ -162,10 +163,7 @@ class OptionsPage:
 
     def _merged(self, local):
         """local with the policy's top-level fields over it (what the background will apply)."""
-        managed, _ = self._managed()
-        merged = dict(local or {}) if isinstance(local, dict) else {}
-        merged.update(managed or {})
-        return merged
+        return merge_managed(local if isinstance(local, dict) else None, self._managed()[0])[0]
 
     # loading -----------------------------------------------------------------------------------------------
     def load(self, keep_status=False):
@@ -229,12 +227,8 @@ class OptionsPage:
     # checking ---------------------------------------------------------------------------------------------
     def _check(self, local):
         """(Config or None, FieldErrors) of a local configuration with the policy over it."""
-        managed, _ = self._managed()
-        try:
-            merged, _ = merge_managed(local, managed)
-            return parse_config(merged), []
-        except ConfigError as problem:
-            return None, problem.errors
+        checked = effective_config(local, self._managed()[0])
+        return checked.config, checked.errors
 
     def _show_errors(self, errors):
         inline, general = model.errors_by_field(errors)
@@ -252,7 +246,7 @@ class OptionsPage:
     def _on_edit(self, event):
         self.dirty = True
         if self.live:
-            config_obj = model.local_part(model.config_from_form(self._read()), self._managed()[1])
+            config_obj = local_part(model.config_from_form(self._read()), self._managed()[1])
             self._show_errors(self._check(config_obj)[1])
 
     def _set_status(self, state, text, origins=None):
@@ -269,7 +263,7 @@ class OptionsPage:
         if self.busy or self.state is None:
             return
         _, managed_fields = self._managed()
-        config_obj = model.local_part(model.config_from_form(self._read()), managed_fields)
+        config_obj = local_part(model.config_from_form(self._read()), managed_fields)
         config, errors = self._check(config_obj)
         self._show_errors(errors)
         if errors:
@@ -318,7 +312,7 @@ class OptionsPage:
     # import / export --------------------------------------------------------------------------------------
     def _export(self):
         config_obj = model.config_from_form(self._read())
-        problems = len(self._check(model.local_part(config_obj, self._managed()[1]))[1])
+        problems = len(self._check(local_part(config_obj, self._managed()[1]))[1])
         text = str(webext.global_scope.JSON.stringify(webext.to_js(config_obj), None, 2)) + "\n"
         transfer = dom.by_id("transfer-status")
 
@@ -359,7 +353,7 @@ class OptionsPage:
             return
         _, managed_fields = self._managed()
         ignored = [field for field in parsed if field in managed_fields]
-        local = model.local_part(parsed, managed_fields)
+        local = local_part(parsed, managed_fields)
         self._write(model.form_values(self._merged(local)))
         self.dirty = True
         self.live = True

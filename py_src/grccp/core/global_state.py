@@ -1,149 +1,58 @@
-"""Which region is active, and how a switch happens.
-
-TabSwitchRules: the per-tab host rules of the reference's DR handler (ccp-protocol 6.6), with its known
-weaknesses fixed (section 9 items 6, 10, 12, 13, 17): an unknown ARN or a switch to the region already shown is
-ignored, "complete" fires once per real switch (never at start-up), "pending" fires once per failover and only
-from the shown region, and a lagging tab follows the background with the reference's manual-failover messages.
-
-GlobalState: the background's single source of truth shared by every tab -- active region, the failover in
-flight (detected -> pending -> complete), per-tab CCP health, per-region agent state, a bounded timeline --
+"""The background's single source of truth, shared by every tab: the active region, the failover in flight
+(detected -> pending -> complete), per-tab CCP health, per-region agent state and a bounded timeline of switches;
 persisted in session storage through to_dict()/from_dict(). Time always comes in as `now_ms`.
 
-Staleness: every switch the background accepts increments `epoch`; tabs report with the epoch they last
-heard of, and reports made before the latest switch are ignored, so a late "complete B" cannot undo "A" after
-A -> B -> A. Start a fresh GlobalState with epoch=now_ms so that epochs keep growing across restarts."""
+Staleness: every switch the background accepts increments `epoch`; tabs report with the epoch they last heard of,
+and reports made before the latest switch are ignored, so a late "complete B" cannot undo "A" after A -> B -> A.
+Start a fresh GlobalState with epoch=now_ms so that epochs keep growing across restarts.
 
+A stuck failover: when the contact a pending failover waits for is gone but no tab completes the switch within
+STUCK_PENDING_GRACE_MS (the CCP window that was to finish it went away, e.g. its tab was closed; the reference
+then stays pending forever), the background completes it (stuck_check_due, complete_stuck_failover)."""
+
+from . import health
 from .errors import StateError
-from .shapes import conforms, field_problem, is_bool, is_count, is_dict, is_str, is_text, list_of, optional, required
+from .shapes import (conforms, field_problem, is_bool, is_count, is_dict, is_region_text, is_str, list_of, optional,
+                     required)
 from .snapshot import summary_problem
 
-# TabSwitchRules actions (plain tuples, performed by the content script in the order given; SHOW may be
-# performed at once and the others later, in order):
-DETECTED = "detected"      # ("detected", target, soft): the shown region's worker started a failover
-PENDING = "pending"        # ("pending", target, contact_id): the switch waits for a voice contact
-DEACTIVATE = "deactivate"  # ("deactivate", region): suppress true + set_offline soft (manual failover path)
-ACTIVATE = "activate"      # ("activate", region): suppress false
-SHOW = "show"              # ("show", region): display this region's CCP, hide the other
-COMPLETE = "complete"      # ("complete", region): the switch is done (report it to the background)
-
-
-class TabSwitchRules:
-    """One tab's view: which region's CCP is shown, whether a failover is detected/pending here."""
-
-    __slots__ = ("shown", "hidden", "epoch", "detected_target", "pending_target", "_region_by_arn",
-                 "_blocking_contact")
-
-    def __init__(self, config, shown_region=None, epoch=0):
-        keys = config.region_keys
-        self.shown = shown_region if shown_region in keys else keys[0]
-        self.hidden = keys[1] if self.shown == keys[0] else keys[0]
-        self.epoch = epoch
-        self.detected_target = None
-        self.pending_target = None
-        self._region_by_arn = {region.instance_arn: region.key for region in config.regions}
-        self._blocking_contact = {key: None for key in keys}
-
-    def _region_of(self, arn):
-        return self._region_by_arn.get(arn) if isinstance(arn, str) else None
-
-    def _switch(self, target, deactivate_first):
-        """SHOW comes first: the agent sees the new region's CCP before anything else is done (the posts that
-        follow reach the CCPs all the same)."""
-        actions = [(SHOW, target)] + ([(DEACTIVATE, self.shown)] if deactivate_first else [])
-        self.hidden, self.shown = self.shown, target
-        self.detected_target = self.pending_target = None
-        return actions + [(ACTIVATE, target), (COMPLETE, target)]
-
-    def on_agent_update(self, region, snapshot):
-        """Remembers the region's first voice contact (what a pending failover waits for). No actions."""
-        if region in self._blocking_contact:
-            self._blocking_contact[region] = snapshot.blocking_contact_id
-        return []
-
-    def on_force_offline(self, from_region, payload):
-        """disasterRecovery::force_offline relayed from a CCP: the shown region's worker saw the other region
-        become active. The earliest sign of a failover; reported once."""
-        if payload is None or from_region != self.shown or self.detected_target is not None:
-            return []
-        if self._region_of(payload["nextActiveArn"]) != self.hidden:
-            return []
-        self.detected_target = self.hidden
-        return [(DETECTED, self.hidden, payload["softFailover"])]
-
-    def on_failover(self, from_region, payload):
-        """disasterRecovery::failover from `from_region`'s CCP. Switch when it names the hidden region, or when
-        the shown region says it is no longer primary without naming one (manual failover)."""
-        arn = payload["nextActiveArn"]
-        if arn is not None:
-            if self._region_of(arn) != self.hidden:
-                return []  # the region already shown, or an ARN that is not configured: no action
-        elif not (payload["isPrimary"] is False and from_region == self.shown):
-            return []
-        return self._switch(self.hidden, deactivate_first=False)
-
-    def on_failover_pending(self, from_region, payload):
-        """disasterRecovery::failover_pending (only the failover-master CCP's tab gets it): reported once per
-        failover, and only from the shown region towards the hidden one."""
-        if from_region != self.shown or self.pending_target is not None:
-            return []
-        arn = payload["nextActiveArn"]
-        if arn is not None and self._region_of(arn) != self.hidden:
-            return []
-        self.pending_target = self.hidden
-        return [(PENDING, self.hidden, self._blocking_contact[from_region])]
-
-    def on_global_region(self, region, epoch=None):
-        """The background's active region (bg:region-changed or the hello reply). A tab still showing the other
-        region deactivates it the way the reference's manual failover does, then switches."""
-        if epoch is not None:
-            self.epoch = epoch
-        if region != self.hidden:
-            return []  # already shown, or not a configured region
-        return self._switch(region, deactivate_first=True)
-
-
-# ----------------------------------------------------------------------------------------------------------
-# The background's state
-
-LOADING = "loading"
-READY = "ready"
-NOT_ANSWERING = "not_answering"
-SIGNED_OUT = "signed_out"
-HEALTH_STATES = (LOADING, READY, NOT_ANSWERING, SIGNED_OUT)
-# A region's health across tabs is the best any tab reports (one answering CCP means the region works).
-_HEALTH_RANK = {READY: 0, SIGNED_OUT: 1, NOT_ANSWERING: 2, LOADING: 3}
 TIMELINE_LIMIT = 20
 STATE_VERSION = 1
+STUCK_PENDING_GRACE_MS = 3000  # a CCP normally completes a switch within ~0.1 s of the contact leaving
 
-
-def _is_region_key(value):
-    return is_text(value) and len(value) <= 64
-
+# The phases of the failover in flight, and the phases each report is accepted in: a report that comes later in
+# a failover than its phase (a "detected" after "pending"), or twice, changes nothing. Completion ends any flight.
+NO_FAILOVER = None
+DETECTED = "detected"
+PENDING = "pending"
+_ACCEPTED_IN = {
+    DETECTED: (NO_FAILOVER,),
+    PENDING: (NO_FAILOVER, DETECTED),
+}
 
 _FAILOVER_FIELDS = {
-    "target": required(_is_region_key),
+    "target": required(is_region_text),
     "detectedMs": required(is_count),
     "soft": required(optional(is_bool)),
     "pendingMs": required(optional(is_count)),
     "contactId": required(optional(is_str)),
 }
 _TIMELINE_FIELDS = {
-    "from": required(_is_region_key),
-    "to": required(_is_region_key),
+    "from": required(is_region_text),
+    "to": required(is_region_text),
     "detectedMs": required(is_count),
     "pendingMs": required(optional(is_count)),
     "completeMs": required(is_count),
     "soft": required(optional(is_bool)),
     "contactId": required(optional(is_str)),
 }
-_HEALTH_FIELDS = {"status": required(lambda value: is_str(value) and value in _HEALTH_RANK),
-                  "sinceMs": required(is_count)}
+_HEALTH_FIELDS = {"status": required(health.is_health), "sinceMs": required(is_count)}
 _AGENT_FIELDS = {"summary": required(lambda value: summary_problem(value) is None),
                  "updatedMs": required(is_count)}
 _STATE_FIELDS = {
     "version": required(lambda value: value == STATE_VERSION and is_count(value)),
-    "regionKeys": required(list_of(_is_region_key)),
-    "active": required(_is_region_key),
+    "regionKeys": required(list_of(is_region_text)),
+    "active": required(is_region_text),
     "epoch": required(is_count),
     "failover": required(optional(conforms(_FAILOVER_FIELDS))),
     "tabs": required(is_dict),
@@ -180,30 +89,40 @@ class GlobalState:
         return self.region_keys[1] if self.active == self.region_keys[0] else self.region_keys[0]
 
     @property
+    def phase(self):
+        """The phase of the failover in flight: NO_FAILOVER, DETECTED or PENDING."""
+        if self.failover is None:
+            return NO_FAILOVER
+        return DETECTED if self.failover["pendingMs"] is None else PENDING
+
+    @property
     def pending(self):
         """The failover in flight if it waits for a voice contact, else None."""
-        if self.failover is not None and self.failover["pendingMs"] is not None:
-            return self.failover
-        return None
+        return self.failover if self.phase == PENDING else None
 
     def _is_news(self, target, epoch):
         """A report about a switch to `target` made with knowledge of the latest switch."""
         return target in self.region_keys and target != self.active and (epoch is None or epoch >= self.epoch)
 
-    def on_failover_detected(self, target, soft, now_ms, epoch=None):
-        if not self._is_news(target, epoch) or self.failover is not None:
-            return False
+    def _accepts(self, report, target, epoch):
+        return self._is_news(target, epoch) and self.phase in _ACCEPTED_IN[report]
+
+    def _start_flight(self, target, soft, now_ms):
         self.failover = {"target": target, "detectedMs": now_ms, "soft": soft, "pendingMs": None,
                          "contactId": None}
+
+    def on_failover_detected(self, target, soft, now_ms, epoch=None):
+        if not self._accepts(DETECTED, target, epoch):
+            return False
+        self._start_flight(target, soft, now_ms)
         return True
 
     def on_failover_pending(self, target, contact_id, now_ms, epoch=None):
-        if not self._is_news(target, epoch):
+        """A pending report without a detected one first starts the flight (soft, detected now)."""
+        if not self._accepts(PENDING, target, epoch):
             return False
         if self.failover is None:
-            self.on_failover_detected(target, True, now_ms, epoch)
-        if self.failover["pendingMs"] is not None:
-            return False
+            self._start_flight(target, True, now_ms)
         self.failover["pendingMs"] = now_ms
         self.failover["soft"] = True
         self.failover["contactId"] = contact_id
@@ -236,12 +155,12 @@ class GlobalState:
         return region != self.active
 
     def on_ccp_health(self, tab_id, region, status, now_ms):
-        if region not in self.region_keys or not (is_str(status) and status in _HEALTH_RANK):
+        if region not in self.region_keys or not health.is_health(status):
             return False
-        health = self._tab(tab_id)["health"]
-        if region in health and health[region]["status"] == status:
+        reports = self._tab(tab_id)["health"]
+        if region in reports and reports[region]["status"] == status:
             return False
-        health[region] = {"status": status, "sinceMs": now_ms}
+        reports[region] = {"status": status, "sinceMs": now_ms}
         return True
 
     def on_tab_closed(self, tab_id):
@@ -259,14 +178,28 @@ class GlobalState:
             pending["contactId"] = summary["voiceContacts"][0]["contactId"]
         return True
 
+    def stuck_check_due(self, region):
+        """After `region`'s agent update: whether the background should call complete_stuck_failover() in
+        STUCK_PENDING_GRACE_MS (a failover is pending and the active region's agent has no voice contact left)."""
+        summary = self.agent(region)[0]
+        return (self.pending is not None and region == self.active and summary is not None
+                and not summary["voiceContacts"])
+
+    def complete_stuck_failover(self, now_ms):
+        """Completes the pending failover if its contact is still gone (no tab switched meanwhile): every tab then
+        follows the background with the manual-failover messages. Returns the region switched to, or None."""
+        pending = self.pending
+        summary = self.agent(self.active)[0]
+        if pending is None or summary is None or summary["voiceContacts"]:
+            return None
+        target = pending["target"]
+        return target if self.on_switch_complete(target, now_ms) else None
+
     def region_health(self, region):
         """(status, since ms) of the best health any tab reports for `region`; (None, None) if no tab does."""
         best = None
         for tab in self.tabs.values():
-            health = tab["health"].get(region)
-            if health is not None and (best is None or (_HEALTH_RANK[health["status"]], health["sinceMs"]) < (
-                    _HEALTH_RANK[best["status"]], best["sinceMs"])):
-                best = health
+            best = health.better(best, tab["health"].get(region))
         return (None, None) if best is None else (best["status"], best["sinceMs"])
 
     def agent(self, region):
@@ -331,8 +264,8 @@ def _state_problem(data):
     for key, tab in data["tabs"].items():
         problem = field_problem(tab, {"shown": required(optional(in_keys)), "health": required(is_dict)})
         if problem is None:
-            for region, health in tab["health"].items():
-                if not in_keys(region) or field_problem(health, _HEALTH_FIELDS) is not None:
+            for region, report in tab["health"].items():
+                if not in_keys(region) or field_problem(report, _HEALTH_FIELDS) is not None:
                     problem = f"health of {region!r} is wrong"
                     break
         if problem is not None:

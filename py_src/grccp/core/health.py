@@ -1,0 +1,25 @@
+"""A CCP's health in one tab (what its conduit decides), and the ranking that makes a region's health across tabs
+the best any tab reports: one answering CCP means the region works."""
+
+LOADING = "loading"
+READY = "ready"
+NOT_ANSWERING = "not_answering"
+SIGNED_OUT = "signed_out"
+HEALTH_STATES = (LOADING, READY, NOT_ANSWERING, SIGNED_OUT)
+_RANK = {READY: 0, SIGNED_OUT: 1, NOT_ANSWERING: 2, LOADING: 3}
+
+
+def is_health(value):
+    return isinstance(value, str) and value in _RANK
+
+
+def better(first, second):
+    """The better of two health records {status, sinceMs} (either may be None): the better status, then the
+    earlier since."""
+    if first is None:
+        return second
+    if second is None:
+        return first
+    if (_RANK[second["status"]], second["sinceMs"]) < (_RANK[first["status"]], first["sinceMs"]):
+        return second
+    return first

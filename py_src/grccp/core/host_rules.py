@@ -1,0 +1,43 @@
+"""The interface of a Global Resiliency protocol's tab-side host rules: what the tab session (platform) and the
+conduits (core.ccp_conduit) ask of it. Each protocol implements it in a core module of its own (legacy_dr);
+core.protocols picks one for the configuration. The rules answer with core.tab_actions.
+
+Nothing imports this module at run time (the tab session relies on the methods being there, and a class that
+only says so would be shipped in the content script for nothing); the unit tests check that every protocol
+implements all of it, with the same signatures."""
+
+
+class HostRules:
+    """One tab's host rules of a protocol. State the tab session reads: `shown` and `hidden` (region keys), `epoch`
+    (the background's switch count this tab last heard of; reports carry it), `pending_target` (the region a
+    failover shown in this tab waits to switch to, or None).
+
+    CCP_EVENTS: {event name: parser(data) -> payload} of the CCP -> host events this protocol handles, beside the
+    shared ones (ccp_messages); the frame bridge hands over only those events. A parser raises ProtocolError."""
+
+    CCP_EVENTS = {}
+
+    def frame_created_messages(self, region):
+        """Messages posted to a new CCP frame of `region` before it acknowledges anything."""
+        raise NotImplementedError
+
+    def handshake_messages(self, region):
+        """Messages posted once the region's CCP acknowledged a new port (the conduit then starts the
+        heartbeat)."""
+        raise NotImplementedError
+
+    def configure_message(self, region):
+        """The configure message, also the answer to the CCP's request_configure."""
+        raise NotImplementedError
+
+    def on_ccp_event(self, region, event, payload):
+        """Actions (core.tab_actions) for one of CCP_EVENTS (payload: its parser's result) from `region`'s CCP."""
+        raise NotImplementedError
+
+    def on_agent_update(self, region, snapshot):
+        """Actions for the region's agent::update (snapshot.AgentSnapshot)."""
+        raise NotImplementedError
+
+    def on_global_region(self, region, epoch=None):
+        """Actions for the background's active region (and the epoch it is at, when it says)."""
+        raise NotImplementedError

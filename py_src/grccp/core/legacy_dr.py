@@ -1,0 +1,204 @@
+"""The legacy DR protocol of connect-streams-dr.js (ccp-protocol 5 and 6.6): its wire messages and its host rules.
+
+LegacyDrRules: the per-tab host rules of the reference's DR handler, with its known weaknesses fixed (section 9
+items 6, 10, 12, 13, 17): an unknown ARN or a switch to the region already shown is ignored, "complete" fires
+once per real switch (never at start-up), "pending" fires once per failover and only from the shown region, and a
+lagging tab follows the background with the reference's manual-failover messages (suppress + set_offline)."""
+
+from . import ccp_messages as wire
+from .tab_actions import Complete, Detected, Log, Pending, Post, Show
+from .shapes import is_bool, is_str, may, optional
+
+# Host -> CCP
+INIT_DISASTER_RECOVERY = "disasterRecovery::init_disaster_recovery"
+SUPPRESS = "disasterRecovery::suppress"
+SET_OFFLINE = "disasterRecovery::set_offline"
+# CCP -> host
+FAILOVER = "disasterRecovery::failover"
+FAILOVER_PENDING = "disasterRecovery::failover_pending"
+FORCE_OFFLINE = "disasterRecovery::force_offline"
+
+
+def configure_message(config):
+    """CONFIGURE with legacy DR on."""
+    return wire.configure_message(config, disasterRecoveryOn=True)
+
+
+def init_disaster_recovery_message(config, region_key, displayed_first):
+    """The params the reference sends on the first ACK (its whole initCCP params object): the region's normalised
+    name, its ARN and the other one's, polling on; `isPrimary` only on the region the tab displays first;
+    like the reference, only that region may open the login popup."""
+    region = config.region(region_key)
+    other = config.other_region(region_key)
+    params = {
+        "ccpUrl": region.ccp_url,
+        "region": region.name,
+        "instanceArn": region.instance_arn,
+        "otherArn": other.instance_arn,
+        "pollForFailover": True,
+        "loginUrl": config.login_url,
+        "loginPopup": config.login_popup and displayed_first,
+        "loginPopupAutoClose": config.login_popup_auto_close,
+        "disasterRecoveryOn": True,
+        "softphone": dict(config.softphone),
+        "pageOptions": dict(config.page_options),
+        "ccpAckTimeout": config.timeouts["ccpAckTimeout"],
+        "ccpSynTimeout": config.timeouts["ccpSynTimeout"],
+        "ccpLoadTimeout": config.timeouts["ccpLoadTimeout"],
+    }
+    if displayed_first:
+        params["isPrimary"] = True
+    return wire.host_message(INIT_DISASTER_RECOVERY, params)
+
+
+def suppress_message(suppress):
+    """SUPPRESS true stops the region's worker offering contacts; false ("activate") lets it offer them. The
+    worker must not answer with a failover of its own (shouldSendFailoverDownstream false)."""
+    return wire.host_message(SUPPRESS, {"suppress": bool(suppress), "shouldSendFailoverDownstream": False})
+
+
+def set_offline_message(soft_failover=None):
+    """SET_OFFLINE: the region's failover-master CCP sets the agent Offline, ending contacts first; with
+    soft_failover true, voice contacts are waited for instead (failover_pending). None sends no data."""
+    return wire.host_message(SET_OFFLINE, None if soft_failover is None else {"softFailover": bool(soft_failover)})
+
+
+# ----------------------------------------------------------------------------------------------------------
+# CCP -> host. Payloads:
+#   disasterRecovery::failover         -> {"nextActiveArn": str|None, "isPrimary": bool|None}
+#   disasterRecovery::failover_pending -> {"nextActiveArn": str|None}
+#   disasterRecovery::force_offline    -> {"softFailover": bool|None, "nextActiveArn": str|None} or None (retry)
+
+
+def _parse_failover(data):
+    wire.require(data, {"nextActiveArn": may(optional(is_str)), "isPrimary": may(optional(is_bool))}, FAILOVER)
+    return {"nextActiveArn": data.get("nextActiveArn") or None, "isPrimary": data.get("isPrimary")}
+
+
+def _parse_failover_pending(data):
+    # A manual failover (set_offline) leads to a pending without nextActiveArn, or to no data at all.
+    if data is None:
+        return {"nextActiveArn": None}
+    wire.require(data, {"nextActiveArn": may(optional(is_str))}, FAILOVER_PENDING)
+    return {"nextActiveArn": data.get("nextActiveArn") or None}
+
+
+def _parse_force_offline(data):
+    """{softFailover, nextActiveArn} from the worker's poll (the first sign of a failover), None for the
+    data-less retry after a failed offline."""
+    if data is None:
+        return None
+    wire.require(data, {"softFailover": may(optional(is_bool)), "nextActiveArn": may(optional(is_str)),
+                        "offline": may(optional(is_bool))}, FORCE_OFFLINE)
+    return {"softFailover": data.get("softFailover"), "nextActiveArn": data.get("nextActiveArn") or None}
+
+
+PARSERS = {FAILOVER: _parse_failover, FAILOVER_PENDING: _parse_failover_pending, FORCE_OFFLINE: _parse_force_offline}
+HOST_EVENTS = (INIT_DISASTER_RECOVERY, SUPPRESS, SET_OFFLINE)
+# Every event name of the protocol's own, for hostile-input tests.
+ALL_EVENTS = tuple(PARSERS) + HOST_EVENTS
+
+
+class LegacyDrRules:
+    """core.host_rules.HostRules for legacy DR. One tab's view: which region's CCP is shown, whether a failover is
+    detected/pending here."""
+
+    __slots__ = ("config", "shown", "hidden", "epoch", "detected_target", "pending_target", "_displayed_first",
+                 "_region_by_arn", "_blocking_contact")
+    CCP_EVENTS = PARSERS
+
+    def __init__(self, config, shown_region=None, epoch=0):
+        keys = config.region_keys
+        self.config = config
+        self.shown = shown_region if shown_region in keys else keys[0]
+        self.hidden = keys[1] if self.shown == keys[0] else keys[0]
+        self.epoch = epoch
+        self.detected_target = None
+        self.pending_target = None
+        self._displayed_first = self.shown
+        self._region_by_arn = {region.instance_arn: region.key for region in config.regions}
+        self._blocking_contact = {key: None for key in keys}
+
+    # messages ---------------------------------------------------------------------------------------------
+    def frame_created_messages(self, region):
+        return []
+
+    def handshake_messages(self, region):
+        """As the reference, in its order: configure, init_disaster_recovery, outer_context_info. Unlike it, a
+        refreshed frame (a new CCP window) gets them all again: a CCP window that never got
+        init_disaster_recovery would not poll for failover (ccp-protocol 9, item 4)."""
+        return [configure_message(self.config),
+                init_disaster_recovery_message(self.config, region, region == self._displayed_first),
+                wire.outer_context_info_message()]
+
+    def configure_message(self, region):
+        return configure_message(self.config)
+
+    # decisions --------------------------------------------------------------------------------------------
+    def _region_of(self, arn):
+        return self._region_by_arn.get(arn) if isinstance(arn, str) else None
+
+    def _switch(self, target, deactivate_first):
+        """Show comes first: the agent sees the new region's CCP before anything else is done (the posts that
+        follow reach the CCPs all the same). A lagging tab deactivates the old region first, as the reference's
+        manual failover does; the new region is activated (unsuppressed)."""
+        actions = [Show(target)]
+        if deactivate_first:
+            actions += [Post(self.shown, suppress_message(True)), Post(self.shown, set_offline_message(True))]
+        self.hidden, self.shown = self.shown, target
+        self.detected_target = self.pending_target = None
+        return actions + [Post(target, suppress_message(False)), Complete(target)]
+
+    def on_ccp_event(self, region, event, payload):
+        if event == FAILOVER:
+            return [Log(region, "INFO", f"failover signal: {payload}")] + self._on_failover(region, payload)
+        if event == FORCE_OFFLINE:
+            return self._on_force_offline(region, payload)
+        return self._on_failover_pending(region, payload)
+
+    def on_agent_update(self, region, snapshot):
+        """Remembers the region's first voice contact (what a pending failover waits for). No actions."""
+        if region in self._blocking_contact:
+            self._blocking_contact[region] = snapshot.blocking_contact_id
+        return []
+
+    def _on_force_offline(self, from_region, payload):
+        """The shown region's worker saw the other region become active. The earliest sign of a failover;
+        reported once."""
+        if payload is None or from_region != self.shown or self.detected_target is not None:
+            return []
+        if self._region_of(payload["nextActiveArn"]) != self.hidden:
+            return []
+        self.detected_target = self.hidden
+        return [Detected(self.hidden, payload["softFailover"])]
+
+    def _on_failover(self, from_region, payload):
+        """Switch when it names the hidden region, or when the shown region says it is no longer primary
+        without naming one (manual failover)."""
+        arn = payload["nextActiveArn"]
+        if arn is not None:
+            if self._region_of(arn) != self.hidden:
+                return []  # the region already shown, or an ARN that is not configured: no action
+        elif not (payload["isPrimary"] is False and from_region == self.shown):
+            return []
+        return self._switch(self.hidden, deactivate_first=False)
+
+    def _on_failover_pending(self, from_region, payload):
+        """Only the failover-master CCP's tab gets it: reported once per failover, and only from the shown region
+        towards the hidden one."""
+        if from_region != self.shown or self.pending_target is not None:
+            return []
+        arn = payload["nextActiveArn"]
+        if arn is not None and self._region_of(arn) != self.hidden:
+            return []
+        self.pending_target = self.hidden
+        return [Pending(self.hidden, self._blocking_contact[from_region])]
+
+    def on_global_region(self, region, epoch=None):
+        """The background's active region (bg:region-changed or the hello reply). A tab still showing the other
+        region deactivates it the way the reference's manual failover does, then switches."""
+        if epoch is not None:
+            self.epoch = epoch
+        if region != self.hidden:
+            return []  # already shown, or not a configured region
+        return self._switch(region, deactivate_first=True)

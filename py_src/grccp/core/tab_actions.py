@@ -1,0 +1,60 @@
+"""The actions the tab session performs for a protocol's host rules (core.host_rules) and for the conduits: one
+vocabulary for every protocol, so the platform never asks which protocol it speaks.
+
+They are performed in the order given, except that a Show is performed at once and everything after it once the
+browser has rendered the new CCP. Actions are small immutable records read by name (action.region, ...)."""
+
+
+class _Action:
+    __slots__ = ()
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values):
+            setattr(self, name, value)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    def __repr__(self):
+        return f"{type(self).__name__}({', '.join(repr(getattr(self, n)) for n in self.__slots__)})"
+
+
+class Show(_Action):
+    """Display this region's CCP (and hide the other)."""
+    __slots__ = ("region",)
+
+
+class Post(_Action):
+    """Post a host message {event, data} to the region's CCP frame."""
+    __slots__ = ("region", "message")
+
+
+class Log(_Action):
+    """A line of the extension's own in the region's log."""
+    __slots__ = ("region", "level", "text")
+
+
+class Detected(_Action):
+    """Report to the background: the shown region's CCP started a failover to `target` (soft: True, False or
+    None when unknown)."""
+    __slots__ = ("target", "soft")
+
+
+class Pending(_Action):
+    """Report to the background: the failover to `target` waits for a contact (its id, or None)."""
+    __slots__ = ("target", "contact_id")
+
+
+class Complete(_Action):
+    """Report to the background: this tab switched to `region`."""
+    __slots__ = ("region",)
+
+
+class Health(_Action):
+    """The region's CCP health changed in this tab (core.health states; detail: why, or None)."""
+    __slots__ = ("region", "status", "detail")
+
+
+class SignInNeeded(_Action):
+    """The region's CCP did not answer after loading: a sign-in is probably needed."""
+    __slots__ = ("region",)

@@ -1,0 +1,76 @@
+"""The configuration in force: the local configuration with the enterprise policy over it, as the background,
+its save handler and the options page all compute it; and what a save stores."""
+import pytest
+
+from core_testdata import example
+from grccp.core import effective_config as ec
+from grccp.core.config import parse_config
+from grccp.core.errors import ConfigError
+
+
+def test_merge_managed_policy_wins_per_top_level_field():
+    local = example("full")
+    policy = example("enterprise-policy")
+    merged, managed = ec.merge_managed(local, policy)
+    assert managed == ("regions", "loginUrl", "allowlist", "timeouts", "logs")
+    assert merged["placement"] == local["placement"]
+    assert merged["timeouts"] == {"ccpLoadTimeout": 8000}  # whole field replaced, not merged member-wise
+    config = parse_config(merged)
+    assert config.timeouts["ccpAckTimeout"] == 3000 and config.logs["filterByLogLevel"] is True
+
+
+def test_merge_managed_edge_cases():
+    assert ec.merge_managed(None, None) == ({}, ())
+    assert ec.merge_managed({"a": 1}, {}) == ({"a": 1}, ())
+    assert ec.merge_managed(None, {"zz": 1, "loginUrl": "x"}) == ({"zz": 1, "loginUrl": "x"}, ("loginUrl", "zz"))
+    with pytest.raises(ConfigError) as caught:
+        ec.merge_managed([], "policy")
+    assert [error.rule for error in caught.value.errors] == ["type", "type"]
+
+
+def test_local_part_leaves_out_what_the_policy_sets():
+    assert ec.local_part({"regions": [], "loginUrl": "x", "logs": {}}, ("regions", "logs")) == {"loginUrl": "x"}
+
+
+def test_the_effective_configuration_with_and_without_a_policy():
+    local, policy = example("full"), example("enterprise-policy")
+    state = ec.effective_config(local, policy)
+    assert state.local == local and state.managed == policy and state.errors == []
+    assert state.managed_fields == ("regions", "loginUrl", "allowlist", "timeouts", "logs")
+    assert state.config.to_dict() == parse_config(ec.merge_managed(local, policy)[0]).to_dict()
+    alone = ec.effective_config(local, None)
+    assert alone.config.to_dict() == parse_config(local).to_dict() and alone.managed_fields == ()
+
+
+def test_nothing_stored_is_not_configured_for_the_background_but_incomplete_for_a_form():
+    background = ec.effective_config(None, None, allow_empty=True)
+    assert (background.config, background.errors, background.managed_fields) == (None, [], ())
+    form = ec.effective_config({}, None)
+    assert form.config is None and {error.path for error in form.errors} >= {"regions", "loginUrl", "allowlist"}
+
+
+def test_a_refused_configuration_keeps_its_errors_and_what_the_policy_manages():
+    policy = {"logs": {"logName": "../x"}}
+    state = ec.effective_config(example("minimal"), policy)
+    assert state.config is None and [error.path for error in state.errors] == ["logs/logName"]
+    assert state.managed_fields == ("logs",)
+    garbage = ec.effective_config(["not", "an", "object"], "nor this", allow_empty=True)
+    assert (garbage.local, garbage.managed, garbage.config, garbage.managed_fields) == (
+        ["not", "an", "object"], "nor this", None, ())
+    assert [error.rule for error in garbage.errors] == ["type", "type"]
+
+
+def test_a_save_keeps_what_was_stored_for_the_fields_the_policy_sets():
+    stored = example("full")
+    policy = {"timeouts": {"ccpLoadTimeout": 8000}, "logs": {"logName": "policy-log"}}
+    submitted = dict(example("minimal"), timeouts={"ccpLoadTimeout": 1}, logs={"logName": "typed"})
+    local = ec.local_to_store(submitted, stored, policy)
+    assert local["timeouts"] == stored["timeouts"] and local["logs"] == stored["logs"]  # the policy's: not stored
+    assert local["regions"] == submitted["regions"] and local["allowlist"] == submitted["allowlist"]
+    assert "placement" not in local  # what the form leaves out is left out
+
+
+def test_a_save_stores_nothing_for_policy_fields_that_were_never_stored():
+    local = ec.local_to_store(dict(example("minimal"), logs={"logName": "typed"}), None, {"logs": {}})
+    assert "logs" not in local and local["loginUrl"] == example("minimal")["loginUrl"]
+    assert ec.local_to_store({"logs": {}}, ["garbage"], {"logs": {}}) == {}

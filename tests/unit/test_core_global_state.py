@@ -1,0 +1,156 @@
+"""GlobalState, the background's single source of truth: health across tabs, the tab registry, agents, the
+failover in flight and its phases, the stuck-failover rule, persistence. (Whole failovers through the tab rules:
+test_core_failover.)"""
+import json
+
+import pytest
+
+from core_testdata import EAST, WEST, snapshot_data
+from grccp.core import global_state as gs
+from grccp.core import health
+from grccp.core.errors import StateError
+from grccp.core.snapshot import parse_agent_update
+def test_region_health_is_the_best_any_tab_reports(config):
+    state = gs.GlobalState(config.region_keys)
+    assert state.region_health(EAST) == (None, None)
+    assert state.on_ccp_health(1, EAST, health.LOADING, 10)
+    assert not state.on_ccp_health(1, EAST, health.LOADING, 11)          # unchanged: keeps its since
+    assert state.on_ccp_health(2, EAST, health.SIGNED_OUT, 12)
+    assert state.region_health(EAST) == (health.SIGNED_OUT, 12)
+    assert state.on_ccp_health(1, EAST, health.READY, 20)
+    assert state.region_health(EAST) == (health.READY, 20)
+    assert state.on_tab_closed(1) and not state.on_tab_closed(1)
+    assert state.region_health(EAST) == (health.SIGNED_OUT, 12)
+    assert not state.on_ccp_health(3, "eu-west-1", health.READY, 30)
+    assert not state.on_ccp_health(3, EAST, "fine", 30) and not state.on_ccp_health(3, EAST, ["ready"], 30)
+
+
+def test_tab_region_reports(config):
+    state = gs.GlobalState(config.region_keys)
+    assert state.on_tab_region(4, WEST) is True                       # lagging: send it bg:region-changed
+    assert state.on_tab_region(4, EAST) is False
+    assert state.on_tab_region(4, "nowhere") is False and state.tabs["4"]["shown"] == EAST
+
+
+def test_timeline_is_bounded(config):
+    state = gs.GlobalState(config.region_keys)
+    for at in range(gs.TIMELINE_LIMIT + 5):
+        assert state.on_switch_complete(state.standby, at, state.epoch)
+    assert len(state.timeline) == gs.TIMELINE_LIMIT and state.timeline[-1]["completeMs"] == gs.TIMELINE_LIMIT + 4
+    gs.GlobalState.from_dict(state.to_dict())
+
+
+def _corrupt(change):
+    state = gs.GlobalState((EAST, WEST), epoch=3)
+    state.on_ccp_health(1, EAST, health.READY, 1)
+    state.on_failover_pending(WEST, "c", 2)
+    data = json.loads(json.dumps(state.to_dict()))
+    change(data)
+    return data
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d.clear(),
+    lambda d: d.__setitem__("version", 2),
+    lambda d: d.__setitem__("version", True),
+    lambda d: d.__setitem__("regionKeys", [EAST]),
+    lambda d: d.__setitem__("regionKeys", [EAST, EAST]),
+    lambda d: d.__setitem__("active", "eu-west-1"),
+    lambda d: d.__setitem__("epoch", -1),
+    lambda d: d.__setitem__("failover", {"target": WEST}),
+    lambda d: d["failover"].__setitem__("target", EAST),
+    lambda d: d.__setitem__("tabs", []),
+    lambda d: d["tabs"]["1"].__setitem__("shown", "nowhere"),
+    lambda d: d["tabs"]["1"]["health"].__setitem__(EAST, {"status": "great", "sinceMs": 1}),
+    lambda d: d["tabs"]["1"]["health"].__setitem__("nowhere", {"status": "ready", "sinceMs": 1}),
+    lambda d: d["agents"].pop(WEST),
+    lambda d: d["agents"].__setitem__(WEST, {"summary": {}, "updatedMs": 1}),
+    lambda d: d.__setitem__("timeline", [{"from": EAST, "to": EAST, "detectedMs": 1, "pendingMs": None,
+                                          "completeMs": 2, "soft": None, "contactId": None}]),
+    lambda d: d.__setitem__("timeline", [{}] * (gs.TIMELINE_LIMIT + 1)),
+    lambda d: d.__setitem__("extra", 1),
+])
+def test_corrupt_state_is_refused_with_a_reason(change):
+    with pytest.raises(StateError) as caught:
+        gs.GlobalState.from_dict(_corrupt(change))
+    assert str(caught.value).startswith("stored failover state: ")
+
+
+def test_state_of_another_configuration_is_refused():
+    data = _corrupt(lambda d: None)
+    gs.GlobalState.from_dict(data, (EAST, WEST))
+    with pytest.raises(StateError, match="another configuration"):
+        gs.GlobalState.from_dict(data, (EAST, "eu-west-1"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The failover in flight: its phases
+
+
+def test_a_failover_moves_through_its_phases_and_never_back(config):
+    state = gs.GlobalState(config.region_keys, epoch=1)
+    assert state.phase is gs.NO_FAILOVER and state.pending is None
+    assert state.on_failover_detected(WEST, False, 10, epoch=1) and state.phase == gs.DETECTED
+    assert not state.on_failover_detected(WEST, True, 11, epoch=1)            # twice: nothing changes
+    assert state.on_failover_pending(WEST, "c-1", 20, epoch=1) and state.phase == gs.PENDING
+    assert state.failover == {"target": WEST, "detectedMs": 10, "soft": True, "pendingMs": 20, "contactId": "c-1"}
+    assert not state.on_failover_detected(WEST, False, 21, epoch=1)           # back to detected: ignored
+    assert not state.on_failover_pending(WEST, "c-2", 22, epoch=1)
+    assert state.on_switch_complete(WEST, 30, epoch=1) and state.phase is gs.NO_FAILOVER
+
+
+def test_a_pending_report_without_a_detected_one_starts_a_soft_failover(config):
+    state = gs.GlobalState(config.region_keys)
+    assert state.on_failover_pending(WEST, None, 5)
+    assert state.failover == {"target": WEST, "detectedMs": 5, "soft": True, "pendingMs": 5, "contactId": None}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A stuck pending failover: its contact is gone, no tab completes it
+
+
+def _summary(contacts=()):
+    return parse_agent_update(snapshot_data(contacts=[(contact, "voice", "connected") for contact in contacts])
+                              ).to_summary()
+
+
+def _pending_on_a_call(config):
+    state = gs.GlobalState(config.region_keys, epoch=1)
+    state.on_agent_update(EAST, _summary(["c-1"]), 1)
+    state.on_failover_pending(WEST, "c-1", 2, epoch=1)
+    return state
+
+
+def test_a_stuck_failover_is_completed_once_its_contact_is_gone(config):
+    state = _pending_on_a_call(config)
+    assert not state.stuck_check_due(EAST)                       # the call goes on
+    state.on_agent_update(EAST, _summary(), 100)
+    assert state.stuck_check_due(EAST) and gs.STUCK_PENDING_GRACE_MS == 3000
+    assert state.complete_stuck_failover(3100) == WEST
+    assert state.active == WEST and state.epoch == 2 and state.failover is None
+    [entry] = state.timeline
+    assert (entry["from"], entry["to"], entry["pendingMs"], entry["completeMs"], entry["contactId"]) == (
+        EAST, WEST, 2, 3100, "c-1")
+    assert state.complete_stuck_failover(3200) is None
+
+
+def test_a_failover_completed_by_a_tab_or_held_by_a_new_call_is_left_alone(config):
+    completed = _pending_on_a_call(config)
+    completed.on_agent_update(EAST, _summary(), 100)
+    assert completed.on_switch_complete(WEST, 150, epoch=1)       # a tab finished it within the grace
+    assert completed.complete_stuck_failover(3100) is None and len(completed.timeline) == 1
+    held = _pending_on_a_call(config)
+    held.on_agent_update(EAST, _summary(), 100)
+    held.on_agent_update(EAST, _summary(["c-2"]), 200)            # a second call: it holds the switch now
+    assert held.complete_stuck_failover(3100) is None and held.pending["contactId"] == "c-2"
+
+
+def test_no_stuck_check_without_a_pending_failover_or_from_the_stand_by(config):
+    state = gs.GlobalState(config.region_keys, epoch=1)
+    state.on_agent_update(EAST, _summary(), 1)
+    assert not state.stuck_check_due(EAST)                       # nothing pending
+    state.on_failover_detected(WEST, True, 2, epoch=1)
+    assert not state.stuck_check_due(EAST)                       # detected, not pending
+    state = _pending_on_a_call(config)
+    state.on_agent_update(WEST, _summary(), 5)
+    assert not state.stuck_check_due(WEST)                       # the stand-by's agent says nothing about it
