@@ -44,10 +44,11 @@ def emu(spike_server):
     return spike_server
 
 
-def build_extension(emulator, streams_build="full", allow_force_failover=True):
+def build_extension(emulator, streams_build="full", page_api=True):
     """The spike extension in a scratch folder, configured for this emulator: crm.example.test and
-    crm2.example.test allowlisted; /spike/legacy/ and /spike/acgr/ on crm.example.test opted in."""
-    target = os.path.join(RUN_DIR, f"extension-{streams_build}")
+    crm2.example.test allowlisted; /spike/legacy/ and /spike/acgr/ on crm.example.test opted in (none of them
+    when `page_api` is false: the relay alone, as the product is today)."""
+    target = os.path.join(RUN_DIR, f"extension-{streams_build}" + ("" if page_api else "-no-page-api"))
     if os.path.isdir(target):
         return target
     shutil.copytree(os.path.join(SPIKE, "extension"), target)
@@ -60,9 +61,9 @@ def build_extension(emulator, streams_build="full", allow_force_failover=True):
         "loginUrl": emulator.login_url,
         "allowlist": ["https://crm.example.test/*", "https://crm2.example.test/*"],
         "pageApi": [{"pattern": "https://crm.example.test/spike/legacy/*", "mode": "legacy"},
-                    {"pattern": "https://crm.example.test/spike/acgr/*", "mode": "acgr"}],
+                    {"pattern": "https://crm.example.test/spike/acgr/*", "mode": "acgr"}] if page_api else [],
         "streamsFile": "vendor/connect-streams.js",
-        "allowForceFailover": allow_force_failover,
+        "timeouts": {"ccpLoadTimeout": 2000},  # short, so that Streams' iframe refresh path is quick to test
     }
     with open(os.path.join(target, "spike_config.js"), "w", encoding="utf-8") as handle:
         handle.write("self.SPIKE_CONFIG = " + json.dumps(config, indent=2) + ";\n")

@@ -1,6 +1,7 @@
 """The CCP emulator (tests/emulator, unchanged) plus this spike's CRM pages, served with a strict CSP:
 
   /spike/legacy/  /spike/acgr/  /spike/plain/   pages/<name>.html
+  /spike/dr/                                    pages/dr-reference.html (connect-streams-dr.js from 'self')
   /spike/static/<file>                          pages/<file> (the CRM's own scripts: 'self')
   /spike/csp-report                             POST: a CSP violation report, kept in `csp_reports`
 
@@ -14,7 +15,8 @@ from emulator.http_handler import Response, static_file
 from emulator.server import Emulator
 
 PAGES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pages")
-PAGE_ROUTES = {"/spike/legacy/": "legacy.html", "/spike/acgr/": "acgr.html", "/spike/plain/": "plain.html"}
+PAGE_ROUTES = {"/spike/legacy/": "legacy.html", "/spike/acgr/": "acgr.html", "/spike/plain/": "plain.html",
+               "/spike/dr/": "dr-reference.html"}
 
 
 class SpikeEmulator(Emulator):

@@ -307,3 +307,46 @@ def test_pages_not_opted_in_see_nothing(browser, emu, site, page_name):
     assert seen == {"globals": ["undefined"] * 4, "frames": 0, "iframes": 0, "messages": 0}  # shadow-tree frames are not in window.frames
     stats = page.relay_stats()
     assert stats["mode"] is None and stats["portAccepted"] is False
+
+
+# ----- Q2: Streams' own recovery paths keep working with stand-ins ------------------------------------------------
+
+MARK_STAND_IN = """var doc = document.querySelector('iframe[name="grccp-region:us-east-1"]').contentDocument;
+                   var frames = doc.querySelectorAll('iframe');
+                   if (arguments[0]) frames[0].dataset.first = '1';
+                   return {count: frames.length, first: frames[0].dataset.first === '1'};"""
+
+
+def test_streams_iframe_refresh_replaces_the_stand_in_until_the_region_answers(browser, emu):
+    """No ACK from us-east-1 within ccpLoadTimeout: Streams' own refresh cycle replaces its (stand-in) iframe; once
+    the region's real CCP acknowledges, the page's Streams gets its first ACK on the newest stand-in."""
+    emu.client.impair(EAST, no_ack=True)
+    page = SpikePage(browser, emu, "legacy").open()
+    page.wait_for("init", count=2, timeout_s=15)
+    page.wait_for("agent", lambda d: d["region"] == WEST, timeout_s=15)
+    assert page.run(MARK_STAND_IN, True) == {"count": 1, "first": True}
+    wait_until(lambda: page.run(MARK_STAND_IN, False) == {"count": 1, "first": False}, 10,
+               message="Streams refreshed its us-east-1 iframe")
+    assert page.recorded("agent", lambda d: d["region"] == EAST) == []
+    emu.client.clear_impairments(EAST)
+    page.wait_for("agent", lambda d: d["region"] == EAST, timeout_s=15)
+    assert page.call_streams("agents[args[0]].setState(agents[args[0]].getAgentStates()[1], callbacks);",
+                             EAST)["ok"] is True
+    assert page.run(MARK_STAND_IN, False)["count"] == 1  # the old stand-ins are gone, as Streams removes them
+
+
+# ----- Q4: why not the real connect-streams-dr.js -----------------------------------------------------------------
+
+def test_connect_streams_dr_cannot_run_its_regional_streams_under_the_pages_csp(browser, emu):
+    """The DR artifact runs Streams in srcdoc frames through inline <script>s (connect-streams-dr.js 1700-1730);
+    srcdoc documents inherit the page's CSP, so on a page without 'unsafe-inline' no regional Streams exists —
+    whoever loads the artifact (the page itself here; an extension's main-world injection changes nothing)."""
+    page = SpikePage(browser, emu, "dr").open()
+    errors = page.wait_for("page-error", timeout_s=15)
+    assert any("init" in e["detail"] for e in errors), errors  # contentWindow.init() is not defined
+    reports = wait_until(lambda: [r for r in emu.csp_reports if r["csp-report"]["blocked-uri"] == "inline"]
+                         if len(emu.csp_reports) >= 2 else None, 10, message="inline scripts blocked")
+    assert len(reports) >= 2
+    assert page.recorded("init") == [] and page.recorded("resolved") == []
+    assert page.run("return typeof document.getElementById('globalCCP').contentDocument"
+                    ".getElementById('us-east-1').contentWindow.connect") == "undefined"

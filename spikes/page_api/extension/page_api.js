@@ -98,8 +98,10 @@
   }
 
   function initParams(region) {
+    // the extension's own timeouts; sign-in is the extension's job (no popup, no re-authentication from here)
     return {ccpUrl: region.ccpUrl, region: region.key.split('.')[0], loginPopup: false,
-            loginOptions: {disableAuthPopupAfterLogout: true}};
+            loginOptions: {disableAuthPopupAfterLogout: true}, ccpLoadTimeout: config.timeouts.ccpLoadTimeout,
+            ccpAckTimeout: config.timeouts.ccpAckTimeout, ccpSynTimeout: config.timeouts.ccpSynTimeout};
   }
 
   // ----- ACGR: one Streams in the top, two stand-ins ------------------------------------------------------------

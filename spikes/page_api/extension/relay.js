@@ -61,6 +61,7 @@
       pagePort.onmessage = function (event) { onPageMessage(event.data); };
       stats.portAccepted = true;
       pagePort.postMessage({kind: 'config', mode: mode, loginUrl: CFG.loginUrl, shown: shown.key,
+                            timeouts: CFG.timeouts || {},
                             regions: regions.map(function (r) {
                               return {key: r.key, ccpUrl: r.ccpUrl, instanceArn: r.arn};
                             })});
