@@ -11,7 +11,10 @@ Per browser, one browser session per extension build, each page loaded `runs` ti
   api_rtt_ms        agent.setState(Available) callback, `calls` sequential calls: through the relay (legacy page)
                     and with Streams embedded directly (hosts/streams.html, same emulator, same browser)
   plain pages       crm2 (allowlisted, not opted in): with the page API configured elsewhere, without any page API
-                    configured (the relay alone), and without the extension
+                    configured (the relay alone), and without the extension; browser sessions of the three
+                    variants alternate, `rounds` times
+Each figure is given for the first load of a browser session ("cold": nothing cached, V8 has no code cache for the
+injected files yet) and as the median of the later loads ("warm").
 """
 import argparse
 import json
@@ -46,6 +49,10 @@ def median(values):
     return round(statistics.median(values), 1) if values else None
 
 
+def cold_warm(values):
+    return {"cold": values[0] if values else None, "warm": median(values[1:])}
+
+
 def rtt(page, agent_expression, calls):
     script = RTT_LOOP.replace("var a = run()", "var a = " + agent_expression)
     return page.driver.execute_async_script(script, None, calls)
@@ -74,6 +81,7 @@ def opted_in_runs(driver, emu, runs, calls):
 
 
 def plain_runs(driver, emu, runs):
+    """[first_script_ms], [dcl_ms] of `runs` loads of crm2's plain page (the first one cold)."""
     firsts, dcls = [], []
     for _ in range(runs):
         page = SpikePage(driver, emu, "plain", site=1).open()
@@ -82,7 +90,7 @@ def plain_runs(driver, emu, runs):
         dcls.append(page.run("return new Promise(function (r) { if (document.readyState !== 'loading') r(); else "
                              "document.addEventListener('DOMContentLoaded', r); }).then(function () { return "
                              "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd; })"))
-    return {"first_script_ms": median(firsts), "dcl_ms": median(dcls)}
+    return firsts, dcls
 
 
 def bare_browser(name, emu):
@@ -96,8 +104,8 @@ def bare_browser(name, emu):
 def summarise(out):
     legacy, acgr = out["legacy"], out["acgr"]
     return {
-        "legacy": {k: median([r[k] for r in legacy]) for k in legacy[0]},
-        "acgr": {k: median([r[k] for r in acgr]) for k in acgr[0]},
+        "legacy": {k: cold_warm([r[k] for r in legacy]) for k in legacy[0]},
+        "acgr": {k: cold_warm([r[k] for r in acgr]) for k in acgr[0]},
         "relayed_rtt_ms": median(out["relayed_rtt"]), "relay_internal_rtt_ms": median(out["relay_internal_rtt"]),
         "direct_rtt_ms": median(out["direct_rtt"]),
     }
@@ -108,6 +116,7 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--calls", type=int, default=30)
     parser.add_argument("--browsers", default="chromium,firefox")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     emu = SpikeEmulator(tmp_dir=conftest.RUN_DIR, timings=Timings.fast()).start()
     results = {}
@@ -119,19 +128,25 @@ def main():
                 driver = launch(name, emu, build_extension(emu, build))
                 try:
                     results[name][build] = summarise(opted_in_runs(driver, emu, args.runs, args.calls))
-                    results[name]["plain_not_opted_in"] = plain_runs(driver, emu, args.runs)
                 finally:
                     driver.quit()
-            driver = launch(name, emu, build_extension(emu, "full", page_api=False))
-            try:
-                results[name]["plain_relay_only"] = plain_runs(driver, emu, args.runs)
-            finally:
-                driver.quit()
-            driver = bare_browser(name, emu)
-            try:
-                results[name]["plain_no_extension"] = plain_runs(driver, emu, args.runs)
-            finally:
-                driver.quit()
+            variants = {"page_api_elsewhere": lambda: launch(name, emu, build_extension(emu, "full")),
+                        "relay_only": lambda: launch(name, emu, build_extension(emu, "full", page_api=False)),
+                        "no_extension": lambda: bare_browser(name, emu)}
+            plain = {v: {"cold": [], "warm_first_script": [], "warm_dcl": []} for v in variants}
+            for _ in range(args.rounds):
+                for variant, start in variants.items():
+                    driver = start()
+                    try:
+                        firsts, dcls = plain_runs(driver, emu, args.runs)
+                    finally:
+                        driver.quit()
+                    plain[variant]["cold"].append(firsts[0])
+                    plain[variant]["warm_first_script"] += firsts[1:]
+                    plain[variant]["warm_dcl"] += dcls[1:]
+            results[name]["plain_crm2_not_opted_in"] = {
+                v: {"cold_first_script_ms": median(p["cold"]), "warm_first_script_ms": median(p["warm_first_script"]),
+                    "warm_dcl_ms": median(p["warm_dcl"])} for v, p in plain.items()}
             print(name, json.dumps(results[name], indent=1), flush=True)
     finally:
         emu.stop()
