@@ -1,19 +1,15 @@
 """Fixtures of the page-API spike: the emulator with the spike's CRM pages, the spike extension assembled with the
-pinned connect-streams.js from node_modules (never copied into the repository), and Chromium / Firefox with it."""
+pinned connect-streams.js from node_modules (never copied into the repository), and Chromium / Firefox with it.
+(tests/ is on the environment's import path, build/setup.sh; pytest puts this folder there for its modules.)"""
 import json
 import os
 import shutil
-import sys
 import tempfile
 
 import pytest
+from rig import REPO
 
 SPIKE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(SPIKE))
-for path in (os.path.join(REPO, "tests"), SPIKE):
-    if path not in sys.path:
-        sys.path.insert(0, path)
-
 SCRATCH = os.environ.get("GRCCP_TEST_TMP") or os.path.join(REPO, "tmp")
 os.makedirs(SCRATCH, exist_ok=True)
 RUN_DIR = tempfile.mkdtemp(prefix="spike-page-api-", dir=SCRATCH)

@@ -18,19 +18,15 @@ injected files yet) and as the median of the later loads ("warm").
 """
 import argparse
 import json
-import os
+import shutil
 import statistics
-import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-
-import conftest  # noqa: E402  (paths, scratch folder)
-from conftest import SpikePage, build_extension, launch  # noqa: E402
-from emulator.config import Timings  # noqa: E402
-from emulator.host_page import HostPage  # noqa: E402
-from rig.browsers import launch_chromium, launch_firefox  # noqa: E402
-from spike_server import SpikeEmulator  # noqa: E402
+import conftest  # the scratch folder (this script's folder is on the path when it runs)
+from conftest import SpikePage, build_extension, launch
+from emulator.config import Timings
+from emulator.host_page import HostPage
+from rig.browsers import launch_chromium, launch_firefox
+from spike_server import SpikeEmulator
 
 RTT_LOOP = """
 var run = arguments[0], n = arguments[1], done = arguments[arguments.length - 1], times = [];
@@ -150,6 +146,7 @@ def main():
             print(name, json.dumps(results[name], indent=1), flush=True)
     finally:
         emu.stop()
+        shutil.rmtree(conftest.RUN_DIR, ignore_errors=True)
     print(json.dumps(results, indent=1))
 
 
