@@ -6,16 +6,20 @@ from emulator.host_page import HostPage
 from emulator.waiting import wait_until
 
 
-class StreamsPage(HostPage):
-    """hosts/streams.html: connect.core.initCCP against one emulated CCP."""
-
-    def __init__(self, driver, emulator, **query):
-        super().__init__(driver, emulator.host_page_url("streams.html", **query))
+class CallsStreams(HostPage):
+    """A host page whose `callStreams(run)` wraps a Streams API call in a promise of {ok, err}."""
 
     def call_streams(self, script, *args):
         """Run `script` with `callbacks` ({success, failure}) and `args` in scope; return {ok, err}."""
         return self.run_async("var args = arguments; callStreams(function (callbacks) {" + script + "}).then(done);",
                               *args)
+
+
+class StreamsPage(CallsStreams):
+    """hosts/streams.html: connect.core.initCCP against one emulated CCP."""
+
+    def __init__(self, driver, emulator, **query):
+        super().__init__(driver, emulator.host_page_url("streams.html", **query))
 
     def log_text(self):
         return self.run("return connect.getLog().toString()")
@@ -40,6 +44,27 @@ class DrPage(HostPage):
 
     def regional_log_text(self, region):
         return self.run("return globalConnect.core.regions[arguments[0]].connect.getLog().toString()", region)
+
+
+class GrPage(CallsStreams):
+    """hosts/streams-gr.html: connect.core.initCCP in ACGR mode (secondaryCCPUrl, enableGlobalResiliency, loginUrl)
+    over both emulated instances."""
+
+    def __init__(self, driver, emulator, **query):
+        super().__init__(driver, emulator.host_page_url("streams-gr.html", **query))
+
+    def visible_region(self):
+        return self.run("return visibleRegion()")
+
+    def frames(self):
+        return self.run("return ccpFrames()")
+
+    def active_region(self):
+        return self.run("return connect.globalResiliency.getActiveRegion() || null")
+
+    def streams_errors(self):
+        """ERROR lines of Streams' own log: a handler that threw on an emulated message shows up here."""
+        return self.run("return streamsErrors()")
 
 
 def wait_for_download(directory, name, timeout_s=10):

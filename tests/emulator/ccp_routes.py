@@ -7,7 +7,11 @@ endpoints the emulated SharedWorker talks to in place of Connect's backend:
   GET  /api/active-region              {InstanceArn, TerminateActiveContacts} (the "presigned" polling URL)
   POST /api/viewport {window_id, width, height, host, closed, at?}  a CCP window's size in its host (test observability)
   POST /api/mark {window_id, kind, host, at}  a moment a CCP window lived through, e.g. "failover-relayed" (benchmark)
+  POST /api/acgr {window_id, host, direction, event, data, at, seq}  an ACGR message a CCP window sent or got (tests)
+
+The CCP page carries the global sign-in cookie `lily-agent-config` the way the instance's sign-in state says.
 """
+import base64
 import html
 import json
 import time
@@ -36,7 +40,8 @@ class CcpOrigin:
             return static_file(self._static_dir, path[len(CCP_PATH):])
         api = {("GET", "/api/worker-config"): self._worker_config, ("GET", "/api/snapshot"): self._snapshot,
                ("POST", "/api/call"): self._call, ("GET", "/api/active-region"): self._active_region,
-               ("POST", "/api/viewport"): self._viewport, ("POST", "/api/mark"): self._mark}
+               ("POST", "/api/viewport"): self._viewport, ("POST", "/api/mark"): self._mark,
+               ("POST", "/api/acgr"): self._acgr}
         handler = api.get((request.method, path))
         return handler(request) if handler else Response.not_found()
 
@@ -68,10 +73,26 @@ class CcpOrigin:
             # No worker, so no ACK: the host's load timer then starts its login flow (ccp-protocol.md 1.7).
             return "signed-out", Response.html(200, _SIGNED_OUT_PAGE.format(region=html.escape(self._region),
                                                                             login=html.escape(self._login_url)))
-        return "ok", static_file(self._static_dir, "index.html")
+        page = static_file(self._static_dir, "index.html")
+        page.headers["Set-Cookie"] = self._signin_cookie()
+        return "ok", page
+
+    def _signin_cookie(self):
+        """`lily-agent-config` as global sign-in leaves it on the CCP's origin: base64 of a JSON object (what it
+        holds is not public; Streams only checks that it decodes to a non-empty object), a value that does not
+        parse, or none at all (the agent signed in to this instance directly)."""
+        state = self._regional().global_signin
+        attributes = "Path=/; Secure; SameSite=None"
+        if state == "missing":
+            return f"lily-agent-config=; Max-Age=0; {attributes}"
+        config = {"globalSignIn": True, "instanceArn": self._instance.arn, "region": self._region}
+        value = base64.b64encode(json.dumps(config).encode() if state != "parse_error" else b"not-json").decode()
+        return f"lily-agent-config={value}; {attributes}"
 
     def _worker_config(self, _request):
         return Response.json(200, {"region": self._region, "instanceArn": self._instance.arn,
+                                   "instances": [{"region": i.region, "arn": i.arn} for i in self._state.instances],
+                                   "globalSignin": self._regional().global_signin,
                                    "loginUrl": self._login_url, "timings": self._timings.as_dict(),
                                    "dateKeys": list(DATE_KEYS), "impairments": dict(self._regional().impairments)})
 
@@ -142,6 +163,20 @@ class CcpOrigin:
         except (ValueError, KeyError, TypeError, AttributeError):
             return Response.json(400, {"error": "body must be {window_id, kind, host, at}", "field": "kind"})
         self._state.record(self._region, "marks", entry)
+        return Response(204)
+
+    def _acgr(self, request):
+        try:
+            report = json.loads(request.body or b"{}")
+            entry = {"window_id": str(report["window_id"])[:64], "host": str(report["host"]),
+                     "direction": report["direction"], "event": str(report["event"])[:100], "data": report["data"],
+                     "at": int(report["at"]), "seq": int(report["seq"])}
+            if entry["direction"] not in ("from-host", "to-host", "ccp"):
+                raise ValueError(entry["direction"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return Response.json(400, {"error": "body must be {window_id, host, direction, event, data, at, seq}",
+                                       "field": "direction"})
+        self._state.record(self._region, "acgr", entry)
         return Response(204)
 
     def _active_region(self, _request):

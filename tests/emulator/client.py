@@ -70,6 +70,17 @@ class EmulatorClient:
     def agent_state(self, region):
         return self.region_state(region)["agent"]["state"]
 
+    def acgr_events(self, region=None, *, event=None, direction=None):
+        """ACGR messages as the CCP windows saw them, oldest first: dicts {region, window_id, host, direction
+        ("from-host": the host sent it, "to-host": the CCP posted it, "ccp": something the CCP did, such as a
+        heartbeat relay change or a saved log file), event, data, at (the window's wall clock, ms), seq}. Agent
+        data (agent::update, agent::fetch_agent_data_from_ccp) is summed up as {state, contacts}; of the
+        agent::update messages only the first one a window passes on after a failover_initiated is recorded."""
+        found = [dict(entry, region=name) for name, regional in self.state()["regions"].items()
+                 if region in (None, name) for entry in regional["acgr"]
+                 if event in (None, entry["event"]) and direction in (None, entry["direction"])]
+        return sorted(found, key=lambda e: (e["at"], e["window_id"], e["seq"]))
+
     # ----- scenario ----------------------------------------------------------------------------------------------
 
     def reset(self):
@@ -105,8 +116,14 @@ class EmulatorClient:
         return self._post("/session/expire", region=region)
 
     def sign_in(self):
-        """Global sign-in, as the login page does."""
+        """Global sign-in, as the login page does (also makes a missing or corrupt sign-in cookie valid)."""
         return self._post("/session/sign_in")
+
+    def set_global_signin(self, region, state):
+        """How `region`'s CCP answers an ACGR host's validate_global_signin, from its next page load: 'valid',
+        'missing' / 'parse_error' (global_signin_invalid with LILY_AGENT_CONFIG_MISSING / _PARSE_ERROR, from the
+        `lily-agent-config` cookie) or 'no_answer' (a CCP that predates the validation)."""
+        return self._post("/session/global_signin", region=region, state=state)["global_signin"]
 
     def impair(self, region, **impairments):
         """no_ack=bool, active_region_status=int|None, api_status=int|None, ccp_page='ok'|'error'|'hang',

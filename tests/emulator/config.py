@@ -30,8 +30,9 @@ class Timings:
 
     def __init__(self, *, dr_poll_interval_ms=60_000, dr_poll_timeout_ms=10_000, dr_poll_attempts=5,
                  dr_retry_delay_ms=1_000, snapshot_long_poll_ms=25_000, log_flush_ms=1_000,
-                 configure_wait_ms=1_000, auth_retry_ms=2_000, hang_max_ms=120_000):
-        self.dr_poll_interval_ms = dr_poll_interval_ms  # active-region polling cadence
+                 configure_wait_ms=1_000, auth_retry_ms=2_000, hang_max_ms=120_000, heartbeat_ms=5_000,
+                 heartbeat_lost_ms=15_000):
+        self.dr_poll_interval_ms = dr_poll_interval_ms  # active-region polling cadence (legacy DR and ACGR)
         self.dr_poll_timeout_ms = dr_poll_timeout_ms  # abort one active-region GET after this
         self.dr_poll_attempts = dr_poll_attempts  # attempts per poll on HTTP >= 500 or 429
         self.dr_retry_delay_ms = dr_retry_delay_ms
@@ -40,11 +41,17 @@ class Timings:
         self.configure_wait_ms = configure_wait_ms  # CCP asks `request_configure` if none came by then
         self.auth_retry_ms = auth_retry_ms  # signed-out worker retries its snapshot poll this often
         self.hang_max_ms = hang_max_ms  # a "hanging" CCP page gives up (504) after this
+        # ACGR heartbeats between the two CCPs over the host's relay (the real CCP's cadence is not public): a
+        # CCP window sends one every heartbeat_ms and calls the relay lost after heartbeat_lost_ms without answer.
+        self.heartbeat_ms = heartbeat_ms
+        self.heartbeat_lost_ms = heartbeat_lost_ms
 
     @classmethod
     def fast(cls):
+        # heartbeat_lost_ms stays above 1 s: a background tab's timers run at most once a second
         return cls(dr_poll_interval_ms=400, dr_poll_timeout_ms=2_000, dr_retry_delay_ms=100,
-                   snapshot_long_poll_ms=1_000, log_flush_ms=200, auth_retry_ms=300, hang_max_ms=20_000)
+                   snapshot_long_poll_ms=1_000, log_flush_ms=200, auth_retry_ms=300, hang_max_ms=20_000,
+                   heartbeat_ms=250, heartbeat_lost_ms=2_500)
 
     def as_dict(self):
         return dict(vars(self))

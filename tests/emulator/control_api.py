@@ -3,7 +3,7 @@ read the whole state. A request is fully validated before anything changes; a ba
 import json
 
 from .agent_model import ACTIVE_CONTACT_STATES, CONTACT_TYPES, ApiError
-from .state import no_impairments
+from .state import GLOBAL_SIGNIN_STATES, no_impairments
 from .validation import (MISSING, Field, ValidationError, boolean, http_status_or_null, integer, json_list, one_of,
                          parse, text)
 
@@ -30,6 +30,9 @@ class ControlApi:
                                         "state": Field(text, required=True)}, self._set_agent_state),
             ("POST", "/session/expire"): ({"region": Field(region)}, self._expire_session),
             ("POST", "/session/sign_in"): ({}, self._sign_in),
+            ("POST", "/session/global_signin"): ({"region": Field(region, required=True),
+                                                  "state": Field(one_of(*GLOBAL_SIGNIN_STATES), required=True)},
+                                                 self._set_global_signin),
             ("POST", "/impair"): ({"region": Field(region, required=True),
                                    "no_ack": Field(boolean, default=MISSING),
                                    "active_region_status": Field(http_status_or_null, default=MISSING),
@@ -128,6 +131,12 @@ class ControlApi:
         sign_in_everywhere(self._state)
         return {"signed_in": {n: r.signed_in for n, r in self._state.regions.items()}}
 
+    def _set_global_signin(self, args):
+        """How the instance's CCP answers validate_global_signin from now on (its page sets the cookie on load)."""
+        with self._state.mutate(args["region"], snapshot=False):
+            self._state.region(args["region"]).global_signin = args["state"]
+        return {"global_signin": {n: r.global_signin for n, r in self._state.regions.items()}}
+
     def _impair(self, args):
         changes = {k: v for k, v in args.items() if k != "region" and v is not MISSING}
         with self._state.mutate(args["region"], snapshot=False):
@@ -154,7 +163,11 @@ class ControlApi:
 
 
 def sign_in_everywhere(state):
-    """Global sign-in: one login signs the agent in to both instances (used by the login page too)."""
+    """Global sign-in: one login signs the agent in to both instances (used by the login page too), and leaves
+    the global sign-in cookie valid where it was missing or corrupt (an instance whose CCP does not answer the
+    validation keeps not answering: that is its version, not a sign-in)."""
     with state.mutate(snapshot=False):
         for region in state.regions.values():
             region.signed_in = True
+            if region.global_signin in ("missing", "parse_error"):
+                region.global_signin = "valid"

@@ -13,6 +13,9 @@ CALL_HISTORY = 500  # recorded CTI calls / polls per region
 
 
 RAW_MESSAGE = "raw"
+# How an instance's CCP answers the ACGR host's validate_global_signin: from a valid `lily-agent-config` cookie, from
+# a missing one or one that does not parse (the agent signed in regionally), or not at all (a CCP that predates it).
+GLOBAL_SIGNIN_STATES = ("valid", "missing", "parse_error", "no_answer")
 
 
 def no_impairments():
@@ -30,6 +33,7 @@ class RegionState:
         self.instance = instance
         self.agent = AgentModel(instance)
         self.signed_in = True
+        self.global_signin = "valid"  # one of GLOBAL_SIGNIN_STATES
         self.impairments = no_impairments()
         self.version = 1  # bumped on any change a worker should see
         self.snapshot_version = 1  # bumped when the agent snapshot changed
@@ -41,17 +45,20 @@ class RegionState:
         self.ccp_page_loads = []  # [{"time", "outcome": "ok" | "signed-out" | "error" | "timeout" | "hanging"}]
         self.viewports = {}  # CCP window id -> {"width", "height", "host", "closed", "at", "time"}
         self.marks = []  # [{"window_id", "kind", "host", "at", "time"}]: moments CCP windows reported (benchmark)
+        # ACGR traffic as the CCP windows saw it: [{"window_id", "host", "direction" ("from-host" | "to-host" | "ccp"),
+        # "event", "data", "at", "seq", "time"}]
+        self.acgr = []
 
     def as_dict(self):
         return {
             "region": self.instance.region, "instance_arn": self.instance.arn, "signed_in": self.signed_in,
-            "impairments": dict(self.impairments), "version": self.version,
+            "global_signin": self.global_signin, "impairments": dict(self.impairments), "version": self.version,
             "agent": {"state": self.agent.state_name(), "selected_state": self.agent.selected_state()["name"],
                       "snapshot": self.agent.snapshot(), "agent_states": [dict(s) for s in self.agent.agent_states]},
             "log_seq": self.log_seq, "logs_delivered": self.logs_delivered, "api_calls": list(self.api_calls),
             "active_region_polls": list(self.active_region_polls), "ccp_page_loads": list(self.ccp_page_loads),
             "viewports": {window_id: dict(entry) for window_id, entry in self.viewports.items()},
-            "marks": list(self.marks),
+            "marks": list(self.marks), "acgr": list(self.acgr),
         }
 
 
@@ -136,8 +143,8 @@ class EmulatorState:
             del region.logs[:-LOG_BACKLOG]
 
     def record(self, region_name, kind, entry):
-        """Remember a CTI call, an active-region poll, a CCP page load or a CCP window's mark (no wake-up: workers
-        do not care)."""
+        """Remember a CTI call, an active-region poll, a CCP page load, a CCP window's mark or ACGR message (no
+        wake-up: workers do not care)."""
         with self._changed:
             history = getattr(self.regions[region_name], kind)
             history.append(dict(entry, time=int(time.time() * 1000)))

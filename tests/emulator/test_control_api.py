@@ -87,6 +87,16 @@ def test_sessions_impairments_and_logs(emulator_client):
     assert emulator_client.region_state(EAST)["log_seq"] == before + 3
 
 
+def test_global_signin_per_region_and_the_global_login_repairs_it(emulator_client):
+    assert emulator_client.set_global_signin(EAST, "missing") == {EAST: "missing", WEST: "valid"}
+    emulator_client.set_global_signin(WEST, "no_answer")
+    emulator_client.sign_in()
+    # the login fixes a missing cookie; a CCP that does not answer the validation still does not
+    assert [emulator_client.region_state(r)["global_signin"] for r in (EAST, WEST)] == ["valid", "no_answer"]
+    emulator_client.set_global_signin(EAST, "parse_error")
+    assert emulator_client.reset()["regions"][EAST]["global_signin"] == "valid"
+
+
 def test_reset_restores_everything(emulator_client):
     emulator_client.route_contact(EAST)
     emulator_client.set_active(WEST)
@@ -120,6 +130,10 @@ def test_reset_restores_everything(emulator_client):
     ("/logs", {"region": "us-east-1", "count": True}, "count"),
     ("/logs", {"region": "us-east-1", "count": 2, "level": "LOUD"}, "level"),
     ("/session/expire", {"region": 7}, "region"),
+    ("/session/global_signin", {"state": "missing"}, "region"),
+    ("/session/global_signin", {"region": "us-east-1"}, "state"),
+    ("/session/global_signin", {"region": "us-east-1", "state": "expired"}, "state"),
+    ("/session/global_signin", {"region": "eu-west-1", "state": "valid"}, "region"),
     ("/reset", [], "body"),
 ])
 def test_malformed_request_is_400_naming_the_field_and_changes_nothing(emulator_client, path, body, field):

@@ -1,5 +1,7 @@
 """The HTTPS origins without a browser: CCP page and impairments, the worker's backend endpoints, the global
 login, the CRM sites and the Streams files served from node_modules."""
+import base64
+import json
 import socket
 import threading
 import time
@@ -85,6 +87,34 @@ def test_worker_config_carries_timings_and_date_keys(emulator):
     assert status == 200 and config["region"] == WEST and config["instanceArn"] == emulator.instance_arn(WEST)
     assert config["timings"]["dr_poll_interval_ms"] == emulator.timings.dr_poll_interval_ms
     assert "timestamp" in config["dateKeys"]
+    assert config["instances"] == [{"region": r, "arn": emulator.instance_arn(r)} for r in (EAST, WEST)]
+    assert config["globalSignin"] == "valid"
+
+
+def test_ccp_page_carries_the_global_sign_in_cookie_as_the_instance_says(emulator, emulator_client):
+    def cookie(region):
+        return get(emulator, ccp_host(region), "/ccp-v2/")[1]["Set-Cookie"]
+
+    value = cookie(EAST).split(";")[0].split("=", 1)[1]
+    assert json.loads(base64.b64decode(value)) == {"globalSignIn": True, "instanceArn": emulator.instance_arn(EAST),
+                                                   "region": EAST}
+    assert "Secure" in cookie(EAST) and "SameSite=None" in cookie(EAST)
+    emulator_client.set_global_signin(EAST, "missing")
+    assert cookie(EAST).startswith("lily-agent-config=;") and "Max-Age=0" in cookie(EAST)
+    emulator_client.set_global_signin(EAST, "parse_error")
+    assert base64.b64decode(cookie(EAST).split(";")[0].split("=", 1)[1]) == b"not-json"
+    assert cookie(WEST).split(";")[0] != "lily-agent-config="  # the other instance is unaffected
+
+
+def test_acgr_reports_are_recorded_and_malformed_ones_refused(emulator, emulator_client):
+    report = {"window_id": "w1", "host": "https://crm.example.test/", "direction": "to-host",
+              "event": "globalResiliency::init", "data": {"instanceRegion": WEST}, "at": 5, "seq": 1}
+    assert https_request(emulator, ccp_host(WEST), "/api/acgr", "POST", report)[0] == 204
+    assert https_request(emulator, ccp_host(WEST), "/api/acgr", "POST", dict(report, direction="sideways"))[0] == 400
+    assert https_request(emulator, ccp_host(WEST), "/api/acgr", "POST", dict(report, at="soon"))[0] == 400
+    [recorded] = emulator_client.acgr_events()
+    assert recorded["region"] == WEST and recorded["event"] == "globalResiliency::init"
+    assert recorded["data"] == {"instanceRegion": WEST} and recorded["direction"] == "to-host"
 
 
 def test_snapshot_long_poll_answers_on_change(emulator, emulator_client):

@@ -60,7 +60,8 @@
       list.innerHTML = '';
       agent.snapshot.contacts.forEach(function (c) { list.appendChild(contactItem(c)); });
     }
-    byId('failover').textContent = status.lastFailover ? 'Last failover signal: ' + JSON.stringify(status.lastFailover) : '';
+    byId('failover').textContent = (status.instanceState ? 'Global Resiliency: ' + status.instanceState + ' region. ' : '') +
+      (status.lastFailover ? 'Last failover signal: ' + JSON.stringify(status.lastFailover) : '');
   }
 
   CCP.onChange(render);

@@ -1,12 +1,14 @@
 /* Emulated CCP page (stand-in for Amazon's CCP web app, which runs Streams' CCP side). It relays every worker
    message to its parent and every well-formed parent message to the worker (ccp-protocol.md 1.1), asks for
-   `configure` if none came (1.3-6), and runs the CCP half of legacy disaster recovery (5.2).
-   Exposes `CCP` for the page's own UI (ccp-ui.js). */
+   `configure` if none came (1.3-6), and keeps the CCP's own log. The Global Resiliency protocols are parts that
+   observe this core: ccp-dr.js (legacy DR, 5.2) and ccp-gr.js (ACGR, 7.1). Exposes `CCP` for them and for the
+   page's own UI (ccp-ui.js). */
 'use strict';
 
 var CCP = (function () {
   var EV = CcpProtocol.EVENTS;
   var PROXY_METHODS = ['qrIntegrationExists', 'qrSearchQuickResponses', 'startScreenSharing'];  // answered here
+  var LOG_KEPT = 5000;  // the CCP's own log (what download_log_from_ccp saves), newest entries kept
   var framed = window.parent !== window;
   var port = new SharedWorker('worker.js', {name: 'emulated-ccp'}).port;
   var ownRequests = {};  // requestId -> callback, for this page's own API / master requests
@@ -14,22 +16,29 @@ var CCP = (function () {
   var agentWaiters = [];
   var destroyHooks = {}; // contactId -> [callback], fired when the contact leaves the snapshot
   var listeners = [];
-  var status = {region: null, acknowledged: false, signedOut: false, windows: 0, lastFailover: null};
+  var hostObservers = [];    // protocol parts: every well-formed host message
+  var workerObservers = [];  // protocol parts: every worker message, internal ones included
+  var postedObservers = [];  // protocol parts: every message this window posted to its host
+  var status = {region: null, acknowledged: false, signedOut: false, windows: 0, lastFailover: null,
+                instanceState: null};
   var configured = false;
-  var drStarted = false;
+  var logEntries = [];
+  var logLine = 0;
+  var loggerId = CcpProtocol.randomId();
+  var windowId = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+  var config = fetch('/api/worker-config', {cache: 'no-store'}).then(function (r) { return r.json(); });
 
   port.onmessage = function (event) {
-    if (framed) {
-      parent.postMessage(event.data, '*');  // passed down unchanged, target '*' as Streams does
-      if (CcpProtocol.isObject(event.data) && event.data.event === EV.DR_FAILOVER) mark('failover-relayed');
-    }
-    onWorkerMessage(event.data);
+    var msg = event.data;
+    if (!(CcpProtocol.isObject(msg) && CcpProtocol.isInternal(msg.event)) && framed) relayToHost(msg);
+    onWorkerMessage(msg);
   };
   port.start();
 
   window.addEventListener('message', function (event) {
     // Streams accepts only its direct parent, by window identity (never by origin), and only well-formed messages.
     if (!framed || event.source !== parent || !CcpProtocol.isWellFormed(event.data)) return;
+    if (CcpProtocol.isInternal(event.data.event)) return;  // the window-worker channel is not the host's
     onHostMessage(event.data);
   });
   window.addEventListener('pagehide', function () { port.postMessage(CcpProtocol.message(EV.CLOSE)); });
@@ -37,16 +46,13 @@ var CCP = (function () {
   // Test observability: how large this CCP window is inside its host, reported to the emulator. It is the ground
   // truth of which CCP an agent can see, even when the host keeps its frames out of reach (a closed shadow root).
   // `at` (this machine's wall clock, ms) says when the window saw that size, for the benchmark (tests/bench).
-  var windowId = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
   function reportViewport(closed) {
-    navigator.sendBeacon('/api/viewport', JSON.stringify({window_id: windowId, width: innerWidth, height: innerHeight,
-                                                          host: document.referrer, closed: closed, at: Date.now()}));
+    report('/api/viewport', {window_id: windowId, width: innerWidth, height: innerHeight, host: document.referrer,
+                             closed: closed, at: Date.now()});
   }
-  /** Benchmark observability: a moment this window lived through (e.g. it relayed disasterRecovery::failover to
-      its host), with the wall clock then. Outside the protocol: the host never sees it. */
-  function mark(kind) {
-    navigator.sendBeacon('/api/mark', JSON.stringify(
-      {window_id: windowId, kind: kind, host: document.referrer, at: Date.now()}));
+  /** Something this window lived through, for tests and the benchmark (never part of the protocol). */
+  function report(path, body) {
+    navigator.sendBeacon(path, JSON.stringify(body));
   }
   if (framed) {
     reportViewport(false);
@@ -54,29 +60,40 @@ var CCP = (function () {
     window.addEventListener('pagehide', function () { reportViewport(true); });
   }
 
-  fetch('/api/worker-config', {cache: 'no-store'}).then(function (r) { return r.json(); }).then(function (cfg) {
+  config.then(function (cfg) {
     status.region = cfg.region;
     changed();
     if (framed) {
       setTimeout(function () {
-        if (!configured) parent.postMessage(CcpProtocol.message(EV.REQUEST_CONFIGURE), '*');
+        if (!configured) postToHost(CcpProtocol.message(EV.REQUEST_CONFIGURE));
       }, cfg.timings.configure_wait_ms);
     }
   });
 
-  function onHostMessage(msg) {
-    if (msg.event === EV.API_REQUEST && PROXY_METHODS.indexOf(msg.data.method) >= 0) {
-      parent.postMessage(CcpProtocol.message(EV.API_RESPONSE,
-        {requestId: msg.data.requestId, err: msg.data.method + ' is not available in the emulated CCP'}), '*');
+  /** Posted to the host as it is, whatever the instance state (Streams' CCP answers with sendDownstream). */
+  function postToHost(msg) {
+    parent.postMessage(msg, '*');  // target '*' as Streams does
+    postedObservers.forEach(function (observer) { observer(msg); });
+  }
+
+  /** A worker message passed down: an inactive ACGR conduit passes only its allowlist (src/streams.js 295-321). */
+  function relayToHost(msg) {
+    if (status.instanceState === 'inactive' && !(CcpProtocol.isObject(msg) && CcpProtocol.passesInactive(msg.event))) {
       return;
     }
-    port.postMessage(msg);  // everything else goes on to the worker, including the DR messages handled below
-    if (msg.event === EV.CONFIGURE) configured = true;
-    else if (msg.event === EV.DR_INIT) startDisasterRecovery(msg.data);
-    else if (msg.event === EV.DR_SET_OFFLINE && drStarted) {
-      var soft = Boolean(msg.data && msg.data.softFailover);
-      ifFailoverMaster(function () { forceOffline(soft); });
+    postToHost(msg);
+  }
+
+  function onHostMessage(msg) {
+    if (msg.event === EV.API_REQUEST && PROXY_METHODS.indexOf(msg.data.method) >= 0) {
+      postToHost(CcpProtocol.message(EV.API_RESPONSE,
+        {requestId: msg.data.requestId, err: msg.data.method + ' is not available in the emulated CCP'}));
+      return;
     }
+    // Everything else goes on to the worker (the protocol messages too), except what an inactive conduit blocks.
+    if (status.instanceState !== 'inactive' || CcpProtocol.passesInactive(msg.event)) port.postMessage(msg);
+    if (msg.event === EV.CONFIGURE) configured = true;
+    hostObservers.forEach(function (observer) { observer(msg); });
   }
 
   function onWorkerMessage(msg) {
@@ -109,15 +126,11 @@ var CCP = (function () {
       case EV.CONNECTED_CCPS:
         status.windows = data.length;
         break;
-      case EV.DR_FAILOVER:
-        status.lastFailover = data;
-        break;
-      case EV.DR_FORCE_OFFLINE:
-        if (drStarted) {
-          ifFailoverMaster(function () { forceOffline(Boolean(data && data.softFailover), data && data.nextActiveArn); });
-        }
+      case EV.LOG:
+        if (CcpProtocol.isObject(data)) keepLogEntry(data);
         break;
     }
+    workerObservers.forEach(function (observer) { observer(msg); });
     changed();
   }
 
@@ -144,6 +157,10 @@ var CCP = (function () {
     if (agent) callback(); else agentWaiters.push(callback);
   }
 
+  function onContactGone(contactId, callback) {
+    (destroyHooks[contactId] = destroyHooks[contactId] || []).push(callback);
+  }
+
   function request(event, body, callback) {
     var requestId = CcpProtocol.randomId();
     ownRequests[requestId] = callback;
@@ -164,81 +181,43 @@ var CCP = (function () {
       function (response) { if (response.data && response.data.isMaster) callback(); });
   }
 
-  // ----- legacy disaster recovery, CCP side (ccp-protocol.md 5.2) ---------------------------------------------
+  // ----- the CCP's own log: what its logger holds, as Streams' LogEntry objects (ccp-protocol.md 4.1) ------------
 
-  function startDisasterRecovery(params) {
-    if (drStarted) return;  // Streams does this once per host lifetime
-    drStarted = true;
-    status.region = params.region || status.region;
-    ifFailoverMaster(function () { console.info('[Disaster Recovery] this window is the failover master'); });
-    if (params.pollForFailover) {
-      port.postMessage(CcpProtocol.message(EV.DR_INIT_POLLING,
-        {instanceArn: params.instanceArn, otherArn: params.otherArn, authToken: params.authToken}));
-    } else if (!params.isPrimary) {
-      suppressContacts(true);
-      forceOffline(false);
-    } else {
-      suppressContacts(false);
-    }
+  function keepLogEntry(entry) {
+    logEntries.push(entry);
+    if (logEntries.length > LOG_KEPT) logEntries.splice(0, logEntries.length - LOG_KEPT);
   }
 
-  function suppressContacts(suppress) {
-    port.postMessage(CcpProtocol.message(EV.DR_SUPPRESS, {suppress: suppress, shouldSendFailoverDownstream: false}));
+  function log(level, text) {
+    keepLogEntry({component: 'ccp', level: level, text: text, time: new Date(), exception: null, objects: [],
+                  line: logLine++, agentResourceId: null, loggerId: loggerId, contextLayer: 'CCP'});
   }
 
-  function reportForceOffline(offline, nextActiveArn) {
-    port.postMessage(CcpProtocol.message(EV.DR_FORCE_OFFLINE, {offline: offline, nextActiveArn: nextActiveArn}));
-  }
-
-  function goOffline() {
-    var offline = agent.configuration.agentStates.filter(function (s) { return s.type === 'offline'; })[0];
-    callApi('putAgentState', {state: offline, enqueueNextState: false});
-  }
-
-  /** Soft: voice contacts are waited for (failover_pending to this window's host, retry when the contact is
-      destroyed); everything else is disconnected. Hard: all contacts are disconnected. Then report and go Offline. */
-  function forceOffline(soft, nextActiveArn) {
-    whenAgentReady(function () {
-      var contacts = agent.snapshot.contacts.slice();
-      if (!contacts.length) {
-        reportForceOffline(false, nextActiveArn);
-        goOffline();
-        return;
-      }
-      var closed = 0;
-      var failed = false;
-      contacts.forEach(function (contact) {
-        if (soft && CcpProtocol.VOICE_TYPES.indexOf(contact.type) >= 0) {
-          if (framed) {
-            parent.postMessage(CcpProtocol.message(EV.DR_FAILOVER_PENDING, {nextActiveArn: nextActiveArn}), '*');
-          }
-          (destroyHooks[contact.contactId] = destroyHooks[contact.contactId] || []).push(function () {
-            forceOffline(true, nextActiveArn);
-          });
-          return;
-        }
-        var connection = contact.connections.filter(function (c) { return c.type === 'agent'; })[0];
-        callApi('destroyConnection', {contactId: contact.contactId, connectionId: connection.connectionId},
-          function (err) {
-            if (err) {
-              if (!failed) { failed = true; reportForceOffline(true, nextActiveArn); }  // the worker will retry
-            } else if (++closed === contacts.length) {
-              reportForceOffline(false, nextActiveArn);
-              goOffline();
-            }
-          });
-      });
-    });
-  }
-
-  // ----- for the page's UI ------------------------------------------------------------------------------------
+  // ----- for the protocol parts and the page's UI ---------------------------------------------------------------
 
   function changed() {
     listeners.forEach(function (listener) { listener(); });
   }
 
   return {
+    framed: framed,
+    windowId: windowId,
+    config: config,
+    sendToWorker: function (msg) { port.postMessage(msg); },
+    postToHost: postToHost,
+    onHostMessage: function (observer) { hostObservers.push(observer); },
+    onWorkerMessage: function (observer) { workerObservers.push(observer); },
+    onPostedToHost: function (observer) { postedObservers.push(observer); },
+    setInstanceState: function (state) { status.instanceState = state; changed(); },
+    setRegion: function (region) { status.region = region; changed(); },
+    setLastFailover: function (data) { status.lastFailover = data; changed(); },
+    report: report,
+    log: log,
+    logEntries: function () { return logEntries.slice(); },
     callApi: callApi,
+    ifFailoverMaster: ifFailoverMaster,
+    whenAgentReady: whenAgentReady,
+    onContactGone: onContactGone,
     onChange: function (listener) { listeners.push(listener); listener(); },
     status: function () { return status; },
     agent: function () { return agent; }

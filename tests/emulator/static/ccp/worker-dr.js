@@ -1,6 +1,7 @@
 /* The worker half of legacy disaster recovery (ccp-protocol.md 5.3): per-worker suppress / retry / pending state,
    the active-region poll and its decision rules (first-poll rule, additional-window bootstrap rule).
-   `hub` is the worker core: broadcast(event, data), log (WorkerLogger), timings. */
+   `hub` is the worker core: broadcast(event, data), log (WorkerLogger), timings. Interface shared with the ACGR
+   part (worker-gr.js): handle(event, data, portId, port) for port messages, filterSnapshot(snapshot). */
 'use strict';
 
 function WorkerDisasterRecovery(hub) {
@@ -57,9 +58,7 @@ WorkerDisasterRecovery.prototype._onInitPolling = function (data) {
 /** Filter applied to every snapshot while suppressed: only connected/ended contacts stay visible. */
 WorkerDisasterRecovery.prototype.filterSnapshot = function (snapshot) {
   if (!this.suppress) return;
-  snapshot.contacts = snapshot.contacts.filter(function (c) {
-    return c.state.type === 'connected' || c.state.type === 'ended';
-  });
+  snapshot.contacts = CcpProtocol.suppressedContacts(snapshot.contacts);
   if (this.retryForceOffline) this._hub.broadcast(E.DR_FORCE_OFFLINE);  // no data: the master CCP retries hard
 };
 
@@ -115,32 +114,3 @@ WorkerDisasterRecovery.prototype._decide = function (answer, bootstrap, first) {
               this._thisArn + ' or the other instance ' + this._otherArn);
   }
 };
-
-/** GET the active-region endpoint with a timeout; retry HTTP >= 500 / 429 (and 401/403 once, as the real worker
-    does after fetching a fresh presigned URL). Resolves with the parsed body ({} if not JSON); rejects {status}. */
-function fetchActiveRegion(timings) {
-  var attemptsLeft = timings.dr_poll_attempts;
-  var authRetried = false;
-  function attempt() {
-    attemptsLeft--;
-    var abort = new AbortController();
-    var timer = setTimeout(function () { abort.abort(); }, timings.dr_poll_timeout_ms);
-    return fetch('/api/active-region', {signal: abort.signal, cache: 'no-store'}).then(function (response) {
-      clearTimeout(timer);
-      if (response.ok) return response.json().catch(function () { return {}; });
-      var retryable = response.status >= 500 || response.status === 429;
-      if ((response.status === 401 || response.status === 403) && !authRetried) {
-        authRetried = true;
-        return attempt();
-      }
-      if (retryable && attemptsLeft > 0) {
-        return new Promise(function (resolve) { setTimeout(resolve, timings.dr_retry_delay_ms); }).then(attempt);
-      }
-      throw {status: response.status};
-    }, function () {
-      clearTimeout(timer);
-      throw {status: 0};
-    });
-  }
-  return attempt();
-}

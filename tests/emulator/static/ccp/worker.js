@@ -1,9 +1,10 @@
 /* Emulated Amazon Connect CCP SharedWorker: one per CCP origin, shared by every CCP window of that origin in the
    browser. It speaks the worker side of ccp-protocol.md (Sections 1-5, Appendix A). The agent's state lives in the
-   emulator server: this worker long-polls GET /api/snapshot and forwards CTI calls to POST /api/call. */
+   emulator server: this worker long-polls GET /api/snapshot and forwards CTI calls to POST /api/call. The two
+   Global Resiliency protocols are parts behind one interface: legacy DR (worker-dr.js) and ACGR (worker-gr.js). */
 'use strict';
 
-importScripts('protocol.js', 'worker-logger.js', 'worker-dr.js');
+importScripts('protocol.js', 'worker-logger.js', 'worker-active-region.js', 'worker-dr.js', 'worker-gr.js');
 
 var EV = CcpProtocol.EVENTS;
 var ports = {};    // portId -> MessagePort, acknowledged ports only (they get broadcasts)
@@ -14,15 +15,24 @@ var impairments = {no_ack: false};
 var authFailed = false;
 var lastSnapshotVersion = null;
 
+var rawContacts = null;  // the last snapshot's contacts before any suppression
+
 var hub = {
   timings: null,
+  region: null,
+  instances: [],  // [{region, arn}] of the traffic distribution group
   log: new WorkerLogger(function (entry) { broadcast(EV.LOG, entry); }),
-  broadcast: broadcast
+  broadcast: broadcast,
+  callCti: callCti,
+  agentData: function () { return agentData; },
+  rawContacts: function () { return rawContacts; }
 };
-var dr = new WorkerDisasterRecovery(hub);
+var protocols = [new WorkerDisasterRecovery(hub), new WorkerGlobalResiliency(hub)];
 
 var ready = fetch('/api/worker-config', {cache: 'no-store'}).then(function (r) { return r.json(); }).then(function (cfg) {
   hub.timings = cfg.timings;
+  hub.region = cfg.region;
+  hub.instances = cfg.instances;
   impairments = cfg.impairments;  // known before the first window is welcomed
   hub.reviver = CcpProtocol.dateReviver(cfg.dateKeys);
   hub.log.info('Emulated CCP worker started for ' + cfg.region + ' (' + cfg.instanceArn + ')');
@@ -74,6 +84,7 @@ function dropPort(portId) {
   if (!ports[portId]) return;
   delete ports[portId];
   Object.keys(masters).forEach(function (topic) { if (masters[topic] === portId) delete masters[topic]; });
+  protocols.forEach(function (part) { if (part.forgetPort) part.forgetPort(portId); });
   broadcast(EV.CONNECTED_CCPS, {length: connectedCount()});
 }
 
@@ -94,35 +105,47 @@ function onPortMessage(portId, port, msg) {
     case EV.BROADCAST:
       broadcast(msg.data.event, msg.data.data);
       break;
-    default:
-      dr.handle(msg.event, msg.data);  // configure, outer_context_info, iframe_style, ... need nothing here
+    case EV.INTERNAL_RESEND_AGENT:  // a window its host has just made the active one wants current agent data
+      if (agentData) port.postMessage(CcpProtocol.message(EV.AGENT_UPDATE, agentData));
+      break;
+    default:  // configure, outer_context_info, iframe_style, ... need nothing here; the protocol parts may
+      protocols.forEach(function (part) { part.handle(msg.event, msg.data, portId, port); });
   }
 }
 
-/** One CTI call; the answer goes to the requesting port only. A 401 answers nothing and reports auth_fail. */
+/** One CTI call for a host (the answer goes to the requesting port only); a 401 answers nothing. */
 function callApi(port, request) {
-  var respond = function (data, err) {
+  callCti(request.method, request.params || {}).then(function (outcome) {
+    if (outcome.unauthorized) return;
     port.postMessage(CcpProtocol.message(EV.API_RESPONSE,
-      {event: EV.API_RESPONSE, requestId: request.requestId, data: data, err: err}));
-  };
+      {event: EV.API_RESPONSE, requestId: request.requestId, data: outcome.data, err: outcome.err}));
+  });
+}
+
+/** One CTI call. Resolves {data, err} (err: null or the JSON string Streams expects), or {unauthorized: true}
+    after a 401, which reports auth_fail to every window. */
+function callCti(method, params) {
   var errorString = function (type, message, statusCode, retryStatus) {
     return JSON.stringify({type: type, message: message, stack: [], retryStatus: retryStatus, statusCode: statusCode});
   };
-  fetch('/api/call', {method: 'POST', cache: 'no-store', body: JSON.stringify({method: request.method, params: request.params || {}})})
+  return fetch('/api/call', {method: 'POST', cache: 'no-store', body: JSON.stringify({method: method, params: params})})
     .then(function (response) {
-      if (response.status === 401) return reportAuthFailure();
+      if (response.status === 401) {
+        reportAuthFailure();
+        return {unauthorized: true};
+      }
       if (!response.ok) {
-        hub.log.error('API call ' + request.method + ' failed with HTTP ' + response.status);
-        return respond(undefined, errorString('ServiceUnavailableException', 'HTTP ' + response.status,
-                                              response.status, 'exhausted'));
+        hub.log.error('API call ' + method + ' failed with HTTP ' + response.status);
+        return {data: undefined, err: errorString('ServiceUnavailableException', 'HTTP ' + response.status,
+                                                  response.status, 'exhausted')};
       }
       return response.json().then(function (result) {
         var err = result.err ? errorString(result.err.type, result.err.message, result.err.statusCode, 'none') : null;
-        hub.log.info('API call ' + request.method + (err ? ' failed: ' + result.err.message : ' succeeded'));
-        respond(err ? undefined : result.data, err);
+        hub.log.info('API call ' + method + (err ? ' failed: ' + result.err.message : ' succeeded'));
+        return {data: err ? undefined : result.data, err: err};
       });
     }, function (error) {
-      respond(undefined, errorString('NetworkingError', String(error), 0, 'exhausted'));
+      return {data: undefined, err: errorString('NetworkingError', String(error), 0, 'exhausted')};
     });
 }
 
@@ -177,7 +200,8 @@ function pollSnapshots(since, logSeq) {
   }).catch(retry);
 }
 
-/** What the real worker does to every snapshot before posting it (ccp-protocol.md 3.1), then DR filtering. */
+/** What the real worker does to every snapshot before posting it (ccp-protocol.md 3.1), then the protocol parts:
+    they filter what a suppressed region shows, and react to the whole snapshot (hub.rawContacts()). */
 function publishAgent(agent) {
   var snapshot = agent.snapshot;
   var configuration = agent.configuration;
@@ -194,7 +218,10 @@ function publishAgent(agent) {
   profile.defaultOutboundQueue.queueId = profile.defaultOutboundQueue.queueARN;
   profile.queues.forEach(function (queue) { queue.queueId = queue.queueARN; });
   hub.log.learnAgent(configuration);
-  dr.filterSnapshot(snapshot);
   agentData = {snapshot: snapshot, configuration: configuration};
+  rawContacts = snapshot.contacts.slice();
+  protocols.forEach(function (part) { part.filterSnapshot(snapshot); });
   broadcast(EV.AGENT_UPDATE, agentData);
+  // Reactions come after the update went out: a hand-over announced now follows this region's last snapshot.
+  protocols.forEach(function (part) { if (part.observe) part.observe(snapshot); });
 }

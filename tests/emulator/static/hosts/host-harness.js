@@ -25,6 +25,25 @@ var pageOptions = (function () {
   };
 })();
 
+/** A message's data as WebDriver can return it: Dates written as {$date: <ISO>}, undefined as null. */
+function plainCopy(value) {
+  if (value instanceof Date) return {$date: value.toISOString()};
+  if (Array.isArray(value)) return value.map(plainCopy);
+  if (value && typeof value === 'object') {
+    var copy = {};
+    Object.keys(value).forEach(function (k) { copy[k] = plainCopy(value[k]); });
+    return copy;
+  }
+  return value === undefined ? null : value;
+}
+
+/** For tests of Streams API calls: `run(callbacks)` gets {success, failure}; resolves {ok, err} once one fires. */
+function callStreams(run) {
+  return new Promise(function (resolve) {
+    run({success: function () { resolve({ok: true}); }, failure: function (err) { resolve({ok: false, err: String(err)}); }});
+  });
+}
+
 function instanceOf(region) {
   return window.EMULATOR.instances.filter(function (i) { return i.region === region; })[0];
 }

@@ -6,23 +6,12 @@
   var frame = document.getElementById('ccp');
   var instance = instanceOf(pageOptions.get('region', window.EMULATOR.instances[0].region));
 
-  function plain(value) {
-    if (value instanceof Date) return {$date: value.toISOString()};
-    if (Array.isArray(value)) return value.map(plain);
-    if (value && typeof value === 'object') {
-      var copy = {};
-      Object.keys(value).forEach(function (k) { copy[k] = plain(value[k]); });
-      return copy;
-    }
-    return value === undefined ? null : value;
-  }
-
   window.addEventListener('message', function (event) {
     if (event.source !== frame.contentWindow) return;
     var m = event.data;
     var isObject = m !== null && typeof m === 'object';
     record('from-ccp', {event: isObject ? m.event : null, hasData: isObject && m.data !== undefined,
-                        data: isObject ? plain(m.data) : plain(m)});
+                        data: isObject ? plainCopy(m.data) : plainCopy(m)});
   });
   frame.src = instance.ccpUrl;
   window.sendToCcp = function (message) { frame.contentWindow.postMessage(message, '*'); };

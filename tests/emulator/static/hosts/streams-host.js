@@ -32,11 +32,4 @@
       contact[name](function () { record('contact-' + name.slice(2).toLowerCase(), {id: id}); });
     });
   });
-
-  /** Promise-style wrappers for tests: resolve {ok, err} once Streams' callback fires. */
-  window.callStreams = function (run) {
-    return new Promise(function (resolve) {
-      run({success: function () { resolve({ok: true}); }, failure: function (err) { resolve({ok: false, err: String(err)}); }});
-    });
-  };
 })();
