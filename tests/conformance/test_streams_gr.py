@@ -136,6 +136,24 @@ def test_init_switches_once_to_the_active_region_named_by_the_ccps(
     assert emulator_client.agent_state(WEST) == "Break"  # API calls go to the active region
 
 
+def test_a_reloaded_ccp_announces_itself_again_and_streams_keeps_its_regions(
+        emulator_chromium, emulator, emulator_client, no_streams_errors):
+    """A CCP that reloads on its own asks for its configuration (request_configure); Streams' answer (configure
+    with enableGlobalResiliency) makes it announce itself again: Streams dedupes that init (no second switch) and
+    places the CCP once more with configure_ccp_conduit."""
+    page = open_gr_page(emulator_chromium, emulator, emulator_client, no_streams_errors)
+    emulator_client.post_raw(WEST, [{"event": "emulator::navigate", "data": {"url": emulator.ccp_url(WEST)}}])
+    wait_until(lambda: len(events(emulator_client, WEST, "to-host", GR + "init")) == 2, 15,
+               message="the reloaded CCP's second init")
+    wait_until(lambda: [e["data"]["instanceState"] for e in
+                        events(emulator_client, WEST, "from-host", GR + "configure_ccp_conduit")][-1:] == ["inactive"]
+               and len(events(emulator_client, WEST, "from-host", GR + "configure_ccp_conduit")) >= 3, 10,
+               message="the reloaded CCP placed again")
+    assert len(page.recorded("init")) == 1 and page.visible_region() == EAST
+    emulator_client.set_active(WEST)  # and the failover still works with the reloaded CCP
+    assert page.wait_for("failover-complete")[0]["detail"]["activeRegion"] == WEST
+
+
 # ----- sign-in validation -------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("state, error_type", [("missing", "LILY_AGENT_CONFIG_MISSING"),
@@ -297,20 +315,22 @@ def test_the_inactive_region_reaches_streams_with_nothing_but_its_allowlist(
     assert not page.recorded("contact")
 
 
-def test_log_download_saves_the_crm_file_and_one_per_ccp(
-        emulator_chromium, emulator, emulator_client, no_streams_errors):
-    page = open_gr_page(emulator_chromium, emulator, emulator_client, no_streams_errors)
+@pytest.mark.parametrize("browser", ["chromium", "firefox"])
+def test_log_download_saves_the_crm_file_and_one_per_ccp(request, emulator, emulator_client, browser):
+    driver = request.getfixturevalue(f"emulator_{browser}")  # (no no_streams_errors: it would outlive the browser)
+    page = open_gr_page(driver, emulator, emulator_client, [])
     lines = {region: emulator_client.emit_logs(region, 2, text=f"worker line from {region}") for region in (EAST, WEST)}
     wait_until(lambda: all(t in page.run("return connect.getLog().toString()") for ts in lines.values() for t in ts),
                10, message="both regions' worker lines in Streams' log")
     page.run("connect.getLog().download()")
-    crm = wait_for_download(emulator_chromium.download_dir, "crm-agent-log.txt")
+    crm = wait_for_download(driver.download_dir, "crm-agent-log.txt")
     assert {t for ts in lines.values() for t in ts} <= {e["text"] for e in crm}
     for region in (EAST, WEST):
         request = wait_event(emulator_client, region, "from-host", "download_log_from_ccp")[0]
         assert request["data"] == {"logName": f"ccp-{region}-agent-log"}
-        entries = wait_for_download(emulator_chromium.download_dir, f"ccp-{region}-agent-log.txt")
+        entries = wait_for_download(driver.download_dir, f"ccp-{region}-agent-log.txt")
         assert set(lines[region]) <= {e["text"] for e in entries}
+    assert page.streams_errors() == []
 
 
 # ----- Firefox ------------------------------------------------------------------------------------------------------
