@@ -9,7 +9,8 @@ endpoints the emulated SharedWorker talks to in place of Connect's backend:
   POST /api/mark {window_id, kind, host, at}  a moment a CCP window lived through, e.g. "failover-relayed" (benchmark)
   POST /api/acgr {window_id, host, direction, event, data, at, seq}  an ACGR message a CCP window sent or got (tests)
 
-The CCP page carries the global sign-in cookie `lily-agent-config` the way the instance's sign-in state says.
+The CCP page carries the global sign-in cookie `lily-agent-config` the way the instance's sign-in state says, and
+the framing headers its framing rules say (framing.py).
 """
 import base64
 import html
@@ -18,6 +19,7 @@ import time
 
 from .agent_model import DATE_KEYS, ApiError
 from .config import CCP_PATH
+from .framing import framing_headers, refuses
 from .http_handler import Response, static_file
 from .state import RAW_MESSAGE
 
@@ -35,7 +37,7 @@ class CcpOrigin:
         self._add_latency()
         path = request.path
         if request.method == "GET" and path == CCP_PATH:
-            return self._ccp_page()
+            return self._ccp_page(request)
         if path.startswith(CCP_PATH):
             return static_file(self._static_dir, path[len(CCP_PATH):])
         api = {("GET", "/api/worker-config"): self._worker_config, ("GET", "/api/snapshot"): self._snapshot,
@@ -53,9 +55,16 @@ class CcpOrigin:
         if latency_ms:
             time.sleep(latency_ms / 1000)  # emulates a slow region; only this request's thread waits
 
-    def _ccp_page(self):
+    def _ccp_page(self, request):
         outcome, response = self._ccp_page_response()
-        self._state.record(self._region, "ccp_page_loads", {"outcome": outcome})
+        rules = self._regional().framing
+        framed_by = request.framing_origin()
+        if outcome in ("ok", "signed-out"):
+            response.headers.update(framing_headers(rules))
+        self._state.record(self._region, "ccp_page_loads", {
+            "outcome": outcome, "framed_by": framed_by,
+            "framing_refused": bool(framed_by) and outcome in ("ok", "signed-out") and
+            refuses(rules, framed_by, "https://" + request.headers.get("host", ""))})
         return response
 
     def _page_mode(self):

@@ -133,6 +133,21 @@ class EmulatorClient:
     def clear_impairments(self, region=None):
         return self._post("/impair/clear", region=region)
 
+    def impair_login(self, status=None, *, unreachable=False):
+        """The global sign-in page (`login_url`) answers HTTP `status`, or (unreachable=True) closes every
+        connection without an answer (a fetch fails as for an unreachable host). No arguments: it works again."""
+        return self._post("/impair/login", status=status, unreachable=unreachable)
+
+    def login_requests(self):
+        """[{method, outcome: ok | signed-in | error | dropped, time}] of the global sign-in page, oldest first."""
+        return self.state()["login"]["requests"]
+
+    def set_framing(self, region, **rules):
+        """Who may frame `region`'s CCP, from its next page load: approved_origins=[origins] (listed in
+        `Content-Security-Policy: frame-ancestors 'self' ...`, as Connect lists an instance's approved origins;
+        None: no such header) and x_frame_options='DENY' | 'SAMEORIGIN' | None. Unnamed rules stay as they are."""
+        return self.request("POST", "/framing", dict(rules, region=region))
+
     def post_raw(self, region, messages):
         """The region's worker posts each message, as it is, to every CCP window, which relays it to its host."""
         return self._post("/raw", region=region, messages=list(messages))["count"]

@@ -3,9 +3,10 @@ read the whole state. A request is fully validated before anything changes; a ba
 import json
 
 from .agent_model import ACTIVE_CONTACT_STATES, CONTACT_TYPES, ApiError
+from .framing import X_FRAME_OPTIONS
 from .state import GLOBAL_SIGNIN_STATES, no_impairments
 from .validation import (MISSING, Field, ValidationError, boolean, http_status_or_null, integer, json_list, one_of,
-                         parse, text)
+                         origins_or_null, parse, text)
 
 LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "LOG", "WARN", "ERROR")
 
@@ -40,6 +41,12 @@ class ControlApi:
                                    "ccp_page": Field(one_of("ok", "error", "hang"), default=MISSING),
                                    "latency_ms": Field(integer(0, 60_000), default=MISSING)}, self._impair),
             ("POST", "/impair/clear"): ({"region": Field(region)}, self._clear_impairments),
+            ("POST", "/impair/login"): ({"status": Field(http_status_or_null, default=None),
+                                         "unreachable": Field(boolean, default=False)}, self._impair_login),
+            ("POST", "/framing"): ({"region": Field(region, required=True),
+                                    "approved_origins": Field(origins_or_null, default=MISSING),
+                                    "x_frame_options": Field(one_of(None, *X_FRAME_OPTIONS), default=MISSING)},
+                                   self._set_framing),
             ("POST", "/logs"): ({"region": Field(region, required=True), "count": Field(integer(1, 10_000), required=True),
                                  "level": Field(one_of(*LOG_LEVELS), default="INFO"),
                                  "text": Field(text, default="emulator log line")}, self._emit_logs),
@@ -148,6 +155,20 @@ class ControlApi:
             for name in ([args["region"]] if args["region"] else self._state.regions):
                 self._state.region(name).impairments = no_impairments()
         return {}
+
+    def _impair_login(self, args):
+        """The global sign-in page answers `status` instead of 200, or (unreachable) nothing at all."""
+        with self._state.locked():
+            self._state.login_impairment = dict(args)
+        return dict(args)
+
+    def _set_framing(self, args):
+        """Who may frame the region's CCP from its next page load: the approved origins its CSP frame-ancestors
+        lists (null: no such header) and its X-Frame-Options (null: none). Unnamed ones stay as they are."""
+        changes = {k: v for k, v in args.items() if k != "region" and v is not MISSING}
+        with self._state.mutate(args["region"], snapshot=False):
+            self._state.region(args["region"]).framing.update(changes)
+        return dict(self._state.region(args["region"]).framing)
 
     def _emit_logs(self, args):
         texts = [f"{args['text']} #{n}" for n in range(1, args["count"] + 1)]

@@ -29,6 +29,11 @@ class Response:
     def not_found(cls, what="not found"):
         return cls(404, what)
 
+    @classmethod
+    def drop(cls):
+        """No answer at all: the connection is closed (a client sees a network error, as for an unreachable host)."""
+        return cls(0)
+
 
 def static_file(root, relative_path):
     """The file under `root` named by a URL path, or a 404 (never escapes `root`)."""
@@ -45,12 +50,21 @@ def static_file(root, relative_path):
 
 
 class Request:
-    def __init__(self, method, host, path, query, body):
+    def __init__(self, method, host, path, query, body, headers=None):
         self.method = method
         self.host = host
         self.path = path
         self.query = query
         self.body = body
+        self.headers = headers or {}  # lower-case names
+
+    def framing_origin(self):
+        """The origin of the page a browser is loading this document into a frame of, or None: from
+        Sec-Fetch-Dest (iframe) and the Referer, which a cross-origin frame load carries as the parent's origin."""
+        if self.headers.get("sec-fetch-dest") not in ("iframe", "frame"):
+            return None
+        parts = urllib.parse.urlsplit(self.headers.get("referer") or "")
+        return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
 
     def query_value(self, name, default=None):
         return self.query.get(name, [default])[0]
@@ -68,12 +82,16 @@ def make_handler(app, verbose=False):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
-            request = Request(self.command, host, url.path, urllib.parse.parse_qs(url.query), body)
+            request = Request(self.command, host, url.path, urllib.parse.parse_qs(url.query), body,
+                              {name.lower(): value for name, value in self.headers.items()})
             try:
                 response = app(request)
             except Exception as error:  # a bug in the emulator must show up, not hang the browser
                 self.log_error("emulator error on %s %s: %r", self.command, self.path, error)
                 response = Response(500, f"emulator error: {error!r}")
+            if response.status == 0:  # Response.drop()
+                self.close_connection = True
+                return
             self.send_response(response.status)
             self.send_header("Content-Type", response.content_type + "; charset=utf-8"
                              if response.content_type.startswith("text/") else response.content_type)

@@ -11,13 +11,13 @@ class _LoopbackConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def https_request(emulator, host, path, method="GET", body=None, timeout_s=30):
+def https_request(emulator, host, path, method="GET", body=None, timeout_s=30, headers=None):
     """Return (status, headers, body bytes)."""
     connection = _LoopbackConnection(host, emulator.port, context=emulator.certs.client_ssl_context(),
                                      timeout=timeout_s)
     try:
         data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
-        connection.request(method, path, body=data)
+        connection.request(method, path, body=data, headers=headers or {})
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     finally:

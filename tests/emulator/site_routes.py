@@ -16,17 +16,27 @@ VENDOR_PREFIX = "/vendor/amazon-connect-streams/"
 
 
 class LoginOrigin:
+    """The global sign-in page (`loginUrl`); its impairment makes it answer an HTTP error or nothing at all."""
+
     def __init__(self, state, static_dir):
         self._state = state
         self._static_dir = static_dir
 
     def __call__(self, request):
-        if request.path == LOGIN_PATH and request.method == "POST":
+        if request.path != LOGIN_PATH:
+            return static_file(self._static_dir, request.path)
+        impairment = self._state.login_impairment
+        if impairment["unreachable"]:
+            outcome, response = "dropped", Response.drop()
+        elif impairment["status"]:
+            outcome, response = "error", Response.html(impairment["status"], "<h1>Emulated sign-in outage</h1>")
+        elif request.method == "POST":
             sign_in_everywhere(self._state)  # global sign-in: both instances at once
-            return static_file(self._static_dir, "done.html")
-        if request.path == LOGIN_PATH:
-            return static_file(self._static_dir, "index.html")
-        return static_file(self._static_dir, request.path)
+            outcome, response = "signed-in", static_file(self._static_dir, "done.html")
+        else:
+            outcome, response = "ok", static_file(self._static_dir, "index.html")
+        self._state.record_login({"method": request.method, "outcome": outcome})
+        return response
 
 
 class SiteOrigin:

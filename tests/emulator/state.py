@@ -7,6 +7,7 @@ import threading
 import time
 
 from .agent_model import AgentModel
+from .framing import no_framing_rules
 
 LOG_BACKLOG = 1_000  # emitted log lines kept per region for workers that are a little behind
 CALL_HISTORY = 500  # recorded CTI calls / polls per region
@@ -16,6 +17,13 @@ RAW_MESSAGE = "raw"
 # How an instance's CCP answers the ACGR host's validate_global_signin: from a valid `lily-agent-config` cookie, from
 # a missing one or one that does not parse (the agent signed in regionally), or not at all (a CCP that predates it).
 GLOBAL_SIGNIN_STATES = ("valid", "missing", "parse_error", "no_answer")
+
+
+def no_login_impairment():
+    return {
+        "status": None,  # HTTP status the login page answers instead of 200
+        "unreachable": False,  # the login host closes every connection without answering
+    }
 
 
 def no_impairments():
@@ -34,6 +42,7 @@ class RegionState:
         self.agent = AgentModel(instance)
         self.signed_in = True
         self.global_signin = "valid"  # one of GLOBAL_SIGNIN_STATES
+        self.framing = no_framing_rules()  # who may frame this instance's CCP (framing.py)
         self.impairments = no_impairments()
         self.version = 1  # bumped on any change a worker should see
         self.snapshot_version = 1  # bumped when the agent snapshot changed
@@ -42,7 +51,9 @@ class RegionState:
         self.logs_delivered = 0  # the highest log_seq a worker's snapshot answer carried (benchmark pacing)
         self.api_calls = []  # [{"time", "method", "params", "ok"}]
         self.active_region_polls = []  # [{"time", "status"}]
-        self.ccp_page_loads = []  # [{"time", "outcome": "ok" | "signed-out" | "error" | "timeout" | "hanging"}]
+        # [{"time", "outcome": "ok" | "signed-out" | "error" | "timeout" | "hanging", "framed_by": origin | None,
+        #   "framing_refused": bool (the response's headers make a browser refuse that frame)}]
+        self.ccp_page_loads = []
         self.viewports = {}  # CCP window id -> {"width", "height", "host", "closed", "at", "time"}
         self.marks = []  # [{"window_id", "kind", "host", "at", "time"}]: moments CCP windows reported (benchmark)
         # ACGR traffic as the CCP windows saw it: [{"window_id", "host", "direction" ("from-host" | "to-host" | "ccp"),
@@ -52,7 +63,8 @@ class RegionState:
     def as_dict(self):
         return {
             "region": self.instance.region, "instance_arn": self.instance.arn, "signed_in": self.signed_in,
-            "global_signin": self.global_signin, "impairments": dict(self.impairments), "version": self.version,
+            "global_signin": self.global_signin, "framing": dict(self.framing),
+            "impairments": dict(self.impairments), "version": self.version,
             "agent": {"state": self.agent.state_name(), "selected_state": self.agent.selected_state()["name"],
                       "snapshot": self.agent.snapshot(), "agent_states": [dict(s) for s in self.agent.agent_states]},
             "log_seq": self.log_seq, "logs_delivered": self.logs_delivered, "api_calls": list(self.api_calls),
@@ -81,6 +93,8 @@ class EmulatorState:
                     fresh.logs_delivered = old[region].logs_delivered
             self.active_arn = self.instances[0].arn
             self.terminate_active_contacts = False
+            self.login_impairment = no_login_impairment()
+            self.login_requests = []  # [{"time", "method", "outcome": "ok" | "signed-in" | "error" | "dropped"}]
             self._changed.notify_all()
 
     def region(self, name):
@@ -146,9 +160,11 @@ class EmulatorState:
         """Remember a CTI call, an active-region poll, a CCP page load, a CCP window's mark or ACGR message (no
         wake-up: workers do not care)."""
         with self._changed:
-            history = getattr(self.regions[region_name], kind)
-            history.append(dict(entry, time=int(time.time() * 1000)))
-            del history[:-CALL_HISTORY]
+            _append(getattr(self.regions[region_name], kind), entry)
+
+    def record_login(self, entry):
+        with self._changed:
+            _append(self.login_requests, entry)
 
     def set_viewport(self, region_name, window_id, entry):
         """A CCP window's latest size in its host (no wake-up: workers do not care)."""
@@ -161,7 +177,13 @@ class EmulatorState:
                 "active": {"InstanceArn": self.active_arn, "TerminateActiveContacts": self.terminate_active_contacts,
                            "region": self.region_of_arn(self.active_arn)},
                 "regions": {name: region.as_dict() for name, region in self.regions.items()},
+                "login": dict(self.login_impairment, requests=list(self.login_requests)),
             }
 
     def region_of_arn(self, arn):
         return next((i.region for i in self.instances if i.arn == arn), None)
+
+
+def _append(history, entry):
+    history.append(dict(entry, time=int(time.time() * 1000)))
+    del history[:-CALL_HISTORY]

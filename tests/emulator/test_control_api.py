@@ -102,7 +102,11 @@ def test_reset_restores_everything(emulator_client):
     emulator_client.set_active(WEST)
     emulator_client.impair(WEST, ccp_page="error")
     emulator_client.expire_session()
+    emulator_client.set_framing(WEST, x_frame_options="DENY")
+    emulator_client.impair_login(unreachable=True)
     state = emulator_client.reset()
+    assert state["regions"][WEST]["framing"] == {"approved_origins": None, "x_frame_options": None}
+    assert state["login"] == {"status": None, "unreachable": False, "requests": []}
     assert state["active"]["region"] == EAST
     assert state["regions"][EAST]["agent"]["snapshot"]["contacts"] == []
     assert state["regions"][WEST]["impairments"]["ccp_page"] == "ok"
@@ -130,6 +134,13 @@ def test_reset_restores_everything(emulator_client):
     ("/logs", {"region": "us-east-1", "count": True}, "count"),
     ("/logs", {"region": "us-east-1", "count": 2, "level": "LOUD"}, "level"),
     ("/session/expire", {"region": 7}, "region"),
+    ("/framing", {"approved_origins": []}, "region"),
+    ("/framing", {"region": "us-east-1", "approved_origins": ["https://crm.example.test/path"]}, "approved_origins"),
+    ("/framing", {"region": "us-east-1", "approved_origins": ["http://crm.example.test"]}, "approved_origins"),
+    ("/framing", {"region": "us-east-1", "approved_origins": "https://crm.example.test"}, "approved_origins"),
+    ("/framing", {"region": "us-east-1", "x_frame_options": "ALLOW-FROM https://crm.example.test"}, "x_frame_options"),
+    ("/impair/login", {"status": 200}, "status"),
+    ("/impair/login", {"unreachable": "yes"}, "unreachable"),
     ("/session/global_signin", {"state": "missing"}, "region"),
     ("/session/global_signin", {"region": "us-east-1"}, "state"),
     ("/session/global_signin", {"region": "us-east-1", "state": "expired"}, "state"),

@@ -1,10 +1,13 @@
 """The HTTPS origins without a browser: CCP page and impairments, the worker's backend endpoints, the global
 login, the CRM sites and the Streams files served from node_modules."""
 import base64
+import http.client
 import json
 import socket
 import threading
 import time
+
+import pytest
 
 from emulator.config import LOGIN_HOST, OTHER_HOST, ccp_host
 from emulator.loopback_https import https_json, https_request
@@ -89,6 +92,46 @@ def test_worker_config_carries_timings_and_date_keys(emulator):
     assert "timestamp" in config["dateKeys"]
     assert config["instances"] == [{"region": r, "arn": emulator.instance_arn(r)} for r in (EAST, WEST)]
     assert config["globalSignin"] == "valid"
+
+
+def test_framing_headers_as_the_instance_says_and_what_a_browser_would_decide(emulator, emulator_client):
+    crm, crm2 = emulator.crm_url("", 0), emulator.crm_url("", 1)
+
+    def load(region, framing_origin):
+        headers = {"Sec-Fetch-Dest": "iframe", "Referer": framing_origin + "/"}
+        _, response_headers, _ = https_request(emulator, ccp_host(region), "/ccp-v2/", headers=headers)
+        outcome = emulator_client.region_state(region)["ccp_page_loads"][-1]
+        return ({k: v for k, v in response_headers.items() if k in ("Content-Security-Policy", "X-Frame-Options")},
+                outcome["framed_by"], outcome["framing_refused"])
+
+    assert load(WEST, crm2) == ({}, crm2, False)  # by default any page may frame the CCP
+    assert emulator_client.set_framing(WEST, approved_origins=[crm]) == {"approved_origins": [crm],
+                                                                         "x_frame_options": None}
+    assert load(WEST, crm2) == ({"Content-Security-Policy": f"frame-ancestors 'self' {crm}"}, crm2, True)
+    assert load(WEST, crm)[2] is False
+    assert load(EAST, crm2) == ({}, crm2, False)  # the other instance is unaffected
+    emulator_client.set_framing(WEST, x_frame_options="SAMEORIGIN")  # the CSP stays and wins, as in browsers
+    assert load(WEST, crm) == ({"Content-Security-Policy": f"frame-ancestors 'self' {crm}",
+                                "X-Frame-Options": "SAMEORIGIN"}, crm, False)
+    emulator_client.set_framing(WEST, approved_origins=None, x_frame_options="DENY")
+    assert load(WEST, crm) == ({"X-Frame-Options": "DENY"}, crm, True)
+    assert https_request(emulator, ccp_host(WEST), "/ccp-v2/")[0] == 200  # not a frame load: nothing refused
+    assert emulator_client.region_state(WEST)["ccp_page_loads"][-1]["framed_by"] is None
+
+
+def test_login_page_error_and_unreachable_impairments(emulator, emulator_client):
+    emulator_client.expire_session()
+    emulator_client.impair_login(503)
+    assert get(emulator, LOGIN_HOST, "/login")[0] == 503
+    emulator_client.impair_login(unreachable=True)
+    for method, body in (("GET", None), ("POST", b"username=agent1")):
+        with pytest.raises((ConnectionError, http.client.HTTPException)):  # no answer at all
+            https_request(emulator, LOGIN_HOST, "/login", method=method, body=body)
+    emulator_client.impair_login()
+    assert get(emulator, LOGIN_HOST, "/login")[0] == 200
+    outcomes = [r["outcome"] for r in emulator_client.login_requests()]
+    assert outcomes == ["error", "dropped", "dropped", "ok"]
+    assert not emulator_client.region_state(EAST)["signed_in"]  # a failing login signs nobody in
 
 
 def test_ccp_page_carries_the_global_sign_in_cookie_as_the_instance_says(emulator, emulator_client):

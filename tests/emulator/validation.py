@@ -1,4 +1,5 @@
 """Checks a control request's JSON body against a small field spec, naming the offending field on failure."""
+import re
 
 
 MISSING = object()  # default for fields whose absence differs from null (e.g. "leave this impairment as it is")
@@ -40,6 +41,15 @@ def integer(low, high):
 
 def json_list(v):
     return None if isinstance(v, list) and 1 <= len(v) <= 10_000 else "must be a list of 1 to 10000 JSON values"
+
+
+ORIGIN = re.compile(r"^https://[a-z0-9.-]+(:[0-9]{1,5})?$")
+
+
+def origins_or_null(v):
+    if v is None or (isinstance(v, list) and len(v) <= 50 and all(isinstance(o, str) and ORIGIN.match(o) for o in v)):
+        return None
+    return "must be null or a list of up to 50 origins like https://host[:port] (no path)"
 
 
 def http_status_or_null(v):
