@@ -173,7 +173,7 @@ def wait_until_contact_seen(driver, region, contact_id, timeout=30):
     def seen():
         for entry in background_status(driver)["regions"]:
             agent = entry["agent"] or {}
-            if entry["key"] == region and any(c["contactId"] == contact_id for c in agent.get("voiceContacts", [])):
+            if entry["key"] == region and any(c["contactId"] == contact_id for c in agent.get("blockingContacts", [])):
                 return True
         return False
     wait_for(driver, seen, timeout)

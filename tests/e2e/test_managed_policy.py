@@ -98,7 +98,8 @@ def test_a_full_policy_configures_the_extension_read_only(launch_with_policy, em
     policy = {name: config[name] for name in ("regions", "loginUrl", "allowlist")}
     policy["logs"] = {"logName": "policy-log"}
     driver = launch_with_policy(policy)
-    wait_for_policy(driver, ["regions", "loginUrl", "allowlist", "logs"])
+    # a policy written before `protocol` existed (regions, no protocol) sets legacy DR (effective_config)
+    wait_for_policy(driver, ["protocol", "regions", "loginUrl", "allowlist", "logs"])
     open_allowlisted(driver, emulator.crm_url())  # the policy's pages get the panel
     wait_for(driver, lambda: (host_state(driver) or {}).get("state") == "ready")
 
@@ -113,7 +114,9 @@ def test_a_full_policy_configures_the_extension_read_only(launch_with_policy, em
 
     with OptionsPage(driver) as page:
         assert driver.find_element("id", "managed-banner").is_displayed()
-        for path in ("regions/0/region", "regions/1/instanceArn", "loginUrl", "allowlist", "logs/logName"):
+        assert page.value("protocol") == "legacy-dr"
+        for path in ("protocol", "regions/0/region", "regions/1/instanceArn", "loginUrl", "allowlist",
+                     "logs/logName"):
             assert page.control(path).get_attribute("disabled") is not None, path
             wrapper = driver.find_element("css selector", f'.field[data-path="{path}"]')
             assert wrapper.get_attribute("data-managed") == "yes"
@@ -128,7 +131,7 @@ def test_a_full_policy_configures_the_extension_read_only(launch_with_policy, em
     # only what the policy does not set is stored; the policy's settings stay in force
     assert set(stored) == {"loginPopup", "loginPopupAutoClose", "placement", "softphone", "pageOptions", "timeouts"}
     assert stored["timeouts"]["ccpLoadTimeout"] == 12000
-    wait_for_policy(driver, ["regions", "loginUrl", "allowlist", "logs"], timeout=5)
+    wait_for_policy(driver, ["protocol", "regions", "loginUrl", "allowlist", "logs"], timeout=5)
 
 
 def test_a_partial_policy_overrides_those_settings_of_the_local_configuration(launch_with_policy, emulator):

@@ -26,9 +26,11 @@ def effective(config_obj):
 
 
 def fill(page, config):
+    page.set("protocol", config.get("protocol", "legacy-dr"))
     for index, region in enumerate(config["regions"]):
         for member in ("region", "ccpUrl", "instanceArn"):
-            page.set(f"regions/{index}/{member}", region[member])
+            if member in region:
+                page.set(f"regions/{index}/{member}", region[member])
     page.set("loginUrl", config["loginUrl"])
     page.set("allowlist", "\n".join(config["allowlist"]))
     for group in ("timeouts",):
@@ -42,6 +44,7 @@ def test_a_valid_form_is_saved_after_the_permission_request(ccp_browser, emulato
     with OptionsPage(driver) as page:
         assert page.status()["text"] == "Not configured yet."
         assert page.value("timeouts/ccpAckTimeout") == "3000" and page.value("loginPopup") is True  # defaults
+        assert page.value("protocol") == "acgr"  # a new configuration starts with ACGR
         fill(page, config)
         page.save()
         status = page.wait_status("saved", "refused", "invalid", "error")
@@ -50,6 +53,31 @@ def test_a_valid_form_is_saved_after_the_permission_request(ccp_browser, emulato
         assert effective(page.stored_config()) == effective(config)
     assert background_status(driver)["configured"] is True
     open_allowlisted(driver, emulator.crm_url())  # the background registered the content script for it
+
+
+def test_an_acgr_form_needs_no_instance_arn_and_a_legacy_one_does(ccp_browser, emulator):
+    driver = ccp_browser
+    config = extension_config(emulator, protocol="acgr")
+    for region in config["regions"]:
+        del region["instanceArn"]
+    with OptionsPage(driver) as page:
+        fill(page, config)
+        arn = page.control("regions/0/instanceArn")
+        assert arn.get_attribute("required") is None
+        assert "Optional" in driver.find_element("id", "f-regions-0-instanceArn-help").text
+        page.set("protocol", "legacy-dr")
+        wait_for(driver, lambda: arn.get_attribute("required") is not None)
+        page.save()
+        assert page.wait_status("invalid")["state"] == "invalid"
+        assert page.error("regions/0/instanceArn") == "Region 1: instance ARN: is required (rule: required)"
+        assert page.stored_config() is None  # nothing saved
+        page.set("protocol", "acgr")
+        page.save()
+        assert page.wait_status("saved", "refused", "invalid")["state"] == "saved"
+        assert page.stored_config()["protocol"] == "acgr"
+        assert effective(page.stored_config()) == effective(config)
+    status = background_status(driver)
+    assert status["configured"] is True
 
 
 def test_invalid_input_names_field_and_rule_and_saves_nothing(ccp_browser, emulator):

@@ -11,5 +11,12 @@ def schema():
 
 @pytest.fixture
 def config():
+    """A legacy DR configuration: the full pre-ACGR example."""
+    from grccp.core.config import parse_config
+    return parse_config(core_testdata.example("legacy-dr-full"))
+
+
+@pytest.fixture
+def acgr_config():
     from grccp.core.config import parse_config
     return parse_config(core_testdata.example("full"))

@@ -28,6 +28,15 @@ def example(name):
 
 
 def make_config(**overrides):
+    """A legacy DR configuration (a pre-ACGR example) with `overrides`."""
+    from grccp.core.config import parse_config
+    obj = example("legacy-dr-minimal")
+    obj.update(overrides)
+    return parse_config(obj)
+
+
+def make_acgr_config(**overrides):
+    """An ACGR configuration (the minimal example) with `overrides`."""
     from grccp.core.config import parse_config
     obj = example("minimal")
     obj.update(overrides)

@@ -1,12 +1,15 @@
 """CcpConduit: the handshake, the heartbeat and the load deadline as pure decisions; what it posts at the
-handshake comes from the protocol's host rules (here legacy DR's)."""
+handshake comes from the protocol's host rules (legacy DR's, and ACGR's with its sign-in check)."""
+import pytest
+
+from grccp.core import acgr
 from grccp.core import ccp_messages as wire
 from grccp.core import legacy_dr
 from grccp.core.ccp_conduit import CcpConduit
 from grccp.core.health import LOADING, NOT_ANSWERING, READY, SIGNED_OUT
-from grccp.core.tab_actions import Health, Post, SignInNeeded
+from grccp.core.tab_actions import Health, Log, Post, SignInNeeded
 
-from core_testdata import make_config
+from core_testdata import make_acgr_config, make_config
 
 ACK, SYN, LOAD = 3000, 1000, 5000
 
@@ -107,3 +110,64 @@ def test_request_configure_is_answered_only_after_the_handshake():
     assert conduit.on_request_configure() == []
     conduit.on_acknowledge({"id": "p"}, 1)
     assert events(conduit.on_request_configure()) == [wire.CONFIGURE]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A protocol that checks the sign-in before the handshake (ACGR's global sign-in validation)
+
+
+def make_acgr(shown_first=True):
+    config = make_acgr_config()
+    region, other = config.region_keys
+    return CcpConduit(config, region, acgr.AcgrRules(config, region if shown_first else other))
+
+
+def checked(conduit, at=100):
+    conduit.start(0)
+    assert events(conduit.on_acknowledge({"id": "port-1"}, at)) == [acgr.VALIDATE_GLOBAL_SIGNIN]
+    return conduit
+
+
+def test_the_sign_in_check_comes_between_the_first_ack_and_the_handshake():
+    conduit = checked(make_acgr())
+    assert not conduit.ready and conduit.health == LOADING and conduit.next_deadline() == 100 + acgr.SIGN_IN_CHECK_MS
+    assert conduit.on_acknowledge(None, 120) == [] and conduit.on_acknowledge({"id": "other"}, 130) == []
+    assert conduit.tick(100 + acgr.SIGN_IN_CHECK_MS - 1) == []  # no heartbeat yet, and no load deadline
+    actions = conduit.on_sign_in_checked(True, None, 200)
+    assert events(actions) == [wire.CONFIGURE, wire.OUTER_CONTEXT_INFO, wire.SYNCHRONIZE, (Health, READY)]
+    assert actions[0].message["data"]["enableGlobalResiliency"] is True
+    assert actions[0].message["data"]["instanceState"] == "active"
+    assert conduit.port_id == "port-1" and conduit.handshakes == 1
+    assert conduit.on_sign_in_checked(True, None, 210) == []         # a repeated answer: nothing
+
+
+@pytest.mark.parametrize("shown_first, state", [(True, "active"), (False, "inactive")])
+def test_configure_says_whether_the_ccp_is_the_active_one(shown_first, state):
+    conduit = checked(make_acgr(shown_first))
+    assert conduit.on_sign_in_checked(True, None, 200)[0].message["data"]["instanceState"] == state
+
+
+def test_no_answer_in_250_ms_is_a_valid_sign_in_as_in_streams():
+    conduit = checked(make_acgr())
+    actions = conduit.tick(100 + acgr.SIGN_IN_CHECK_MS)
+    assert isinstance(actions[0], Log) and "assumed valid" in actions[0].text
+    assert events(actions[1:]) == [wire.CONFIGURE, wire.OUTER_CONTEXT_INFO, wire.SYNCHRONIZE, (Health, READY)]
+    assert conduit.on_sign_in_checked(False, "late", 400) == []      # a late answer changes nothing
+
+
+def test_an_invalid_sign_in_asks_for_one_and_the_next_window_is_checked_again():
+    conduit = checked(make_acgr())
+    problem = "global sign-in invalid (LILY_AGENT_CONFIG_MISSING)"
+    assert conduit.on_sign_in_checked(False, problem, 150) == [Health(conduit.region, SIGNED_OUT, problem),
+                                                               SignInNeeded(conduit.region)]
+    assert not conduit.ready and conduit.next_deadline() is None and conduit.tick(10_000) == []
+    conduit.start(20_000, sign_in_requested=True)  # the refreshed frame
+    assert events(conduit.on_acknowledge({"id": "port-2"}, 20_100)) == [acgr.VALIDATE_GLOBAL_SIGNIN]
+    assert SignInNeeded(conduit.region) not in conduit.on_sign_in_checked(False, problem, 20_200)
+
+
+def test_a_session_ending_during_the_check_ends_the_check():
+    conduit = checked(make_acgr())
+    conduit.on_auth_fail()
+    assert conduit.next_deadline() is None and conduit.tick(1000) == []
+    assert conduit.on_sign_in_checked(True, None, 1000) == []

@@ -8,7 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from core_testdata import (EAST, EAST_ARN, FIXTURES_DIR, WEST, WEST_ARN, EXAMPLES_DIR, example,
-                           load_json, make_config)
+                           load_json, make_acgr_config, make_config)
 from grccp.core import config as cfg
 from grccp.core.errors import ConfigError, FieldError
 
@@ -20,30 +20,49 @@ def errors_of(obj):
     return [(error.path, error.rule) for error in caught.value.errors]
 
 
-def with_change(change):
-    obj = example("minimal")
+def with_change(change, name="legacy-dr-minimal"):
+    obj = example(name)
     change(obj)
     return obj
+
+
+def acgr_with_change(change):
+    return with_change(change, "minimal")
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Examples and fixtures
 
 
-@pytest.mark.parametrize("name", ["full", "minimal", "enterprise-policy"])
+EXAMPLES = {"full": cfg.ACGR, "minimal": cfg.ACGR, "enterprise-policy": cfg.ACGR,
+            "legacy-dr-full": cfg.LEGACY_DR, "legacy-dr-minimal": cfg.LEGACY_DR,
+            "legacy-dr-enterprise-policy": cfg.LEGACY_DR}
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_examples_are_valid_for_schema_and_runtime(schema, name):
     obj = example(name)
     Draft202012Validator(schema).validate(obj)
     assert cfg.validate_config(obj) == []
+    if name != "enterprise-policy" and "policy" not in name:
+        assert cfg.parse_config(obj).protocol == EXAMPLES[name]
 
 
 def test_every_example_file_is_listed():
-    names = sorted(os.path.basename(path) for path in glob.glob(os.path.join(EXAMPLES_DIR, "*.json")))
-    assert names == ["enterprise-policy.json", "full.json", "minimal.json"]
+    names = sorted(os.path.basename(path)[:-5] for path in glob.glob(os.path.join(EXAMPLES_DIR, "*.json")))
+    assert names == sorted(EXAMPLES)
+
+
+def test_the_acgr_examples_say_acgr_and_the_legacy_ones_predate_the_field():
+    """The legacy examples are configurations written before `protocol` existed (the migration's input)."""
+    for name, protocol in EXAMPLES.items():
+        assert ("protocol" in example(name)) == (protocol == cfg.ACGR), name
 
 
 SCHEMA_INVALID = {
     "bad-arn": ("regions/0/instanceArn", "arn-format"),
+    "bad-protocol": ("protocol", "enum"),
+    "legacy-missing-arn": ("regions/1/instanceArn", "required"),
     "bad-log-name": ("logs/logName", "log-name-format"),
     "bad-region": ("regions/0/region", "region-format"),
     "bool-as-string": ("loginPopup", "type"),
@@ -72,6 +91,9 @@ SCHEMA_INVALID = {
 }
 
 CROSS_FIELD_INVALID = {
+    "acgr-arn-region-mismatch": ("regions/1/instanceArn", "arn-region-match"),
+    "acgr-global-routing-mismatch": ("regions/1/ccpUrl", "ccp-host-region-match"),
+    "acgr-same-aws-region": ("regions/1/region", "distinct-aws-regions"),
     "arn-region-mismatch": ("regions/1/instanceArn", "arn-region-match"),
     "duplicate-instance": ("regions/1/instanceArn", "distinct-instances"),
     "duplicate-region": ("regions/1/region", "distinct-regions"),
@@ -270,11 +292,102 @@ def test_dotted_region_keys_share_an_aws_region():
 
 
 # ---------------------------------------------------------------------------------------------------------
+# The protocol and what each one asks
+
+
+def test_a_configuration_without_protocol_is_legacy_dr(config):
+    assert cfg.DEFAULT_PROTOCOL == cfg.LEGACY_DR and config.protocol == cfg.LEGACY_DR
+    assert config.to_dict()["protocol"] == cfg.LEGACY_DR
+
+
+def test_acgr_needs_no_instance_arn_and_keeps_none():
+    config = make_acgr_config()
+    assert config.protocol == cfg.ACGR
+    assert [region.instance_arn for region in config.regions] == [None, None]
+    assert [region.to_dict() for region in config.regions] == example("minimal")["regions"]
+    assert cfg.parse_config(config.to_dict()).to_dict() == config.to_dict()
+
+
+def test_legacy_dr_needs_every_instance_arn():
+    def change(obj):
+        for region in obj["regions"]:
+            del region["instanceArn"]
+    assert errors_of(with_change(change)) == [("regions/0/instanceArn", "required"),
+                                              ("regions/1/instanceArn", "required")]
+    assert errors_of(with_change(change) | {"protocol": "legacy-dr"}) == [("regions/0/instanceArn", "required"),
+                                                                          ("regions/1/instanceArn", "required")]
+
+
+def test_an_invalid_protocol_is_named_and_the_regions_are_checked_as_legacy_ones():
+    assert errors_of(acgr_with_change(lambda o: o.update(protocol="acgr2"))) == [
+        ("regions/0/instanceArn", "required"), ("regions/1/instanceArn", "required"), ("protocol", "enum")]
+    assert errors_of(acgr_with_change(lambda o: o.update(protocol=None))) == [
+        ("regions/0/instanceArn", "required"), ("regions/1/instanceArn", "required"), ("protocol", "type")]
+
+
+def test_acgr_checks_an_instance_arn_when_given():
+    def bad_format(obj):
+        obj["regions"][0]["instanceArn"] = "arn:aws:connect:us-east-1:1:instance/x"
+    assert errors_of(acgr_with_change(bad_format)) == [("regions/0/instanceArn", "arn-format")]
+
+    def duplicate(obj):
+        obj["regions"][0]["instanceArn"] = EAST_ARN
+        obj["regions"][1]["instanceArn"] = EAST_ARN
+    assert ("regions/1/instanceArn", "distinct-instances") in errors_of(acgr_with_change(duplicate))
+
+    def one_given(obj):
+        obj["regions"][1]["instanceArn"] = WEST_ARN
+    config = cfg.parse_config(acgr_with_change(one_given))
+    assert [region.instance_arn for region in config.regions] == [None, WEST_ARN]
+
+
+def test_acgr_regions_must_be_different_aws_regions_legacy_ones_may_share_one():
+    def same_aws_region(obj):
+        obj["regions"][0]["region"] = "us-east-1.blue"
+        obj["regions"][1]["region"] = "us-east-1.green"
+        obj["regions"][1]["ccpUrl"] = "https://green.example.test/ccp-v2/"
+    assert errors_of(acgr_with_change(same_aws_region)) == [("regions/1/region", "distinct-aws-regions")]
+
+    def same_key(obj):
+        obj["regions"][1]["region"] = "us-east-1"
+    assert errors_of(acgr_with_change(same_key)) == [("regions/1/region", "distinct-regions")]
+
+    def suffix_only_on_one(obj):
+        obj["regions"][0]["region"] = "us-east-1.blue"
+    config = cfg.parse_config(acgr_with_change(suffix_only_on_one))
+    assert config.region_keys == ("us-east-1.blue", WEST) and config.region_named(EAST).key == "us-east-1.blue"
+
+
+@pytest.mark.parametrize("host, region, rule", [
+    ("us-east-1.example.my.connect.aws", "us-east-1", None),             # global routing, agreeing
+    ("us-east-1.example.my.connect.aws", "us-east-1.blue", None),        # the key's AWS region agrees
+    ("us-west-2.example.my.connect.aws", "us-east-1", "ccp-host-region-match"),
+    ("example.my.connect.aws", "us-east-1", None),                       # no region in the host
+    ("ccp.us-west-2.example.test", "us-east-1", None),                   # only the first label counts
+    ("us-east.example.my.connect.aws", "us-east-1", None),               # not an AWS region name
+])
+def test_acgr_global_routing_hosts_must_name_their_region(host, region, rule):
+    def change(obj):
+        obj["regions"][0]["region"] = region
+        obj["regions"][0]["ccpUrl"] = f"https://{host}/ccp-v2/"
+    obj = acgr_with_change(change)
+    if rule is None:
+        assert cfg.parse_config(obj).regions[0].ccp_origin == f"https://{host}"
+    else:
+        assert errors_of(obj) == [("regions/0/ccpUrl", rule)]
+        message = str(cfg.validate_config(obj)[0])
+        assert "us-west-2" in message and "us-east-1" in message
+    # legacy DR never had the rule: a stored legacy configuration keeps working
+    legacy = with_change(lambda o: o["regions"][0].update(ccpUrl=f"https://{host}/ccp-v2/"))
+    assert cfg.validate_config(legacy) == []
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Normalised result
 
 
 def test_defaults_are_applied(config):
-    minimal = cfg.parse_config(example("minimal"))
+    minimal = cfg.parse_config(example("legacy-dr-minimal"))
     assert minimal.to_dict() == config.to_dict()
     assert minimal.login_popup is True and minimal.login_popup_auto_close is True
     assert minimal.timeouts == {"ccpAckTimeout": 3000, "ccpSynTimeout": 1000, "ccpLoadTimeout": 5000}
@@ -364,7 +477,13 @@ def test_limits_match_the_schema(schema):
     assert props["allowlist"]["maxItems"] == cfg.MAX_ALLOWLIST_ITEMS
     assert defs["httpsUrl"]["maxLength"] == defs["pagePattern"]["maxLength"] == cfg.MAX_URL_LENGTH
     assert defs["region"]["properties"]["region"]["maxLength"] == cfg.MAX_REGION_KEY_LENGTH
-    assert tuple(defs["region"]["required"]) == cfg.REGION_FIELDS
+    assert tuple(defs["region"]["properties"]) == cfg.REGION_FIELDS
+    assert tuple(defs["region"]["required"]) == cfg.REGION_REQUIRED
+    # legacy DR (any protocol but a valid "acgr") requires every region field
+    assert schema["if"] == {"properties": {"protocol": {"const": cfg.ACGR}}, "required": ["protocol"]}
+    assert cfg.REGION_REQUIRED + tuple(schema["else"]["properties"]["regions"]["items"]["required"]) == (
+        cfg.LEGACY_REGION_REQUIRED)
+    assert tuple(props["protocol"]["enum"]) == cfg.PROTOCOLS
     for rule in cfg.CROSS_FIELD_RULES:
         assert f"'{rule}'" in schema["$comment"]
 

@@ -2,17 +2,19 @@
 generated corpus of valid and near-valid configurations.
 
 How cross-field rules are treated: JSON Schema cannot compare two fields, so the schema only documents the
-three cross-field rules (its $comment); the runtime enforces them. The property therefore splits the runtime's
+cross-field rules (its $comment); the runtime enforces them. The property therefore splits the runtime's
 errors in two and checks each part against its own oracle:
   * the runtime's errors other than CROSS_FIELD_RULES are empty  <=>  jsonschema says valid;
   * when jsonschema says valid, the runtime accepts  <=>  an independent oracle in this file says the
-    cross-field rules hold (ARN region = region key before the first ".", keys differ, ARNs differ).
+    cross-field rules hold (ARN region = region key before the first ".", keys differ, ARNs differ; with
+    protocol "acgr" also: AWS regions differ, a CCP host whose first label is an AWS region names its own).
 
 jsonschema's "pattern" uses Python's re, whose "$" also matches before a final newline; JSON Schema specifies
 ECMA-262, where "$" is the end of input. The oracle uses the ECMA meaning (ECMA_VALIDATOR below)."""
 import copy
 import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, ValidationError, validators
@@ -37,7 +39,8 @@ ARN_REGION = re.compile(r"^arn:[a-z-]+:connect:([^:]+):")
 
 # Valid building blocks come from pools (one cheap draw each); the mutations below reach the edges.
 HOSTS = ["a", "crm.example.test", "ccp.us-east-1.example.test", "x-1.y2.z9", "127.0.0.1", "a--b.c0", "0.a",
-         "localhost", "my-instance.my.connect.aws"]
+         "localhost", "my-instance.my.connect.aws", "us-east-1.my-instance.my.connect.aws", "us-west-2.x.test",
+         "eu-central-1.a"]
 PORTS = ["", ":1", ":443", ":8443", ":9999", ":65535"]
 URL_TAILS = ["", "/", "/ccp-v2/", "/login?x=1#y", "/a/b;c=d@e!$&'()*+,%20~-._:", "/?", "/#"]
 PAGE_PATHS = ["", "app", "app/", "a/b;c=d@e!$&'()+,%20~-._:", "tickets/"]
@@ -80,13 +83,17 @@ page_pattern = st.builds(lambda h, p, path, star: f"https://{h}{p}/{path}{star}"
 
 
 @st.composite
-def regions(draw):
+def regions(draw, arn_optional=False):
     keys = draw(st.lists(st.sampled_from(REGION_KEYS), min_size=2, max_size=2, unique=True))
     uuids = draw(st.lists(st.sampled_from(UUIDS), min_size=2, max_size=2, unique=True))
-    return [{"region": key, "ccpUrl": draw(https_url),
-             "instanceArn": f"arn:{draw(st.sampled_from(PARTITIONS))}:connect:{cfg.region_name(key)}:"
-                            f"{draw(st.sampled_from(ACCOUNTS))}:instance/{instance}"}
-            for key, instance in zip(keys, uuids)]
+    items = []
+    for key, instance in zip(keys, uuids):
+        item = {"region": key, "ccpUrl": draw(https_url)}
+        if not arn_optional or draw(st.booleans()):
+            item["instanceArn"] = (f"arn:{draw(st.sampled_from(PARTITIONS))}:connect:{cfg.region_name(key)}:"
+                                   f"{draw(st.sampled_from(ACCOUNTS))}:instance/{instance}")
+        items.append(item)
+    return items
 
 
 def option_value(option):
@@ -115,8 +122,11 @@ def option_group(draw, name):
 
 @st.composite
 def valid_configs(draw):
-    obj = {"regions": draw(regions()), "loginUrl": draw(https_url),
+    protocol = draw(st.sampled_from([None, "legacy-dr", "acgr", "acgr"]))
+    obj = {"regions": draw(regions(arn_optional=protocol == "acgr")), "loginUrl": draw(https_url),
            "allowlist": draw(st.lists(page_pattern, min_size=1, max_size=3, unique=True))}
+    if protocol is not None:
+        obj["protocol"] = protocol
     for name in ("loginPopup", "loginPopupAutoClose"):
         if draw(st.booleans()):
             obj[name] = draw(st.booleans())
@@ -251,12 +261,14 @@ def mutation(draw, obj):
     elif kind == "add":
         dict_paths = [node for _, node in _containers(obj) if isinstance(node, dict)]
         node = draw(st.sampled_from(dict_paths))
-        node[draw(st.sampled_from(["extra", "selector", "ringtoneUrl", "mode", "side", "region"]))] = draw(
-            st.one_of(json_value, https_url))
+        node[draw(st.sampled_from(["extra", "selector", "ringtoneUrl", "mode", "side", "region", "protocol",
+                                   "instanceArn"]))] = draw(st.one_of(json_value, https_url,
+                                                                      st.sampled_from(cfg.PROTOCOLS)))
     elif kind == "cross":
         regions = obj.get("regions")
         if isinstance(regions, list) and len(regions) == 2 and all(isinstance(r, dict) for r in regions):
-            what = draw(st.sampled_from(["same-key", "same-arn", "swap-arns", "suffix-key"]))
+            what = draw(st.sampled_from(["same-key", "same-arn", "swap-arns", "suffix-key", "drop-arn",
+                                         "switch-protocol", "routing-host"]))
             if what == "same-key" and "region" in regions[0]:
                 regions[1]["region"] = regions[0]["region"]
             elif what == "same-arn" and "instanceArn" in regions[0]:
@@ -266,6 +278,13 @@ def mutation(draw, obj):
                                                                         regions[0]["instanceArn"])
             elif what == "suffix-key" and isinstance(regions[0].get("region"), str):
                 regions[0]["region"] = cfg.region_name(regions[0]["region"]) + ".other"
+            elif what == "drop-arn":
+                regions[draw(st.integers(0, 1))].pop("instanceArn", None)
+            elif what == "switch-protocol":
+                obj["protocol"] = "legacy-dr" if obj.get("protocol") == "acgr" else "acgr"
+            elif what == "routing-host" and isinstance(regions[1].get("region"), str):
+                name = draw(st.sampled_from([cfg.region_name(regions[1]["region"]), "us-east-1", "eu-west-3"]))
+                regions[1]["ccpUrl"] = f"https://{name}.example.my.connect.aws/ccp-v2/"
     elif kind == "bounds":
         name = draw(st.sampled_from(["placement", "timeouts", "logs"]))
         table = cfg.OPTION_GROUPS[name]
@@ -301,17 +320,32 @@ def corpus_batches(draw):
     return batch
 
 
+AWS_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+
+
 def cross_field_rules_hold(obj):
     """Independent oracle for a schema-valid obj."""
     first, second = obj["regions"]
-    for region in (first, second):
-        if ARN_REGION.match(region["instanceArn"]).group(1) != region["region"].split(".", 1)[0]:
+    names = [region["region"].split(".", 1)[0] for region in (first, second)]
+    for region, name in zip((first, second), names):
+        if "instanceArn" in region and ARN_REGION.match(region["instanceArn"]).group(1) != name:
             return False
-    return first["region"] != second["region"] and first["instanceArn"] != second["instanceArn"]
+    if first["region"] == second["region"]:
+        return False
+    if "instanceArn" in first and first["instanceArn"] == second.get("instanceArn"):
+        return False
+    if obj.get("protocol") == "acgr":
+        if names[0] == names[1]:
+            return False
+        for region, name in zip((first, second), names):
+            label = re.match(r"^https://([^.:/]+)", region["ccpUrl"]).group(1)
+            if AWS_REGION.match(label) and label != name:
+                return False
+    return True
 
 
 def test_runtime_validator_agrees_with_jsonschema():
-    counts = {"valid": 0, "schema-invalid": 0, "cross-field-invalid": 0}
+    counts = {"valid": 0, "schema-invalid": 0, "cross-field-invalid": 0, "acgr-valid": 0}
 
     @settings(max_examples=300, deadline=None, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -325,16 +359,18 @@ def test_runtime_validator_agrees_with_jsonschema():
             if schema_ok:
                 assert (not errors) == cross_field_rules_hold(obj), (obj, [str(e) for e in errors])
                 counts["valid" if not errors else "cross-field-invalid"] += 1
+                counts["acgr-valid"] += not errors and obj.get("protocol") == "acgr"
             else:
                 counts["schema-invalid"] += 1
 
     check()
     assert counts["valid"] >= 300 and counts["schema-invalid"] >= 300 and counts["cross-field-invalid"] >= 30, counts
-    assert sum(counts.values()) >= 1000, counts
+    assert counts["acgr-valid"] >= 100, counts
+    assert sum(counts.values()) - counts["acgr-valid"] >= 1000, counts
 
 
 def test_ecma_oracle_refuses_a_final_newline():
-    obj = load_json(SCHEMA_PATH.replace("config.schema.json", "examples/minimal.json"))
+    obj = load_json(SCHEMA_PATH.replace("config.schema.json", "examples/legacy-dr-minimal.json"))
     obj["loginUrl"] += "\n"
     assert Draft202012Validator(load_json(SCHEMA_PATH)).is_valid(obj)  # Python's "$" lets it through
     assert not ECMA_VALIDATOR.is_valid(obj)
@@ -358,8 +394,9 @@ def _grid_cases():
         yield ("logs", "logName"), edge
 
 
-def test_every_grammar_edge_in_every_field_agrees():
-    minimal = load_json(SCHEMA_PATH.replace("config.schema.json", "examples/minimal.json"))
+@pytest.mark.parametrize("example", ["legacy-dr-minimal", "minimal"])
+def test_every_grammar_edge_in_every_field_agrees(example):
+    minimal = load_json(SCHEMA_PATH.replace("config.schema.json", f"examples/{example}.json"))
     checked = 0
     for path, value in _grid_cases():
         obj = copy.deepcopy(minimal)

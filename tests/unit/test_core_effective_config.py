@@ -12,7 +12,7 @@ def test_merge_managed_policy_wins_per_top_level_field():
     local = example("full")
     policy = example("enterprise-policy")
     merged, managed = ec.merge_managed(local, policy)
-    assert managed == ("regions", "loginUrl", "allowlist", "timeouts", "logs")
+    assert managed == ("protocol", "regions", "loginUrl", "allowlist", "timeouts", "logs")
     assert merged["placement"] == local["placement"]
     assert merged["timeouts"] == {"ccpLoadTimeout": 8000}  # whole field replaced, not merged member-wise
     config = parse_config(merged)
@@ -36,7 +36,7 @@ def test_the_effective_configuration_with_and_without_a_policy():
     local, policy = example("full"), example("enterprise-policy")
     state = ec.effective_config(local, policy)
     assert state.local == local and state.managed == policy and state.errors == []
-    assert state.managed_fields == ("regions", "loginUrl", "allowlist", "timeouts", "logs")
+    assert state.managed_fields == ("protocol", "regions", "loginUrl", "allowlist", "timeouts", "logs")
     assert state.config.to_dict() == parse_config(ec.merge_managed(local, policy)[0]).to_dict()
     alone = ec.effective_config(local, None)
     assert alone.config.to_dict() == parse_config(local).to_dict() and alone.managed_fields == ()
@@ -74,3 +74,46 @@ def test_a_save_stores_nothing_for_policy_fields_that_were_never_stored():
     local = ec.local_to_store(dict(example("minimal"), logs={"logName": "typed"}), None, {"logs": {}})
     assert "logs" not in local and local["loginUrl"] == example("minimal")["loginUrl"]
     assert ec.local_to_store({"logs": {}}, ["garbage"], {"logs": {}}) == {}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Migration: configurations and policies written before `protocol` existed keep their meaning
+
+
+def test_a_stored_pre_acgr_configuration_is_legacy_dr_as_before():
+    local = example("legacy-dr-full")
+    assert "protocol" not in local
+    state = ec.effective_config(local, None, allow_empty=True)
+    assert state.errors == [] and state.config.protocol == "legacy-dr"
+    assert [region.instance_arn for region in state.config.regions] == [r["instanceArn"] for r in local["regions"]]
+    # the normalised configuration says so, and means the same
+    assert parse_config(state.config.to_dict()).to_dict() == state.config.to_dict()
+
+
+def test_a_pre_acgr_policy_is_legacy_dr_and_manages_the_protocol():
+    policy = example("legacy-dr-enterprise-policy")
+    assert "protocol" not in policy
+    for local in (None, example("legacy-dr-full"), example("full")):  # even over a local ACGR choice
+        state = ec.effective_config(local, policy)
+        assert state.errors == [] and state.config.protocol == "legacy-dr", local
+        assert state.managed_fields == ("protocol", "regions", "loginUrl", "allowlist", "timeouts", "logs")
+    assert ec.merge_managed(example("full"), policy)[0]["protocol"] == "legacy-dr"
+    assert policy == example("legacy-dr-enterprise-policy")  # not changed in place
+
+
+def test_a_pre_acgr_policy_without_regions_leaves_the_protocol_to_the_user():
+    policy = {"logs": {"filterByLogLevel": True}}
+    assert ec.effective_config(example("full"), policy).config.protocol == "acgr"
+    assert ec.effective_config(example("legacy-dr-full"), policy).config.protocol == "legacy-dr"
+    assert ec.managed_fields(policy) == ("logs",)
+
+
+def test_a_policy_that_says_acgr_is_acgr():
+    state = ec.effective_config(example("legacy-dr-full"), example("enterprise-policy"))
+    assert state.errors == [] and state.config.protocol == "acgr"
+
+
+def test_a_save_under_a_pre_acgr_policy_does_not_store_the_protocol():
+    policy = example("legacy-dr-enterprise-policy")
+    local = ec.local_to_store(dict(example("full"), protocol="acgr"), None, policy)
+    assert "protocol" not in local

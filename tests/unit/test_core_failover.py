@@ -1,100 +1,18 @@
 """Failover in legacy DR: the reference scenarios of ccp-protocol 5.4 (1)-(5) plus flapping, duplicates, late and
-stale signals, driven through a harness wired like the platform layer: CCP message -> parse_ccp_message ->
-LegacyDrRules actions -> runtime messages -> GlobalState -> bg:region-changed to every tab."""
+stale signals, driven through a harness wired like the platform layer (failover_world): CCP message ->
+parse_ccp_message -> LegacyDrRules actions -> runtime messages -> GlobalState -> bg:region-changed to every tab."""
 import json
 
 import pytest
 
 from core_testdata import EAST, EAST_ARN, WEST, WEST_ARN, snapshot_data
-from grccp.core import ccp_messages as cm
+from failover_world import Background, Tab
 from grccp.core import global_state as gs
 from grccp.core import health
-from grccp.core import tab_actions as hr
 from grccp.core import legacy_dr as dr
-from grccp.core.runtime_messages import make_message, parse_message
-
-PARSERS = cm.parser_table(dr.LegacyDrRules.CCP_EVENTS)
+from grccp.core.runtime_messages import make_message
 
 UNKNOWN_ARN = "arn:aws:connect:us-west-2:111122223333:instance/99999999-9999-4999-8999-999999999999"
-
-
-class Background:
-    def __init__(self, config, now=1000):
-        self.state = gs.GlobalState(config.region_keys, epoch=now)
-        self.tabs = []
-        self.broadcasts = []
-
-    def receive(self, tab, message, now):
-        kind, fields = parse_message(message)
-        state, before = self.state, self.state.active
-        if kind == "cs:switch-complete":
-            state.on_switch_complete(fields["region"], now, fields["epoch"])
-        elif kind == "cs:failover-pending":
-            state.on_failover_pending(fields["region"], fields["contactId"], now, fields["epoch"])
-        elif kind == "cs:failover-detected":
-            state.on_failover_detected(fields["region"], fields["soft"], now, fields["epoch"])
-        elif kind == "cs:agent-update":
-            state.on_agent_update(fields["region"], fields["agent"], now)
-        if state.active != before:
-            self.broadcasts.append(state.active)
-            for other in self.tabs:
-                other.from_background(make_message("bg:region-changed", region=state.active, epoch=state.epoch),
-                                      now)
-
-
-class Tab:
-    """The content script's core wiring for one tab."""
-
-    def __init__(self, config, background, shown=None):
-        self.background = background
-        state = background.state
-        self.rules = dr.LegacyDrRules(config, shown or state.active, state.epoch)
-        self.posted = []       # (region, message) posted to CCP frames
-        self.completes = []
-        self.pendings = []
-        background.tabs.append(self)
-
-    @property
-    def shown(self):
-        return self.rules.shown
-
-    def ccp(self, region, message, now):
-        event, payload = cm.parse_ccp_message(message, PARSERS)
-        rules = self.rules
-        if event in rules.CCP_EVENTS:
-            actions = rules.on_ccp_event(region, event, payload)
-        elif event == cm.AGENT_UPDATE:
-            actions = rules.on_agent_update(region, payload)
-            self.report(make_message("cs:agent-update", region=region, agent=payload.to_summary()), now)
-        else:
-            actions = []
-        self.perform(actions, now)
-
-    def from_background(self, message, now):
-        kind, fields = parse_message(message)
-        assert kind == "bg:region-changed"
-        self.perform(self.rules.on_global_region(fields["region"], fields["epoch"]), now)
-
-    def report(self, message, now):
-        self.background.receive(self, json.loads(json.dumps(message)), now)
-
-    def perform(self, actions, now):
-        for action in actions:
-            if isinstance(action, hr.Post):
-                self.posted.append((action.region, action.message))
-            elif isinstance(action, hr.Complete):
-                self.completes.append(action.region)
-                self.report(make_message("cs:switch-complete", region=action.region, fromRegion=self.rules.hidden,
-                                         epoch=self.rules.epoch), now)
-            elif isinstance(action, hr.Pending):
-                self.pendings.append((action.target, action.contact_id))
-                self.report(make_message("cs:failover-pending", region=action.target, contactId=action.contact_id,
-                                         epoch=self.rules.epoch), now)
-            elif isinstance(action, hr.Detected):
-                self.report(make_message("cs:failover-detected", region=action.target, soft=action.soft,
-                                         epoch=self.rules.epoch), now)
-            else:
-                assert isinstance(action, (hr.Show, hr.Log))
 
 
 def failover(next_arn=None, is_primary=None):
@@ -160,7 +78,7 @@ def test_start_up_switch_when_the_first_region_is_not_active(world, first_signal
     [entry] = bg.state.timeline
     assert (entry["from"], entry["to"], entry["detectedMs"], entry["completeMs"], entry["soft"]) == (
         EAST, WEST, 20, 30, False)
-    assert gs.latencies(entry) == {"switchMs": 10, "waitMs": None}
+    assert gs.latencies(entry)["switchMs"] == 10 and gs.latencies(entry)["waitMs"] is None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -199,7 +117,7 @@ def test_soft_failover_waits_for_the_voice_contact(world, contact_type):
         tab.ccp(EAST, force_offline(WEST_ARN, soft=True), 100)
     master.ccp(EAST, pending(), 101)                   # only the failover master's tab hears this
     master.ccp(EAST, pending(), 102)                   # a second voice contact: no second report
-    assert master.pendings == [(WEST, "c-1")] and other.pendings == []
+    assert master.pendings == [(WEST, "c-1", contact_type)] and other.pendings == []
     flight = bg.state.pending
     assert (flight["target"], flight["contactId"], flight["detectedMs"], flight["pendingMs"], flight["soft"]) == (
         WEST, "c-1", 100, 101, True)
@@ -209,14 +127,15 @@ def test_soft_failover_waits_for_the_voice_contact(world, contact_type):
     assert master.shown == other.shown == EAST
     # ACW cleared: the contact leaves the snapshot; the CCP then finishes the offline and the worker says so
     master.ccp(EAST, agent_update(state_name="Offline", state_type="offline"), 900)
-    assert bg.state.pending["contactId"] == "c-1" and bg.state.agent(EAST)[0]["voiceContacts"] == []
+    assert bg.state.pending["contactId"] == "c-1" and bg.state.agent(EAST)[0]["blockingContacts"] == []
     for at, tab in enumerate((master, other)):
         tab.ccp(EAST, failover(WEST_ARN, is_primary=False), 1000 + at)
     assert master.shown == other.shown == WEST and master.completes == other.completes == [WEST]
     assert bg.state.failover is None and bg.state.pending is None
     [entry] = bg.state.timeline
     assert (entry["pendingMs"], entry["completeMs"], entry["contactId"]) == (101, 1000, "c-1")
-    assert gs.latencies(entry) == {"switchMs": 900, "waitMs": 899}
+    assert gs.latencies(entry) == {"switchMs": 900, "waitMs": 899, "detectedToPendingMs": 1,
+                                   "pendingToInitiatedMs": None, "initiatedToCompleteMs": None}
 
 
 def test_pending_is_reported_again_for_the_next_failover(world):
@@ -227,7 +146,7 @@ def test_pending_is_reported_again_for_the_next_failover(world):
     tab.ccp(EAST, failover(WEST_ARN, is_primary=False), 3)
     tab.ccp(WEST, agent_update(contacts=[("c-2", "voice", "connected")]), 4)
     tab.ccp(WEST, pending(EAST_ARN), 5)
-    assert tab.pendings == [(WEST, "c-1"), (EAST, "c-2")]
+    assert tab.pendings == [(WEST, "c-1", "voice"), (EAST, "c-2", "voice")]
     assert bg.state.pending["target"] == EAST and bg.state.pending["contactId"] == "c-2"
     tab.ccp(WEST, agent_update(contacts=[("c-2", "voice", "ended"), ("c-3", "voice", "connected")]), 6)
     tab.ccp(WEST, agent_update(contacts=[("c-3", "voice", "connected")]), 7)
@@ -346,7 +265,7 @@ def test_manual_failover_pending_without_arn_targets_the_hidden_region(world):
     config, bg = world
     tab = Tab(config, bg)
     tab.ccp(EAST, {"event": "disasterRecovery::failover_pending"}, 1)
-    assert tab.pendings == [(WEST, None)] and bg.state.pending["target"] == WEST
+    assert tab.pendings == [(WEST, None, None)] and bg.state.pending["target"] == WEST
 
 
 @pytest.mark.parametrize("from_region, message", [

@@ -11,12 +11,13 @@ from grccp.core import ccp_messages as cm
 from grccp.core import config as cfg
 from grccp.core import global_state as gs
 from grccp.core import health as hl
-from grccp.core import effective_config, legacy_dr, log_chunks, logs, snapshot
+from grccp.core import acgr, effective_config, legacy_dr, log_chunks, logs, snapshot
 from grccp.core.errors import ConfigError, MessageError, ProtocolError, StateError
 from grccp.core.runtime_messages import MESSAGE_TYPES, parse_message
 from test_core_runtime_messages import VALID as VALID_RUNTIME_MESSAGES
 
 LEGACY_PARSERS = cm.parser_table(legacy_dr.LegacyDrRules.CCP_EVENTS)
+ACGR_PARSERS = cm.parser_table(acgr.AcgrRules.CCP_EVENTS)
 FUZZ = settings(max_examples=200, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -83,7 +84,8 @@ def only_raises(function, value, allowed):
 
 
 # Valid inputs the mutations start from
-CONFIGS = [example("full"), example("minimal"), example("enterprise-policy")]
+CONFIGS = [example(name) for name in ("full", "minimal", "enterprise-policy", "legacy-dr-full", "legacy-dr-minimal",
+                                      "legacy-dr-enterprise-policy")]
 SNAPSHOTS = [snapshot_data(contacts=[("c-1", "voice", "connected"), ("c-2", "chat", "ended")], acw=True)]
 CCP_MESSAGES = [
     {"event": "acknowledge", "data": {"id": "1-abc"}},
@@ -95,6 +97,14 @@ CCP_MESSAGES = [
                               "loggerId": "w", "tabId": None, "contextLayer": "SharedWorker"}},
     {"event": "api_response", "data": {"requestId": "r", "data": {}, "err": None}},
     {"event": "auth_fail", "data": {"authorize": True}},
+    {"event": acgr.INIT, "data": {"instanceRegion": "us-east-1", "instanceState": "active",
+                                  "activeRegion": "us-east-1"}},
+    {"event": acgr.FAILOVER_DETECTED, "data": {"activeRegion": "us-west-2"}},
+    {"event": acgr.FAILOVER_PENDING, "data": {"activeRegion": "us-west-2"}},
+    {"event": acgr.FAILOVER_INITIATED, "data": {"activeRegion": "us-west-2"}},
+    {"event": acgr.FAILOVER_COMPLETE, "data": {"activeRegion": "us-west-2", "activeCcpUrl": "https://x"}},
+    {"event": acgr.HEARTBEAT_SYN, "data": {"seq": 1}},
+    {"event": acgr.GLOBAL_SIGNIN_INVALID, "data": {"errorType": "LILY_AGENT_CONFIG_MISSING", "error": "x"}},
 ]
 RUNTIME_MESSAGES = [dict(fields, type=name) for name, fields in VALID_RUNTIME_MESSAGES.items()]
 
@@ -102,10 +112,13 @@ RUNTIME_MESSAGES = [dict(fields, type=name) for name, fields in VALID_RUNTIME_ME
 def _stored_state():
     state = gs.GlobalState((EAST, "us-west-2"), epoch=4)
     state.on_ccp_health(1, EAST, hl.READY, 1)
-    state.on_agent_update(EAST, snapshot.parse_agent_update(SNAPSHOTS[0]).to_summary(), 2)
+    state.on_agent_update(EAST, snapshot.parse_agent_update(SNAPSHOTS[0]).to_summary(snapshot.VOICE_CONTACT_TYPES), 2)
     state.on_failover_pending("us-west-2", "c-1", 3)
     state.on_switch_complete("us-west-2", 4)
     state.on_failover_detected(EAST, False, 5)
+    state.on_failover_pending(EAST, "c-2", 6, contact_type="chat")
+    state.on_switch_now(EAST, 7)
+    state.on_region_announced(EAST, "us-east-1", None)
     return json.loads(json.dumps(state.to_dict()))
 
 
@@ -152,9 +165,32 @@ def test_managed_merge(local, managed):
 
 
 @FUZZ
-@given(hostile(CCP_MESSAGES + [{"event": name, "data": {}} for name in cm.ALL_EVENTS + legacy_dr.ALL_EVENTS]))
+@given(hostile(CCP_MESSAGES + [{"event": name, "data": {}} for name in cm.ALL_EVENTS + legacy_dr.ALL_EVENTS +
+                               acgr.ALL_EVENTS]))
 def test_ccp_message_parser(value):
     only_raises(lambda message: cm.parse_ccp_message(message, LEGACY_PARSERS), value, ProtocolError)
+    only_raises(lambda message: cm.parse_ccp_message(message, ACGR_PARSERS), value, ProtocolError)
+
+
+ACGR_CONFIG = cfg.parse_config(example("minimal"))
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.sampled_from(ACGR_CONFIG.region_keys), hostile(CCP_MESSAGES)), max_size=12))
+def test_acgr_rules_take_any_sequence_of_messages(sequence):
+    """Whatever well-formed or hostile messages come in whatever order, the rules decide without raising and
+    always show one configured region."""
+    rules = acgr.AcgrRules(ACGR_CONFIG)
+    for region, message in sequence:
+        try:
+            event, payload = cm.parse_ccp_message(message, ACGR_PARSERS)
+        except ProtocolError:
+            continue
+        if event in rules.CCP_EVENTS:
+            rules.on_ccp_event(region, event, payload)
+        elif event == cm.AGENT_UPDATE:
+            rules.on_agent_update(region, payload)
+        assert {rules.shown, rules.hidden} == set(ACGR_CONFIG.region_keys)
 
 
 @FUZZ

@@ -9,18 +9,20 @@ from core_testdata import EAST, WEST, snapshot_data
 from grccp.core import global_state as gs
 from grccp.core import health
 from grccp.core.errors import StateError
-from grccp.core.snapshot import parse_agent_update
+from grccp.core.snapshot import VOICE_CONTACT_TYPES as VOICE, parse_agent_update
 def test_region_health_is_the_best_any_tab_reports(config):
     state = gs.GlobalState(config.region_keys)
-    assert state.region_health(EAST) == (None, None)
+    assert state.region_health(EAST) == (None, None, None)
     assert state.on_ccp_health(1, EAST, health.LOADING, 10)
     assert not state.on_ccp_health(1, EAST, health.LOADING, 11)          # unchanged: keeps its since
-    assert state.on_ccp_health(2, EAST, health.SIGNED_OUT, 12)
-    assert state.region_health(EAST) == (health.SIGNED_OUT, 12)
+    assert state.on_ccp_health(2, EAST, health.SIGNED_OUT, 12, "global sign-in invalid (LILY_AGENT_CONFIG_MISSING)")
+    assert state.region_health(EAST) == (health.SIGNED_OUT, 12, "global sign-in invalid (LILY_AGENT_CONFIG_MISSING)")
+    assert state.on_ccp_health(2, EAST, health.SIGNED_OUT, 15, "expired")  # a new reason, the same since
+    assert state.region_health(EAST) == (health.SIGNED_OUT, 12, "expired")
     assert state.on_ccp_health(1, EAST, health.READY, 20)
-    assert state.region_health(EAST) == (health.READY, 20)
+    assert state.region_health(EAST) == (health.READY, 20, None)
     assert state.on_tab_closed(1) and not state.on_tab_closed(1)
-    assert state.region_health(EAST) == (health.SIGNED_OUT, 12)
+    assert state.region_health(EAST) == (health.SIGNED_OUT, 12, "expired")
     assert not state.on_ccp_health(3, "eu-west-1", health.READY, 30)
     assert not state.on_ccp_health(3, EAST, "fine", 30) and not state.on_ccp_health(3, EAST, ["ready"], 30)
 
@@ -51,7 +53,8 @@ def _corrupt(change):
 
 @pytest.mark.parametrize("change", [
     lambda d: d.clear(),
-    lambda d: d.__setitem__("version", 2),
+    lambda d: d.__setitem__("version", 1),
+    lambda d: d.__setitem__("version", 3),
     lambda d: d.__setitem__("version", True),
     lambda d: d.__setitem__("regionKeys", [EAST]),
     lambda d: d.__setitem__("regionKeys", [EAST, EAST]),
@@ -66,7 +69,13 @@ def _corrupt(change):
     lambda d: d["agents"].pop(WEST),
     lambda d: d["agents"].__setitem__(WEST, {"summary": {}, "updatedMs": 1}),
     lambda d: d.__setitem__("timeline", [{"from": EAST, "to": EAST, "detectedMs": 1, "pendingMs": None,
-                                          "completeMs": 2, "soft": None, "contactId": None}]),
+                                          "initiatedMs": None, "completeMs": 2, "soft": None, "contactId": None,
+                                          "contactType": None, "forcedBy": None, "forcedMs": None}]),
+    lambda d: d["failover"].__setitem__("forcedBy", "page"),
+    lambda d: d["tabs"]["1"]["health"][EAST].__setitem__("detail", 5),
+    lambda d: d.__setitem__("announced", {"nowhere": EAST}),
+    lambda d: d.__setitem__("announced", {EAST: ""}),
+    lambda d: d.pop("announced"),
     lambda d: d.__setitem__("timeline", [{}] * (gs.TIMELINE_LIMIT + 1)),
     lambda d: d.__setitem__("extra", 1),
 ])
@@ -93,16 +102,75 @@ def test_a_failover_moves_through_its_phases_and_never_back(config):
     assert state.on_failover_detected(WEST, False, 10, epoch=1) and state.phase == gs.DETECTED
     assert not state.on_failover_detected(WEST, True, 11, epoch=1)            # twice: nothing changes
     assert state.on_failover_pending(WEST, "c-1", 20, epoch=1) and state.phase == gs.PENDING
-    assert state.failover == {"target": WEST, "detectedMs": 10, "soft": True, "pendingMs": 20, "contactId": "c-1"}
+    assert state.failover == {"target": WEST, "detectedMs": 10, "soft": True, "pendingMs": 20, "initiatedMs": None,
+                              "contactId": "c-1", "contactType": None, "forcedBy": None, "forcedMs": None}
     assert not state.on_failover_detected(WEST, False, 21, epoch=1)           # back to detected: ignored
     assert not state.on_failover_pending(WEST, "c-2", 22, epoch=1)
+    assert state.on_failover_initiated(WEST, 25, epoch=1) and state.phase == gs.INITIATED
+    assert not state.on_failover_initiated(WEST, 26, epoch=1)
+    assert not state.on_failover_pending(WEST, "c-2", 27, epoch=1) and state.pending is None
     assert state.on_switch_complete(WEST, 30, epoch=1) and state.phase is gs.NO_FAILOVER
+    [entry] = state.timeline
+    assert gs.latencies(entry) == {"switchMs": 20, "waitMs": 10, "detectedToPendingMs": 10,
+                                   "pendingToInitiatedMs": 5, "initiatedToCompleteMs": 5}
 
 
 def test_a_pending_report_without_a_detected_one_starts_a_soft_failover(config):
     state = gs.GlobalState(config.region_keys)
-    assert state.on_failover_pending(WEST, None, 5)
-    assert state.failover == {"target": WEST, "detectedMs": 5, "soft": True, "pendingMs": 5, "contactId": None}
+    assert state.on_failover_pending(WEST, None, 5, contact_type="chat")
+    assert state.failover == {"target": WEST, "detectedMs": 5, "soft": True, "pendingMs": 5, "initiatedMs": None,
+                              "contactId": None, "contactType": "chat", "forcedBy": None, "forcedMs": None}
+
+
+@pytest.mark.parametrize("report", ["detected", "initiated"])
+def test_a_failover_turning_back_to_the_active_region_ends_with_no_switch(config, report):
+    state = gs.GlobalState(config.region_keys, epoch=1)
+    state.on_failover_pending(WEST, "c-1", 5, epoch=1, contact_type="voice")
+    turn_back = state.on_failover_detected if report == "detected" else state.on_failover_initiated
+    assert not (turn_back(EAST, 6, 0, epoch=0) if report == "detected" else turn_back(EAST, 6, epoch=0))  # stale
+    assert (turn_back(EAST, 7, None, epoch=1) if report == "detected" else turn_back(EAST, 7, epoch=1))
+    assert state.failover is None and state.active == EAST and state.timeline == [] and state.epoch == 1
+    assert not (turn_back(EAST, 8, None) if report == "detected" else turn_back(EAST, 8))  # nothing in flight
+
+
+def test_an_initiated_report_alone_starts_and_phases_the_flight(config):
+    state = gs.GlobalState(config.region_keys, epoch=1)
+    assert state.on_failover_initiated(WEST, 5, epoch=1)
+    assert (state.phase, state.failover["detectedMs"], state.failover["initiatedMs"]) == (gs.INITIATED, 5, 5)
+    assert state.on_switch_complete(WEST, 9, epoch=1)
+    assert gs.latencies(state.timeline[0])["initiatedToCompleteMs"] == 4
+
+
+def test_switch_now_marks_the_pending_failover_once(config):
+    state = gs.GlobalState(config.region_keys, epoch=1)
+    assert not state.on_switch_now(WEST, 1)                       # nothing pending
+    state.on_failover_detected(WEST, None, 2, epoch=1)
+    assert not state.on_switch_now(WEST, 3)                       # detected is not pending
+    state.on_failover_pending(WEST, "c-1", 4, epoch=1, contact_type="chat")
+    assert not state.on_switch_now(EAST, 5)                       # not the failover confirmed
+    assert state.on_switch_now(WEST, 6)
+    assert (state.failover["forcedBy"], state.failover["forcedMs"]) == ("popup", 6)
+    assert not state.on_switch_now(WEST, 7)                       # once
+    state.on_failover_initiated(WEST, 8, epoch=1)
+    state.on_switch_complete(WEST, 9, epoch=1)
+    [entry] = state.timeline
+    assert (entry["forcedBy"], entry["forcedMs"], entry["contactType"], entry["initiatedMs"]) == ("popup", 6, "chat",
+                                                                                                   8)
+
+
+def test_announced_regions_and_the_active_region_they_name(config):
+    state = gs.GlobalState(config.region_keys, epoch=1)
+    assert state.on_region_announced(EAST, "us-east-1", EAST, epoch=1) and state.announced == {EAST: "us-east-1"}
+    assert not state.on_region_announced(EAST, "us-east-1", EAST, epoch=1)        # nothing new
+    assert state.on_region_announced(WEST, "us-west-1", EAST, epoch=1)            # a mismatch is kept as said
+    assert not state.on_region_announced("eu-west-1", "eu-west-1", EAST) and not state.on_region_announced(
+        EAST, "", EAST)
+    assert state.on_region_announced(WEST, "us-west-1", WEST, epoch=1)            # the CCPs say WEST is active
+    assert (state.active, state.epoch, state.timeline) == (WEST, 2, [])           # no failover, no timeline entry
+    assert not state.on_region_announced(EAST, "us-east-1", EAST, epoch=1)        # stale: made before that
+    state.on_failover_detected(EAST, None, 5, epoch=2)
+    assert not state.on_region_announced(EAST, "us-east-1", EAST, epoch=2)        # a failover decides itself
+    assert state.active == WEST
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -111,7 +179,7 @@ def test_a_pending_report_without_a_detected_one_starts_a_soft_failover(config):
 
 def _summary(contacts=()):
     return parse_agent_update(snapshot_data(contacts=[(contact, "voice", "connected") for contact in contacts])
-                              ).to_summary()
+                              ).to_summary(VOICE)
 
 
 def _pending_on_a_call(config):

@@ -50,13 +50,22 @@ def test_small_legacy_messages():
 # The host rules as actions
 
 
-def test_the_rules_implement_the_whole_host_rules_interface(config):
+def assert_implements_host_rules(rules_class):
+    """Every method of the interface with its signature, and every trait."""
     interface = [name for name, value in vars(host_rules.HostRules).items() if inspect.isfunction(value)]
-    assert len(interface) == 6
+    assert len(interface) == 8
     for name in interface:
-        assert inspect.signature(getattr(legacy_dr.LegacyDrRules, name)) == inspect.signature(
+        assert inspect.signature(getattr(rules_class, name)) == inspect.signature(
             getattr(host_rules.HostRules, name)), name
+    for trait in ("CCP_EVENTS", "BLOCKING_CONTACT_TYPES", "COMPLETES_STUCK_FAILOVER", "ANNOUNCES_REGIONS",
+                  "SWITCH_NOW"):
+        assert trait in vars(rules_class), trait
+
+
+def test_the_rules_implement_the_whole_host_rules_interface(config):
+    assert_implements_host_rules(legacy_dr.LegacyDrRules)
     rules = legacy_dr.LegacyDrRules(config, EAST)
+    assert rules.sign_in_check(EAST) is None and rules.on_switch_now() == []
     assert (rules.shown, rules.hidden, rules.epoch, rules.pending_target) == (EAST, WEST, 0, None)
     assert set(legacy_dr.LegacyDrRules.CCP_EVENTS) == {legacy_dr.FAILOVER, legacy_dr.FAILOVER_PENDING,
                                                        legacy_dr.FORCE_OFFLINE}
@@ -107,5 +116,5 @@ def test_detected_and_pending_are_reported_once_with_what_they_wait_for(config):
     assert _event(rules, EAST, legacy_dr.FORCE_OFFLINE, offline) == [hr.Detected(WEST, True)]
     assert _event(rules, EAST, legacy_dr.FORCE_OFFLINE, offline) == []
     pending = {"nextActiveArn": WEST_ARN}
-    assert _event(rules, EAST, legacy_dr.FAILOVER_PENDING, pending) == [hr.Pending(WEST, "c-1")]
+    assert _event(rules, EAST, legacy_dr.FAILOVER_PENDING, pending) == [hr.Pending(WEST, "c-1", "voice")]
     assert rules.pending_target == WEST and _event(rules, EAST, legacy_dr.FAILOVER_PENDING, pending) == []

@@ -29,7 +29,8 @@ def test_the_form_has_one_field_per_setting(schema):
     assert {field.section for field in om.FIELDS} == {name for name, _, _ in om.SECTIONS}
 
 
-@pytest.mark.parametrize("name", ["minimal", "full", "enterprise-policy"])
+@pytest.mark.parametrize("name", ["minimal", "full", "enterprise-policy", "legacy-dr-minimal", "legacy-dr-full",
+                                  "legacy-dr-enterprise-policy"])
 def test_valid_configurations_round_trip(name):
     obj = example(name)
     if "regions" not in obj:
@@ -37,18 +38,46 @@ def test_valid_configurations_round_trip(name):
     assert parse_config(om.config_from_form(om.form_values(obj))).to_dict() == parse_config(obj).to_dict()
 
 
-def test_an_empty_form_names_the_required_fields():
-    errors = validate_config(om.config_from_form(om.form_values(None)))
+def test_an_empty_form_is_a_new_acgr_configuration_and_names_the_required_fields():
+    values = om.form_values(None)
+    assert values["protocol"] == "acgr" and om.form_values({}) == values
+    errors = validate_config(om.config_from_form(values))
     required = {error.path for error in errors if error.rule == "required"}
-    assert required == {"regions/0/region", "regions/0/ccpUrl", "regions/0/instanceArn", "regions/1/region",
-                        "regions/1/ccpUrl", "regions/1/instanceArn", "loginUrl"}
+    assert required == {"regions/0/region", "regions/0/ccpUrl", "regions/1/region", "regions/1/ccpUrl", "loginUrl"}
+    assert required == {field.path for field in om.FIELDS if field.required("acgr")} - {"protocol", "allowlist"}
     assert {(error.path, error.rule) for error in errors} >= {("allowlist", "min-items")}
     inline, general = om.errors_by_field(errors)
     assert general == [] and set(inline) == required | {"allowlist"}
 
 
+def test_an_empty_legacy_form_also_names_the_instance_arns():
+    values = om.form_values(None)
+    values["protocol"] = "legacy-dr"
+    required = {error.path for error in validate_config(om.config_from_form(values)) if error.rule == "required"}
+    assert required == {field.path for field in om.FIELDS if field.required("legacy-dr")} - {"protocol",
+                                                                                              "allowlist"}
+    assert {"regions/0/instanceArn", "regions/1/instanceArn"} <= required
+
+
+def test_the_protocol_comes_first_and_a_stored_pre_acgr_configuration_shows_legacy_dr():
+    assert om.FIELDS[0].path == "protocol" and om.SECTIONS[0][0] == "protocol"
+    assert om.form_values(example("legacy-dr-full"))["protocol"] == "legacy-dr"
+    assert om.form_values(example("full"))["protocol"] == "acgr"
+    assert om.form_values({"logs": {"logName": "x"}})["protocol"] == "acgr"  # nothing but a policy's logs
+    assert om.form_values({"protocol": "bogus"})["protocol"] == "bogus"  # shown as stored; the validator names it
+    saved = om.config_from_form(om.form_values(example("legacy-dr-minimal")))
+    assert saved["protocol"] == "legacy-dr"  # a save writes the protocol the form shows
+
+
+def test_instance_arn_help_and_requirement_follow_the_protocol():
+    arn = om.FIELD_BY_PATH["regions/0/instanceArn"]
+    assert arn.required("legacy-dr") and not arn.required("acgr")
+    assert "Optional" in arn.help_in("acgr") and "Required" in arn.help_in("legacy-dr")
+    assert om.FIELD_BY_PATH["regions/0/ccpUrl"].required("acgr")
+
+
 def test_messages_name_the_field_and_the_rule():
-    values = om.form_values(example("minimal"))
+    values = om.form_values(example("legacy-dr-minimal"))
     values["regions/1/instanceArn"] = EAST_ARN
     values["timeouts/ccpAckTimeout"] = "3 s"
     values["allowlist"] = "https://crm.example.test/*\nhttp://plain.example.test/*"
@@ -74,7 +103,7 @@ def test_problems_without_a_field_go_above_the_form():
 
 
 def test_a_region_that_is_not_an_object_shows_at_its_first_field():
-    obj = example("minimal")
+    obj = example("legacy-dr-minimal")
     obj["regions"][1] = "us-west-2"
     inline, _ = om.errors_by_field(validate_config(obj))
     assert inline == {"regions/1/region": ["Region 2: region (regions/1): must be an object, not a string "
@@ -118,7 +147,8 @@ JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_s
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from(["regions", "loginUrl", "allowlist", "placement", "timeouts", "logs", "x"]),
+@given(st.dictionaries(st.sampled_from(["protocol", "regions", "loginUrl", "allowlist", "placement", "timeouts",
+                                       "logs", "x"]),
                        JSONISH, max_size=5) | JSONISH)
 def test_any_stored_value_shows_in_the_form_without_raising(obj):
     values = om.form_values(obj)

@@ -8,7 +8,7 @@ from grccp.core.runtime_messages import MAX_LOG_BATCH, MESSAGE_TYPES, make_messa
 from grccp.core.snapshot import parse_agent_update
 
 ENTRY = logs.make_entry("INFO", "hello", 0, "logger-1")
-SUMMARY = parse_agent_update(snapshot_data(contacts=[("c-1", "voice", "connected")])).to_summary()
+SUMMARY = parse_agent_update(snapshot_data(contacts=[("c-1", "voice", "connected")])).to_summary(("voice",))
 
 # One valid message of every type (the test below checks the list is complete).
 VALID = {
@@ -17,15 +17,21 @@ VALID = {
     "cs:ccp-health": {"region": EAST, "health": "ready", "detail": None},
     "cs:agent-update": {"region": EAST, "agent": SUMMARY},
     "cs:failover-detected": {"region": EAST, "soft": None, "epoch": 0},
-    "cs:failover-pending": {"region": EAST, "contactId": "c-1", "epoch": 0},
+    "cs:failover-pending": {"region": EAST, "contactId": "c-1", "contactType": "chat", "epoch": 0},
+    "cs:failover-initiated": {"region": EAST, "epoch": 0},
     "cs:switch-complete": {"region": EAST, "fromRegion": "us-west-2", "epoch": 1},
+    "cs:region-announced": {"region": EAST, "instanceRegion": EAST, "activeRegion": None, "shown": EAST,
+                            "epoch": 1},
     "cs:log-batch": {"region": EAST, "entries": [ENTRY]},
     "cs:need-login": {"region": EAST},
     "bg:welcome": {"allowed": True, "config": {"regions": []}, "activeRegion": EAST, "epoch": 5},
     "bg:region-changed": {"region": EAST, "epoch": 2},
+    "bg:switch-now": {"region": EAST},
     "popup:get-status": {},
     "popup:download-logs": {},
     "bg:status": {"status": {"configured": False}},
+    "popup:switch-now": {"region": EAST},
+    "bg:switch-now-result": {"ok": False, "error": "no failover is pending"},
     "bg:log-export": {"files": [{"region": EAST, "fileName": "us-east-1-agent-log.txt", "archived": [0, 1],
                                  "openKey": "log:us-east-1:2", "openCount": 1, "skip": 0, "count": 1001}],
                       "filterByLogLevel": False},

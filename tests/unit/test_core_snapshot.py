@@ -7,29 +7,38 @@ from core_testdata import snapshot_data
 from grccp.core import snapshot
 from grccp.core.errors import ProtocolError
 
+VOICE = snapshot.VOICE_CONTACT_TYPES
+VOICE_AND_CHAT = ("voice", "queue_callback", "chat")  # ACGR's
+
 
 def test_idle_agent():
     agent = snapshot.parse_agent_update(snapshot_data())
     assert (agent.state_name, agent.state_type, agent.state_since_ms) == ("Available", "routable", 1767261605000)
-    assert agent.contacts == () and agent.blocking_contact_id is None and not agent.after_call_work
+    assert agent.contacts == () and agent.blocking_contact(VOICE) is None and not agent.after_call_work
     assert agent.agent_resource_id == "agent-1"
 
 
-def test_voice_and_queue_callback_contacts_block_in_any_state():
+def test_the_protocols_blocking_contacts_block_in_any_state():
     agent = snapshot.parse_agent_update(snapshot_data(state_name="Busy", state_type="system", contacts=[
         ("chat-1", "chat", "connected"), ("cb-1", "queue_callback", "incoming"), ("v-1", "voice", "connected")]))
-    assert [c.contact_id for c in agent.voice_contacts] == ["cb-1", "v-1"]
-    assert agent.blocking_contact_id == "cb-1"
-    summary = agent.to_summary()
-    assert summary["otherContactCount"] == 1 and [c["contactId"] for c in summary["voiceContacts"]] == ["cb-1", "v-1"]
+    assert [c.contact_id for c in agent.blocking_contacts(VOICE)] == ["cb-1", "v-1"]
+    assert agent.blocking_contact(VOICE).contact_id == "cb-1"
+    assert agent.blocking_contact(VOICE_AND_CHAT).contact_id == "chat-1"
+    summary = agent.to_summary(VOICE)
+    assert summary["otherContactCount"] == 1 and [c["contactId"] for c in summary["blockingContacts"]] == [
+        "cb-1", "v-1"]
+    assert snapshot.summary_problem(summary) is None
+    summary = agent.to_summary(VOICE_AND_CHAT)
+    assert summary["otherContactCount"] == 0 and [(c["contactId"], c["type"]) for c in summary["blockingContacts"]] \
+        == [("chat-1", "chat"), ("cb-1", "queue_callback"), ("v-1", "voice")]
     assert snapshot.summary_problem(summary) is None
 
 
 def test_after_call_work():
     agent = snapshot.parse_agent_update(snapshot_data(acw=True, contacts=[("v-1", "voice", "ended")]))
-    assert agent.after_call_work and agent.blocking_contact_id == "v-1"
+    assert agent.after_call_work and agent.blocking_contact(VOICE).contact_id == "v-1"
     by_contact_only = snapshot.parse_agent_update(snapshot_data(state_name="Busy", contacts=[("t", "task", "ended")]))
-    assert by_contact_only.after_call_work and by_contact_only.blocking_contact_id is None
+    assert by_contact_only.after_call_work and by_contact_only.blocking_contact(VOICE) is None
 
 
 def test_timestamps_as_numbers_or_iso_text_and_unknown_fields_ignored():
@@ -91,10 +100,12 @@ def test_non_objects(data):
 
 
 def test_summary_problem():
-    summary = snapshot.parse_agent_update(snapshot_data(contacts=[("v", "voice", "connected")])).to_summary()
+    summary = snapshot.parse_agent_update(snapshot_data(contacts=[("v", "voice", "connected")])).to_summary(VOICE)
     assert snapshot.summary_problem(summary) is None
     for key, value in [("stateName", None), ("otherContactCount", -1), ("afterCallWork", 0),
-                       ("voiceContacts", [{"contactId": "c", "type": "chat", "stateType": "x", "stateSinceMs": None}]),
+                       ("blockingContacts", [{"contactId": "", "type": "chat", "stateType": "x",
+                                              "stateSinceMs": None}]),
+                       ("blockingContacts", [{"contactId": "c", "type": 5, "stateType": "x", "stateSinceMs": None}]),
                        ("bogus", 1)]:
         broken = copy.deepcopy(summary)
         broken[key] = value

@@ -1,19 +1,25 @@
 """The popup's status model and the badge."""
-from core_testdata import EAST, WEST, snapshot_data
+from core_testdata import EAST, WEST, make_acgr_config, snapshot_data
 from grccp.core import global_state as gs
 from grccp.core import health as hl
 from grccp.core import status
+from grccp.core.acgr import AcgrRules
 from grccp.core.errors import FieldError
-from grccp.core.snapshot import parse_agent_update
+from grccp.core.legacy_dr import LegacyDrRules
+from grccp.core.snapshot import VOICE_CONTACT_TYPES as VOICE, parse_agent_update
 
-SUMMARY = parse_agent_update(snapshot_data(contacts=[("c-1", "voice", "connected")])).to_summary()
-EXPECTED_KEYS = {"configured", "configErrors", "managedFields", "activeRegion", "standbyRegion", "regions",
-                 "failover", "timeline", "openTabs", "badge"}
+SUMMARY = parse_agent_update(snapshot_data(contacts=[("c-1", "voice", "connected")])).to_summary(VOICE)
+EXPECTED_KEYS = {"configured", "configErrors", "managedFields", "activeRegion", "standbyRegion", "protocol",
+                 "regions", "regionProblems", "failover", "timeline", "openTabs", "badge"}
+
+
+def build(config, state, now, managed_fields=()):
+    return status.build_status(config, state, now, LegacyDrRules, managed_fields)
 
 
 def test_fresh_state(config):
     state = gs.GlobalState(config.region_keys)
-    model = status.build_status(config, state, 1000, managed_fields=("regions",))
+    model = build(config, state, 1000, managed_fields=("regions",))
     assert set(model) == EXPECTED_KEYS
     assert model["configured"] is True and model["managedFields"] == ["regions"]
     assert (model["activeRegion"], model["standbyRegion"]) == (EAST, WEST)
@@ -28,29 +34,31 @@ def test_health_sign_in_and_agent(config):
     state.on_ccp_health(1, EAST, hl.READY, 100)
     state.on_ccp_health(1, WEST, hl.SIGNED_OUT, 200)
     state.on_agent_update(EAST, SUMMARY, 300)
-    model = status.build_status(config, state, 1000)
+    model = build(config, state, 1000)
     east, west = model["regions"]
     assert (east["health"], east["healthForMs"], east["signedIn"]) == (hl.READY, 900, True)
+    assert east["announcement"] is None and model["regionProblems"] == []  # legacy DR announces nothing
     assert (west["health"], west["signedIn"]) == (hl.SIGNED_OUT, False)
     assert east["agent"] == SUMMARY and east["agentUpdatedMs"] == 300 and model["openTabs"] == 1
     assert model["badge"]["color"] == status.BADGE_COLORS["ok"]
     state.on_ccp_health(1, EAST, hl.NOT_ANSWERING, 400)
-    assert status.build_status(config, state, 1000)["badge"]["color"] == status.BADGE_COLORS["trouble"]
+    assert build(config, state, 1000)["badge"]["color"] == status.BADGE_COLORS["trouble"]
 
 
 def test_pending_failover_and_timeline(config):
     state = gs.GlobalState(config.region_keys)
     state.on_failover_detected(WEST, True, 100)
-    detected = status.build_status(config, state, 150)["failover"]
+    detected = build(config, state, 150)["failover"]
     assert (detected["phase"], detected["target"], detected["forMs"]) == ("detected", WEST, 50)
     state.on_failover_pending(WEST, "c-1", 200)
-    model = status.build_status(config, state, 1200)
+    model = build(config, state, 1200)
     assert model["failover"] == {"phase": "pending", "from": EAST, "target": WEST, "soft": True, "contactId": "c-1",
-                                 "detectedMs": 100, "pendingMs": 200, "forMs": 1000}
+                                 "contactType": None, "detectedMs": 100, "pendingMs": 200, "initiatedMs": None,
+                                 "forMs": 1000, "forcedBy": None, "canSwitchNow": False}  # legacy: not yet
     assert model["badge"] == {"text": "UE1", "color": status.BADGE_COLORS["pending"]}
     state.on_switch_complete(WEST, 1500)
     state.on_switch_complete(EAST, 3000)
-    model = status.build_status(config, state, 4000)
+    model = build(config, state, 4000)
     assert [(e["from"], e["to"], e["switchMs"], e["waitMs"]) for e in model["timeline"]] == [
         (WEST, EAST, 0, None), (EAST, WEST, 1400, 1300)]  # newest first
     assert model["failover"] is None and model["badge"]["text"] == "UE1"
@@ -75,3 +83,43 @@ def test_region_labels():
                                                                           "ap-southeast-22": "AS22"}
     assert all(len(label) <= status.BADGE_TEXT_LIMIT for label in
                status.region_labels(["us-gov-west-12.x", "us-gov-east-12.y"]).values())
+
+
+def test_acgr_pending_on_a_chat_offers_switch_now_once():
+    config = make_acgr_config()
+    state = gs.GlobalState(config.region_keys)
+    state.on_failover_detected(WEST, None, 100)
+    state.on_failover_pending(WEST, "chat-1", 200, contact_type="chat")
+    failover = status.build_status(config, state, 300, AcgrRules)["failover"]
+    assert (failover["phase"], failover["contactType"], failover["canSwitchNow"]) == ("pending", "chat", True)
+    state.on_switch_now(WEST, 400)
+    failover = status.build_status(config, state, 500, AcgrRules)["failover"]
+    assert (failover["forcedBy"], failover["canSwitchNow"]) == ("popup", False)
+    state.on_failover_initiated(WEST, 600)
+    failover = status.build_status(config, state, 650, AcgrRules)["failover"]
+    assert (failover["phase"], failover["initiatedMs"], failover["forMs"]) == ("initiated", 600, 50)
+
+
+def test_acgr_announcements_and_the_problems_they_reveal():
+    config = make_acgr_config()
+    state = gs.GlobalState(config.region_keys)
+    model = status.build_status(config, state, 0, AcgrRules)
+    assert [r["announcement"] for r in model["regions"]] == ["waiting", "waiting"] and model["regionProblems"] == []
+    state.on_ccp_health(1, EAST, hl.READY, 0)
+    state.on_ccp_health(1, WEST, hl.READY, 0)
+    state.on_region_announced(EAST, "us-east-1", EAST)
+    state.on_region_announced(WEST, "eu-west-1", EAST)
+    model = status.build_status(config, state, status.ANNOUNCE_GRACE_MS - 1, AcgrRules)
+    assert [r["announcement"] for r in model["regions"]] == ["ok", "mismatch"]
+    assert model["regionProblems"] == [{"path": "regions/1/region", "message":
+                                        f'the CCP at {config.regions[1].ccp_url} announces region "eu-west-1", '
+                                        f'not "us-west-2"'}]
+    silent = gs.GlobalState(config.region_keys)
+    silent.on_ccp_health(1, WEST, hl.READY, 0)
+    silent.on_region_announced(EAST, "us-east-1", EAST)
+    assert status.build_status(config, silent, status.ANNOUNCE_GRACE_MS - 1, AcgrRules)["regionProblems"] == []
+    model = status.build_status(config, silent, status.ANNOUNCE_GRACE_MS, AcgrRules)
+    assert model["regions"][1]["announcement"] == "missing"
+    [problem] = model["regionProblems"]
+    assert problem["path"] == "regions/1/ccpUrl" and "us-west-2 CCP" in problem["message"] and \
+        "has not announced its region" in problem["message"]

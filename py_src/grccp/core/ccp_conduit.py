@@ -1,18 +1,23 @@
 """One CCP frame's link to the host, as decisions: the handshake on the first acknowledge with an id, the
 SYNCHRONIZE/ACKNOWLEDGE heartbeat, and the load deadline (ccp-protocol 1.3-1.5). Pure: time comes in as
-`now_ms`, and every method returns what to do (core.tab_actions: Post, Health, SignInNeeded) for the content
+`now_ms`, and every method returns what to do (core.tab_actions: Post, Health, SignInNeeded, Log) for the content
 script to perform. Protocol-agnostic: what is posted on a new frame, at the handshake and as configure
 comes from the protocol's host rules (core.host_rules.HostRules).
+
+A protocol may check the sign-in between the first acknowledge and the handshake (ACGR's global sign-in
+validation, ccp-protocol 7.4): the conduit posts its check and waits for the answer (on_sign_in_checked) or for
+the check's timeout, after which it goes on as if the sign-in were valid (as Streams does); the heartbeat starts
+only with the handshake. An invalid sign-in is a sign-in to ask for.
 
 A refreshed frame (a new CCP window) gets the whole handshake again."""
 from . import ccp_messages as wire
 from .health import LOADING, NOT_ANSWERING, READY, SIGNED_OUT
-from .tab_actions import Health, Post, SignInNeeded
+from .tab_actions import Health, Log, Post, SignInNeeded
 
 
 class CcpConduit:
     __slots__ = ("config", "region", "protocol", "health", "port_id", "handshakes", "_load_deadline",
-                 "_syn_sent_ms", "_next_syn_ms", "_login_asked")
+                 "_syn_sent_ms", "_next_syn_ms", "_login_asked", "_checked_port", "_check_deadline")
 
     def __init__(self, config, region, protocol):
         self.config = config
@@ -25,6 +30,8 @@ class CcpConduit:
         self._syn_sent_ms = None
         self._next_syn_ms = None
         self._login_asked = False
+        self._checked_port = None   # the port id of the acknowledge whose sign-in is being checked
+        self._check_deadline = None
 
     @property
     def ready(self):
@@ -47,29 +54,52 @@ class CcpConduit:
         refresh for a sign-in already requested, a missed deadline does not ask for sign-in again (one sign-in
         window, never a loop)."""
         self._login_asked = sign_in_requested
-        self.port_id = None
+        self.port_id = self._checked_port = self._check_deadline = None
         self._syn_sent_ms = self._next_syn_ms = None
         self._load_deadline = now_ms + self._timeout("ccpLoadTimeout")
         return self._posts(self.protocol.frame_created_messages(self.region)) + self._set_health(LOADING)
 
     def on_acknowledge(self, payload, now_ms):
         """Any acknowledge answers the heartbeat (the worker broadcasts keep-alive ACKs to every host of the
-        region); the first one with an id starts the conduit."""
-        actions = []
+        region); the first one with an id starts the conduit: its sign-in check first, if the protocol has one."""
+        if self._check_deadline is not None:
+            return []  # keep-alives for other tabs while the sign-in is checked
         if not self.ready:
             if payload is None:
                 return []  # a keep-alive ACK for another tab reached us before our own handshake
-            self.port_id = payload["id"]
-            self.handshakes += 1
             self._load_deadline = None
-            self._login_asked = False
-            actions += self._posts(self.protocol.handshake_messages(self.region))
-            actions += self._send_syn(now_ms)
-        else:
-            self._syn_sent_ms = None
-            if self._next_syn_ms is None:
-                self._next_syn_ms = now_ms + self._timeout("ccpSynTimeout")
-        return actions + self._set_health(READY)
+            check = self.protocol.sign_in_check(self.region)
+            if check is None:
+                return self._handshake(payload["id"], now_ms)
+            message, timeout_ms = check
+            self._checked_port = payload["id"]
+            self._check_deadline = now_ms + timeout_ms
+            return self._posts([message])
+        self._syn_sent_ms = None
+        if self._next_syn_ms is None:
+            self._next_syn_ms = now_ms + self._timeout("ccpSynTimeout")
+        return self._set_health(READY)
+
+    def on_sign_in_checked(self, valid, detail, now_ms):
+        """The CCP's answer to the sign-in check; a late or repeated answer changes nothing (as in Streams)."""
+        if self._check_deadline is None:
+            return []
+        port = self._checked_port
+        self._checked_port = self._check_deadline = None
+        if valid:
+            return self._handshake(port, now_ms)
+        actions = self._set_health(SIGNED_OUT, detail)
+        if not self._login_asked:
+            self._login_asked = True
+            actions.append(SignInNeeded(self.region))
+        return actions
+
+    def _handshake(self, port_id, now_ms):
+        self.port_id = port_id
+        self.handshakes += 1
+        self._login_asked = False
+        return (self._posts(self.protocol.handshake_messages(self.region)) + self._send_syn(now_ms)
+                + self._set_health(READY))
 
     def on_request_configure(self):
         """A CCP that reloaded on its own asks for its configuration again (only after the handshake)."""
@@ -77,7 +107,7 @@ class CcpConduit:
 
     def on_auth_fail(self):
         """The CCP's session ended: it will not acknowledge until the agent signs in again."""
-        self.port_id = None
+        self.port_id = self._checked_port = self._check_deadline = None
         return self._set_health(SIGNED_OUT, "the CCP reported that the sign-in expired")
 
     def give_up(self, detail):
@@ -92,6 +122,11 @@ class CcpConduit:
 
     def tick(self, now_ms):
         """Whatever is due at now_ms."""
+        if self._check_deadline is not None and now_ms >= self._check_deadline:
+            port = self._checked_port
+            self._checked_port = self._check_deadline = None
+            return [Log(self.region, "WARN", "the CCP did not answer the sign-in check in time: assumed valid, "
+                                             "as Streams does")] + self._handshake(port, now_ms)
         if self._load_deadline is not None and now_ms >= self._load_deadline:
             self._load_deadline = None
             actions = self._set_health(NOT_ANSWERING, "the CCP did not answer after loading")
@@ -112,7 +147,7 @@ class CcpConduit:
 
     def next_deadline(self):
         """When tick() next has something to do (ms), or None."""
-        deadlines = [d for d in (self._load_deadline, self._next_syn_ms,
+        deadlines = [d for d in (self._load_deadline, self._check_deadline, self._next_syn_ms,
                                  None if self._syn_sent_ms is None else self._syn_sent_ms + self._timeout("ccpAckTimeout"))
                      if d is not None]
         return min(deadlines) if deadlines else None

@@ -3,6 +3,12 @@ manifest/config.schema.json, which stays the source of truth: unit tests check t
 defaults and on a generated corpus), plus what is derived from it -- content-script match patterns, host
 permissions, the allowlist check of a page URL, region names. (The enterprise policy over it: effective_config.)
 
+Two Global Resiliency protocols (`protocol`): "acgr" (Streams 2.16+, the CCPs say which region is active) and
+"legacy-dr" (connect-streams-dr.js, the worker polls the active instance by ARN). A configuration without
+`protocol` is legacy DR: everything written before the field existed keeps its meaning. Legacy DR needs each
+region's instanceArn; ACGR does not use it (checked when given), tells the regions apart by their AWS region
+names (which must differ) and accepts global-routing CCP hosts named after their region.
+
 Written without `re` (large and slow under Brython): URL, ARN and region grammars are small hand scanners that
 accept exactly what the schema's patterns accept."""
 
@@ -273,18 +279,30 @@ OPTION_GROUPS = {
     },
 }
 
+ACGR = "acgr"
+LEGACY_DR = "legacy-dr"
+PROTOCOLS = (ACGR, LEGACY_DR)
+# A configuration without `protocol` (every one written before it existed) is legacy DR.
+DEFAULT_PROTOCOL = LEGACY_DR
+
 TOP_LEVEL_OPTIONS = {
+    "protocol": Option("choice", DEFAULT_PROTOCOL, choices=PROTOCOLS),
     "loginUrl": Option("https-url"),
     "loginPopup": Option("boolean", True),
     "loginPopupAutoClose": Option("boolean", True),
 }
 
 REQUIRED_FIELDS = ("regions", "loginUrl", "allowlist")
-TOP_LEVEL_FIELDS = ("regions", "loginUrl", "loginPopup", "loginPopupAutoClose", "allowlist") + tuple(OPTION_GROUPS)
+TOP_LEVEL_FIELDS = ("protocol", "regions", "loginUrl", "loginPopup", "loginPopupAutoClose",
+                    "allowlist") + tuple(OPTION_GROUPS)
 REGION_FIELDS = ("region", "ccpUrl", "instanceArn")
+REGION_REQUIRED = ("region", "ccpUrl")
+# Legacy DR finds the active instance by ARN: each region needs its own (the schema's top-level if/else).
+LEGACY_REGION_REQUIRED = REGION_FIELDS
 
 # Cross-field rules: not expressible in JSON Schema, enforced here only (the schema's $comment lists them).
-CROSS_FIELD_RULES = ("arn-region-match", "distinct-regions", "distinct-instances")
+CROSS_FIELD_RULES = ("arn-region-match", "distinct-regions", "distinct-instances", "distinct-aws-regions",
+                     "ccp-host-region-match")
 
 _INVALID = object()  # marks a value that produced a FieldError
 
@@ -415,7 +433,8 @@ def _clip(text, limit=80):
 
 class Region:
     """One of the two Connect instances. `key` is the configured string (may carry a ".suffix"), `name` the
-    AWS region sent to the CCP."""
+    AWS region sent to the CCP (and, in ACGR, the region its CCP announces). `instance_arn` is None when not
+    given (ACGR)."""
 
     __slots__ = ("key", "name", "ccp_url", "instance_arn", "ccp_origin")
 
@@ -427,18 +446,22 @@ class Region:
         self.ccp_origin = ccp_origin
 
     def to_dict(self):
-        return {"region": self.key, "ccpUrl": self.ccp_url, "instanceArn": self.instance_arn}
+        data = {"region": self.key, "ccpUrl": self.ccp_url}
+        if self.instance_arn is not None:
+            data["instanceArn"] = self.instance_arn
+        return data
 
 
 class Config:
     """A validated configuration with every default applied. Option groups are plain dicts with the schema's
     member names (they go into CCP messages as they are); treat everything as read-only."""
 
-    __slots__ = ("regions", "login_url", "login_origin", "login_popup", "login_popup_auto_close", "allowlist",
-                 "page_patterns", "placement", "softphone", "page_options", "timeouts", "logs")
+    __slots__ = ("protocol", "regions", "login_url", "login_origin", "login_popup", "login_popup_auto_close",
+                 "allowlist", "page_patterns", "placement", "softphone", "page_options", "timeouts", "logs")
 
-    def __init__(self, regions, login_url, login_origin, login_popup, login_popup_auto_close, page_patterns,
-                 groups):
+    def __init__(self, protocol, regions, login_url, login_origin, login_popup, login_popup_auto_close,
+                 page_patterns, groups):
+        self.protocol = protocol
         self.regions = regions
         self.login_url = login_url
         self.login_origin = login_origin
@@ -468,13 +491,26 @@ class Config:
                 return region
         return None
 
+    def region_named(self, name):
+        """The Region whose AWS region is `name` (ACGR's regions differ by name), or None."""
+        for region in self.regions:
+            if region.name == name:
+                return region
+        return None
+
     def other_region(self, key):
         """The Region that is not `key` (`key` must be one of the two)."""
         return self.regions[1] if self.regions[0].key == key else self.regions[0]
 
+    def shown_and_hidden(self, key):
+        """(shown, hidden) region keys of a tab that shows `key` first (the first region if `key` is none)."""
+        shown = key if self.region(key) is not None else self.regions[0].key
+        return shown, self.other_region(shown).key
+
     def to_dict(self):
         """The normalised configuration as JSON-like data; parse_config(config.to_dict()) gives it back."""
         return {
+            "protocol": self.protocol,
             "regions": [region.to_dict() for region in self.regions],
             "loginUrl": self.login_url,
             "loginPopup": self.login_popup,
@@ -488,12 +524,14 @@ class Config:
         }
 
 
-def _check_region(collector, value, path):
+def _check_region(collector, value, path, acgr):
     """The Region of the item at `path`, or None when anything about it was refused."""
-    members = collector.object_members(value, path, REGION_FIELDS, REGION_FIELDS)
+    members = collector.object_members(value, path, REGION_FIELDS,
+                                       REGION_REQUIRED if acgr else LEGACY_REGION_REQUIRED)
     if members is None:
         return None
-    key = ccp = arn = _INVALID
+    key = ccp = _INVALID
+    arn = None
     if "region" in members:
         key = collector.string(members["region"], _join(path, "region"))
         if key is not _INVALID and not is_region_key(key):
@@ -513,28 +551,36 @@ def _check_region(collector, value, path):
                                 f'("arn:aws:connect:<region>:<12-digit account>:instance/<instance id>")')
     if _INVALID in (key, ccp, arn):
         return None
-    if arn_region(arn) != region_name(key):
+    if arn is not None and arn_region(arn) != region_name(key):
         collector.add(_join(path, "instanceArn"), "arn-region-match",
                       f'region "{arn_region(arn)}" in the ARN does not match region "{region_name(key)}"')
         return None
-    return Region(key, ccp, arn, parse_https_url(ccp).origin)
+    url = parse_https_url(ccp)
+    host_region = url.host.split(".", 1)[0]
+    if acgr and _is_aws_region(host_region) and host_region != region_name(key):
+        collector.add(_join(path, "ccpUrl"), "ccp-host-region-match",
+                      f'the CCP host names region "{host_region}" (a global-routing address), not this '
+                      f'region "{region_name(key)}"')
+        return None
+    return Region(key, ccp, arn, url.origin)
 
 
-def _check_regions(collector, value):
+def _check_regions(collector, value, acgr):
     if not isinstance(value, list):
         collector.add("regions", "type", f"must be an array of two regions, not {type_name(value)}")
         return None
     if len(value) != REGION_COUNT:
         rule = "min-items" if len(value) < REGION_COUNT else "max-items"
         collector.add("regions", rule, f"must list exactly {REGION_COUNT} regions, not {len(value)}")
-    regions = tuple(_check_region(collector, item, f"regions/{index}") for index, item in enumerate(value))
-    _check_distinct(collector, value)
+    regions = tuple(_check_region(collector, item, f"regions/{index}", acgr) for index, item in enumerate(value))
+    _check_distinct(collector, value, acgr)
     return regions
 
 
-def _check_distinct(collector, raw_regions):
+def _check_distinct(collector, raw_regions, acgr):
     """The two region keys differ and the two instance ARNs differ (judged on the raw items that have them,
-    so that one pass reports every problem)."""
+    so that one pass reports every problem); in ACGR the AWS regions differ too (the CCPs name regions, not
+    keys)."""
     for member, rule, what in (("region", "distinct-regions", "region"),
                                ("instanceArn", "distinct-instances", "instance ARN")):
         seen = {}
@@ -547,6 +593,20 @@ def _check_distinct(collector, raw_regions):
                                   f"regions must differ")
                 else:
                     seen[text] = index
+    if not acgr:
+        return
+    names = {}
+    for index, item in enumerate(raw_regions):
+        key = item.get("region") if isinstance(item, dict) else None
+        if not is_region_key(key):
+            continue
+        name = region_name(key)
+        if name in names and raw_regions[names[name]]["region"] != key:
+            collector.add(f"regions/{index}/region", "distinct-aws-regions",
+                          f'"{_clip(key)}" is in AWS region "{name}" like regions/{names[name]}; ACGR tells its two '
+                          f"regions apart by AWS region, so they must be in different ones")
+        else:
+            names.setdefault(name, index)
 
 
 def _check_allowlist(collector, value):
@@ -595,7 +655,10 @@ def _validate(obj):
     members = collector.object_members(obj, "", TOP_LEVEL_FIELDS, REQUIRED_FIELDS)
     if members is None:
         return None, collector.errors
-    regions = _check_regions(collector, members["regions"]) if "regions" in members else None
+    # As the schema's if/else: only a valid "acgr" selects ACGR's region rules (an invalid protocol is
+    # reported below, and the regions are checked as legacy DR's meanwhile).
+    acgr = members.get("protocol") == ACGR
+    regions = _check_regions(collector, members["regions"], acgr) if "regions" in members else None
     allow = _check_allowlist(collector, members["allowlist"]) if "allowlist" in members else None
     top = {}
     for name, option in TOP_LEVEL_OPTIONS.items():
@@ -607,8 +670,8 @@ def _validate(obj):
     if collector.errors:
         return None, collector.errors
     login = parse_https_url(top["loginUrl"])
-    config = Config(regions, top["loginUrl"], login.origin, top["loginPopup"], top["loginPopupAutoClose"],
-                    allow, groups)
+    config = Config(top["protocol"], regions, top["loginUrl"], login.origin, top["loginPopup"],
+                    top["loginPopupAutoClose"], allow, groups)
     return config, []
 
 

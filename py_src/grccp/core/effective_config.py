@@ -4,10 +4,21 @@ options page checks its form with it: one function (effective_config), one rule 
 (local_to_store).
 
 Either side may be None (nothing stored, no policy) or anything else storage happens to hold: a side that is not
-an object is reported, never raised."""
+an object is reported, never raised.
 
-from .config import TOP_LEVEL_FIELDS, parse_config, type_name
+A policy that sets `regions` but not `protocol` was written for legacy DR, before `protocol` existed: it sets
+the protocol too (legacy DR), so that a user's local choice of ACGR cannot change what the policy means."""
+
+from .config import DEFAULT_PROTOCOL, TOP_LEVEL_FIELDS, parse_config, type_name
 from .errors import ConfigError, FieldError
+
+
+def _as_written(managed):
+    """The policy with what it implies: a pre-ACGR policy (regions, no protocol) sets the legacy protocol."""
+    if isinstance(managed, dict) and "regions" in managed and "protocol" not in managed:
+        managed = dict(managed)
+        managed["protocol"] = DEFAULT_PROTOCOL
+    return managed
 
 
 def merge_managed(local, managed):
@@ -21,12 +32,14 @@ def merge_managed(local, managed):
     if errors:
         raise ConfigError(errors)
     merged = dict(local or {})
-    merged.update(managed or {})
+    merged.update(_as_written(managed) or {})
     return merged, managed_fields(managed)
 
 
 def managed_fields(managed):
-    """The top-level field names a policy sets (schema order, then unknown ones sorted); () without a policy."""
+    """The top-level field names a policy sets, `protocol` included when it implies it (schema order, then
+    unknown ones sorted); () without a policy."""
+    managed = _as_written(managed)
     if not isinstance(managed, dict):
         return ()
     known = [name for name in TOP_LEVEL_FIELDS if name in managed]

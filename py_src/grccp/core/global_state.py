@@ -1,6 +1,7 @@
 """The background's single source of truth, shared by every tab: the active region, the failover in flight
-(detected -> pending -> complete), per-tab CCP health, per-region agent state and a bounded timeline of switches;
-persisted in session storage through to_dict()/from_dict(). Time always comes in as `now_ms`.
+(detected -> pending -> initiated -> complete; legacy DR has no initiated phase), per-tab CCP health, per-region
+agent state, the region each CCP announced (ACGR) and a bounded timeline of switches; persisted in session
+storage through to_dict()/from_dict(). Time always comes in as `now_ms`.
 
 Staleness: every switch the background accepts increments `epoch`; tabs report with the epoch they last heard of,
 and reports made before the latest switch are ignored, so a late "complete B" cannot undo "A" after A -> B -> A.
@@ -8,16 +9,23 @@ Start a fresh GlobalState with epoch=now_ms so that epochs keep growing across r
 
 A stuck failover: when the contact a pending failover waits for is gone but no tab completes the switch within
 STUCK_PENDING_GRACE_MS (the CCP window that was to finish it went away, e.g. its tab was closed; the reference
-then stays pending forever), the background completes it (stuck_check_due, complete_stuck_failover)."""
+then stays pending forever), the background completes it (stuck_check_due, complete_stuck_failover) — in the
+protocols whose trait says so (legacy DR; in ACGR the CCPs initiate every switch, and Switch now ends a stuck one).
+
+A failover turning back: a CCP that says the failover goes to the region already active (detected or initiated)
+ends the failover in flight; no switch is recorded.
+
+Switch now: while a failover is pending, the agent may end it (on_switch_now); the flight, and the switch's
+timeline entry, then say who forced it (`forcedBy`: "popup")."""
 
 from . import health
 from .errors import StateError
 from .shapes import (conforms, field_problem, is_bool, is_count, is_dict, is_region_text, is_str, list_of, optional,
-                     required)
+                     required, str_enum)
 from .snapshot import summary_problem
 
 TIMELINE_LIMIT = 20
-STATE_VERSION = 1
+STATE_VERSION = 2
 STUCK_PENDING_GRACE_MS = 3000  # a CCP normally completes a switch within ~0.1 s of the contact leaving
 
 # The phases of the failover in flight, and the phases each report is accepted in: a report that comes later in
@@ -25,28 +33,31 @@ STUCK_PENDING_GRACE_MS = 3000  # a CCP normally completes a switch within ~0.1 s
 NO_FAILOVER = None
 DETECTED = "detected"
 PENDING = "pending"
+INITIATED = "initiated"
+# Each phase of a flight, in order, with the flight's field that marks it (the later one set wins).
+PHASES = ((DETECTED, "detectedMs"), (PENDING, "pendingMs"), (INITIATED, "initiatedMs"))
 _ACCEPTED_IN = {
     DETECTED: (NO_FAILOVER,),
     PENDING: (NO_FAILOVER, DETECTED),
+    INITIATED: (NO_FAILOVER, DETECTED, PENDING),
 }
+FORCED_BY = ("popup",)  # who may force a pending failover (Switch now)
 
-_FAILOVER_FIELDS = {
-    "target": required(is_region_text),
+_FLIGHT_FIELDS = {
     "detectedMs": required(is_count),
     "soft": required(optional(is_bool)),
     "pendingMs": required(optional(is_count)),
+    "initiatedMs": required(optional(is_count)),
     "contactId": required(optional(is_str)),
+    "contactType": required(optional(is_str)),
+    "forcedBy": required(optional(str_enum(FORCED_BY))),
+    "forcedMs": required(optional(is_count)),
 }
-_TIMELINE_FIELDS = {
-    "from": required(is_region_text),
-    "to": required(is_region_text),
-    "detectedMs": required(is_count),
-    "pendingMs": required(optional(is_count)),
-    "completeMs": required(is_count),
-    "soft": required(optional(is_bool)),
-    "contactId": required(optional(is_str)),
-}
-_HEALTH_FIELDS = {"status": required(health.is_health), "sinceMs": required(is_count)}
+_FAILOVER_FIELDS = dict(_FLIGHT_FIELDS, target=required(is_region_text))
+_TIMELINE_FIELDS = dict(_FLIGHT_FIELDS, completeMs=required(is_count), **{"from": required(is_region_text),
+                                                                          "to": required(is_region_text)})
+_HEALTH_FIELDS = {"status": required(health.is_health), "sinceMs": required(is_count),
+                  "detail": required(optional(is_str))}
 _AGENT_FIELDS = {"summary": required(lambda value: summary_problem(value) is None),
                  "updatedMs": required(is_count)}
 _STATE_FIELDS = {
@@ -58,31 +69,39 @@ _STATE_FIELDS = {
     "tabs": required(is_dict),
     "agents": required(is_dict),
     "timeline": required(list_of(conforms(_TIMELINE_FIELDS), TIMELINE_LIMIT)),
+    "announced": required(is_dict),
 }
 
 
+def _between(entry, start, end):
+    return None if entry.get(start) is None or entry.get(end) is None else entry[end] - entry[start]
+
+
 def latencies(entry):
-    """Derived durations of a timeline entry: detected -> complete, and pending -> complete (None without a
-    pending phase)."""
-    pending = entry["pendingMs"]
-    return {"switchMs": entry["completeMs"] - entry["detectedMs"],
-            "waitMs": None if pending is None else entry["completeMs"] - pending}
+    """Derived durations of a timeline entry (ms; None where a phase is missing): detected -> complete
+    (switchMs), pending -> complete (waitMs), and phase by phase."""
+    return {"switchMs": _between(entry, "detectedMs", "completeMs"),
+            "waitMs": _between(entry, "pendingMs", "completeMs"),
+            "detectedToPendingMs": _between(entry, "detectedMs", "pendingMs"),
+            "pendingToInitiatedMs": _between(entry, "pendingMs", "initiatedMs"),
+            "initiatedToCompleteMs": _between(entry, "initiatedMs", "completeMs")}
 
 
 class GlobalState:
     """See the module docstring. Event methods return True when the state changed (persist it then); an
     accepted switch also changes `active` (broadcast bg:region-changed then)."""
 
-    __slots__ = ("region_keys", "active", "epoch", "failover", "tabs", "agents", "timeline")
+    __slots__ = ("region_keys", "active", "epoch", "failover", "tabs", "agents", "timeline", "announced")
 
     def __init__(self, region_keys, active=None, epoch=0):
         self.region_keys = tuple(region_keys)
         self.active = active if active in self.region_keys else self.region_keys[0]
         self.epoch = epoch
-        self.failover = None   # {target, detectedMs, soft, pendingMs, contactId} while a switch is in flight
-        self.tabs = {}         # {tab key: {"shown": region|None, "health": {region: {status, sinceMs}}}}
+        self.failover = None   # {target, detectedMs, ...: _FAILOVER_FIELDS} while a switch is in flight
+        self.tabs = {}         # {tab key: {"shown": region|None, "health": {region: {status, sinceMs, detail}}}}
         self.agents = {key: None for key in self.region_keys}  # {region: {summary, updatedMs} | None}
         self.timeline = []     # completed switches, oldest first, at most TIMELINE_LIMIT
+        self.announced = {}    # {region: the AWS region its CCP announced (ACGR's init)}
 
     @property
     def standby(self):
@@ -90,34 +109,52 @@ class GlobalState:
 
     @property
     def phase(self):
-        """The phase of the failover in flight: NO_FAILOVER, DETECTED or PENDING."""
+        """The phase of the failover in flight: NO_FAILOVER, or the latest of DETECTED, PENDING, INITIATED."""
         if self.failover is None:
             return NO_FAILOVER
-        return DETECTED if self.failover["pendingMs"] is None else PENDING
+        phase = NO_FAILOVER
+        for name, field in PHASES:
+            if self.failover[field] is not None:
+                phase = name
+        return phase
 
     @property
     def pending(self):
-        """The failover in flight if it waits for a voice contact, else None."""
+        """The failover in flight if it waits for a contact, else None."""
         return self.failover if self.phase == PENDING else None
+
+    def _current(self, epoch):
+        """A report made with knowledge of the latest switch."""
+        return epoch is None or epoch >= self.epoch
 
     def _is_news(self, target, epoch):
         """A report about a switch to `target` made with knowledge of the latest switch."""
-        return target in self.region_keys and target != self.active and (epoch is None or epoch >= self.epoch)
+        return target in self.region_keys and target != self.active and self._current(epoch)
 
     def _accepts(self, report, target, epoch):
         return self._is_news(target, epoch) and self.phase in _ACCEPTED_IN[report]
 
+    def _turns_back(self, target, epoch):
+        """A CCP says the failover in flight goes back to the active region: it ends (True) with no switch."""
+        if target == self.active and self.failover is not None and self._current(epoch):
+            self.failover = None
+            return True
+        return False
+
     def _start_flight(self, target, soft, now_ms):
         self.failover = {"target": target, "detectedMs": now_ms, "soft": soft, "pendingMs": None,
-                         "contactId": None}
+                         "initiatedMs": None, "contactId": None, "contactType": None, "forcedBy": None,
+                         "forcedMs": None}
 
     def on_failover_detected(self, target, soft, now_ms, epoch=None):
+        if self._turns_back(target, epoch):
+            return True
         if not self._accepts(DETECTED, target, epoch):
             return False
         self._start_flight(target, soft, now_ms)
         return True
 
-    def on_failover_pending(self, target, contact_id, now_ms, epoch=None):
+    def on_failover_pending(self, target, contact_id, now_ms, epoch=None, contact_type=None):
         """A pending report without a detected one first starts the flight (soft, detected now)."""
         if not self._accepts(PENDING, target, epoch):
             return False
@@ -126,6 +163,29 @@ class GlobalState:
         self.failover["pendingMs"] = now_ms
         self.failover["soft"] = True
         self.failover["contactId"] = contact_id
+        self.failover["contactType"] = contact_type
+        return True
+
+    def on_failover_initiated(self, target, now_ms, epoch=None):
+        """The CCPs started the switch to `target` (a tab shows it); complete once its CCP has answered. An
+        initiated report without earlier ones starts the flight (detected now)."""
+        if self._turns_back(target, epoch):
+            return True
+        if not self._accepts(INITIATED, target, epoch):
+            return False
+        if self.failover is None or self.failover["target"] != target:
+            self._start_flight(target, None, now_ms)
+        self.failover["initiatedMs"] = now_ms
+        return True
+
+    def on_switch_now(self, target, now_ms, forced_by="popup"):
+        """The agent forces the pending failover to `target` (Switch now). Accepted only while that failover
+        is pending and not yet forced; the caller then asks the tabs to end it."""
+        pending = self.pending
+        if pending is None or pending["target"] != target or pending["forcedBy"] is not None:
+            return False
+        pending["forcedBy"] = forced_by
+        pending["forcedMs"] = now_ms
         return True
 
     def on_switch_complete(self, region, now_ms, epoch=None):
@@ -133,15 +193,36 @@ class GlobalState:
         timeline entry and ends the failover in flight; duplicates and stale reports return False."""
         if not self._is_news(region, epoch):
             return False
-        flight = self.failover or {"detectedMs": now_ms, "soft": None, "pendingMs": None, "contactId": None}
-        self.timeline.append({"from": self.active, "to": region, "detectedMs": flight["detectedMs"],
-                              "pendingMs": flight["pendingMs"], "completeMs": now_ms, "soft": flight["soft"],
-                              "contactId": flight["contactId"]})
+        flight = self.failover if self.failover is not None and self.failover["target"] == region else None
+        if flight is None:
+            self._start_flight(region, None, now_ms)
+            flight = self.failover
+        entry = {name: flight[name] for name in _FLIGHT_FIELDS}
+        entry.update({"from": self.active, "to": region, "completeMs": now_ms})
+        self.timeline.append(entry)
         del self.timeline[:-TIMELINE_LIMIT]
+        self._move_to(region)
+        return True
+
+    def _move_to(self, region):
         self.active = region
         self.epoch += 1
         self.failover = None
-        return True
+
+    def on_region_announced(self, region, instance_region, active_region, epoch=None):
+        """A CCP announced its AWS region and the active region (a key, or None). Returns whether the state
+        changed; an announced active region that differs from `active` becomes it when no failover is in flight
+        (the CCPs know which region is active; a failover in flight decides it by its own reports), with no
+        timeline entry (no failover)."""
+        if region not in self.region_keys or not is_region_text(instance_region):
+            return False
+        changed = self.announced.get(region) != instance_region
+        self.announced[region] = instance_region
+        if (active_region in self.region_keys and active_region != self.active and self.failover is None
+                and self._current(epoch)):
+            self._move_to(active_region)
+            return True
+        return changed
 
     def _tab(self, tab_id):
         return self.tabs.setdefault(str(tab_id), {"shown": None, "health": {}})
@@ -154,13 +235,15 @@ class GlobalState:
         self._tab(tab_id)["shown"] = region
         return region != self.active
 
-    def on_ccp_health(self, tab_id, region, status, now_ms):
+    def on_ccp_health(self, tab_id, region, status, now_ms, detail=None):
+        """A tab's CCP health for `region` (detail: why, e.g. the sign-in problem, or None)."""
         if region not in self.region_keys or not health.is_health(status):
             return False
         reports = self._tab(tab_id)["health"]
-        if region in reports and reports[region]["status"] == status:
+        if region in reports and (reports[region]["status"], reports[region]["detail"]) == (status, detail):
             return False
-        reports[region] = {"status": status, "sinceMs": now_ms}
+        since = reports[region]["sinceMs"] if region in reports and reports[region]["status"] == status else now_ms
+        reports[region] = {"status": status, "sinceMs": since, "detail": detail if is_str(detail) else None}
         return True
 
     def on_tab_closed(self, tab_id):
@@ -168,39 +251,42 @@ class GlobalState:
 
     def on_agent_update(self, region, summary, now_ms):
         """A region's latest agent summary (snapshot.AgentSnapshot.to_summary()). While a failover is pending,
-        the active region's snapshot tells which voice contact it waits for (a second call may follow the
-        first); once none is left, contactId keeps the last one waited for."""
+        the active region's snapshot tells which contact it waits for (a second one may follow the first);
+        once none is left, contactId and contactType keep the last one waited for."""
         if region not in self.region_keys:
             return False
         self.agents[region] = {"summary": summary, "updatedMs": now_ms}
         pending = self.pending
-        if pending is not None and region == self.active and summary["voiceContacts"]:
-            pending["contactId"] = summary["voiceContacts"][0]["contactId"]
+        if pending is not None and region == self.active and summary["blockingContacts"]:
+            pending["contactId"] = summary["blockingContacts"][0]["contactId"]
+            pending["contactType"] = summary["blockingContacts"][0]["type"]
         return True
 
     def stuck_check_due(self, region):
         """After `region`'s agent update: whether the background should call complete_stuck_failover() in
-        STUCK_PENDING_GRACE_MS (a failover is pending and the active region's agent has no voice contact left)."""
+        STUCK_PENDING_GRACE_MS (a failover is pending and the active region's agent has no contact left that
+        it waits for). Only for a protocol that completes stuck failovers (HostRules.COMPLETES_STUCK_FAILOVER)."""
         summary = self.agent(region)[0]
         return (self.pending is not None and region == self.active and summary is not None
-                and not summary["voiceContacts"])
+                and not summary["blockingContacts"])
 
     def complete_stuck_failover(self, now_ms):
         """Completes the pending failover if its contact is still gone (no tab switched meanwhile): every tab then
         follows the background with the manual-failover messages. Returns the region switched to, or None."""
         pending = self.pending
         summary = self.agent(self.active)[0]
-        if pending is None or summary is None or summary["voiceContacts"]:
+        if pending is None or summary is None or summary["blockingContacts"]:
             return None
         target = pending["target"]
         return target if self.on_switch_complete(target, now_ms) else None
 
     def region_health(self, region):
-        """(status, since ms) of the best health any tab reports for `region`; (None, None) if no tab does."""
+        """(status, since ms, detail) of the best health any tab reports for `region`; (None, None, None) if no
+        tab does."""
         best = None
         for tab in self.tabs.values():
             best = health.better(best, tab["health"].get(region))
-        return (None, None) if best is None else (best["status"], best["sinceMs"])
+        return (None, None, None) if best is None else (best["status"], best["sinceMs"], best["detail"])
 
     def agent(self, region):
         """(summary, updated ms) of `region`'s agent, or (None, None)."""
@@ -222,6 +308,7 @@ class GlobalState:
                                                          "updatedMs": record["updatedMs"]}
                        for key, record in self.agents.items()},
             "timeline": [dict(entry) for entry in self.timeline],
+            "announced": dict(self.announced),
         }
 
     @classmethod
@@ -239,6 +326,7 @@ class GlobalState:
                       for key, tab in data["tabs"].items()}
         state.agents = {key: None if record is None else dict(record) for key, record in data["agents"].items()}
         state.timeline = [dict(entry) for entry in data["timeline"]]
+        state.announced = dict(data["announced"])
         return state
 
 
@@ -275,4 +363,7 @@ def _state_problem(data):
     for region, record in data["agents"].items():
         if record is not None and field_problem(record, _AGENT_FIELDS) is not None:
             return f"agent of {region!r} is wrong"
+    for region, name in data["announced"].items():
+        if not in_keys(region) or not is_region_text(name):
+            return f"the announcement of {region!r} is wrong"
     return None

@@ -1,10 +1,10 @@
-"""The interface of a Global Resiliency protocol's tab-side host rules: what the tab session (platform) and the
-conduits (core.ccp_conduit) ask of it. Each protocol implements it in a core module of its own (legacy_dr);
-core.protocols picks one for the configuration. The rules answer with core.tab_actions.
+"""The interface of a Global Resiliency protocol's tab-side host rules: what the tab session (platform), the
+conduits (core.ccp_conduit) and the background ask of it. Each protocol implements it in a core module of its own
+(legacy_dr, acgr); core.protocols picks one for the configuration. The rules answer with core.tab_actions.
 
 Nothing imports this module at run time (the tab session relies on the methods being there, and a class that
 only says so would be shipped in the content script for nothing); the unit tests check that every protocol
-implements all of it, with the same signatures."""
+implements all of it, with the same signatures, and defines every trait."""
 
 
 class HostRules:
@@ -13,17 +13,34 @@ class HostRules:
     failover shown in this tab waits to switch to, or None).
 
     CCP_EVENTS: {event name: parser(data) -> payload} of the CCP -> host events this protocol handles, beside the
-    shared ones (ccp_messages); the frame bridge hands over only those events. A parser raises ProtocolError."""
+    shared ones (ccp_messages); the frame bridge hands over only those events. A parser raises ProtocolError.
+
+    Traits (class attributes, read by the tab session and the background through core.protocols):
+      BLOCKING_CONTACT_TYPES   contact types a pending failover waits for (snapshot.AgentSnapshot.to_summary)
+      COMPLETES_STUCK_FAILOVER whether the background completes a pending failover whose contact is gone when no
+                               CCP does (core.global_state.stuck_check_due)
+      ANNOUNCES_REGIONS        whether each CCP announces its region (ACGR's init): the background checks the
+                               configured region names against it and says which CCP has not announced
+      SWITCH_NOW               whether on_switch_now can end a pending failover (the popup's Switch now)"""
 
     CCP_EVENTS = {}
+    BLOCKING_CONTACT_TYPES = ()
+    COMPLETES_STUCK_FAILOVER = False
+    ANNOUNCES_REGIONS = False
+    SWITCH_NOW = False
 
     def frame_created_messages(self, region):
         """Messages posted to a new CCP frame of `region` before it acknowledges anything."""
         raise NotImplementedError
 
+    def sign_in_check(self, region):
+        """None, or (message, timeout ms): what the conduit posts on the first acknowledge before the handshake,
+        and how long it waits for the answer (tab_actions.SignInChecked) before it goes on as if valid."""
+        raise NotImplementedError
+
     def handshake_messages(self, region):
-        """Messages posted once the region's CCP acknowledged a new port (the conduit then starts the
-        heartbeat)."""
+        """Messages posted once the region's CCP acknowledged a new port (and passed the sign-in check, if any);
+        the conduit then starts the heartbeat."""
         raise NotImplementedError
 
     def configure_message(self, region):
@@ -40,4 +57,9 @@ class HostRules:
 
     def on_global_region(self, region, epoch=None):
         """Actions for the background's active region (and the epoch it is at, when it says)."""
+        raise NotImplementedError
+
+    def on_switch_now(self):
+        """Actions for the agent's Switch now (the background asks the tabs that show the active region): end
+        the pending failover now, cutting off the contact it waits for."""
         raise NotImplementedError

@@ -6,6 +6,7 @@ once per real switch (never at start-up), "pending" fires once per failover and 
 lagging tab follows the background with the reference's manual-failover messages (suppress + set_offline)."""
 
 from . import ccp_messages as wire
+from .snapshot import VOICE_CONTACT_TYPES
 from .tab_actions import Complete, Detected, Log, Pending, Post, Show
 from .shapes import is_bool, is_str, may, optional
 
@@ -106,12 +107,16 @@ class LegacyDrRules:
     __slots__ = ("config", "shown", "hidden", "epoch", "detected_target", "pending_target", "_displayed_first",
                  "_region_by_arn", "_blocking_contact")
     CCP_EVENTS = PARSERS
+    BLOCKING_CONTACT_TYPES = VOICE_CONTACT_TYPES  # ccp-protocol 9, item 7
+    # A pending failover is completed by the failover-master CCP window only: if it goes away, nothing would.
+    COMPLETES_STUCK_FAILOVER = True
+    ANNOUNCES_REGIONS = False
+    SWITCH_NOW = False  # not yet: legacy DR's Switch now is issue 17
 
     def __init__(self, config, shown_region=None, epoch=0):
         keys = config.region_keys
         self.config = config
-        self.shown = shown_region if shown_region in keys else keys[0]
-        self.hidden = keys[1] if self.shown == keys[0] else keys[0]
+        self.shown, self.hidden = config.shown_and_hidden(shown_region)
         self.epoch = epoch
         self.detected_target = None
         self.pending_target = None
@@ -122,6 +127,9 @@ class LegacyDrRules:
     # messages ---------------------------------------------------------------------------------------------
     def frame_created_messages(self, region):
         return []
+
+    def sign_in_check(self, region):
+        return None
 
     def handshake_messages(self, region):
         """As the reference, in its order: configure, init_disaster_recovery, outer_context_info. Unlike it, a
@@ -159,7 +167,7 @@ class LegacyDrRules:
     def on_agent_update(self, region, snapshot):
         """Remembers the region's first voice contact (what a pending failover waits for). No actions."""
         if region in self._blocking_contact:
-            self._blocking_contact[region] = snapshot.blocking_contact_id
+            self._blocking_contact[region] = snapshot.blocking_contact(self.BLOCKING_CONTACT_TYPES)
         return []
 
     def _on_force_offline(self, from_region, payload):
@@ -192,7 +200,8 @@ class LegacyDrRules:
         if arn is not None and self._region_of(arn) != self.hidden:
             return []
         self.pending_target = self.hidden
-        return [Pending(self.hidden, self._blocking_contact[from_region])]
+        contact = self._blocking_contact[from_region]
+        return [Pending(self.hidden, contact and contact.contact_id, contact and contact.type)]
 
     def on_global_region(self, region, epoch=None):
         """The background's active region (bg:region-changed or the hello reply). A tab still showing the other
@@ -202,3 +211,6 @@ class LegacyDrRules:
         if region != self.hidden:
             return []  # already shown, or not a configured region
         return self._switch(region, deactivate_first=True)
+
+    def on_switch_now(self):
+        return []  # SWITCH_NOW is False: the popup does not offer it

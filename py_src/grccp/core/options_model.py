@@ -5,18 +5,30 @@ moves strings and booleans in and out of them; every rule is config.validate_con
 
 Form values: {field path: str for text/integer/choice/lines fields, bool for boolean fields}. A field's path is
 the JSON-Pointer-like path of its setting ("regions/1/instanceArn", "timeouts/ccpAckTimeout"); its element id
-is field_id(path)."""
+is field_id(path).
 
-from .config import OPTION_GROUPS, REGION_COUNT, TOP_LEVEL_OPTIONS, validate_config
+The protocol is the form's first choice: a new configuration starts with ACGR, a stored one shows its own (one
+written before `protocol` existed is legacy DR). What a field asks can depend on it (Field.required_in,
+Field.help_in)."""
+
+from .config import ACGR, LEGACY_DR, OPTION_GROUPS, PROTOCOLS, REGION_COUNT, TOP_LEVEL_OPTIONS, validate_config
 from .shapes import is_digits
+
+PROTOCOL_FIELD = "protocol"
+# What a new configuration (nothing stored) starts with: ACGR, the protocol Amazon Connect supports today.
+NEW_CONFIGURATION_PROTOCOL = ACGR
 
 
 class Field:
-    """kind: "text" | "integer" | "boolean" | "choice" | "lines" (a list of strings, one per line)."""
+    """kind: "text" | "integer" | "boolean" | "choice" | "lines" (a list of strings, one per line).
+    required: the protocols in which the setting is required (all of them: True; none: False). protocol_help:
+    {protocol: text} said after the help in that protocol."""
 
-    __slots__ = ("path", "label", "kind", "section", "help", "choices", "placeholder", "required")
+    __slots__ = ("path", "label", "kind", "section", "help", "choices", "placeholder", "required_in",
+                 "protocol_help")
 
-    def __init__(self, path, label, kind, section, help_text="", choices=(), placeholder="", required=False):
+    def __init__(self, path, label, kind, section, help_text="", choices=(), placeholder="", required=False,
+                 protocol_help=None):
         self.path = path
         self.label = label
         self.kind = kind
@@ -24,7 +36,16 @@ class Field:
         self.help = help_text
         self.choices = choices
         self.placeholder = placeholder
-        self.required = required
+        self.required_in = PROTOCOLS if required is True else (required or ())
+        self.protocol_help = protocol_help or {}
+
+    def required(self, protocol):
+        return protocol in self.required_in
+
+    def help_in(self, protocol):
+        """The field's help in `protocol`."""
+        extra = self.protocol_help.get(protocol, "")
+        return f"{self.help} {extra}".strip() if extra else self.help
 
     @property
     def top_level(self):
@@ -41,6 +62,9 @@ def field_id(path):
 
 
 SECTIONS = (
+    ("protocol", "Protocol", "How the two CCPs tell which region is active. Choose ACGR for Global Resiliency as "
+                             "Amazon Connect supports it today; legacy DR only for a deployment still on "
+                             "connect-streams-dr.js."),
     ("regions", "Regions", "The two Amazon Connect instances of the Global Resiliency setup. The first one is shown "
                            "first until the active region is known."),
     ("signin", "Sign-in", "The page that signs the agent in when a CCP does not answer."),
@@ -65,13 +89,25 @@ def _region_fields(index):
               "The instance's CCP page.", placeholder="https://example.my.connect.aws/ccp-v2/", required=True),
         Field(f"regions/{index}/instanceArn", f"{name}: instance ARN", "text", section,
               "Its region must be this region's AWS region.",
-              placeholder="arn:aws:connect:<region>:<account>:instance/<id>", required=True),
+              placeholder="arn:aws:connect:<region>:<account>:instance/<id>", required=(LEGACY_DR,),
+              protocol_help={ACGR: "Optional: ACGR names regions, not instances (checked when given).",
+                             LEGACY_DR: "Required: legacy DR finds the active instance by its ARN."}),
     )
 
 
-FIELDS = _region_fields(0) + _region_fields(1) + (
+FIELDS = (
+    Field(PROTOCOL_FIELD, "Global Resiliency protocol", "choice", "protocol", "",
+          ((ACGR, "ACGR: Amazon Connect Global Resiliency (Streams 2.16 and later)"),
+           (LEGACY_DR, "Legacy DR: connect-streams-dr.js (deprecated by Amazon)")),
+          required=True,
+          protocol_help={ACGR: "The CCPs say which region is active. Needs the two CCP URLs and the global "
+                               "sign-in page; the region names are checked against what the CCPs announce.",
+                         LEGACY_DR: "Each region's worker polls the active instance by ARN. Needs both instance "
+                                    "ARNs."}),
+) + _region_fields(0) + _region_fields(1) + (
     Field("loginUrl", "Sign-in URL", "text", "signin", "Opened when a CCP asks for a sign-in.",
-          placeholder="https://example.my.connect.aws/login", required=True),
+          placeholder="https://example.my.connect.aws/login", required=True,
+          protocol_help={ACGR: "ACGR: the global sign-in page, which signs the agent in to both regions."}),
     Field("loginPopup", "Open the sign-in page in a popup window", "boolean", "signin"),
     Field("loginPopupAutoClose", "Close the sign-in popup once the CCP answers", "boolean", "signin"),
     Field("allowlist", "Allowlisted pages", "lines", "pages",
@@ -137,15 +173,27 @@ def _as_text(value):
     return str(value)
 
 
+def form_protocol(config_obj):
+    """The protocol a form shows for a configuration object: its own; legacy DR for one written before
+    `protocol` existed (it has regions); NEW_CONFIGURATION_PROTOCOL for a new one (no regions yet)."""
+    source = config_obj if isinstance(config_obj, dict) else {}
+    if PROTOCOL_FIELD in source:
+        return source[PROTOCOL_FIELD]
+    return TOP_LEVEL_OPTIONS[PROTOCOL_FIELD].default if "regions" in source else NEW_CONFIGURATION_PROTOCOL
+
+
 def form_values(config_obj):
     """The form's values for a configuration object (raw: partial or invalid ones too; None = nothing stored):
-    each setting's value where present and of a showable kind, else its default, else empty."""
+    each setting's value where present and of a showable kind, else its default, else empty (the protocol:
+    form_protocol)."""
     values = {}
     source = config_obj if isinstance(config_obj, dict) else {}
     for field in FIELDS:
         present, value = _lookup(source, field.path)
         option = _option(field.path)
-        if not present:
+        if field.path == PROTOCOL_FIELD:
+            present, value = True, form_protocol(source)
+        elif not present:
             value = option.default if option is not None else None
         if field.kind == "boolean":
             values[field.path] = value if isinstance(value, bool) else bool(option.default if option else False)

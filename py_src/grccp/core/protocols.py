@@ -1,8 +1,18 @@
-"""Which Global Resiliency protocol a tab speaks: the host rules (the core.host_rules.HostRules interface) the tab
-session drives, chosen from the configuration. Only the legacy DR protocol exists so far."""
+"""Which Global Resiliency protocol a configuration speaks: the host rules (the core.host_rules.HostRules
+interface) a tab session drives, and the protocol's traits the background and the popup read (the same class's
+attributes). One table; nothing else asks which protocol is configured."""
+from .acgr import AcgrRules
+from .config import ACGR, LEGACY_DR
 from .legacy_dr import LegacyDrRules
+
+RULES = {ACGR: AcgrRules, LEGACY_DR: LegacyDrRules}
+
+
+def rules_class(config):
+    """The HostRules class of the configured protocol (its traits: BLOCKING_CONTACT_TYPES, ...)."""
+    return RULES[config.protocol]
 
 
 def host_rules_for(config, shown_region, epoch):
     """The host rules of the configured protocol, for a tab that shows `shown_region` first and knows `epoch`."""
-    return LegacyDrRules(config, shown_region, epoch)
+    return rules_class(config)(config, shown_region, epoch)

@@ -32,8 +32,13 @@ MESSAGE_TYPES = {
                       "detail": may(optional(is_str))},
     "cs:agent-update": {"region": _region, "agent": required(lambda value: summary_problem(value) is None)},
     "cs:failover-detected": {"region": _region, "soft": required(optional(is_bool)), "epoch": _epoch},
-    "cs:failover-pending": {"region": _region, "contactId": required(optional(is_str)), "epoch": _epoch},
+    "cs:failover-pending": {"region": _region, "contactId": required(optional(is_str)),
+                            "contactType": required(optional(is_text)), "epoch": _epoch},
+    "cs:failover-initiated": {"region": _region, "epoch": _epoch},
     "cs:switch-complete": {"region": _region, "fromRegion": _region, "epoch": _epoch},
+    # a CCP announced its AWS region (instanceRegion, as it said it) and the active region (a key, or null)
+    "cs:region-announced": {"region": _region, "instanceRegion": _region, "activeRegion": required(optional(
+        is_region_text)), "shown": _region, "epoch": _epoch},
     "cs:log-batch": {"region": _region,
                      "entries": required(list_of(lambda value: entry_problem(value) is None, MAX_LOG_BATCH))},
     "cs:need-login": {"region": _region},
@@ -41,11 +46,16 @@ MESSAGE_TYPES = {
     "bg:welcome": {"allowed": required(is_bool), "config": required(optional(is_dict)),
                    "activeRegion": required(optional(is_region_text)), "epoch": _epoch},
     "bg:region-changed": {"region": _region, "epoch": _epoch},
+    # end the pending failover to `region` now (the popup's Switch now): sent to the tabs showing the active region
+    "bg:switch-now": {"region": _region},
     # popup <-> background
     "popup:get-status": {},
     # (the options page sends it too, with its own log name and level filter; absent: the configuration's)
     "popup:download-logs": {"logName": may(optional(is_str)), "filterByLogLevel": may(optional(is_bool))},
     "bg:status": {"status": required(is_dict)},
+    # Switch now, confirmed in the popup for the pending failover to `region` (refused for any other one)
+    "popup:switch-now": {"region": _region},
+    "bg:switch-now-result": {"ok": required(is_bool), "error": required(optional(is_str))},
     # the reply to popup:download-logs once every entry is in storage: what the page reads and saves
     "bg:log-export": {"files": required(list_of(conforms(_log_file), 8)), "filterByLogLevel": required(is_bool)},
     # options <-> background

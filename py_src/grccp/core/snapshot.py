@@ -1,7 +1,8 @@
-"""What an `agent::update` says, as far as the extension cares: the agent's state, its voice contacts (which
-defer a failover: type voice or queue_callback, in any state, until they leave the snapshot) and after-call
-work. Fields read are validated strictly; unknown extra fields are ignored. Timestamps arrive as epoch ms or
-ISO text (JS Dates after conversion); both are accepted."""
+"""What an `agent::update` says, as far as the extension cares: the agent's state, the contacts that defer a
+failover (in any state, until they leave the snapshot; which types do depends on the protocol: legacy DR waits
+for voice and queue_callback contacts, ACGR for chat ones too) and after-call work. Fields read are validated
+strictly; unknown extra fields are ignored. Timestamps arrive as epoch ms or ISO text (JS Dates after
+conversion); both are accepted."""
 
 from .errors import ProtocolError
 from .shapes import (conforms, field_problem, is_bool, is_count, is_int, is_str, is_text, list_of, may, optional,
@@ -23,9 +24,6 @@ class Contact:
         self.state_type = state_type
         self.state_since_ms = state_since_ms
 
-    @property
-    def is_voice(self):
-        return self.type in VOICE_CONTACT_TYPES
 
 
 class AgentSnapshot:
@@ -41,40 +39,39 @@ class AgentSnapshot:
         self.contacts = contacts
         self.agent_resource_id = agent_resource_id
 
-    @property
-    def voice_contacts(self):
-        return tuple(contact for contact in self.contacts if contact.is_voice)
+    def blocking_contacts(self, types):
+        """The contacts of `types` (those a pending failover waits for), in snapshot order."""
+        return tuple(contact for contact in self.contacts if contact.type in types)
 
-    @property
-    def blocking_contact_id(self):
-        """The first voice contact's id (what a pending failover waits for), or None."""
-        for contact in self.contacts:
-            if contact.is_voice:
-                return contact.contact_id
-        return None
+    def blocking_contact(self, types):
+        """The first contact of `types` (what a pending failover waits for), or None."""
+        found = self.blocking_contacts(types)
+        return found[0] if found else None
 
     @property
     def after_call_work(self):
         return self.state_name == AFTER_CALL_WORK_STATE or any(c.state_type == ENDED for c in self.contacts)
 
-    def to_summary(self):
-        """The plain-data summary carried in runtime messages and persisted state (see SUMMARY_FIELDS)."""
+    def to_summary(self, blocking_types):
+        """The plain-data summary carried in runtime messages and persisted state (see SUMMARY_FIELDS);
+        blocking_types: the contact types that defer a failover in the protocol spoken."""
+        blocking = self.blocking_contacts(blocking_types)
         return {
             "stateName": self.state_name,
             "stateType": self.state_type,
             "stateSinceMs": self.state_since_ms,
             "nextStateName": self.next_state_name,
-            "voiceContacts": [{"contactId": c.contact_id, "type": c.type, "stateType": c.state_type,
-                               "stateSinceMs": c.state_since_ms} for c in self.voice_contacts],
-            "otherContactCount": len(self.contacts) - len(self.voice_contacts),
+            "blockingContacts": [{"contactId": c.contact_id, "type": c.type, "stateType": c.state_type,
+                                  "stateSinceMs": c.state_since_ms} for c in blocking],
+            "otherContactCount": len(self.contacts) - len(blocking),
             "afterCallWork": self.after_call_work,
             "agentResourceId": self.agent_resource_id,
         }
 
 
-_VOICE_CONTACT_FIELDS = {
+_BLOCKING_CONTACT_FIELDS = {
     "contactId": required(is_text),
-    "type": required(lambda value: is_str(value) and value in VOICE_CONTACT_TYPES),
+    "type": required(is_text),
     "stateType": required(is_str),
     "stateSinceMs": required(optional(is_int)),
 }
@@ -84,7 +81,7 @@ SUMMARY_FIELDS = {
     "stateType": required(is_str),
     "stateSinceMs": required(optional(is_int)),
     "nextStateName": required(optional(is_str)),
-    "voiceContacts": required(list_of(conforms(_VOICE_CONTACT_FIELDS))),
+    "blockingContacts": required(list_of(conforms(_BLOCKING_CONTACT_FIELDS))),
     "otherContactCount": required(is_count),
     "afterCallWork": required(is_bool),
     "agentResourceId": may(optional(is_str)),

@@ -1,8 +1,9 @@
-"""The status the popup renders and the toolbar badge shows, derived from the configuration and the
-background's GlobalState. Plain data only; the same keys are present whether or not the extension is
+"""The status the popup renders and the toolbar badge shows, derived from the configuration, the background's
+GlobalState and the configured protocol's traits (core.host_rules.HostRules: passed in, so that the popup's
+bundle carries no protocol). Plain data only; the same keys are present whether or not the extension is
 configured, so the popup never has to guess."""
 
-from .global_state import DETECTED, latencies
+from .global_state import DETECTED, INITIATED, PENDING, latencies
 from .health import NOT_ANSWERING, READY, SIGNED_OUT
 
 BADGE_COLORS = {
@@ -13,6 +14,14 @@ BADGE_COLORS = {
 }
 BADGE_TEXT_LIMIT = 4
 NOT_CONFIGURED_BADGE = "!"
+# A CCP answering this long without having announced its region (ACGR's init) is said not to announce it.
+ANNOUNCE_GRACE_MS = 5000
+
+# Whether a region's CCP announced its region (protocols that announce regions; None otherwise)
+ANNOUNCED = "ok"
+NOT_YET_ANNOUNCED = "waiting"
+NOT_ANNOUNCED = "missing"
+ANNOUNCED_OTHER = "mismatch"
 
 
 def region_labels(region_keys):
@@ -41,10 +50,22 @@ def _signed_in(health):
     return None  # not known yet
 
 
-def _region_status(config_region, state, label, now_ms):
+def _announcement(config_region, state, traits, health, health_for_ms):
+    """Whether the region's CCP announced the configured region (None when the protocol does not announce)."""
+    if not traits.ANNOUNCES_REGIONS:
+        return None
+    announced = state.announced.get(config_region.key)
+    if announced is None:
+        waited = health == READY and health_for_ms is not None and health_for_ms >= ANNOUNCE_GRACE_MS
+        return NOT_ANNOUNCED if waited else NOT_YET_ANNOUNCED
+    return ANNOUNCED if announced == config_region.name else ANNOUNCED_OTHER
+
+
+def _region_status(config_region, state, label, now_ms, traits):
     key = config_region.key
-    health, health_since = state.region_health(key)
+    health, health_since, detail = state.region_health(key)
     summary, updated = state.agent(key)
+    health_for = _since(now_ms, health_since)
     return {
         "key": key,
         "name": config_region.name,
@@ -52,27 +73,52 @@ def _region_status(config_region, state, label, now_ms):
         "role": "active" if key == state.active else "standby",
         "ccpUrl": config_region.ccp_url,
         "health": health,
-        "healthForMs": _since(now_ms, health_since),
+        "healthForMs": health_for,
+        "healthDetail": detail,
         "signedIn": _signed_in(health),
         "agent": summary,
         "agentUpdatedMs": updated,
+        "announcedRegion": state.announced.get(key),
+        "announcement": _announcement(config_region, state, traits, health, health_for),
     }
 
 
-def _failover_status(state, now_ms):
+def region_problems(config, regions):
+    """Configuration problems the CCPs revealed, [{path, message}]: a CCP that announced another region than
+    the configured one (the field to fix), or none at all."""
+    problems = []
+    for index, (config_region, region) in enumerate(zip(config.regions, regions)):
+        if region["announcement"] == ANNOUNCED_OTHER:
+            problems.append({"path": f"regions/{index}/region",
+                             "message": f'the CCP at {config_region.ccp_url} announces region '
+                                        f'"{region["announcedRegion"]}", not "{config_region.name}"'})
+        elif region["announcement"] == NOT_ANNOUNCED:
+            problems.append({"path": f"regions/{index}/ccpUrl",
+                             "message": f"the {config_region.key} CCP ({config_region.ccp_url}) answers but has not "
+                                        f"announced its region (globalResiliency::init): the other region's CCP "
+                                        f"decides alone which region is shown"})
+    return problems
+
+
+def _failover_status(state, now_ms, traits):
     flight = state.failover
     if flight is None:
         return None
     phase = state.phase
+    since = {DETECTED: flight["detectedMs"], PENDING: flight["pendingMs"], INITIATED: flight["initiatedMs"]}[phase]
     return {
         "phase": phase,
         "from": state.active,
         "target": flight["target"],
         "soft": flight["soft"],
         "contactId": flight["contactId"],
+        "contactType": flight["contactType"],
         "detectedMs": flight["detectedMs"],
         "pendingMs": flight["pendingMs"],
-        "forMs": _since(now_ms, flight["detectedMs"] if phase == DETECTED else flight["pendingMs"]),
+        "initiatedMs": flight["initiatedMs"],
+        "forMs": _since(now_ms, since),
+        "forcedBy": flight["forcedBy"],
+        "canSwitchNow": bool(traits.SWITCH_NOW) and phase == PENDING and flight["forcedBy"] is None,
     }
 
 
@@ -90,10 +136,11 @@ def badge(state, labels):
     return {"text": labels[state.active], "color": color}
 
 
-def build_status(config, state, now_ms, managed_fields=()):
+def build_status(config, state, now_ms, traits, managed_fields=()):
     """The popup's model of a configured extension (config: config.Config, state: global_state.GlobalState for
-    the same regions)."""
+    the same regions, traits: the protocol's HostRules class)."""
     labels = region_labels(config.region_keys)
+    regions = [_region_status(region, state, labels[region.key], now_ms, traits) for region in config.regions]
     timeline = []
     for entry in reversed(state.timeline):  # newest first
         shown = dict(entry)
@@ -105,8 +152,10 @@ def build_status(config, state, now_ms, managed_fields=()):
         "managedFields": list(managed_fields),
         "activeRegion": state.active,
         "standbyRegion": state.standby,
-        "regions": [_region_status(region, state, labels[region.key], now_ms) for region in config.regions],
-        "failover": _failover_status(state, now_ms),
+        "protocol": config.protocol,
+        "regions": regions,
+        "regionProblems": region_problems(config, regions),
+        "failover": _failover_status(state, now_ms, traits),
         "timeline": timeline,
         "openTabs": len(state.tabs),
         "badge": badge(state, labels),
@@ -122,7 +171,9 @@ def not_configured_status(config_errors=(), managed_fields=()):
         "managedFields": list(managed_fields),
         "activeRegion": None,
         "standbyRegion": None,
+        "protocol": None,
         "regions": [],
+        "regionProblems": [],
         "failover": None,
         "timeline": [],
         "openTabs": 0,

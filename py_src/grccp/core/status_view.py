@@ -5,7 +5,7 @@ only puts these strings into fixed elements (textContent) and these tones into d
 Clock times are left to the caller (the browser's locale formats them); durations are written here."""
 
 from .health import LOADING, NOT_ANSWERING, READY, SIGNED_OUT
-from .status import BADGE_COLORS
+from .status import ANNOUNCED, ANNOUNCED_OTHER, BADGE_COLORS, NOT_ANNOUNCED
 
 TIMELINE_ROWS = 3
 
@@ -17,6 +17,12 @@ HEALTH = {
     None: ("No CCP open", "idle"),
 }
 SIGNED_IN = {True: ("Signed in", "ok"), False: ("Sign-in needed", "trouble"), None: ("Unknown", "idle")}
+# What a contact type is called in the agent's state (one, several) and as "<kind> contact"; types not listed
+# are called by their name.
+CONTACT_WORDS = {"voice": ("voice call", "voice calls"), "queue_callback": ("voice call", "voice calls"),
+                 "chat": ("chat", "chats")}
+CONTACT_KINDS = {"voice": "voice", "queue_callback": "voice", "chat": "chat"}
+FORCED_BY = {"popup": "Switch now, from the popup"}
 
 
 def duration_text(ms):
@@ -37,17 +43,44 @@ def duration_text(ms):
     return f"{hours} h {minutes:02d} min"
 
 
+def contact_word(contact_type, count=1):
+    one, many = CONTACT_WORDS.get(contact_type, (str(contact_type), str(contact_type) + "s"))
+    return one if count == 1 else many
+
+
 def agent_text(summary):
-    """The agent's state in one region ("Available", "Busy · voice call", "AfterCallWork"), or "—"."""
+    """The agent's state in one region ("Available", "Busy · voice call", "Busy · chat", "AfterCallWork"), or
+    "—"."""
     if summary is None:
         return "—"
     parts = [summary["stateName"] or summary["stateType"] or "unknown"]
-    calls = len(summary["voiceContacts"])
-    if calls:
-        parts.append("voice call" if calls == 1 else f"{calls} voice calls")
+    counts = {}
+    for contact in summary["blockingContacts"]:
+        word = contact_word(contact["type"])
+        counts[word] = counts.get(word, 0) + 1
+    for contact in summary["blockingContacts"]:
+        word = contact_word(contact["type"])
+        if word in counts:
+            parts.append(word if counts[word] == 1 else f"{counts[word]} {contact_word(contact['type'], 2)}")
+            del counts[word]
     if summary["afterCallWork"] and summary["stateName"] != "AfterCallWork":
         parts.append("after-call work")
     return " · ".join(parts)
+
+
+def announcement_text(region):
+    """(text, tone) of whether the region's CCP announced the configured region ("" when the protocol does not
+    announce regions)."""
+    state = region["announcement"]
+    if state is None:
+        return "", "idle"
+    if state == ANNOUNCED:
+        return f"Announced {region['announcedRegion']}", "ok"
+    if state == ANNOUNCED_OTHER:
+        return f"Announces {region['announcedRegion']}, configured {region['name']}", "trouble"
+    if state == NOT_ANNOUNCED:
+        return "Has not announced its region", "trouble"
+    return "Region not announced yet", "idle"
 
 
 def region_card(region, open_tabs=0):
@@ -61,6 +94,7 @@ def region_card(region, open_tabs=0):
     if region["healthForMs"] is not None and region["health"] is not None:
         since = f"{health} for {duration_text(region['healthForMs'])}"
     signed_in, signed_tone = SIGNED_IN[region["signedIn"]]
+    announcement, announcement_tone = announcement_text(region)
     return {
         "key": region["key"],
         "role": "Active" if region["role"] == "active" else "Stand-by",
@@ -69,11 +103,20 @@ def region_card(region, open_tabs=0):
         "healthSince": since,
         "healthState": state or "none",
         "healthTone": health_tone,
+        "healthDetail": region["healthDetail"] or "",
         "signedIn": signed_in,
         "signedInState": {True: "yes", False: "no", None: "unknown"}[region["signedIn"]],
         "signedInTone": signed_tone,
         "agent": agent_text(region["agent"]),
+        "announcement": announcement,
+        "announcementState": region["announcement"] or "none",
+        "announcementTone": announcement_tone,
     }
+
+
+def _contact_text(contact_type, contact_id, article="the"):
+    word = f"{CONTACT_KINDS.get(contact_type, contact_type)} contact" if contact_type else "contact"
+    return f"{word} {contact_id}" if contact_id else f"{article} {word}"
 
 
 def failover_lines(failover, clock_time=None):
@@ -82,27 +125,52 @@ def failover_lines(failover, clock_time=None):
     if failover is None:
         return "No failover in progress", "", "none"
     target = failover["target"]
+    forced = f" ({FORCED_BY.get(failover['forcedBy'], failover['forcedBy'])})" if failover["forcedBy"] else ""
     if failover["phase"] == "pending":
-        contact = failover["contactId"]
-        waits_on = f"voice contact {contact}" if contact else "the voice contact"
+        waits_on = _contact_text(failover["contactType"] or "voice", failover["contactId"])
         since = f"since {clock_time(failover['pendingMs'])} ({duration_text(failover['forMs'])})" if clock_time \
             else f"for {duration_text(failover['forMs'])}"
-        return f"Failover to {target} pending", f"Waiting for {waits_on} to end, {since}", "pending"
+        return f"Failover to {target} pending{forced}", f"Waiting for {waits_on} to end, {since}", "pending"
+    if failover["phase"] == "initiated":
+        return (f"Switching to {target}{forced}",
+                f"Initiated {duration_text(failover['forMs'])} ago; waiting for the {target} CCP's agent data",
+                "initiated")
     kind = {True: "soft", False: "hard"}.get(failover["soft"], "")
     return (f"Failover to {target} in progress", f"{kind.capitalize() + ' failover ' if kind else 'Failover '}"
             f"detected {duration_text(failover['forMs'])} ago", "detected")
 
 
+def switch_now_confirmation(failover):
+    """The question Switch now asks, naming the contact that will be cut off (type and id)."""
+    if failover["contactId"]:
+        contact = _contact_text(failover["contactType"], failover["contactId"])
+        return f"Switch to {failover['target']} now? The {contact} in {failover['from']} will be cut off."
+    kind = CONTACT_KINDS.get(failover["contactType"], failover["contactType"])
+    contact = f"{kind} contact" if kind else "contact"
+    return f"Switch to {failover['target']} now? Any {contact} still in {failover['from']} will be cut off."
+
+
 def timeline_rows(timeline, limit=TIMELINE_ROWS):
     """The newest `limit` completed failovers (core.status timeline, newest first) as
-    {"completeMs", "route", "latency"}; always `limit` rows, padded with None (a fixed-height list)."""
+    {"completeMs", "route", "latency"}; always `limit` rows, padded with None (a fixed-height list). An
+    entry with an initiated phase (ACGR) shows each phase's latency."""
     rows = []
     for entry in timeline[:limit]:
-        latency = f"switched in {duration_text(entry['switchMs'])}"
-        if entry.get("waitMs") is not None:
-            latency += f", {duration_text(entry['waitMs'])} after the call"
-        rows.append({"completeMs": entry["completeMs"], "route": f"{entry['from']} → {entry['to']}",
-                     "latency": latency})
+        if entry.get("initiatedMs") is not None:
+            steps = [(name, entry[key]) for name, key in (("detected → pending", "detectedToPendingMs"),
+                                                          ("pending → initiated", "pendingToInitiatedMs"),
+                                                          ("initiated → complete", "initiatedToCompleteMs"))
+                     if entry.get(key) is not None]
+            latency = f"switched in {duration_text(entry['switchMs'])}: " + ", ".join(
+                f"{name} {duration_text(ms)}" for name, ms in steps)
+        else:
+            latency = f"switched in {duration_text(entry['switchMs'])}"
+            if entry.get("waitMs") is not None:
+                latency += f", {duration_text(entry['waitMs'])} after the call"
+        route = f"{entry['from']} → {entry['to']}"
+        if entry.get("forcedBy"):
+            route += f" ({FORCED_BY.get(entry['forcedBy'], entry['forcedBy'])})"
+        rows.append({"completeMs": entry["completeMs"], "route": route, "latency": latency})
     return rows + [None] * (limit - len(rows))
 
 
@@ -117,7 +185,8 @@ def summary(status):
         if status["badge"]["color"] == color:
             tone = name
     if status["failover"] is not None:
-        return "Failover pending" if status["failover"]["phase"] == "pending" else "Failover under way", "pending"
+        words = {"pending": "Failover pending", "initiated": "Switching regions"}
+        return words.get(status["failover"]["phase"], "Failover under way"), "pending"
     return f"{status['activeRegion']} active", tone
 
 

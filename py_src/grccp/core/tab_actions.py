@@ -41,13 +41,32 @@ class Detected(_Action):
 
 
 class Pending(_Action):
-    """Report to the background: the failover to `target` waits for a contact (its id, or None)."""
-    __slots__ = ("target", "contact_id")
+    """Report to the background: the failover to `target` waits for a contact (its id and type — "voice",
+    "chat", ... — or None)."""
+    __slots__ = ("target", "contact_id", "contact_type")
+
+
+class Initiated(_Action):
+    """Report to the background: the CCPs started the switch to `target` and this tab shows it; the switch is
+    complete once the new region's CCP has sent its agent data (Complete)."""
+    __slots__ = ("target",)
 
 
 class Complete(_Action):
     """Report to the background: this tab switched to `region`."""
     __slots__ = ("region",)
+
+
+class Announced(_Action):
+    """Report to the background: the region's CCP announced which AWS region it is in (`instance_region`, as
+    it says it) and which region is active (`active_region`: a region key, or None when it names neither)."""
+    __slots__ = ("region", "instance_region", "active_region")
+
+
+class SignInChecked(_Action):
+    """The region's CCP answered the sign-in check (valid: True or False; detail: why not, or None). The tab
+    session hands it to the region's conduit (core.ccp_conduit.CcpConduit.on_sign_in_checked)."""
+    __slots__ = ("region", "valid", "detail")
 
 
 class Health(_Action):

@@ -5,7 +5,7 @@ active, owns the single sign-in window, the badge, and the per-region logs.
 
 Messages are validated (runtime_messages.parse_message) before anything acts on them; those that arrive while
 the stored state is still being read wait for it, so none is lost to a restart."""
-from grccp.core import status
+from grccp.core import protocols, status
 from grccp.core.config import content_script_matches, page_is_allowlisted
 from grccp.core.effective_config import effective_config
 from grccp.core.errors import MessageError, StateError
@@ -191,7 +191,8 @@ class BackgroundEngine:
 
     def _on_health(self, fields, sender, respond):
         if self._configured(sender, respond):
-            if self.state.on_ccp_health(sender["tab_id"], fields["region"], fields["health"], clock.now_ms()):
+            if self.state.on_ccp_health(sender["tab_id"], fields["region"], fields["health"], clock.now_ms(),
+                                        fields.get("detail")):
                 self._log(fields["region"], "INFO" if fields["health"] == READY else "WARN",
                           f"tab {sender['tab_id']}: CCP {fields['health']}"
                           + (f" ({fields['detail']})" if fields.get("detail") else ""))
@@ -204,7 +205,8 @@ class BackgroundEngine:
         if self._configured(sender, respond):
             if self.state.on_agent_update(fields["region"], fields["agent"], clock.now_ms()):
                 self._changed()
-                if self.state.stuck_check_due(fields["region"]):
+                if (protocols.rules_class(self.config).COMPLETES_STUCK_FAILOVER
+                        and self.state.stuck_check_due(fields["region"])):
                     clock.call_later(STUCK_PENDING_GRACE_MS, self._complete_stuck_failover)
         return False
 
@@ -229,9 +231,9 @@ class BackgroundEngine:
     def _on_pending(self, fields, sender, respond):
         if self._configured(sender, respond):
             if self.state.on_failover_pending(fields["region"], fields["contactId"], clock.now_ms(),
-                                              fields["epoch"]):
-                self._log(self.state.active, "INFO",
-                          f"failover to {fields['region']} pending on voice contact {fields['contactId']}")
+                                              fields["epoch"], fields["contactType"]):
+                self._log(self.state.active, "INFO", f"failover to {fields['region']} pending on "
+                                                     f"{fields['contactType']} contact {fields['contactId']}")
                 self._changed()
         return False
 
@@ -262,7 +264,8 @@ class BackgroundEngine:
     def status(self):
         if self.config is None or self.state is None:
             return status.not_configured_status(self._settings.errors, self._settings.managed_fields)
-        return status.build_status(self.config, self.state, clock.now_ms(), self._settings.managed_fields)
+        return status.build_status(self.config, self.state, clock.now_ms(), protocols.rules_class(self.config),
+                                   self._settings.managed_fields)
 
     # tabs ------------------------------------------------------------------------------------------------
     def _tab_ids(self):

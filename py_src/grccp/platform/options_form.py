@@ -106,7 +106,8 @@ class OptionsPage:
 
     def _field(self, field):
         ident = field.ident
-        described = f"{ident}-help {ident}-error" if field.help else f"{ident}-error"
+        has_help = bool(field.help or field.protocol_help)
+        described = f"{ident}-help {ident}-error" if has_help else f"{ident}-error"
         common = {"aria-describedby": described, "name": field.path}
         if field.kind == "boolean":
             control = dom.el("input", ident=ident, attrs=dict(common, type="checkbox"))
@@ -121,7 +122,7 @@ class OptionsPage:
             control = dom.el("input", ident=ident, attrs=dict(
                 common, type="text", spellcheck="false", autocomplete="off",
                 inputmode="numeric" if field.kind == "integer" else None,
-                placeholder=field.placeholder or None, required=field.required))
+                placeholder=field.placeholder or None))
         label = dom.el("label", text=field.label, attrs={"for": ident})
         managed_tag = dom.el("span", "managed-tag", text="Managed", attrs={"hidden": True})
         label.appendChild(managed_tag)
@@ -133,7 +134,7 @@ class OptionsPage:
         else:
             wrapper.appendChild(label)
             wrapper.appendChild(control)
-        if field.help:
+        if has_help:
             wrapper.appendChild(dom.el("p", "help", text=field.help, ident=f"{ident}-help"))
         message = dom.el("p", "error", ident=f"{ident}-error")
         wrapper.appendChild(message)
@@ -157,6 +158,17 @@ class OptionsPage:
                 control.checked = bool(values[field.path])
             else:
                 control.value = values[field.path]
+        self._show_protocol()
+
+    def _show_protocol(self):
+        """What each field asks in the protocol chosen: required marks and help texts."""
+        protocol = str(self.inputs[model.PROTOCOL_FIELD].value)
+        dom.set_attr(self.app, "data-protocol", protocol)
+        for field in model.FIELDS:
+            if field.kind in ("text", "lines", "integer"):
+                self.inputs[field.path].required = field.required(protocol)
+            if field.help or field.protocol_help:
+                dom.set_text(dom.by_id(f"{field.ident}-help"), field.help_in(protocol))
 
     def _managed(self):
         return (self.state or {}).get("managed"), list((self.state or {}).get("managedFields") or [])
@@ -245,6 +257,8 @@ class OptionsPage:
 
     def _on_edit(self, event):
         self.dirty = True
+        if str(event.target.id) == model.field_id(model.PROTOCOL_FIELD):
+            self._show_protocol()
         if self.live:
             config_obj = local_part(model.config_from_form(self._read()), self._managed()[1])
             self._show_errors(self._check(config_obj)[1])

@@ -108,7 +108,7 @@ class TabSession:
         elif event == wire.AGENT_UPDATE:
             self.logs.agent_resource_id[region] = payload.agent_resource_id
             self._perform(self.rules.on_agent_update(region, payload))
-            summary = payload.to_summary()
+            summary = payload.to_summary(self.rules.BLOCKING_CONTACT_TYPES)
             if summary != self._last_agent_summary.get(region):
                 self._last_agent_summary[region] = summary
                 self._send("cs:agent-update", region=region, agent=summary)
@@ -195,8 +195,9 @@ class TabSession:
 
     def _do_pending(self, action):
         self.logs.log(action.target, "INFO",
-                      f"failover to {action.target} pending on voice contact {action.contact_id}")
-        self._send("cs:failover-pending", region=action.target, contactId=action.contact_id, epoch=self.rules.epoch)
+                      f"failover to {action.target} pending on {action.contact_type} contact {action.contact_id}")
+        self._send("cs:failover-pending", region=action.target, contactId=action.contact_id,
+                   contactType=action.contact_type, epoch=self.rules.epoch)
         self._status()
 
     def _do_complete(self, action):
