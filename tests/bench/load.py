@@ -12,12 +12,14 @@ import subprocess
 import sys
 import time
 
-# One burner, as a program of its own: pinned by the bench (sched_setaffinity) right after it starts.
+# One burner, as a program of its own: pinned by the bench (sched_setaffinity) right after it starts; it ends
+# with the bench's process, even if the bench never gets to stop it.
 _BURNER = """
-import sys, time
+import os, sys, time
 busy_s, period_s = float(sys.argv[1]), float(sys.argv[2])
+parent = os.getppid()
 start = time.monotonic()
-while True:
+while os.getppid() == parent:  # a bench that dies (killed, timed out) takes its burners with it
     while time.monotonic() - start < busy_s:
         pass
     start += period_s
