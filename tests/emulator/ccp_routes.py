@@ -5,9 +5,11 @@ endpoints the emulated SharedWorker talks to in place of Connect's backend:
   GET  /api/snapshot?since=V&log_seq=S long poll for the agent snapshot, impairments and emitted log lines
   POST /api/call {method, params}      one CTI call (putAgentState, acceptContact, ...)
   GET  /api/active-region              {InstanceArn, TerminateActiveContacts} (the "presigned" polling URL)
-  POST /api/viewport {window_id, width, height, host, closed, at?}  a CCP window's size in its host (test observability)
+  POST /api/viewport {window_id, width, height, host, closed, at?, painted_at?}  a CCP window's size in its host
+                                       (test observability)
   POST /api/mark {window_id, kind, host, at}  a moment a CCP window lived through, e.g. "failover-relayed" (benchmark)
   POST /api/acgr {window_id, host, direction, event, data, at, seq}  an ACGR message a CCP window sent or got (tests)
+  GET  /ccp-v2/heavy.css, /ccp-v2/heavy.js  the heavy-CCP mode's assets (heavy_ccp.py), linked while it is on
 
 The CCP page carries the global sign-in cookie `lily-agent-config` the way the instance's sign-in state says, and
 the framing headers its framing rules say (framing.py).
@@ -20,6 +22,7 @@ import time
 from .agent_model import DATE_KEYS, ApiError
 from .config import CCP_PATH
 from .framing import framing_headers, refuses
+from .heavy_ccp import script, stylesheet
 from .http_handler import Response, static_file
 from .state import RAW_MESSAGE
 
@@ -38,6 +41,10 @@ class CcpOrigin:
         path = request.path
         if request.method == "GET" and path == CCP_PATH:
             return self._ccp_page(request)
+        heavy_asset = {"heavy.css": ("text/css", stylesheet), "heavy.js": ("text/javascript", script)}.get(
+            path[len(CCP_PATH):]) if path.startswith(CCP_PATH) else None
+        if heavy_asset:
+            return Response(200, heavy_asset[1](self._static_dir), heavy_asset[0])
         if path.startswith(CCP_PATH):
             return static_file(self._static_dir, path[len(CCP_PATH):])
         api = {("GET", "/api/worker-config"): self._worker_config, ("GET", "/api/snapshot"): self._snapshot,
@@ -84,6 +91,8 @@ class CcpOrigin:
                                                                             login=html.escape(self._login_url)))
         page = static_file(self._static_dir, "index.html")
         page.headers["Set-Cookie"] = self._signin_cookie()
+        if self._state.ccp_weight == "heavy":
+            page.body = page.body.replace(b"</head>", HEAVY_ASSETS + b"</head>")
         return "ok", page
 
     def _signin_cookie(self):
@@ -156,7 +165,8 @@ class CcpOrigin:
         try:
             report = json.loads(request.body or b"{}")
             entry = {"width": int(report["width"]), "height": int(report["height"]), "host": str(report["host"]),
-                     "closed": bool(report["closed"]), "at": int(report.get("at") or 0) or None}
+                     "closed": bool(report["closed"]), "at": int(report.get("at") or 0) or None,
+                     "painted_at": int(report.get("painted_at") or 0) or None}
             window_id = str(report["window_id"])[:64]
         except (ValueError, KeyError, TypeError):
             return Response.json(400, {"error": "body must be {window_id, width, height, host, closed}",
@@ -202,6 +212,8 @@ class CcpOrigin:
             return Response.json(forced_status, {"message": f"emulated HTTP {forced_status}"})
         return Response.json(200, answer)
 
+
+HEAVY_ASSETS = b'  <link rel="stylesheet" href="heavy.css">\n  <script src="heavy.js" defer></script>\n'
 
 _SIGNED_OUT_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Sign in required</title></head>
 <body data-ccp-state="signed-out"><h1>Amazon Connect ({region}) — emulated</h1>

@@ -12,6 +12,8 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(prog="tests/emulator", description="Two emulated Amazon Connect instances.")
     parser.add_argument("--fast", action="store_true", help="test timings (active-region poll every 400 ms)")
     parser.add_argument("--poll-ms", type=int, help="active-region poll interval in ms (default 60000)")
+    parser.add_argument("--heavy-ccp", action="store_true",
+                        help="serve a CCP page as costly as a large single-page app (benchmark)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     return parser.parse_args(argv)
 
@@ -22,7 +24,8 @@ def main(argv):
     if args.poll_ms:
         timings.dr_poll_interval_ms = args.poll_ms
     with tempfile.TemporaryDirectory(prefix="ccp-emulator-") as tmp_dir, \
-            Emulator(tmp_dir=tmp_dir, timings=timings, verbose=args.verbose) as emulator:
+            Emulator(tmp_dir=tmp_dir, timings=timings, verbose=args.verbose,
+                     ccp_weight="heavy" if args.heavy_ccp else "light") as emulator:
         print(emulator.describe())
         print("Chromium: --host-resolver-rules=\"" + ", ".join(f"MAP {h} 127.0.0.1" for h in emulator.host_names)
               + f"\" --ignore-certificate-errors-spki-list={emulator.certs.ca_spki_sha256_b64}")

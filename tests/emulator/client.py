@@ -56,7 +56,8 @@ class EmulatorClient:
                       if not view["closed"] and view["width"] > 0 and view["height"] > 0)
 
     def viewports(self):
-        """[(region, window id, {width, height, host, closed, at, time})] of every CCP window that reported."""
+        """[(region, window id, {width, height, host, closed, at, painted_at, time})] of every CCP window that
+        reported: `at` when it saw that size, `painted_at` (or None) when it had laid out and painted at it."""
         return [(region, window_id, view) for region, regional in self.state()["regions"].items()
                 for window_id, view in regional["viewports"].items()]
 
@@ -141,6 +142,12 @@ class EmulatorClient:
     def login_requests(self):
         """[{method, outcome: ok | signed-in | error | dropped, time}] of the global sign-in page, oldest first."""
         return self.state()["login"]["requests"]
+
+    def set_ccp_weight(self, weight):
+        """'heavy': both instances serve a CCP page as large and as costly to lay out as a big single-page app
+        (README "Heavy CCP"), from the next page load; 'light': the emulated CCP alone. reset() restores the
+        server's option."""
+        return self._post("/ccp/weight", weight=weight)["ccp_weight"]
 
     def set_framing(self, region, **rules):
         """Who may frame `region`'s CCP, from its next page load: approved_origins=[origins] (listed in

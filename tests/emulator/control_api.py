@@ -4,7 +4,7 @@ import json
 
 from .agent_model import ACTIVE_CONTACT_STATES, CONTACT_TYPES, ApiError
 from .framing import X_FRAME_OPTIONS
-from .state import GLOBAL_SIGNIN_STATES, no_impairments
+from .state import CCP_WEIGHTS, GLOBAL_SIGNIN_STATES, no_impairments
 from .validation import (MISSING, Field, ValidationError, boolean, http_status_or_null, integer, json_list, one_of,
                          origins_or_null, parse, text)
 
@@ -43,6 +43,7 @@ class ControlApi:
             ("POST", "/impair/clear"): ({"region": Field(region)}, self._clear_impairments),
             ("POST", "/impair/login"): ({"status": Field(http_status_or_null, default=None),
                                          "unreachable": Field(boolean, default=False)}, self._impair_login),
+            ("POST", "/ccp/weight"): ({"weight": Field(one_of(*CCP_WEIGHTS), required=True)}, self._set_ccp_weight),
             ("POST", "/framing"): ({"region": Field(region, required=True),
                                     "approved_origins": Field(origins_or_null, default=MISSING),
                                     "x_frame_options": Field(one_of(None, *X_FRAME_OPTIONS), default=MISSING)},
@@ -161,6 +162,12 @@ class ControlApi:
         with self._state.locked():
             self._state.login_impairment = dict(args)
         return dict(args)
+
+    def _set_ccp_weight(self, args):
+        """The CCP page both instances serve from the next page load: light, or heavy (heavy_ccp.py)."""
+        with self._state.locked():
+            self._state.ccp_weight = args["weight"]
+        return {"ccp_weight": args["weight"]}
 
     def _set_framing(self, args):
         """Who may frame the region's CCP from its next page load: the approved origins its CSP frame-ancestors

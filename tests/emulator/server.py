@@ -20,12 +20,12 @@ REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 class Emulator:
     """Usage: `with Emulator(tmp_dir=...) as emu: emu.ccp_url("us-east-1"); emu.client.route_contact(...)`."""
 
-    def __init__(self, *, tmp_dir, timings=None, instances=None, certs=None, verbose=False):
+    def __init__(self, *, tmp_dir, timings=None, instances=None, certs=None, verbose=False, ccp_weight="light"):
         self.instances = tuple(instances or default_instances())
         self.timings = timings or Timings()
         self.host_names = host_names(self.instances)
         self.certs = certs or TestCertificates(self.host_names, os.path.join(tmp_dir, "emulator-tls"))
-        self.state = EmulatorState(self.instances)
+        self.state = EmulatorState(self.instances, ccp_weight)
         self._verbose = verbose
         self._site = None
         self._control = None

@@ -17,6 +17,9 @@ RAW_MESSAGE = "raw"
 # How an instance's CCP answers the ACGR host's validate_global_signin: from a valid `lily-agent-config` cookie, from
 # a missing one or one that does not parse (the agent signed in regionally), or not at all (a CCP that predates it).
 GLOBAL_SIGNIN_STATES = ("valid", "missing", "parse_error", "no_answer")
+# The CCP page as served to both instances: "light" (the emulated CCP alone) or "heavy" (plus the app shell of a
+# large single-page app, heavy_ccp.py), from the next page load.
+CCP_WEIGHTS = ("light", "heavy")
 
 
 def no_login_impairment():
@@ -75,8 +78,9 @@ class RegionState:
 
 
 class EmulatorState:
-    def __init__(self, instances):
+    def __init__(self, instances, ccp_weight="light"):
         self.instances = tuple(instances)
+        self.default_ccp_weight = ccp_weight  # what reset() restores: the server's option
         self._changed = threading.Condition()
         self.closing = False
         self.reset()
@@ -94,6 +98,7 @@ class EmulatorState:
             self.active_arn = self.instances[0].arn
             self.terminate_active_contacts = False
             self.login_impairment = no_login_impairment()
+            self.ccp_weight = self.default_ccp_weight
             self.login_requests = []  # [{"time", "method", "outcome": "ok" | "signed-in" | "error" | "dropped"}]
             self._changed.notify_all()
 
@@ -167,9 +172,18 @@ class EmulatorState:
             _append(self.login_requests, entry)
 
     def set_viewport(self, region_name, window_id, entry):
-        """A CCP window's latest size in its host (no wake-up: workers do not care)."""
+        """A CCP window's latest size in its host (no wake-up: workers do not care). Reports travel as separate
+        beacons, so they may arrive out of order: an older one (by the window's clock) is dropped, and the two
+        reports of one size (seen, then painted) are merged."""
         with self._changed:
-            self.regions[region_name].viewports[window_id] = dict(entry, time=int(time.time() * 1000))
+            views = self.regions[region_name].viewports
+            current = views.get(window_id)
+            if current and entry["at"] and current["at"]:
+                if entry["at"] < current["at"]:
+                    return
+                if entry["at"] == current["at"] and not entry["painted_at"]:
+                    entry = dict(entry, painted_at=current["painted_at"])
+            views[window_id] = dict(entry, time=int(time.time() * 1000))
 
     def as_dict(self):
         with self._changed:
@@ -178,6 +192,7 @@ class EmulatorState:
                            "region": self.region_of_arn(self.active_arn)},
                 "regions": {name: region.as_dict() for name, region in self.regions.items()},
                 "login": dict(self.login_impairment, requests=list(self.login_requests)),
+                "ccp_weight": self.ccp_weight,
             }
 
     def region_of_arn(self, arn):

@@ -149,6 +149,20 @@ def test_ccp_page_carries_the_global_sign_in_cookie_as_the_instance_says(emulato
     assert cookie(WEST).split(";")[0] != "lily-agent-config="  # the other instance is unaffected
 
 
+def test_viewport_reports_arriving_out_of_order_keep_the_latest_size_and_its_paint(emulator, emulator_client):
+    def post(**report):
+        body = dict({"window_id": "w1", "width": 400, "height": 560, "host": "https://crm.example.test/",
+                     "closed": False}, **report)
+        assert https_request(emulator, ccp_host(EAST), "/api/viewport", "POST", body)[0] == 204
+        return emulator_client.region_state(EAST)["viewports"]["w1"]
+
+    assert post(at=100, painted_at=130)["painted_at"] == 130
+    assert post(at=100)["painted_at"] == 130  # the "seen" beacon of the same size, arriving after its paint
+    assert post(at=90, width=0, height=0)["width"] == 400  # an older size, arriving late
+    latest = post(at=200, width=0, height=0)
+    assert (latest["width"], latest["at"], latest["painted_at"]) == (0, 200, None)
+
+
 def test_acgr_reports_are_recorded_and_malformed_ones_refused(emulator, emulator_client):
     report = {"window_id": "w1", "host": "https://crm.example.test/", "direction": "to-host",
               "event": "globalResiliency::init", "data": {"instanceRegion": WEST}, "at": 5, "seq": 1}

@@ -45,10 +45,23 @@ var CCP = (function () {
 
   // Test observability: how large this CCP window is inside its host, reported to the emulator. It is the ground
   // truth of which CCP an agent can see, even when the host keeps its frames out of reach (a closed shadow root).
-  // `at` (this machine's wall clock, ms) says when the window saw that size, for the benchmark (tests/bench).
+  // `at` (this machine's wall clock, ms) says when the window saw that size, for the benchmark (tests/bench);
+  // `painted_at`, reported again once known, when the frame at that size was laid out and painted (a task queued
+  // from requestAnimationFrame runs after that frame), unless the size changed meanwhile.
+  var viewportReports = 0;
   function reportViewport(closed) {
-    report('/api/viewport', {window_id: windowId, width: innerWidth, height: innerHeight, host: document.referrer,
-                             closed: closed, at: Date.now()});
+    var view = {window_id: windowId, width: innerWidth, height: innerHeight, host: document.referrer, closed: closed,
+                at: Date.now()};
+    var number = ++viewportReports;
+    report('/api/viewport', view);
+    if (closed || !view.width || !view.height) return;
+    requestAnimationFrame(function () {
+      setTimeout(function () {
+        if (number !== viewportReports) return;
+        view.painted_at = Date.now();
+        report('/api/viewport', view);
+      }, 0);
+    });
   }
   /** Something this window lived through, for tests and the benchmark (never part of the protocol). */
   function report(path, body) {
