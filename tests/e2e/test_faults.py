@@ -4,8 +4,9 @@ one region, and a background that is stopped again and again in the middle of a 
 import pytest
 
 from .conftest import extension_config, launch_extension_browser
-from .extension_driver import (background_status, configure, host_state, open_allowlisted, service_worker_target,
-                               shows_only, stop_service_worker, wait_for)
+from .extension_driver import (background_status, configure, host_state, logged, open_allowlisted,
+                               service_worker_target, shows_only, stop_service_worker, wait_for,
+                               wait_until_both_ccps_connected)
 from .test_failover_engine import (EAST, WEST, call_in_progress, open_ready, pending_on_call, pending_status,
                                    ready_on)
 
@@ -88,6 +89,29 @@ def test_flapping_while_a_call_is_pending_leaves_no_pending_behind(ccp_browser, 
         background_status(driver)), timeout=30)
     wait_for(driver, lambda: ready_on(driver, EAST) and shows_only(emulator, EAST))
     assert consistent_timeline(background_status(driver))
+
+
+def test_a_switch_back_within_one_round_trip_ends_on_the_last_region(ccp_browser, emulator):
+    """A -> B -> A faster than the background answers the tab: its "complete A", made before it heard the
+    background accept B, must not send the tab back to B (suppressing A and setting the agent Offline there)."""
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    wait_until_both_ccps_connected(driver)
+    # the active region's worker says "B" and at once "A" again: the tab switches twice in one go
+    emulator.client.post_raw(EAST, [
+        {"event": "disasterRecovery::failover", "data": {"nextActiveArn": emulator.instance_arn(WEST)}},
+        {"event": "disasterRecovery::failover", "data": {"nextActiveArn": emulator.instance_arn(EAST)}}])
+    status = wait_for(driver, lambda: (lambda s: s if len(s["timeline"]) == 2 else None)(background_status(driver)))
+    assert [(e["from"], e["to"]) for e in reversed(status["timeline"])] == [(EAST, WEST), (WEST, EAST)]
+    assert status["activeRegion"] == EAST and status["failover"] is None
+    wait_for(driver, lambda: ready_on(driver, EAST) and shows_only(emulator, EAST))
+    # the background's answer to "complete B" has reached the tab by now: one more report, and it is EAST's
+    emulator.client.emit_logs(EAST, 1, text="after the flip")
+    wait_for(driver, lambda: logged(driver, EAST, "after the flip"))
+    assert background_status(driver)["activeRegion"] == EAST and ready_on(driver, EAST)
+    assert emulator.client.agent_state(EAST) == "Available"
+    assert [call for call in emulator.client.region_state(EAST)["api_calls"] if call["method"] == "putAgentState"] == []
 
 
 def test_tab_closed_while_pending_the_failover_still_completes(ccp_browser, emulator):

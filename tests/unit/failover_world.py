@@ -20,6 +20,23 @@ class Background:
         self.state = gs.GlobalState(config.region_keys, epoch=now)
         self.tabs = []
         self.broadcasts = []   # every active region the background told all tabs about
+        self.in_flight = None  # None: what the background says reaches the tabs at once; else [(tab, message)]
+
+    def hold_messages(self):
+        """From now on what the background says to the tabs waits for deliver(): a round trip in progress."""
+        self.in_flight = []
+
+    def deliver(self, now):
+        """Delivers what the background said meanwhile, in order, and says it at once again from then on."""
+        held, self.in_flight = self.in_flight or [], None
+        for tab, message in held:
+            tab.from_background(message, now)
+
+    def _tell(self, tab, message, now):
+        if self.in_flight is None:
+            tab.from_background(message, now)
+        else:
+            self.in_flight.append((tab, message))
 
     def receive(self, tab, message, now):
         kind, fields = parse_message(json.loads(json.dumps(message)))
@@ -27,7 +44,7 @@ class Background:
         if kind == "cs:switch-complete":
             if not state.on_switch_complete(fields["region"], now, fields["epoch"]):
                 if state.on_tab_region(id(tab), fields["region"]):
-                    tab.from_background(self._region_changed(), now)
+                    self._tell(tab, self._region_changed(), now)
         elif kind == "cs:failover-initiated":
             state.on_failover_initiated(fields["region"], now, fields["epoch"])
         elif kind == "cs:failover-pending":
@@ -41,11 +58,11 @@ class Background:
             state.on_region_announced(fields["region"], fields["instanceRegion"], fields["activeRegion"],
                                       fields["epoch"])
             if state.active == before and state.on_tab_region(id(tab), fields["shown"]):
-                tab.from_background(self._region_changed(), now)
+                self._tell(tab, self._region_changed(), now)
         if state.active != before:
             self.broadcasts.append(state.active)
             for other in self.tabs:
-                other.from_background(self._region_changed(), now)
+                self._tell(other, self._region_changed(), now)
 
     def _region_changed(self):
         return make_message("bg:region-changed", region=self.state.active, epoch=self.state.epoch)
@@ -114,8 +131,8 @@ class Tab:
                 self.shows.append(action.region)
             elif kind is ta.Complete:
                 self.completes.append(action.region)
-                self.report("cs:switch-complete", now, region=action.region, fromRegion=self.rules.hidden,
-                            epoch=epoch)
+                self.report("cs:switch-complete", now, region=action.region, fromRegion=action.from_region,
+                            epoch=action.epoch)
             elif kind is ta.Pending:
                 self.pendings.append((action.target, action.contact_id, action.contact_type))
                 self.report("cs:failover-pending", now, region=action.target, contactId=action.contact_id,

@@ -204,7 +204,8 @@ def test_initiated_switches_once_relays_after_and_completes_on_the_new_regions_f
     assert run(rules, EAST, agent_update()) == []                      # the old region's snapshot completes nothing
     done = run(rules, WEST, agent_update())
     complete = acgr.failover_complete_message("us-west-2", WEST_ORIGIN)
-    assert done == [ta.Complete(WEST), ta.Post(WEST, complete), ta.Post(EAST, complete)]
+    assert done == [ta.Complete(WEST, EAST, 0), ta.Post(WEST, complete), ta.Post(EAST, complete)]
+    assert rules.epoch == 1  # a switch on the CCPs' word is counted (core.tab_epoch)
     assert complete["data"] == {"activeRegion": "us-west-2", "activeCcpUrl": WEST_ORIGIN}
     assert run(rules, WEST, agent_update()) == []                      # once
 
@@ -239,8 +240,9 @@ def test_sign_in_answers_go_to_the_conduit_naming_the_error_type(config):
 def test_a_lagging_tab_follows_with_the_switchs_own_messages(config):
     rules = acgr.AcgrRules(config, EAST, epoch=3)
     assert rules.on_global_region(WEST, 4) == [ta.Show(WEST), ta.Post(WEST, FETCH), ta.Post(WEST, ccc("active")),
-                                               ta.Post(EAST, ccc("inactive")), ta.Complete(WEST)]
+                                               ta.Post(EAST, ccc("inactive")), ta.Complete(WEST, EAST, 4)]
     assert rules.epoch == 4 and rules.on_global_region(WEST, 5) == [] and rules.on_global_region("eu-west-1") == []
+    assert rules.on_global_region(EAST, 4) == [] and rules.shown == WEST  # older than what the tab knows
 
 
 def test_switch_now_sends_force_failover_to_both_ccps(config):
@@ -348,6 +350,23 @@ def test_a_fast_flap_back_before_completion_ends_in_one_state(world):
     tab.ccp(WEST, agent_update(), 30)           # WEST's switch was undone: nothing completes it
     tab.ccp(EAST, agent_update(), 40)           # the switch back completes (as Streams'), and changes nothing
     assert tab.completes == [EAST] and bg.state.timeline == [] and bg.broadcasts == []
+
+
+def test_a_switch_back_within_one_round_trip_ends_on_the_last_region(world):
+    """A -> B complete, then B -> A complete, before the background's answer to the first reaches the tab: the
+    background accepts both (the tab made the switch it is at), and its late word about B moves no tab."""
+    config, bg = world
+    tab = Tab(config, bg)
+    start(tab)
+    bg.hold_messages()
+    for at, (name, region) in enumerate([("us-west-2", WEST), ("us-east-1", EAST)]):
+        old = failover([tab], name, 100 * (at + 1))
+        initiate([tab], old, name, 100 * (at + 1) + 10)
+        tab.ccp(region, agent_update(), 100 * (at + 1) + 20)
+    bg.deliver(300)
+    assert tab.shown == EAST and tab.completes == [WEST, EAST] and bg.state.active == EAST
+    assert [(e["from"], e["to"]) for e in bg.state.timeline] == [(EAST, WEST), (WEST, EAST)]
+    assert tab.rules.epoch == bg.state.epoch
 
 
 def test_switch_now_forces_the_pending_failover_from_the_tabs_showing_the_active_region(world):

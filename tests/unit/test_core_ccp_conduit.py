@@ -104,6 +104,22 @@ def test_refreshed_frame_gets_the_whole_handshake_again():
     assert conduit.handshakes == 2
 
 
+def test_a_new_ccp_window_in_the_same_frame_gets_the_whole_handshake():
+    """The CCP reloaded itself, or was navigated to its own URL: the frame is the same, its window is new (a new
+    handshake id). It gets the first acknowledge's whole sequence, not a heartbeat: without
+    init_disaster_recovery no window of the region would handle a failover (ccp-protocol 1.3)."""
+    conduit = make()
+    conduit.start(0)
+    conduit.on_acknowledge({"id": "first"}, 1)
+    actions = conduit.on_acknowledge({"id": "second"}, 2000)
+    assert events(actions) == [wire.CONFIGURE, legacy_dr.INIT_DISASTER_RECOVERY, wire.OUTER_CONTEXT_INFO,
+                               wire.SYNCHRONIZE]
+    assert actions[1].message["data"]["isPrimary"] is True
+    assert conduit.ready and conduit.port_id == "second" and conduit.handshakes == 2 and conduit.health == READY
+    assert conduit.on_acknowledge({"id": "second"}, 2050) == []  # the same window again: a keep-alive
+    assert conduit.handshakes == 2
+
+
 def test_request_configure_is_answered_only_after_the_handshake():
     conduit = make()
     conduit.start(0)
@@ -171,3 +187,13 @@ def test_a_session_ending_during_the_check_ends_the_check():
     conduit.on_auth_fail()
     assert conduit.next_deadline() is None and conduit.tick(1000) == []
     assert conduit.on_sign_in_checked(True, None, 1000) == []
+
+
+def test_a_new_acgr_window_in_the_same_frame_is_checked_and_configured_again():
+    conduit = checked(make_acgr())
+    conduit.on_sign_in_checked(True, None, 200)
+    assert events(conduit.on_acknowledge({"id": "port-2"}, 5000)) == [acgr.VALIDATE_GLOBAL_SIGNIN]
+    actions = conduit.on_sign_in_checked(True, None, 5010)
+    assert events(actions) == [wire.CONFIGURE, wire.OUTER_CONTEXT_INFO, wire.SYNCHRONIZE]
+    assert actions[0].message["data"]["instanceState"] == "active"
+    assert conduit.port_id == "port-2" and conduit.handshakes == 2

@@ -226,6 +226,41 @@ def test_a_late_report_from_before_the_last_switch_is_ignored(config):
     assert state.on_failover_detected(WEST, False, 24, epoch=9)   # a current report is news
 
 
+def test_a_switch_back_within_one_round_trip_ends_on_the_last_region(world):
+    """A -> B -> A before the background's answer to "complete B" reaches the tab: the tab's "complete A" is
+    no stale report (the tab made the switch the background is at), and the background's late word about B is
+    no news to the tab. One final state, the last one: A, never suppressed or set offline by the extension."""
+    config, bg = world
+    tab = Tab(config, bg)
+    bg.hold_messages()
+    tab.ccp(EAST, failover(WEST_ARN, is_primary=False), 10)     # A -> B
+    tab.ccp(WEST, force_offline(EAST_ARN, soft=False), 11)      # the TDG flipped back at once: B -> A
+    tab.ccp(WEST, failover(EAST_ARN, is_primary=False), 12)
+    bg.deliver(13)
+    assert tab.shown == EAST and tab.completes == [WEST, EAST]
+    assert bg.state.active == EAST and bg.state.failover is None
+    assert [(e["from"], e["to"]) for e in bg.state.timeline] == [(EAST, WEST), (WEST, EAST)]
+    assert (EAST, dr.suppress_message(True)) not in tab.posted and (EAST, dr.set_offline_message(True)) not in tab.posted
+    assert tab.rules.epoch == bg.state.epoch
+
+
+def test_two_tabs_flipping_back_in_either_order_end_on_the_last_region(world):
+    """Both tabs switch A -> B -> A within one round trip; the background accepts the first tab's B and the
+    second tab's A (each made with knowledge of every switch before it). Neither tab is sent back to B."""
+    config, bg = world
+    first, second = Tab(config, bg), Tab(config, bg)
+    bg.hold_messages()
+    first.ccp(EAST, failover(WEST_ARN, is_primary=False), 10)
+    second.ccp(EAST, failover(WEST_ARN, is_primary=False), 11)
+    second.ccp(WEST, failover(EAST_ARN, is_primary=False), 12)
+    first.ccp(WEST, failover(EAST_ARN, is_primary=False), 13)
+    bg.deliver(14)
+    assert first.shown == second.shown == EAST and bg.state.active == EAST
+    assert [(e["from"], e["to"]) for e in bg.state.timeline] == [(EAST, WEST), (WEST, EAST)]
+    for tab in (first, second):
+        assert (EAST, dr.set_offline_message(True)) not in tab.posted
+
+
 @pytest.mark.parametrize("from_region, message", [
     (EAST, failover(EAST_ARN)),                        # the region already shown
     (EAST, failover(EAST_ARN, is_primary=False)),      # an explicit ARN decides, even with isPrimary false

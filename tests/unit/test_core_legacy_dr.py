@@ -94,8 +94,8 @@ def test_a_failover_logs_the_signal_then_shows_activates_and_completes(config):
     data = {"isPrimary": False, "nextActiveArn": WEST_ARN}
     assert _event(rules, EAST, legacy_dr.FAILOVER, data) == [
         hr.Log(EAST, "INFO", f"failover signal: {{'nextActiveArn': '{WEST_ARN}', 'isPrimary': False}}"),
-        hr.Show(WEST), hr.Post(WEST, legacy_dr.suppress_message(False)), hr.Complete(WEST)]
-    assert (rules.shown, rules.hidden) == (WEST, EAST)
+        hr.Show(WEST), hr.Post(WEST, legacy_dr.suppress_message(False)), hr.Complete(WEST, EAST, 0)]
+    assert (rules.shown, rules.hidden, rules.epoch) == (WEST, EAST, 1)  # its own switch is counted (tab_epoch)
     assert _event(rules, EAST, legacy_dr.FAILOVER, data)[1:] == []  # a duplicate: only its log line
 
 
@@ -104,8 +104,9 @@ def test_a_lagging_tab_deactivates_the_old_region_first(config):
     assert rules.on_global_region(WEST, 4) == [
         hr.Show(WEST), hr.Post(EAST, legacy_dr.suppress_message(True)),
         hr.Post(EAST, legacy_dr.set_offline_message(True)), hr.Post(WEST, legacy_dr.suppress_message(False)),
-        hr.Complete(WEST)]
+        hr.Complete(WEST, EAST, 4)]
     assert rules.epoch == 4 and rules.on_global_region(WEST, 5) == [] and rules.epoch == 5
+    assert rules.on_global_region(EAST, 4) == [] and rules.shown == WEST  # older than what the tab knows
 
 
 def test_detected_and_pending_are_reported_once_with_what_they_wait_for(config):
@@ -118,3 +119,22 @@ def test_detected_and_pending_are_reported_once_with_what_they_wait_for(config):
     pending = {"nextActiveArn": WEST_ARN}
     assert _event(rules, EAST, legacy_dr.FAILOVER_PENDING, pending) == [hr.Pending(WEST, "c-1", "voice")]
     assert rules.pending_target == WEST and _event(rules, EAST, legacy_dr.FAILOVER_PENDING, pending) == []
+
+
+def test_the_region_this_tab_activated_is_activated_again_in_every_new_ccp_window(config):
+    """The switch's un-suppress reaches only the CCP window the frame holds at that moment; a window that is on its
+    sign-in page, loading or refreshing then never gets it, and a worker that outlives it (another window of the
+    region keeps it) stays suppressed. So the handshake of every new window of the region this tab activated says
+    it again, until a failover away from that region begins (its worker suppresses itself then)."""
+    rules = legacy_dr.LegacyDrRules(config, EAST)
+    assert legacy_dr.SUPPRESS not in [m["event"] for m in rules.handshake_messages(EAST)]  # the reference's start
+    _event(rules, EAST, legacy_dr.FAILOVER, {"isPrimary": False, "nextActiveArn": WEST_ARN})
+    assert rules.handshake_messages(WEST)[3:] == [legacy_dr.suppress_message(False)]
+    assert len(rules.handshake_messages(EAST)) == 3  # the stand-by's worker suppresses itself
+    _event(rules, WEST, legacy_dr.FORCE_OFFLINE, {"softFailover": True, "nextActiveArn": EAST_ARN})
+    assert len(rules.handshake_messages(WEST)) == 3  # a failover away from it has begun
+    _event(rules, WEST, legacy_dr.FAILOVER, {"isPrimary": False, "nextActiveArn": EAST_ARN})
+    assert rules.handshake_messages(EAST)[3:] == [legacy_dr.suppress_message(False)]
+    assert len(rules.handshake_messages(WEST)) == 3
+    rules.on_global_region(WEST, 9)  # a switch that follows the background activates its region too
+    assert rules.handshake_messages(WEST)[3:] == [legacy_dr.suppress_message(False)]

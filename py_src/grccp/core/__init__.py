@@ -9,6 +9,7 @@ modules that schedule work (outbox, log_shipping) are given their timers and sen
   ccp_messages      the CCP <-> host postMessage protocol's shared part: messages to send, parser of those received
   host_rules        the interface of a protocol's tab-side host rules (documentation and tests; not shipped)
   tab_actions       the actions the tab session performs for the host rules and the conduits
+  tab_epoch         the background's switch count as a tab's host rules know it (their base class)
   legacy_dr         the legacy DR protocol (connect-streams-dr.js): its messages and host rules (LegacyDrRules)
   protocols         which protocol's host rules a tab drives
   ccp_conduit       one CCP frame's link: handshake, heartbeat, load deadline, as decisions

@@ -21,7 +21,8 @@ AcgrRules: the per-tab host rules of Streams' initGRCCP, and where they differ, 
 from . import ccp_messages as wire
 from .errors import ProtocolError
 from .shapes import is_str, is_text
-from .tab_actions import Announced, Complete, Detected, Initiated, Log, Pending, Post, Show, SignInChecked
+from .tab_actions import Announced, Detected, Initiated, Log, Pending, Post, Show, SignInChecked
+from .tab_epoch import TabEpoch
 
 _PREFIX = "globalResiliency::"
 # Host -> CCP
@@ -174,7 +175,7 @@ def sign_in_problem(payload):
     return f"global sign-in invalid ({kind})" + (f": {payload['error']}" if payload["error"] else "")
 
 
-class AcgrRules:
+class AcgrRules(TabEpoch):
     """core.host_rules.HostRules for ACGR. One tab's view: which region's CCP is shown (and active), the names the
     CCPs announced, the failover phases seen here."""
 
@@ -330,17 +331,17 @@ class AcgrRules:
             return []
         self.completing = None
         done = failover_complete_message(self._names[region], self.config.region(region).ccp_origin)
-        return [Complete(region), Post(region, done), Post(self.hidden, done)]
+        return [self._switched(region, self.hidden, followed=False), Post(region, done), Post(self.hidden, done)]
 
     def on_global_region(self, region, epoch=None):
         """The background's active region. A tab still showing the other one (its CCPs' worker did not tell it)
-        switches with the messages of a switch, and says so."""
-        if epoch is not None:
-            self.epoch = epoch
-        if region != self.hidden:
+        switches with the messages of a switch, and says so; word older than what the tab knows (core.tab_epoch)
+        changes nothing."""
+        if not self._hears(epoch) or region != self.hidden:
             return []
         self.completing = None
-        return self._activate(region) + [Complete(region)]
+        previous = self.shown
+        return self._activate(region) + [self._switched(region, previous, followed=True)]
 
     def on_switch_now(self):
         """Streams' connect.globalResiliency.forceFailover(): force_failover to both CCPs (the active one acts

@@ -9,7 +9,8 @@ validation, ccp-protocol 7.4): the conduit posts its check and waits for the ans
 the check's timeout, after which it goes on as if the sign-in were valid (as Streams does); the heartbeat starts
 only with the handshake. An invalid sign-in is a sign-in to ask for.
 
-A refreshed frame (a new CCP window) gets the whole handshake again."""
+Every new CCP window gets the whole handshake: a refreshed frame, and a window that replaced the last one in the
+same frame (the CCP reloaded itself, or was navigated to its own URL: its first acknowledge carries a new id)."""
 from . import ccp_messages as wire
 from .health import LOADING, NOT_ANSWERING, READY, SIGNED_OUT
 from .tab_actions import Health, Log, Post, SignInNeeded
@@ -61,24 +62,31 @@ class CcpConduit:
 
     def on_acknowledge(self, payload, now_ms):
         """Any acknowledge answers the heartbeat (the worker broadcasts keep-alive ACKs to every host of the
-        region); the first one with an id starts the conduit: its sign-in check first, if the protocol has one."""
+        region); one with an id the conduit has not seen is a new CCP window's first (the worker sends it to that
+        window only), and starts the conduit for it: its sign-in check first, if the protocol has one."""
         if self._check_deadline is not None:
             return []  # keep-alives for other tabs while the sign-in is checked
+        if payload is not None and payload["id"] != self.port_id:
+            return self._new_window(payload["id"], now_ms)
         if not self.ready:
-            if payload is None:
-                return []  # a keep-alive ACK for another tab reached us before our own handshake
-            self._load_deadline = None
-            check = self.protocol.sign_in_check(self.region)
-            if check is None:
-                return self._handshake(payload["id"], now_ms)
-            message, timeout_ms = check
-            self._checked_port = payload["id"]
-            self._check_deadline = now_ms + timeout_ms
-            return self._posts([message])
+            return []  # a keep-alive ACK for another tab reached us before our own handshake
         self._syn_sent_ms = None
         if self._next_syn_ms is None:
             self._next_syn_ms = now_ms + self._timeout("ccpSynTimeout")
         return self._set_health(READY)
+
+    def _new_window(self, port_id, now_ms):
+        """The first acknowledge of a CCP window: the frame's first, or one that replaced it (the heartbeat of the
+        window that went away ends; the new one's starts with its handshake)."""
+        self._load_deadline = None
+        self.port_id = self._syn_sent_ms = self._next_syn_ms = None
+        check = self.protocol.sign_in_check(self.region)
+        if check is None:
+            return self._handshake(port_id, now_ms)
+        message, timeout_ms = check
+        self._checked_port = port_id
+        self._check_deadline = now_ms + timeout_ms
+        return self._posts([message])
 
     def on_sign_in_checked(self, valid, detail, now_ms):
         """The CCP's answer to the sign-in check; a late or repeated answer changes nothing (as in Streams)."""

@@ -9,8 +9,9 @@ implements all of it, with the same signatures, and defines every trait."""
 
 class HostRules:
     """One tab's host rules of a protocol. State the tab session reads: `shown` and `hidden` (region keys), `epoch`
-    (the background's switch count this tab last heard of; reports carry it), `pending_target` (the region a
-    failover shown in this tab waits to switch to, or None).
+    (the background's switch count this tab knows of, its own switches counted: core.tab_epoch, the base class
+    of every protocol's rules; reports carry it), `pending_target` (the region a failover shown in this tab waits
+    to switch to, or None).
 
     CCP_EVENTS: {event name: parser(data) -> payload} of the CCP -> host events this protocol handles, beside the
     shared ones (ccp_messages); the frame bridge hands over only those events. A parser raises ProtocolError.
@@ -34,13 +35,17 @@ class HostRules:
         raise NotImplementedError
 
     def sign_in_check(self, region):
-        """None, or (message, timeout ms): what the conduit posts on the first acknowledge before the handshake,
-        and how long it waits for the answer (tab_actions.SignInChecked) before it goes on as if valid."""
+        """None, or (message, timeout ms): what the conduit posts on a CCP window's first acknowledge before the
+        handshake, and how long it waits for the answer (tab_actions.SignInChecked) before it goes on as if
+        valid."""
         raise NotImplementedError
 
     def handshake_messages(self, region):
-        """Messages posted once the region's CCP acknowledged a new port (and passed the sign-in check, if any);
-        the conduit then starts the heartbeat."""
+        """Messages posted once a CCP window of the region acknowledged its port (and passed the sign-in check, if
+        any): every new window, also one that replaced the last in the same frame. They carry the state the tab
+        wants the region in (legacy DR: activated again if this tab activated it; ACGR: configure's
+        instanceState), so that a window that missed a switch's messages learns it. The conduit then starts the
+        heartbeat."""
         raise NotImplementedError
 
     def configure_message(self, region):
@@ -56,7 +61,8 @@ class HostRules:
         raise NotImplementedError
 
     def on_global_region(self, region, epoch=None):
-        """Actions for the background's active region (and the epoch it is at, when it says)."""
+        """Actions for the background's active region (and the epoch it is at, when it says); none for word older
+        than what the tab knows (TabEpoch._hears)."""
         raise NotImplementedError
 
     def on_switch_now(self):

@@ -7,7 +7,8 @@ lagging tab follows the background with the reference's manual-failover messages
 
 from . import ccp_messages as wire
 from .snapshot import VOICE_CONTACT_TYPES
-from .tab_actions import Complete, Detected, Log, Pending, Post, Show
+from .tab_actions import Detected, Log, Pending, Post, Show
+from .tab_epoch import TabEpoch
 from .shapes import is_bool, is_str, may, optional
 
 # Host -> CCP
@@ -100,12 +101,12 @@ HOST_EVENTS = (INIT_DISASTER_RECOVERY, SUPPRESS, SET_OFFLINE)
 ALL_EVENTS = tuple(PARSERS) + HOST_EVENTS
 
 
-class LegacyDrRules:
+class LegacyDrRules(TabEpoch):
     """core.host_rules.HostRules for legacy DR. One tab's view: which region's CCP is shown, whether a failover is
-    detected/pending here."""
+    detected/pending here, which region this tab activated."""
 
     __slots__ = ("config", "shown", "hidden", "epoch", "detected_target", "pending_target", "_displayed_first",
-                 "_region_by_arn", "_blocking_contact")
+                 "_region_by_arn", "_blocking_contact", "_activated")
     CCP_EVENTS = PARSERS
     BLOCKING_CONTACT_TYPES = VOICE_CONTACT_TYPES  # ccp-protocol 9, item 7
     # A pending failover is completed by the failover-master CCP window only: if it goes away, nothing would.
@@ -123,6 +124,7 @@ class LegacyDrRules:
         self._displayed_first = self.shown
         self._region_by_arn = {region.instance_arn: region.key for region in config.regions}
         self._blocking_contact = {key: None for key in keys}
+        self._activated = None  # the region this tab's last switch activated (un-suppressed)
 
     # messages ---------------------------------------------------------------------------------------------
     def frame_created_messages(self, region):
@@ -132,12 +134,19 @@ class LegacyDrRules:
         return None
 
     def handshake_messages(self, region):
-        """As the reference, in its order: configure, init_disaster_recovery, outer_context_info. Unlike it, a
-        refreshed frame (a new CCP window) gets them all again: a CCP window that never got
-        init_disaster_recovery would not poll for failover (ccp-protocol 9, item 4)."""
-        return [configure_message(self.config),
-                init_disaster_recovery_message(self.config, region, region == self._displayed_first),
-                wire.outer_context_info_message()]
+        """As the reference, in its order: configure, init_disaster_recovery, outer_context_info. Unlike it, every
+        new CCP window gets them all again: a CCP window that never got init_disaster_recovery would not poll for
+        failover (ccp-protocol 9, item 4). And the region this tab activated is activated again: the switch's
+        un-suppress reached only the window the frame held then (none, if it was on its sign-in page, loading or
+        refreshing), and a worker that outlived that window (another window of the region kept it) would stay
+        suppressed — unless a failover away from the region has begun here (its worker suppressed itself; the
+        new window's first poll decides again anyway)."""
+        messages = [configure_message(self.config),
+                    init_disaster_recovery_message(self.config, region, region == self._displayed_first),
+                    wire.outer_context_info_message()]
+        if region == self._activated and self.detected_target is None and self.pending_target is None:
+            messages.append(suppress_message(False))
+        return messages
 
     def configure_message(self, region):
         return configure_message(self.config)
@@ -146,16 +155,18 @@ class LegacyDrRules:
     def _region_of(self, arn):
         return self._region_by_arn.get(arn) if isinstance(arn, str) else None
 
-    def _switch(self, target, deactivate_first):
+    def _switch(self, target, followed):
         """Show comes first: the agent sees the new region's CCP before anything else is done (the posts that
-        follow reach the CCPs all the same). A lagging tab deactivates the old region first, as the reference's
-        manual failover does; the new region is activated (unsuppressed)."""
+        follow reach the CCPs all the same). A lagging tab, which follows the background, deactivates the old
+        region first, as the reference's manual failover does; the new region is activated (unsuppressed)."""
+        previous = self.shown
         actions = [Show(target)]
-        if deactivate_first:
-            actions += [Post(self.shown, suppress_message(True)), Post(self.shown, set_offline_message(True))]
-        self.hidden, self.shown = self.shown, target
+        if followed:
+            actions += [Post(previous, suppress_message(True)), Post(previous, set_offline_message(True))]
+        self.hidden, self.shown = previous, target
         self.detected_target = self.pending_target = None
-        return actions + [Post(target, suppress_message(False)), Complete(target)]
+        self._activated = target
+        return actions + [Post(target, suppress_message(False)), self._switched(target, previous, followed)]
 
     def on_ccp_event(self, region, event, payload):
         if event == FAILOVER:
@@ -189,7 +200,7 @@ class LegacyDrRules:
                 return []  # the region already shown, or an ARN that is not configured: no action
         elif not (payload["isPrimary"] is False and from_region == self.shown):
             return []
-        return self._switch(self.hidden, deactivate_first=False)
+        return self._switch(self.hidden, followed=False)
 
     def _on_failover_pending(self, from_region, payload):
         """Only the failover-master CCP's tab gets it: reported once per failover, and only from the shown region
@@ -205,12 +216,11 @@ class LegacyDrRules:
 
     def on_global_region(self, region, epoch=None):
         """The background's active region (bg:region-changed or the hello reply). A tab still showing the other
-        region deactivates it the way the reference's manual failover does, then switches."""
-        if epoch is not None:
-            self.epoch = epoch
-        if region != self.hidden:
-            return []  # already shown, or not a configured region
-        return self._switch(region, deactivate_first=True)
+        region deactivates it the way the reference's manual failover does, then switches; word older than what
+        the tab knows (core.tab_epoch) changes nothing."""
+        if not self._hears(epoch) or region != self.hidden:
+            return []  # older news, already shown, or not a configured region
+        return self._switch(region, followed=True)
 
     def on_switch_now(self):
         return []  # SWITCH_NOW is False: the popup does not offer it

@@ -53,8 +53,9 @@ class Initiated(_Action):
 
 
 class Complete(_Action):
-    """Report to the background: this tab switched to `region`."""
-    __slots__ = ("region",)
+    """Report to the background: this tab switched from `from_region` to `region`; `epoch`: the switch count it
+    knew of before this switch (core.tab_epoch)."""
+    __slots__ = ("region", "from_region", "epoch")
 
 
 class Announced(_Action):

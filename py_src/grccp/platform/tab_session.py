@@ -120,11 +120,14 @@ class TabSession:
         conduit = self.conduits[region]
         if event == wire.ACKNOWLEDGE:
             first = not conduit.ready and payload is not None
+            new_window = payload is not None and payload["id"] != conduit.port_id
             self._perform(conduit.on_acknowledge(payload, clock.now_ms()))
             if first:
                 window.performance.mark(f"grccp-ready-{region}")  # benchmark: first ACK processed (tests/bench)
                 self._refreshes.pop(region, None)
-                self.logs.log(region, "INFO", f"CCP acknowledged (handshake {conduit.handshakes}); configured")
+            if new_window:
+                self.logs.log(region, "INFO", f"CCP acknowledged: a new CCP window (handshake {conduit.handshakes}); "
+                                              f"configured")
         elif event == wire.REQUEST_CONFIGURE:
             self._perform(conduit.on_request_configure())
         else:
@@ -201,7 +204,7 @@ class TabSession:
         self._status()
 
     def _do_complete(self, action):
-        self._send("cs:switch-complete", region=action.region, fromRegion=self.rules.hidden, epoch=self.rules.epoch)
+        self._send("cs:switch-complete", region=action.region, fromRegion=action.from_region, epoch=action.epoch)
         self._status()
 
     def _do_health(self, action):

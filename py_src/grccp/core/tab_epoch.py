@@ -1,0 +1,34 @@
+"""What a tab's host rules know of the background's switch count (core.global_state's `epoch`), shared by every
+protocol's rules (a base class: core.legacy_dr.LegacyDrRules, core.acgr.AcgrRules).
+
+A tab takes the background's count when the background speaks (bg:welcome, bg:region-changed), and counts the
+switches it makes on its own CCPs' word on top of it, until the background's answer comes back. So a tab that
+switches A -> B -> A within one round trip reports "complete A" counting its own B (the background, which took
+"complete B" as its latest switch, takes this one as news rather than as a stale report, and does not send the
+tab back to B); and the background's word that is older than what the tab knows (its answer to "complete B",
+arriving after the tab switched back to A) changes nothing in the tab."""
+from .tab_actions import Complete
+
+
+class TabEpoch:
+    """Methods for a HostRules class whose instances have an `epoch` attribute."""
+    __slots__ = ()
+
+    def _hears(self, epoch):
+        """Whether the background's word at `epoch` (None: it did not say) is as new as what this tab knows; the
+        tab then knows that epoch."""
+        if epoch is None:
+            return True
+        if epoch < self.epoch:
+            return False
+        self.epoch = epoch
+        return True
+
+    def _switched(self, region, from_region, followed):
+        """The report of a switch from `from_region` to `region`, made with the count this tab knows. A switch on
+        the CCPs' word is counted (the background will count it too, or has counted another tab's report of
+        it); a switch that follows the background is already in the count the background told."""
+        report = Complete(region, from_region, self.epoch)
+        if not followed:
+            self.epoch += 1
+        return report
