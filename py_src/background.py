@@ -1,8 +1,8 @@
 """Background entry point (Chrome service worker / Firefox event page). Listeners are registered synchronously
 at start-up so that the browser can wake the background for them."""
-from grccp.platform import background_ui
-from grccp.platform.background_engine import BackgroundEngine
+from grccp.platform.background import page_requests
+from grccp.platform.background.engine import BackgroundEngine
 
 engine = BackgroundEngine()
-background_ui.install(engine)  # the popup's and the options page's requests
+page_requests.install(engine)  # the popup's and the options page's requests
 engine.start()

@@ -1,4 +1,4 @@
-"""Options page entry point: the configuration form, import/export and log download (platform.options_form)."""
-from grccp.platform.options_form import OptionsPage
+"""Options page entry point: the configuration form, import/export and log download (platform.pages)."""
+from grccp.platform.pages.options_page import OptionsPage
 
 OptionsPage().start()

@@ -10,7 +10,8 @@ import os
 import sys
 import time
 
-from . import aot_compiler, brython_pin, bundler, entries, manifests, module_graph, package, runtime_cuts, runtime_patch
+from . import (aot_compiler, brython_pin, bundler, entries, load_lists, manifests, module_graph, package, runtime_cuts,
+               runtime_patch)
 from .errors import BuildError
 from .files import read_bytes, write_if_changed
 
@@ -35,8 +36,11 @@ def _size(data):
 def _derived_files(layout, browser):
     """Files each package gets besides the copied static tree: {relative path: bytes}."""
     from . import managed_schema
-    files = {}
-    manifest = manifests.build_manifest(layout.manifest, browser)
+    files = {path: text.encode() for path, text in load_lists.background_files().items()}
+    for point in load_lists.pages():
+        with open(os.path.join(layout.extension, point.page), encoding="utf-8") as f:
+            files[point.page] = load_lists.page_html(point, f.read()).encode()
+    manifest = manifests.build_manifest(layout.manifest, browser, load_lists.background_manifest(browser))
     if browser == "chrome":
         schema_path = os.path.join(layout.manifest, "config.schema.json")
         files[manifest["storage"]["managed_schema"]] = json.dumps(
@@ -72,7 +76,7 @@ def build(layout, archives=True):
     report["runtime"] = {name: _size(data) for name, data in shared.items() if name.startswith("runtime/")}
     for browser in manifests.BROWSERS:
         target = os.path.join(layout.out, browser)
-        written, owned = package.sync_tree(layout.extension, target)
+        written, owned = package.sync_tree(layout.extension, target, skip={p.page for p in load_lists.pages()})
         derived, manifest = _derived_files(layout, browser)
         for relative, data in {**shared, **derived}.items():
             owned.add(relative)

@@ -41,10 +41,12 @@ def validate(manifest, browser, schema):
         raise BuildError(f"generated {browser} manifest is invalid: {details}")
 
 
-def build_manifest(manifest_dir, browser):
+def build_manifest(manifest_dir, browser, background):
+    """base.json with the browser's overlay and the background member (written by the build: load_lists)."""
     schema = load_json(os.path.join(manifest_dir, "manifest.schema.json"))
     jsonschema.Draft202012Validator.check_schema(schema)
     manifest = merge(load_json(os.path.join(manifest_dir, "base.json")),
                      load_json(os.path.join(manifest_dir, f"{browser}.json")))
+    manifest["background"] = background
     validate(manifest, browser, schema)
     return manifest

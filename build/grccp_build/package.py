@@ -27,13 +27,16 @@ def write_archive(folder, archive_path):
     return write_if_changed(archive_path, archive_bytes(folder))
 
 
-def sync_tree(source, destination):
-    """Copies every file of source into destination (only those whose bytes differ); returns the paths
-    written and the set of relative paths it owns."""
+def sync_tree(source, destination, skip=()):
+    """Copies every file of source into destination (only those whose bytes differ), except the relative paths
+    in `skip` (written by the build from their source); returns the paths written and the set of relative paths
+    it owns."""
     written, owned = [], set()
     for root, _dirs, files in os.walk(source):
         for name in files:
             relative = os.path.relpath(os.path.join(root, name), source)
+            if relative in skip:
+                continue
             owned.add(relative)
             if write_if_changed(os.path.join(destination, relative), read_bytes(os.path.join(root, name))):
                 written.append(relative)

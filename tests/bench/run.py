@@ -12,7 +12,6 @@ Metrics (see README, "Benchmark"): init_ms, switch_ms, switch_3tabs_ms (extensio
 log_download_ms, memory_bytes, payload_bytes. What each side's timings are made of is kept in the results
 ("parts")."""
 import argparse
-import ast
 import base64
 import json
 import os
@@ -31,6 +30,7 @@ from e2e.conftest import extension_config
 from emulator.config import Timings
 from emulator.server import Emulator
 from emulator.site_routes import streams_release_dir
+from grccp_build.entries import entry
 from rig import REPO
 
 REFERENCE_SCRIPT = "connect-streams-dr-min.js"
@@ -71,14 +71,8 @@ def bench_config(emulator):
 
 
 def content_script_files():
-    """The files the content script is made of, in order (py_src/grccp/platform/content_scripts.py)."""
-    path = os.path.join(REPO, "py_src", "grccp", "platform", "content_scripts.py")
-    with open(path) as handle:
-        tree = ast.parse(handle.read())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "CONTENT_FILES" for t in node.targets):
-            return ast.literal_eval(node.value)
-    raise RuntimeError(f"CONTENT_FILES not found in {path}")
+    """The files the content script is made of, in order (the build's entry table)."""
+    return list(entry("content").scripts)
 
 
 def embedded_streams_bytes(script_path):

@@ -100,9 +100,9 @@ def test_postponed_annotations_are_allowed(project):
 
 
 def test_syntax_error_names_file_and_line(project):
-    project.write("py_src/grccp/platform/storage.py", "def broken(:\n    pass\n")
+    project.write("py_src/grccp/platform/shared/storage.py", "def broken(:\n    pass\n")
     code, output = project.build()
-    assert code == 1 and "py_src/grccp/platform/storage.py:1: syntax error" in output, output
+    assert code == 1 and "py_src/grccp/platform/shared/storage.py:1: syntax error" in output, output
 
 
 def test_unresolvable_import_names_module_and_importer(project):
@@ -167,11 +167,11 @@ def test_incremental_build_rebuilds_only_what_depends_on_a_change(project):
 
     bundle = os.path.join(project.out, "chrome", "bundles", "content.js")
     content_mtime = os.stat(bundle).st_mtime_ns
-    with open(project.path("py_src", "grccp", "platform", "storage.py"), "a") as f:
+    with open(project.path("py_src", "grccp", "platform", "shared", "storage.py"), "a") as f:
         f.write("\n\nCHANGED = True\n")
     third = project.build_ok()
-    assert third["compiled"] == ["grccp.platform.storage"]
-    users = {name for name, info in third["bundles"].items() if "grccp.platform.storage" in info["modules"]}
+    assert third["compiled"] == ["grccp.platform.shared.storage"]
+    users = {name for name, info in third["bundles"].items() if "grccp.platform.shared.storage" in info["modules"]}
     assert "content" not in users and users
     assert sorted(third["written"]["chrome"]) == sorted(f"bundles/{name}.js" for name in users)
     assert os.stat(bundle).st_mtime_ns == content_mtime

@@ -556,3 +556,9 @@ def test_field_error_value_semantics():
 
 def test_paths_escape_like_json_pointers():
     assert errors_of(with_change(lambda o: o.update({"a/b~c": 1}))) == [("a~1b~0c", "unknown-property")]
+
+
+@pytest.mark.parametrize("name, ok", [("agent-log", True), ("a", True), ("x" * 65, False), ("-log", False),
+                                      ("my log", False), ("", False), ("../etc", False)])
+def test_log_names(name, ok):
+    assert (cfg.log_name_errors(name) == []) == ok

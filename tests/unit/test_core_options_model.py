@@ -134,12 +134,6 @@ def test_selector_mode_needs_a_selector():
     assert inline == {"placement/selector": ['CSS selector: is required when mode is "selector" (rule: required)']}
 
 
-@pytest.mark.parametrize("name, ok", [("agent-log", True), ("a", True), ("x" * 65, False), ("-log", False),
-                                      ("my log", False), ("", False), ("../etc", False)])
-def test_log_names(name, ok):
-    assert (om.log_name_errors(name) == []) == ok
-
-
 JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
                        lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8),
                                                                                         children, max_size=3),

@@ -13,9 +13,8 @@ Written without `re` (large and slow under Brython): URL, ARN and region grammar
 accept exactly what the schema's patterns accept."""
 
 from .errors import ConfigError, FieldError
-from .shapes import MAX_REGION_KEY_LENGTH, is_digits
+from .shapes import MAX_REGION_KEY_LENGTH, REGION_COUNT, is_digits
 
-REGION_COUNT = 2
 MAX_URL_LENGTH = 2048
 MAX_ALLOWLIST_ITEMS = 100
 MAX_SELECTOR_LENGTH = 1024
@@ -640,6 +639,11 @@ def _check_allowlist(collector, value):
 def validate_config(obj):
     """Every FieldError of `obj` as a list (empty when valid). Never raises."""
     return _validate(obj)[1]
+
+
+def log_name_errors(log_name):
+    """FieldErrors of a log name, by the configuration's own rule for logs/logName."""
+    return [error for error in validate_config({"logs": {"logName": log_name}}) if error.path == "logs/logName"]
 
 
 def parse_config(obj):

@@ -11,8 +11,8 @@ The protocol is the form's first choice: a new configuration starts with ACGR, a
 written before `protocol` existed is legacy DR). What a field asks can depend on it (Field.required_in,
 Field.help_in)."""
 
-from .config import ACGR, LEGACY_DR, OPTION_GROUPS, PROTOCOLS, REGION_COUNT, TOP_LEVEL_OPTIONS, validate_config
-from .shapes import is_digits
+from .config import ACGR, LEGACY_DR, OPTION_GROUPS, PROTOCOLS, TOP_LEVEL_OPTIONS
+from .shapes import REGION_COUNT, is_digits
 
 PROTOCOL_FIELD = "protocol"
 # What a new configuration (nothing stored) starts with: ACGR, the protocol Amazon Connect supports today.
@@ -289,8 +289,3 @@ def errors_by_field(errors):
         else:
             inline.setdefault(shown, []).append(error_text(error))
     return inline, general
-
-
-def log_name_errors(log_name):
-    """FieldErrors of a log name, by the configuration's own rule for logs/logName."""
-    return [error for error in validate_config({"logs": {"logName": log_name}}) if error.path == "logs/logName"]

@@ -3,8 +3,10 @@ shared by every boundary of the core. Predicates never raise, whatever they are 
 
 _INFINITY = float("inf")
 _DIGITS = frozenset("0123456789")
-# A region key is at most this long (config.is_region_key checks its grammar; messages and stored state, which
-# only carry configured keys, check the length).
+# What every boundary knows of regions: a configuration has two, and a region key is at most this long
+# (config.is_region_key checks its grammar; messages and stored state, which only carry configured keys, check
+# the length).
+REGION_COUNT = 2
 MAX_REGION_KEY_LENGTH = 64
 
 

@@ -1,8 +1,8 @@
-"""The background's handlers for the popup and the options page, registered on the BackgroundEngine with
+"""The background's answers to the extension's pages (popup, options), registered on the BackgroundEngine with
 install(engine) before engine.start():
 
   popup:download-logs  flush the logs to storage, answer bg:log-export (which chunks hold each region's log,
-                       under which file name, filtered or not); the page reads and saves them (platform.downloads)
+                       under which file name, filtered or not); the page reads and saves them (pages.log_download)
   options:get-config   bg:config-state: the stored local configuration, the enterprise policy, which top-level
                        fields it manages, the configuration in force and why a stored one was refused
   options:save-config  validate the local configuration with the policy over it (as the engine will apply it);
@@ -10,12 +10,11 @@ install(engine) before engine.start():
 
 Only the extension's own pages may send these (a content script runs inside web pages)."""
 from grccp.core import logs
+from grccp.core.config import log_name_errors
 from grccp.core.effective_config import effective_config, local_to_store
 from grccp.core.errors import FieldError
-from grccp.core.options_model import log_name_errors
 from grccp.core.runtime_messages import make_message
-
-from . import storage, webext
+from grccp.platform.shared import storage, webext
 
 
 def install(engine):

@@ -1,6 +1,8 @@
 """The WebExtension API of whatever context runs this code (Chrome service worker, Firefox event page, content
 script, extension page), and the conversions at its boundary. Everything crossing into Python is plain data
-(dict, list, str, int, float, bool, None): the core never sees a JS object."""
+(dict, list, str, int, float, bool, None): the core never sees a JS object. `api` is used by the modules of
+platform/shared only (storage, runtime_channel, windows, badge, scripting, permissions, downloads): every other
+module calls those."""
 import browser
 import javascript
 
@@ -42,3 +44,7 @@ def extension_id():
 
 def extension_url(path):
     return str(api.runtime.getURL(path))
+
+
+def open_options_page():
+    api.runtime.openOptionsPage()

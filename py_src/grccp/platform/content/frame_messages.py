@@ -5,7 +5,7 @@ iframes, a CCP frame navigated elsewhere — is dropped before any conversion, a
 The comparison of windows happens in boot/frame_bridge.js, because a cross-origin window must never reach
 Python (Brython would read properties of it that the browser forbids). The bridge also says when the frames a
 switch changed are rendered (after_render), without running Python in those frames."""
-from . import webext
+from grccp.platform.shared import webext
 
 _bridge = webext.global_scope.grccpFrameBridge
 AFTER_RENDER_FALLBACK_MS = 100

@@ -1,8 +1,8 @@
 """The background's per-region logs, persisted as chunks (core.log_chunks): an append rewrites only the region's
-open chunk and its meta record in local storage, a chunk that fills up goes to the archive (platform.log_archive)
+open chunk and its meta record in local storage, a chunk that fills up goes to the archive (shared.log_archive)
 once; written at once, one write in flight at a time; a page reload, a background restart or a browser restart
 loses nothing that was written. The background holds only the open chunks in memory: a download reads the
-chunks straight from storage in the page that saves the files (platform.downloads), after flush().
+chunks straight from storage in the page that saves the files (pages.log_files), after flush().
 
 Interface used by the engine: LogStore(config), .load(on_done), .configure(config), .add(region, entries),
 .log(region, level, text), .region(key); and by the UI handlers: .flush(on_done), .export_plan(region)."""
@@ -11,7 +11,7 @@ import javascript
 from grccp.core import log_chunks, logs
 from grccp.core.errors import StateError
 
-from . import clock, log_archive, storage, webext
+from grccp.platform.shared import clock, log_archive, storage
 
 # Writes start as soon as the current task ends (entries of one task go in one write); while one is in flight,
 # what arrives goes in the next. So an entry is in storage within one write of its arrival.
@@ -30,14 +30,11 @@ def _decode(text):
     return javascript.JSON.parse(text)
 
 
-def _remove(keys, on_done=None):
-    def done(*_):
-        error = webext.last_error()
+def _remove(keys):
+    def done(error):
         if error:
             print("log chunks not removed:", error)
-        if on_done is not None:
-            on_done()
-    webext.api.storage.local.remove(webext.to_js(list(keys)), done)
+    storage.remove("local", keys, done)
 
 
 class LogStore:

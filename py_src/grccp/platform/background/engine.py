@@ -1,38 +1,34 @@
-"""The background: the single source of truth. It loads the configuration (local, with the enterprise policy
-over it), registers the content script for the allowlisted pages, keeps the GlobalState (persisted in session
-storage, so a service-worker restart or an event-page unload loses nothing), tells lagging tabs which region is
-active, owns the single sign-in window, the badge, and the per-region logs.
+"""The background: the single source of truth. It follows the configuration (config_source), registers the
+content script for the allowlisted pages, keeps the GlobalState (persisted in session storage, so a
+service-worker restart or an event-page unload loses nothing), tells lagging tabs which region is active, and owns
+the single sign-in window (sign_in_window), the badge and the per-region logs (log_store).
 
-Messages are validated (runtime_messages.parse_message) before anything acts on them; those that arrive while
-the stored state is still being read wait for it, so none is lost to a restart."""
+Messages are validated before anything acts on them, and those that arrive while the stored state is still being
+read wait for it (message_router)."""
 from grccp.core import protocols, status
 from grccp.core.config import content_script_matches, page_is_allowlisted
-from grccp.core.effective_config import effective_config
-from grccp.core.errors import MessageError, StateError
+from grccp.core.errors import StateError
 from grccp.core.global_state import STUCK_PENDING_GRACE_MS, GlobalState
 from grccp.core.health import READY
-from grccp.core.runtime_messages import make_message, parse_message
+from grccp.core.runtime_messages import make_message
+from grccp.platform.shared import badge, clock, runtime_channel, storage, windows
 
-from . import clock, content_scripts, runtime_channel, storage, webext
+from . import content_scripts, sign_in_window
+from .config_source import ConfigSource
 from .log_store import LogStore
+from .message_router import MessageRouter
+from .sign_in_window import SignInWindow
 
 STATE_KEY = "state"
-LOGIN_WINDOW_KEY = "loginWindow"
-MANAGED_WAIT_MS = 300
-OPENING = -1  # login_window_id while windows.create has not answered yet
 
 
 class BackgroundEngine:
     def __init__(self):
-        self._stored_local = None  # the local configuration as storage holds it
-        self._policy = None        # the enterprise policy (storage.managed), or None
-        self._settings = effective_config(None, None, allow_empty=True)
+        self._config_source = ConfigSource(self._register_content_script, self._config_changed)
         self.state = None
         self.logs = None
-        self.login_window_id = None
-        self._ready = False
-        self._waiting = []       # (message, sender, respond) received before the state was loaded
-        self._handlers = {}
+        self.sign_in = SignInWindow()
+        self.messages = MessageRouter()
         for kind, handler in (("cs:hello", self._on_hello), ("cs:region-state", self._on_region_state),
                               ("cs:ccp-health", self._on_health), ("cs:agent-update", self._on_agent_update),
                               ("cs:failover-detected", self._on_detected),
@@ -44,71 +40,44 @@ class BackgroundEngine:
 
     def handle(self, kind, handler):
         """handler(fields, sender, respond) -> True if it responds later. One per message type."""
-        self._handlers[kind] = handler
+        self.messages.handle(kind, handler)
 
     # start-up: listeners first (synchronously, so the browser can wake us for them), then the stored state
     def start(self):
-        runtime_channel.listen(self._on_message)
-        storage.on_changed(self._on_storage_changed)
-        webext.api.tabs.onRemoved.addListener(lambda tab_id, *_: self._on_tab_removed(int(tab_id)))
-        webext.api.windows.onRemoved.addListener(lambda window_id, *_: self._on_window_removed(int(window_id)))
+        self.messages.listen()
+        self._config_source.listen()
+        windows.on_tab_removed(self._on_tab_removed)
+        self.sign_in.listen()
         self._load()
 
     def _load(self):
-        """Managed storage can take seconds to answer (Chromium loads policies late): start with what is known
-        after MANAGED_WAIT_MS and apply the policy whenever it arrives."""
-        started = [False]
-
-        def proceed():
-            if not started[0]:
-                started[0] = True
-                storage.get("local", ["config"], got_local)
-
-        def got_managed(managed, error):
-            managed = None if error else (managed or None)
-            if started[0]:
-                if managed != self._policy:
-                    self._config_changed(managed)
-                return
-            self._policy = managed
-            proceed()
-
-        def got_local(items, error):
-            self._stored_local = items.get("config")
-            self._apply_config()
-            storage.get("session", [STATE_KEY, LOGIN_WINDOW_KEY], got_session)
+        """The configuration, then the stored state and sign-in window, then the logs."""
+        def got_config():
+            storage.get("session", [STATE_KEY, sign_in_window.STORAGE_KEY], got_session)
 
         def got_session(items, error):
-            self.login_window_id = items.get(LOGIN_WINDOW_KEY)
+            self.sign_in.restore(items.get(sign_in_window.STORAGE_KEY))
             self._restore_state(items.get(STATE_KEY))
             self.logs = LogStore(self.config)
             self.logs.load(self._become_ready)
-
-        storage.get_all("managed", got_managed)
-        clock.call_later(MANAGED_WAIT_MS, proceed)
+        self._config_source.load(got_config)
 
     def _become_ready(self):
-        self._ready = True
         self._update_badge()
-        waiting, self._waiting = self._waiting, []
-        for message, sender, respond in waiting:
-            self._dispatch(message, sender, respond)
+        self.messages.become_ready()
 
     @property
     def config(self):
         """The configuration in force (config.Config), or None."""
-        return self._settings.config
+        return self._config_source.settings.config
 
     def configuration(self):
         """Every configuration question's answer (core.effective_config.ConfigState): what is stored, the policy,
         what is in force, and why a stored configuration is refused."""
-        return self._settings
+        return self._config_source.settings
 
-    def _apply_config(self):
-        """Local + managed configuration in force; registers the content script for it (or for nothing)."""
-        self._settings = effective_config(self._stored_local, self._policy, allow_empty=True)
-        if self._settings.errors:
-            print("configuration refused:", "; ".join(str(error) for error in self._settings.errors))
+    def _register_content_script(self):
+        """For the allowlisted pages of the configuration in force (or for nothing)."""
         matches = content_script_matches(self.config) if self.config else []
 
         def registered(error):
@@ -128,44 +97,16 @@ class BackgroundEngine:
                 print("starting with a fresh state:", str(problem))
         self.state = GlobalState(self.config.region_keys, epoch=clock.now_ms())
 
-    def _on_storage_changed(self, area, changes):
-        if area == "local" and "config" in changes:
-            self._stored_local = changes["config"]
-            self._config_changed(self._policy)
-        elif area == "managed":
-            storage.get_all("managed", lambda managed, error: self._config_changed(managed))
-
-    def _config_changed(self, managed):
-        self._policy = managed or None
-        previous = self.config.region_keys if self.config else None
-        self._apply_config()
-        if self.config is None or self.config.region_keys != previous:
+    def _config_changed(self, previous):
+        """A new configuration (previous: the Config before it, or None): a fresh state for other regions."""
+        if self.config is None or previous is None or self.config.region_keys != previous.region_keys:
             self._restore_state(None)
             self._persist()
         if self.logs is not None:
             self.logs.configure(self.config)
         self._update_badge()
 
-    # messages -----------------------------------------------------------------------------------------
-    def _on_message(self, message, sender, respond):
-        if not self._ready:
-            self._waiting.append((message, sender, respond))
-            return True
-        return self._dispatch(message, sender, respond)
-
-    def _dispatch(self, message, sender, respond):
-        try:
-            kind, fields = parse_message(message)
-        except MessageError as problem:
-            print("dropped a runtime message:", str(problem))
-            respond(make_message("bg:error", error=str(problem)))
-            return False
-        handler = self._handlers.get(kind)
-        if handler is None:
-            respond(make_message("bg:error", error=f"{kind} is not for the background"))
-            return False
-        return bool(handler(fields, sender, respond))
-
+    # messages from the content scripts ---------------------------------------------------------------------
     def _configured(self, sender, respond):
         """Content-script messages mean nothing without a configuration (or from outside a tab)."""
         if self.config is None or self.state is None or sender["tab_id"] is None:
@@ -196,8 +137,8 @@ class BackgroundEngine:
                 self._log(fields["region"], "INFO" if fields["health"] == READY else "WARN",
                           f"tab {sender['tab_id']}: CCP {fields['health']}"
                           + (f" ({fields['detail']})" if fields.get("detail") else ""))
-                if fields["health"] == READY:
-                    self._signed_in()
+                if fields["health"] == READY and self.config.login_popup_auto_close:
+                    self.sign_in.close()
                 self._changed()
         return False
 
@@ -262,10 +203,11 @@ class BackgroundEngine:
         return False
 
     def status(self):
-        if self.config is None or self.state is None:
-            return status.not_configured_status(self._settings.errors, self._settings.managed_fields)
-        return status.build_status(self.config, self.state, clock.now_ms(), protocols.rules_class(self.config),
-                                   self._settings.managed_fields)
+        settings = self.configuration()
+        if settings.config is None or self.state is None:
+            return status.not_configured_status(settings.errors, settings.managed_fields)
+        return status.build_status(settings.config, self.state, clock.now_ms(),
+                                   protocols.rules_class(settings.config), settings.managed_fields)
 
     # tabs ------------------------------------------------------------------------------------------------
     def _tab_ids(self):
@@ -281,7 +223,7 @@ class BackgroundEngine:
         runtime_channel.send_to_tab(tab_id, message, replied)
 
     def _on_tab_removed(self, tab_id):
-        if self._ready and self.state is not None and self.state.on_tab_closed(tab_id):
+        if self.messages.ready and self.state is not None and self.state.on_tab_closed(tab_id):
             self._changed()
 
     # sign-in: one window for every tab and region ---------------------------------------------------
@@ -289,44 +231,9 @@ class BackgroundEngine:
         if not self._configured(sender, respond):
             return False
         self._log(fields["region"], "INFO", f"tab {sender['tab_id']}: sign-in needed")
-        if not self.config.login_popup:
-            return False
-        if self.login_window_id == OPENING:
-            return False  # another request is opening it right now
-        if self.login_window_id is not None:
-            webext.api.windows.update(self.login_window_id, webext.to_js({"focused": True}),
-                                      lambda *_: self._login_window_checked())
-            return False
-        self._open_login_window()
+        if self.config.login_popup:
+            self.sign_in.show(self.config.login_url)
         return False
-
-    def _login_window_checked(self):
-        if webext.last_error():  # the remembered window is gone: open a new one
-            self.login_window_id = None
-            self._open_login_window()
-
-    def _open_login_window(self):
-        self.login_window_id = OPENING
-
-        def opened(created=None, *_):
-            error = webext.last_error()
-            self.login_window_id = None if error or created is None else int(created.id)
-            storage.set_items("session", {LOGIN_WINDOW_KEY: self.login_window_id})
-        webext.api.windows.create(webext.to_js({"url": self.config.login_url, "type": "popup",
-                                                "width": 480, "height": 640}), opened)
-
-    def _signed_in(self):
-        if self.login_window_id not in (None, OPENING) and self.config.login_popup_auto_close:
-            webext.api.windows.remove(self.login_window_id, lambda *_: webext.last_error())
-            self._forget_login_window()
-
-    def _on_window_removed(self, window_id):
-        if window_id == self.login_window_id:
-            self._forget_login_window()
-
-    def _forget_login_window(self):
-        self.login_window_id = None
-        storage.set_items("session", {LOGIN_WINDOW_KEY: None})
 
     # state, badge, logs ----------------------------------------------------------------------------------
     def _changed(self):
@@ -338,9 +245,7 @@ class BackgroundEngine:
 
     def _update_badge(self):
         shown = self.status()["badge"]
-        action = webext.api.action
-        action.setBadgeText(webext.to_js({"text": shown["text"]}))
-        action.setBadgeBackgroundColor(webext.to_js({"color": shown["color"]}))
+        badge.show(shown["text"], shown["color"])
 
     def _log(self, region, level, text):
         if self.logs is not None:

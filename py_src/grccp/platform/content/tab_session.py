@@ -13,7 +13,9 @@ from grccp.core.log_shipping import LogShipper
 from grccp.core.outbox import Outbox
 from grccp.core.runtime_messages import make_message, parse_message, parse_reply
 
-from . import clock, frame_messages, runtime_channel
+from grccp.platform.shared import clock, runtime_channel
+
+from . import frame_messages
 from .ccp_panel import CcpPanel
 
 SIGN_IN_REFRESHES = 10  # as the reference: at most 10 frame refreshes while waiting for a sign-in
@@ -76,12 +78,13 @@ class TabSession:
         self.panel.show(shown)
         self.panel.mark_shown(shown)
         self._parsers = wire.parser_table(self.rules.CCP_EVENTS)
-        self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_frame_logs, self._on_drop,
-                                                   list(self._parsers))
+        self.logs = LogShipper(config.region_keys, f"{clock.now_ms()}-tab{int(window.Math.random() * 1e9)}",
+                               lambda region, entries: self._send("cs:log-batch", region=region, entries=entries),
+                               clock.now_ms, clock.call_later, _is_hidden)
+        self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_frame_logs,
+                                                   self.logs.count_drop, list(self._parsers))
         self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, clock.call_later,
                              clock.cancel, _is_hidden)
-        self.logs = LogShipper(config.region_keys, f"{clock.now_ms()}-tab{int(window.Math.random() * 1e9)}",
-                               self._send_log_batch, clock.now_ms, clock.call_later, _is_hidden)
         now = clock.now_ms()
         for region in config.regions:
             key = region.key
@@ -148,9 +151,6 @@ class TabSession:
             if event == wire.LOG:
                 self.logs.take_relayed(region, payload, now)
 
-    def _on_drop(self, reason):
-        self.logs.count_drop(reason)
-
     # messages from the background -----------------------------------------------------------------------
     def _on_background_message(self, message, sender, respond):
         try:
@@ -216,9 +216,6 @@ class TabSession:
 
     def _send(self, kind, **fields):
         self.outbox.send(make_message(kind, **fields))
-
-    def _send_log_batch(self, region, entries):
-        self._send("cs:log-batch", region=region, entries=entries)
 
     def _status(self):
         shown = self.rules.shown

@@ -7,12 +7,14 @@ Element ids (for people and tests): #app[data-view=loading|status|setup|error], 
 [data-signed-in=yes|no|unknown] with .region-key .role .health .signed-in .agent, #failover[data-phase=none|
 detected|pending] with #failover-headline #failover-detail, #timeline li[data-filled], #view-setup
 #setup-headline #setup-errors #open-options-setup, #download-logs, #download-status[data-state=idle|working|
-done|error], #open-options, #managed-note."""
+done|error], #open-options, #managed-note. The region cards are made from popup.html's #region-card template."""
 from grccp.core import status_view
 from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import make_message, parse_reply
+from grccp.core.shapes import REGION_COUNT
+from grccp.platform.shared import clock, runtime_channel, storage, webext
 
-from . import clock, dom, downloads, runtime_channel, storage, webext
+from . import dom, log_download, policy_read
 
 REFRESH_MS = 1000
 
@@ -32,7 +34,7 @@ class PopupView:
         self.app = dom.by_id("app")
         self.summary = dom.by_id("summary")
         self.views = {name: dom.by_id(f"view-{name}") for name in ("status", "setup", "error")}
-        self.regions = [dom.by_id("region-0"), dom.by_id("region-1")]
+        self.regions = [self._region_card(index) for index in range(REGION_COUNT)]
         self.failover = dom.by_id("failover")
         self.timeline = self.failover.ownerDocument.querySelectorAll("#timeline li")
         self.download_button = dom.by_id("download-logs")
@@ -41,27 +43,28 @@ class PopupView:
         self._asking = False
         self._downloading = False
         self._configured = False
-        self._policy_answered = False
+
+    @staticmethod
+    def _region_card(index):
+        """Card #region-<index> from the template, with its heading #region-<index>-key naming it."""
+        card = dom.by_id("region-card").content.firstElementChild.cloneNode(True)
+        card.id = f"region-{index}"
+        key = card.querySelector(".region-key")
+        key.id = f"region-{index}-key"
+        card.setAttribute("aria-labelledby", key.id)
+        dom.by_id("regions").appendChild(card)
+        return card
 
     def start(self):
         dom.on(self.download_button, "click", lambda event: self.download())
         for ident in ("open-options", "open-options-setup"):
-            dom.on(dom.by_id(ident), "click", lambda event: webext.api.runtime.openOptionsPage())
+            dom.on(dom.by_id(ident), "click", lambda event: webext.open_options_page())
         storage.on_changed(lambda area, changes: self.refresh())
+        policy_read.read_policy(lambda policy: None)  # so that the background gets the policy (policy_read)
         self.refresh()
-
-    def _read_policy(self):
-        """Chromium can hold the background's reads of the enterprise policy (storage.managed) until an
-        extension page reads it, and then answers them all: the popup reads it on every refresh until one read
-        is answered, so the background gets the policy while the popup is open."""
-        def answered(managed, error):
-            self._policy_answered = True
-        storage.get_all("managed", answered)
 
     # status ----------------------------------------------------------------------------------------------
     def refresh(self):
-        if not self._policy_answered:
-            self._read_policy()
         if self._asking:
             return
         self._asking = True
@@ -149,17 +152,8 @@ class PopupView:
         if self._downloading or not self._configured:
             return
         self._downloading = True
-        self.download_button.disabled = True
-        dom.set_attr(self.download_status, "data-state", "working")
-        dom.set_text(self.download_status, "Saving the logs…")
-        downloads.download_logs(self._downloaded)
+        log_download.download_with_status(self.download_button, self.download_status, self._downloaded)
 
-    def _downloaded(self, result):
+    def _downloaded(self):
         self._downloading = False
         self.download_button.disabled = not self._configured
-        if result["errors"]:
-            dom.set_attr(self.download_status, "data-state", "error")
-            dom.set_text(self.download_status, "Not saved: " + "; ".join(result["errors"]))
-        else:
-            dom.set_attr(self.download_status, "data-state", "done")
-            dom.set_text(self.download_status, "Saved " + ", ".join(result["files"]))

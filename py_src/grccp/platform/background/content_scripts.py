@@ -5,12 +5,11 @@ The registration is changed in place (updateContentScripts), and left alone when
 unregistered first, so a page that loads while the configuration changes, or while the background starts after
 a browser restart (the registration persists), is injected under the old patterns or the new ones, never under
 none. Changes are made one at a time, the latest wanted patterns last."""
-from . import webext
+from grccp.platform.shared import scripting, webext
 
 SCRIPT_ID = "grccp-ccp-host"
-CONTENT_FILES = ["boot/content_pre.js", "runtime/brython_csp.js", "runtime/aot_loader.js", "boot/frame_bridge.js",
-                 "bundles/content.js",
-                 "boot/content_run.js"]
+# The content script's files in order: written by the build from its entry table into the background's boot file.
+CONTENT_FILES = webext.to_py(webext.global_scope.grccpContentScriptFiles)
 
 _queue = {"busy": False, "wanted": None, "waiting": []}
 
@@ -38,30 +37,19 @@ def _next():
 
 
 def _apply(patterns, finished):
-    scripting = webext.api.scripting
-
-    def done(*_):
-        finished(webext.last_error())
-
-    def got(existing=None, *_):
-        error = webext.last_error()
+    def got(current, error):
         if error:
             finished(error)
-            return
-        current = (webext.to_py(existing) or [None])[0]
-        if not patterns:
+        elif not patterns:
             if current is None:
                 finished(None)
             else:
-                scripting.unregisterContentScripts(webext.to_js({"ids": [SCRIPT_ID]}), done)
+                scripting.unregister(SCRIPT_ID, finished)
         elif current is None:
-            scripting.registerContentScripts(webext.to_js([{
-                "id": SCRIPT_ID, "matches": patterns, "js": CONTENT_FILES,
-                "runAt": "document_idle", "allFrames": False, "persistAcrossSessions": True,
-            }]), done)
+            scripting.register({"id": SCRIPT_ID, "matches": patterns, "js": CONTENT_FILES, "runAt": "document_idle",
+                                "allFrames": False, "persistAcrossSessions": True}, finished)
         elif sorted(current.get("matches") or []) == sorted(patterns) and current.get("js") == CONTENT_FILES:
             finished(None)
         else:
-            scripting.updateContentScripts(webext.to_js([{"id": SCRIPT_ID, "matches": patterns,
-                                                         "js": CONTENT_FILES}]), done)
-    scripting.getRegisteredContentScripts(webext.to_js({"ids": [SCRIPT_ID]}), got)
+            scripting.update({"id": SCRIPT_ID, "matches": patterns, "js": CONTENT_FILES}, finished)
+    scripting.registered(SCRIPT_ID, got)

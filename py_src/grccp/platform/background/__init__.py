@@ -1,0 +1,1 @@
+"""The background (Chrome service worker, Firefox event page)."""

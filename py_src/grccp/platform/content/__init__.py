@@ -1,0 +1,1 @@
+"""The content script of an allowlisted page."""

@@ -1,0 +1,1 @@
+"""The extension's pages: the popup and the options page."""

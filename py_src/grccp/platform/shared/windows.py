@@ -1,0 +1,32 @@
+"""Browser windows and tabs as the background needs them: when a tab or window goes away, and the one sign-in popup
+window (open, focus, close). Ids are ints; errors are lastError messages."""
+from . import webext
+
+
+def on_tab_removed(handler):
+    """handler(tab id) when a tab closes."""
+    webext.api.tabs.onRemoved.addListener(lambda tab_id, *_: handler(int(tab_id)))
+
+
+def on_window_removed(handler):
+    """handler(window id) when a window closes."""
+    webext.api.windows.onRemoved.addListener(lambda window_id, *_: handler(int(window_id)))
+
+
+def open_popup(url, width, height, on_opened):
+    """Opens `url` in a popup window; on_opened(window id or None, error or None)."""
+    def opened(created=None, *_):
+        error = webext.last_error()
+        on_opened(None if error or created is None else int(created.id), error)
+    webext.api.windows.create(webext.to_js({"url": url, "type": "popup", "width": width, "height": height}),
+                              opened)
+
+
+def focus(window_id, on_done):
+    """Brings the window to the front; on_done(error or None): an error if the window is gone."""
+    webext.api.windows.update(window_id, webext.to_js({"focused": True}), lambda *_: on_done(webext.last_error()))
+
+
+def close(window_id):
+    """Closes the window (if it is already gone, nothing happens)."""
+    webext.api.windows.remove(window_id, lambda *_: webext.last_error())
