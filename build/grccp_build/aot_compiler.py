@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 
+from .docstrings import strip_docstrings
 from .errors import BuildError, SourceError
 
 NODE_SCRIPT = os.path.join(os.path.dirname(__file__), "node", "compile_modules.cjs")
@@ -17,6 +18,15 @@ def _digest(*parts):
         h.update(part if isinstance(part, bytes) else str(part).encode())
         h.update(b"\0")
     return h.hexdigest()
+
+
+# What is compiled is the source without its docstrings (docstrings.py); part of the cache key.
+STRIPPING = "docstrings-stripped-1"
+
+
+def _shipped_source(path):
+    with open(path, encoding="utf-8") as f:
+        return strip_docstrings(f.read())
 
 
 def _run_node(request_path):
@@ -72,7 +82,7 @@ class Compiler:
 
     def _user_out(self, module):
         with open(module.path, "rb") as f:
-            key = _digest(self.runtime_key, module.name, module.is_package, f.read())[:20]
+            key = _digest(self.runtime_key, STRIPPING, module.name, module.is_package, f.read())[:20]
         return os.path.join(self.user_dir, f"{module.name}-{key}.js")
 
     def _stdlib_closure(self, roots):
@@ -99,7 +109,7 @@ class Compiler:
         if stale or closure is None:
             result = self._request({
                 "user_modules": [{"name": m.name, "path": m.path, "file": m.file, "is_package": m.is_package,
-                                  "out": outputs[m.name]} for m in stale],
+                                  "src": _shipped_source(m.path), "out": outputs[m.name]} for m in stale],
                 "stdlib_roots": roots,
                 "stdlib_cached": {name: node["out"] for name, node in self.stdlib_graph.items()
                                   if os.path.exists(node["out"])},

@@ -4,7 +4,8 @@
 // request = {
 //   compiler: <path of the pinned, unmodified brython.js: the shipped runtime has no compiler>,
 //   stdlib: <path of brython_stdlib.js: the source of stdlib modules; read here, never shipped>,
-//   user_modules: [{name, path, file, is_package, out}],   // compile each to `out`
+//   user_modules: [{name, path, file, is_package, src, out}],   // compile each (src: what to compile, else
+//                                                             // the file at path) to `out`
 //   stdlib_roots: [name],                                   // stdlib modules the user code imports
 //   stdlib_cached: {name: out},                             // already compiled: only their imports are needed
 //   stdlib_out_dir: <dir for newly compiled stdlib modules>
@@ -110,7 +111,7 @@ function errorOf(module, file, err) {
 
 for (const m of request.user_modules) {
   try {
-    const src = fs.readFileSync(m.path, 'utf8');
+    const src = m.src !== undefined ? m.src : fs.readFileSync(m.path, 'utf8');
     fs.writeFileSync(m.out, compilePython(m.name, src, m.file, m.is_package));
     result.compiled.push(m.name);
   } catch (err) {
