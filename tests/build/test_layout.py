@@ -1,7 +1,8 @@
 """The source layout's rules (README, "Layout"; docs/architecture.md), checked on py_src: the core imports no
 browser module and nothing from the platform; the platform is grouped by where it runs, and each context imports
 only the core, platform/shared and itself; only platform/shared touches the WebExtension API; no platform class
-grows past ~250 lines; the host-rules interface is documentation and tests only (never shipped)."""
+grows past ~250 lines; the host-rules interface is documentation and tests only (never shipped); the core's
+index (core/__init__.py) names every core module."""
 import ast
 import os
 
@@ -74,6 +75,15 @@ def test_only_platform_shared_calls_the_webextension_api(module, path, tree):
     uses = [node.lineno for node in ast.walk(tree)
             if isinstance(node, ast.Attribute) and node.attr == "api" and isinstance(node.value, ast.Name)]
     assert uses == [], f"webext.api used at lines {uses}: call a wrapper of platform/shared"
+
+
+def test_the_core_index_names_every_core_module():
+    core = os.path.join(PY_SRC, "grccp", "core")
+    with open(os.path.join(core, "__init__.py"), encoding="utf-8") as handle:
+        index = ast.get_docstring(ast.parse(handle.read()))
+    named = {line.split()[0] for line in index.splitlines() if line.startswith("  ") and line.strip()}
+    modules = {name[:-3] for name in os.listdir(core) if name.endswith(".py") and name != "__init__.py"}
+    assert named == modules
 
 
 def test_no_platform_class_is_over_the_limit():

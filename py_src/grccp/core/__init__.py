@@ -3,14 +3,16 @@ Brython (the extension). No clocks, I/O or randomness in here: time and ids come
 modules that schedule work (outbox, log_shipping) are given their timers and send functions.
 
   errors            the error types (each parser raises only its own)
-  shapes            predicates for plain JSON-like data, shared by the parsers
+  shapes            predicates for plain JSON-like data, shared by the parsers; the region count and key length
   timefmt           epoch ms <-> ISO-8601 UTC text without datetime
   config            configuration validation (twin of manifest/config.schema.json) and what derives from it
+  effective_config  the configuration in force: local + enterprise policy, and what a save stores
   ccp_messages      the CCP <-> host postMessage protocol's shared part: messages to send, parser of those received
   host_rules        the interface of a protocol's tab-side host rules (documentation and tests; not shipped)
   tab_actions       the actions the tab session performs for the host rules and the conduits
   tab_epoch         the background's switch count as a tab's host rules know it (their base class)
   legacy_dr         the legacy DR protocol (connect-streams-dr.js): its messages and host rules (LegacyDrRules)
+  acgr              ACGR, Global Resiliency as Streams 2.16+ speaks it: its messages and host rules (AcgrRules)
   protocols         which protocol's host rules a tab drives
   ccp_conduit       one CCP frame's link: handshake, heartbeat, load deadline, as decisions
   outbox            a tab's posts and reports in order around a switch (shown at once, the rest once rendered)
