@@ -139,7 +139,7 @@ chrome.runtime.sendMessage({type: 'popup:download-logs'}, reply => {
 
 def region_log(driver, region):
     """The entries the background keeps for `region`, as the popup's download would write them (read the way
-    platform.downloads reads them: the archived chunks and the open one)."""
+    platform.pages.log_files reads them: the archived chunks and the open one)."""
     entries = on_extension_page(driver, REGION_LOG, region)
     if isinstance(entries, dict):
         raise AssertionError(f"the log of {region} could not be read: {entries['error']}")

@@ -58,7 +58,7 @@ class Storage:
 
 
 def download(storage, plan, filter_by_level, region=REGION):
-    """What platform.downloads does with native JS calls: the archived chunks as they are and the open chunk
+    """What platform.pages.log_files does with native JS calls: the archived chunks as they are and the open chunk
     joined; the first chunk's skipped records cut off; with filtering, only the records the level pattern
     matches."""
     chunks = [archived_records(storage.archive[(region, index)]) for index in plan["archived"]]

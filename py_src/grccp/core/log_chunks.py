@@ -17,7 +17,7 @@ A record is an entry exactly as it appears in the download file of Streams' conn
 (JSON.stringify(entries, undefined, 4): the entry indented one level, see as_record), and a closed chunk is a
 piece of that file (records joined as the file joins them). So a download is the archived chunks put together
 as they are, plus the open chunk (download_text): no entry is parsed or converted, the work was done once when
-the background stored it. The archive (platform.log_archive) keeps closed chunks as Blobs, which a download
+the background stored it. The archive (platform.shared.log_archive) keeps closed chunks as Blobs, which a download
 hands on without reading them. Records are text (not stored objects) because Chromium's storage keeps objects
 as sorted maps: the Streams key order of an entry would be lost. Each record starts with the component and the
 level (the Streams order), so a download filtered by level keeps records with one native regular expression

@@ -1,6 +1,6 @@
 """The options page's form, as data: one field per setting of the configuration schema, the values a form shows
 for a (possibly partial or invalid) configuration, the configuration a form's values make, and where each
-validation problem (config.FieldError) is shown. Pure: the page (platform.options_form) only draws FIELDS and
+validation problem (config.FieldError) is shown. Pure: the page (platform.pages.options_form) only draws FIELDS and
 moves strings and booleans in and out of them; every rule is config.validate_config's.
 
 Form values: {field path: str for text/integer/choice/lines fields, bool for boolean fields}. A field's path is
