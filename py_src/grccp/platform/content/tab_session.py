@@ -2,7 +2,7 @@
 link to the background (the single source of truth for the active region). The decisions live in the core
 (CcpConduit, the protocol's HostRules, parse_ccp_message); this class starts the tab, dispatches what arrives,
 performs the decisions (through core.outbox.Outbox, in order around a switch, and core.log_shipping.LogShipper),
-runs the sign-in refreshes and the heartbeat timer."""
+runs the sign-in refreshes; the conduits' deadlines are on one timer (conduit_timer)."""
 from browser import window
 
 from grccp.core import ccp_conduit, ccp_messages as wire, health, protocols
@@ -17,6 +17,7 @@ from grccp.platform.shared import clock, runtime_channel
 
 from . import frame_messages
 from .ccp_panel import CcpPanel
+from .conduit_timer import ConduitTimer
 
 SIGN_IN_REFRESHES = 10  # as the reference: at most 10 frame refreshes while waiting for a sign-in
 REFRESH_BACKOFF_LIMIT = 8  # refresh delays grow ccpLoadTimeout × 1, 2, 4, 8, 8, … (a region in an outage)
@@ -41,8 +42,7 @@ class TabSession:
         self.outbox = None
         self.logs = None
         self._parsers = None
-        self._tick_handle = None
-        self._tick_at = None  # the deadline the tick timer is set for
+        self._timer = ConduitTimer(self.conduits, self._perform)
         self._refreshes = {}
         self._last_agent_summary = {}
         self._performers = {Post: self._do_post, Log: self._do_log, Detected: self._do_detected,
@@ -95,7 +95,7 @@ class TabSession:
         runtime_channel.listen(self._on_background_message)
         self._send("cs:region-state", region=shown, epoch=self.rules.epoch)
         self._status()
-        self._schedule_tick()
+        self._timer.reschedule()
         self.logs.start()
         window.addEventListener("pagehide", self._on_page_hide)
 
@@ -137,7 +137,7 @@ class TabSession:
             self.logs.log(region, "WARN", f"CCP reported {event}: sign-in needed")
             self._perform(conduit.on_auth_fail())
             self._sign_in_needed(region)
-        self._schedule_tick()
+        self._timer.reschedule()
 
     def _on_frame_logs(self, messages):
         """A batch of `log` messages (by far the most frequent), [(region, data)] in arrival order."""
@@ -262,24 +262,3 @@ class TabSession:
         self.frames.route(region, fresh, self.config.region(region).ccp_origin)
         self._perform(self.conduits[region].start(clock.now_ms(), sign_in_requested=True))
         self._schedule_refresh(region)
-
-    # the conduits' deadlines --------------------------------------------------------------------------------
-    def _schedule_tick(self):
-        """The tick timer set for the earliest conduit deadline (left alone when that did not change: most
-        messages change none)."""
-        deadlines = [d for d in (c.next_deadline() for c in self.conduits.values()) if d is not None]
-        earliest = min(deadlines) if deadlines else None
-        if earliest == self._tick_at and self._tick_handle is not None:
-            return
-        clock.cancel(self._tick_handle)
-        self._tick_handle = None
-        self._tick_at = earliest
-        if earliest is not None:
-            self._tick_handle = clock.call_later(earliest - clock.now_ms(), self._tick)
-
-    def _tick(self):
-        self._tick_handle = None
-        now = clock.now_ms()
-        for conduit in self.conduits.values():
-            self._perform(conduit.tick(now))
-        self._schedule_tick()

@@ -1,0 +1,31 @@
+"""The conduits' deadlines (load, heartbeat, sign-in check: core.ccp_conduit) on one timer, set for the earliest
+and left alone while that does not change (most messages change none)."""
+from grccp.platform.shared import clock
+
+
+class ConduitTimer:
+    def __init__(self, conduits, perform):
+        """conduits: {region: CcpConduit}; perform(actions) performs what a conduit's tick decided."""
+        self._conduits = conduits
+        self._perform = perform
+        self._handle = None
+        self._at = None  # the deadline the timer is set for
+
+    def reschedule(self):
+        """After anything that may have moved a deadline."""
+        deadlines = [d for d in (c.next_deadline() for c in self._conduits.values()) if d is not None]
+        earliest = min(deadlines) if deadlines else None
+        if earliest == self._at and self._handle is not None:
+            return
+        clock.cancel(self._handle)
+        self._handle = None
+        self._at = earliest
+        if earliest is not None:
+            self._handle = clock.call_later(earliest - clock.now_ms(), self._tick)
+
+    def _tick(self):
+        self._handle = None
+        now = clock.now_ms()
+        for conduit in self._conduits.values():
+            self._perform(conduit.tick(now))
+        self.reschedule()
