@@ -40,6 +40,10 @@ VALID = {
     "bg:config-state": {"local": None, "managed": None, "managedFields": [], "effective": None,
                         "errors": [{"path": "loginUrl", "rule": "required", "message": "is required"}]},
     "bg:save-result": {"ok": False, "errors": []},
+    "options:check-config": {},
+    "bg:config-check": {"findings": [{"check": "ccp-answers", "region": "us-east-1", "ok": False,
+                                      "message": "us-east-1: the CCP URL ... answered HTTP 503: ..."},
+                                     {"check": "login-answers", "region": None, "ok": True, "message": "..."}]},
     "bg:error": {"error": "not configured"},
 }
 
@@ -83,6 +87,9 @@ def test_optional_fields_may_be_left_out():
     {"type": "cs:log-batch", "region": EAST, "entries": [ENTRY] * (MAX_LOG_BATCH + 1)},
     {"type": "bg:save-result", "ok": True, "errors": [{"path": "x"}]},
     {"type": "popup:get-status", "please": True},
+    {"type": "bg:config-check", "findings": [{"check": "login-answers", "region": None, "ok": "yes",
+                                              "message": "..."}]},
+    {"type": "bg:config-check", "findings": [{"check": "login-answers", "region": None, "ok": True}]},
 ])
 def test_refused(message):
     with pytest.raises(MessageError):

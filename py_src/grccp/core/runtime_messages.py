@@ -18,6 +18,8 @@ _region = required(is_region_text)
 _epoch = required(is_count)
 _field_error = {"path": required(is_str), "rule": required(is_str), "message": required(is_str)}
 _field_errors = required(list_of(conforms(_field_error)))
+_finding = {"check": required(is_str), "region": required(optional(is_region_text)), "ok": required(is_bool),
+            "message": required(is_text)}
 # One region's log as stored (core.log_chunks.ChunkedLog.export_plan): the archived chunks, the open chunk's
 # local storage key (None: no log) and record count, records to skip at the start, records in all.
 _log_file = {"region": _region, "fileName": required(is_text), "archived": required(list_of(is_count, 100000)),
@@ -65,6 +67,9 @@ MESSAGE_TYPES = {
                         "managedFields": required(list_of(is_str)), "effective": required(optional(is_dict)),
                         "errors": _field_errors},
     "bg:save-result": {"ok": required(is_bool), "errors": _field_errors},
+    # the configuration check (core.config_check.findings) of a configuration just saved, or of the one in force
+    "options:check-config": {"config": may(anything)},
+    "bg:config-check": {"findings": required(list_of(conforms(_finding), 400))},
     # any receiver -> sender, when a request could not be served
     "bg:error": {"error": required(is_str)},
 }

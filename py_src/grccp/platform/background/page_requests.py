@@ -7,6 +7,8 @@ install(engine) before engine.start():
                        fields it manages, the configuration in force and why a stored one was refused
   options:save-config  validate the local configuration with the policy over it (as the engine will apply it);
                        store it only if valid (bg:save-result with every FieldError otherwise)
+  options:check-config the configuration check of the configuration in force (config_probe): bg:config-check
+                       with its findings
 
 Only the extension's own pages may send these (a content script runs inside web pages)."""
 from grccp.core import logs
@@ -16,12 +18,15 @@ from grccp.core.errors import FieldError
 from grccp.core.runtime_messages import make_message
 from grccp.platform.shared import storage, webext
 
+from . import config_probe
+
 
 def install(engine):
     handlers = _Handlers(engine)
     engine.handle("popup:download-logs", handlers.download_logs)
     engine.handle("options:get-config", handlers.get_config)
     engine.handle("options:save-config", handlers.save_config)
+    engine.handle("options:check-config", handlers.check_config)
     return handlers
 
 
@@ -94,10 +99,7 @@ class _Handlers:
             respond(make_message("bg:save-result", ok=False,
                                  errors=_errors([FieldError("", "type", "the configuration must be an object")])))
             return False
-        settings = self.engine.configuration()
-        managed = settings.managed if isinstance(settings.managed, dict) else None
-        local = local_to_store(submitted, settings.local, managed)
-        checked = effective_config(local, managed)
+        local, checked = self._as_saved(submitted)
         if checked.errors:
             respond(make_message("bg:save-result", ok=False, errors=_errors(checked.errors)))
             return False
@@ -109,4 +111,29 @@ class _Handlers:
             else:
                 respond(make_message("bg:save-result", ok=True, errors=[]))
         storage.set_items("local", {"config": local}, stored)
+        return True
+
+    def _as_saved(self, submitted):
+        """(the local configuration to store, the effective configuration it makes) of a submitted one, with the
+        policy over it, as the engine will apply it."""
+        settings = self.engine.configuration()
+        managed = settings.managed if isinstance(settings.managed, dict) else None
+        local = local_to_store(submitted, settings.local, managed)
+        return local, effective_config(local, managed)
+
+    def check_config(self, fields, sender, respond):
+        """The configuration just saved (the page sends it: the engine may not have applied it yet), or the one
+        in force."""
+        if self._refuse(sender, respond):
+            return False
+        submitted = fields.get("config")
+        if submitted is None:
+            config = self.engine.configuration().config
+        else:
+            checked = self._as_saved(submitted) if isinstance(submitted, dict) else None
+            config = checked[1].config if checked else None
+        if config is None:
+            respond(make_message("bg:error", error="there is no valid configuration to check"))
+            return False
+        config_probe.check(config, lambda findings: respond(make_message("bg:config-check", findings=findings)))
         return True

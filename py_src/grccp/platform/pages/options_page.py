@@ -4,7 +4,8 @@ the browser for access to exactly the allowlisted pages, CCP and sign-in origins
 the request must run in the Save click's user gesture, so everything before it is synchronous), and only then
 hands the configuration to the background (options:save-config), which checks it again and stores it. Invalid
 input and refused access store nothing: the configuration in force stays. Settings an enterprise policy sets are
-shown read-only. Import/export as JSON (config_transfer); log download with a custom name.
+shown read-only. Import/export as JSON (config_transfer); the configuration check, by button and after every
+save (config_check_view); log download with a custom name.
 
 Element ids: #stored-errors, #save, #revert, #status[data-state=idle|loading|invalid|asking|refused|saving|saved|
 error][data-origins], #managed-banner, #export, #import-file, #transfer-status[data-state], #download-log-name,
@@ -18,6 +19,7 @@ from grccp.core.runtime_messages import make_message, parse_reply
 from grccp.platform.shared import clock, permissions, runtime_channel, storage
 
 from . import dom, log_download, policy_read
+from .config_check_view import ConfigCheckView
 from .config_transfer import ConfigTransfer
 from .options_form import ConfigForm
 
@@ -31,6 +33,7 @@ class OptionsPage:
         self.status = dom.by_id("status")
         self.form = ConfigForm()
         self.transfer = ConfigTransfer(self)
+        self.config_check = ConfigCheckView()
         self.state = None           # the last bg:config-state fields
         self.dirty = False
         self.live = False           # re-check on every change once problems were shown
@@ -46,6 +49,7 @@ class OptionsPage:
         dom.on(form, "change", self._on_edit)
         dom.on(dom.by_id("revert"), "click", lambda event: self.load())
         self.transfer.start()
+        self.config_check.start()
         dom.on(dom.by_id("download-logs"), "click", lambda event: self._download_logs())
         storage.on_changed(self._on_storage_changed)
         policy_read.read_policy(self._got_policy)
@@ -177,9 +181,10 @@ class OptionsPage:
                             + reason + ". Without it nothing is embedded; the configuration in force is unchanged.")
             return
         self.set_status("saving", "Saving…")
-        runtime_channel.send(make_message("options:save-config", config=config_obj), self._saved)
+        runtime_channel.send(make_message("options:save-config", config=config_obj),
+                             lambda reply, error: self._saved(config_obj, reply, error))
 
-    def _saved(self, reply, error):
+    def _saved(self, config_obj, reply, error):
         self.busy = False
         try:
             fields = parse_reply(reply, error, "bg:save-result")
@@ -197,6 +202,7 @@ class OptionsPage:
         saved = ("saved", "Saved. The extension uses the new configuration now.")
         self.set_status(*saved)
         runtime_channel.send(make_message("options:get-config"), lambda reply, error: self._loaded(reply, error, saved))
+        self.config_check.run(config_obj)
 
     # logs -------------------------------------------------------------------------------------------------
     def _download_logs(self):

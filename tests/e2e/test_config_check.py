@@ -1,0 +1,85 @@
+"""The configuration check end to end in Chromium and Firefox (issue 17, item 2): the background fetches each CCP
+and the sign-in page with the host permission the options page asked for, reads the CCP's framing headers (the
+emulator sends Connect's `Content-Security-Policy: frame-ancestors` and a proxy's `X-Frame-Options` on request), and
+the options page shows findings that name the fix — after the button, and after every save."""
+from .conftest import extension_config
+from .extension_driver import configure, wait_for
+from .test_options import fill
+from .ui_pages import OptionsPage
+
+EAST, WEST = "us-east-1", "us-west-2"
+
+
+def check_results(page):
+    """(status state, status text, [(ok, check, region, message)]) once the check has finished."""
+    wait_for(page.driver, lambda: page.driver.execute_script(
+        "return document.getElementById('check-status').dataset.state") in ("ok", "problems", "error"),
+        30, "the configuration check never finished")
+    return page.driver.execute_script(
+        "const s = document.getElementById('check-status');"
+        "return [s.dataset.state, s.textContent, [...document.querySelectorAll('#check-results li')].map("
+        "  li => [li.dataset.ok === 'true', li.dataset.check, li.dataset.region || null, li.textContent])];")
+
+
+def run_check(page):
+    page.focus()
+    page.driver.find_element("id", "check-config").click()
+    return check_results(page)
+
+
+def test_saving_a_good_configuration_checks_it(ccp_browser, emulator):
+    driver = ccp_browser
+    config = extension_config(emulator)
+    with OptionsPage(driver) as page:
+        fill(page, config)
+        page.save()
+        assert page.wait_status("saved", "refused", "invalid", "error")["state"] == "saved"
+        state, text, results = check_results(page)
+    assert state == "ok", results
+    assert text == f"All {len(results)} checks passed."
+    # each CCP answers and lets each allowlisted site embed it, the sign-in page answers, two instances
+    assert sorted((check, region) for _, check, region, _ in results) == sorted(
+        [("ccp-answers", EAST), ("ccp-answers", WEST)] + [("ccp-frames-origin", region) for region in (EAST, WEST)
+                                                          for _ in config["allowlist"]]
+        + [("login-answers", None), ("distinct-instances", None)])
+
+
+def test_a_refusing_instance_and_a_failing_sign_in_page_are_named_with_the_fix(ccp_browser, emulator):
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    crm, crm2 = emulator.crm_url(""), emulator.crm_url("", site=1)
+    emulator.client.set_framing(WEST, approved_origins=[crm2])  # Application integration lists only crm2
+    emulator.client.set_framing(EAST, x_frame_options="DENY")
+    emulator.client.impair_login(status=503)
+    with OptionsPage(driver) as page:
+        state, text, results = run_check(page)
+        problems = [message for ok, _, _, message in results if not ok]
+        assert state == "problems" and text.startswith(f"{len(problems)} problem(s) found")
+        assert problems == [
+            f"{EAST} sends X-Frame-Options: DENY, so no other site may embed its CCP: remove that header (a proxy "
+            f"in front of the instance?) or approve origins with Application integration (the allowlist's {crm}/* "
+            "cannot show the CCP)",
+            f"{EAST} sends X-Frame-Options: DENY, so no other site may embed its CCP: remove that header (a proxy "
+            f"in front of the instance?) or approve origins with Application integration (the allowlist's {crm2}/* "
+            "cannot show the CCP)",
+            f"{WEST} does not list {crm} as an approved origin: add it under Application integration in the Amazon "
+            f"Connect console (the allowlist's {crm}/* cannot show the CCP)",
+            f"the sign-in URL {emulator.login_url} answered HTTP 503: check the URL; agents cannot sign in",
+        ]
+        # fixed by the administrator: the next check passes
+        emulator.client.set_framing(WEST, approved_origins=[crm, crm2])
+        emulator.client.set_framing(EAST, x_frame_options=None)
+        emulator.client.impair_login()
+        state, _, results = run_check(page)
+        assert state == "ok", results
+
+
+def test_an_unreachable_sign_in_page_is_reported_as_not_answering(ccp_browser, emulator):
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    emulator.client.impair_login(unreachable=True)
+    with OptionsPage(driver) as page:
+        state, _, results = run_check(page)
+    (problem,) = [message for ok, _, _, message in results if not ok]
+    assert state == "problems"
+    assert problem.startswith(f"the sign-in URL {emulator.login_url} did not answer (")
