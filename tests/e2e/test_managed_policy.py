@@ -18,13 +18,16 @@ from selenium.webdriver.support.ui import WebDriverWait
 from rig import browsers, extension_copy
 
 from .conftest import extension_config
-from .extension_driver import background_status, configure, host_state, open_allowlisted, wait_for
+from .extension_driver import (background_status, configure, host_state, on_extension_page, open_allowlisted,
+                               wait_for)
 from .test_logs import files_of, seed
 from .ui_pages import OptionsPage, Popup
 
 EAST, WEST = "us-east-1", "us-west-2"
 CHROMIUM_POLICY_DIR = "/etc/chromium/policies/managed"
 ALLOW_MULTIPLE_DOWNLOADS = {"profile.default_content_setting_values.automatic_downloads": 1}
+KEPT_POLICY = ("const done = arguments[arguments.length - 1];"
+               "chrome.storage.local.get('lastPolicy', (items) => done(items.lastPolicy || null));")
 
 
 @pytest.fixture
@@ -157,3 +160,42 @@ def test_a_partial_policy_overrides_those_settings_of_the_local_configuration(la
     # what was stored for the policy's settings stays stored (not in force); the rest is saved from the form
     assert stored["logs"] == stored_before["logs"] == {"logName": "local-log"}
     assert stored["timeouts"] == stored_before["timeouts"] and stored["placement"]["width"] == 400
+
+
+@pytest.mark.parametrize("browser_name", ["chromium"])  # Firefox removes a temporary add-on when it quits
+def test_the_last_policy_is_in_force_from_the_first_page_after_a_browser_restart(browser_name, run_dir, emulator):
+    """A deployment configured by policy alone. After a browser restart the first thing to wake the background is
+    an allowlisted page, with no extension page open: Chromium loads extension policies seconds after start-up
+    and holds storage.managed reads until then (or until an extension page reads it). The policy last seen is in
+    force from that first page."""
+    config = extension_config(emulator)
+    policy = {name: config[name] for name in ("regions", "loginUrl", "allowlist")}
+    work = os.path.join(run_dir, f"policy-restart-{uuid.uuid4().hex[:8]}")
+    extension_dir = extension_copy.prepare_extension(browser_name, os.path.join(work, "extension"))
+    extension_id = browsers.chromium_extension_id(extension_dir)
+    os.makedirs(CHROMIUM_POLICY_DIR, exist_ok=True)
+    policy_path = os.path.join(CHROMIUM_POLICY_DIR, f"grccp-test-{extension_id}.json")
+    with open(policy_path, "w") as handle:
+        json.dump({"3rdparty": {"extensions": {extension_id: policy}}}, handle)
+
+    def launch():
+        return browsers.launch_chromium(certs=emulator.certs, host_names=emulator.host_names,
+                                        extension_dir=extension_dir, tmp_dir=work,
+                                        user_data_dir=os.path.join(work, "profile"))
+    try:
+        driver = launch()
+        try:
+            wait_for_policy(driver, ["protocol", "regions", "loginUrl", "allowlist"])
+            wait_for(driver, lambda: on_extension_page(driver, KEPT_POLICY) == policy,
+                     message="the background did not keep the policy it read")
+        finally:
+            driver.quit()
+        driver = launch()
+        try:
+            driver.get(emulator.crm_url())  # once: the first page, not a later reload, gets the panel
+            wait_for(driver, lambda: (host_state(driver) or {}).get("state") == "ready",
+                     message="the first page after the restart got no panel")
+        finally:
+            driver.quit()
+    finally:
+        os.remove(policy_path)
