@@ -1,4 +1,4 @@
 """Content script entry point: runs on allowlisted pages only (registered at run time by the background)."""
-from grccp.platform.content.tab_session import TabSession
+from grccp.platform.content.tab_host import TabHost
 
-TabSession().start()
+TabHost().start()

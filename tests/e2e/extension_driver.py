@@ -109,6 +109,31 @@ def stop_service_worker(driver):
     return target
 
 
+FIREFOX_BACKGROUND = """
+const {ExtensionParent} = ChromeUtils.importESModule("resource://gre/modules/ExtensionParent.sys.mjs");
+const extension = ExtensionParent.GlobalManager.getExtension(arguments[0]);
+"""
+
+
+def stop_background(driver):
+    """Stops the extension's background as the browser does when it idles, and returns once it is stopped:
+    Chromium's service worker with CDP, Firefox's event page as about:debugging's "Terminate background script"
+    does (a privileged script in the browser's own context). The next event the background listens to (a
+    message, a tab closed, ...) starts it again."""
+    if driver.browser_name == "chromium":
+        stopped = stop_service_worker(driver)
+        wait_for(driver, lambda: service_worker_target(driver) != stopped)
+        return
+    from rig.browsers import FIREFOX_ADDON_ID
+    with driver.context(driver.CONTEXT_CHROME):
+        state = driver.execute_async_script(
+            FIREFOX_BACKGROUND + "const done = arguments[arguments.length - 1];"
+            "extension.terminateBackground({ignoreDevToolsAttached: true})"
+            ".then(() => done(String(extension.backgroundState)), (error) => done('failed: ' + error));",
+            FIREFOX_ADDON_ID)
+    assert state == "stopped", f"the event page was not stopped: {state}"
+
+
 REGION_LOG = """
 const [region, done] = [arguments[0], arguments[arguments.length - 1]];
 const archived = (plan) => new Promise((resolve, reject) => {

@@ -24,6 +24,7 @@ VALID = {
                             "epoch": 1},
     "cs:log-batch": {"region": EAST, "entries": [ENTRY]},
     "cs:need-login": {"region": EAST},
+    "cs:goodbye": {},
     "bg:welcome": {"allowed": True, "config": {"regions": []}, "activeRegion": EAST, "epoch": 5},
     "bg:region-changed": {"region": EAST, "epoch": 2},
     "bg:switch-now": {"region": EAST},

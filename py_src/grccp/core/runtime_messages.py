@@ -44,6 +44,8 @@ MESSAGE_TYPES = {
     "cs:log-batch": {"region": _region,
                      "entries": required(list_of(lambda value: entry_problem(value) is None, MAX_LOG_BATCH))},
     "cs:need-login": {"region": _region},
+    # the page is being left (closed, navigated away, or put in the back-forward cache)
+    "cs:goodbye": {},
     # background -> content script
     "bg:welcome": {"allowed": required(is_bool), "config": required(optional(is_dict)),
                    "activeRegion": required(optional(is_region_text)), "epoch": _epoch},

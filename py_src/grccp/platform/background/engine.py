@@ -1,7 +1,8 @@
 """The background: the single source of truth. It follows the configuration (config_source), registers the
 content script for the allowlisted pages, keeps the GlobalState (persisted in session storage, so a
-service-worker restart or an event-page unload loses nothing), tells lagging tabs which region is active, and owns
-the single sign-in window (sign_in_window), the badge and the per-region logs (log_store).
+service-worker restart or an event-page unload loses nothing), tells lagging tabs which region is active
+(open_tabs, which also keeps the registry of open tabs), and owns the single sign-in window (sign_in_window), the
+badge and the per-region logs (log_store).
 
 Messages are validated before anything acts on them, and those that arrive while the stored state is still being
 read wait for it (message_router)."""
@@ -11,12 +12,13 @@ from grccp.core.errors import StateError
 from grccp.core.global_state import STUCK_PENDING_GRACE_MS, GlobalState
 from grccp.core.health import READY
 from grccp.core.runtime_messages import make_message
-from grccp.platform.shared import badge, clock, runtime_channel, storage, windows
+from grccp.platform.shared import badge, clock, storage
 
 from . import content_scripts, sign_in_window
 from .config_source import ConfigSource
 from .log_store import LogStore
 from .message_router import MessageRouter
+from .open_tabs import OpenTabs
 from .sign_in_window import SignInWindow
 
 STATE_KEY = "state"
@@ -29,12 +31,14 @@ class BackgroundEngine:
         self.logs = None
         self.sign_in = SignInWindow()
         self.messages = MessageRouter()
+        self.tabs = OpenTabs(self, self._changed)
         for kind, handler in (("cs:hello", self._on_hello), ("cs:region-state", self._on_region_state),
                               ("cs:ccp-health", self._on_health), ("cs:agent-update", self._on_agent_update),
                               ("cs:failover-detected", self._on_detected),
                               ("cs:failover-pending", self._on_pending),
                               ("cs:switch-complete", self._on_switch_complete),
                               ("cs:log-batch", self._on_log_batch), ("cs:need-login", self._on_need_login),
+                              ("cs:goodbye", self._on_goodbye),
                               ("popup:get-status", self._on_get_status)):
             self.handle(kind, handler)
 
@@ -46,7 +50,7 @@ class BackgroundEngine:
     def start(self):
         self.messages.listen()
         self._config_source.listen()
-        windows.on_tab_removed(self._on_tab_removed)
+        self.tabs.listen()
         self.sign_in.listen()
         self._load()
 
@@ -64,6 +68,7 @@ class BackgroundEngine:
 
     def _become_ready(self):
         self._update_badge()
+        self.tabs.check_still_open()
         self.messages.become_ready()
 
     @property
@@ -123,10 +128,15 @@ class BackgroundEngine:
                              epoch=self.state.epoch if allowed else 0))
         return False
 
+    def _on_goodbye(self, fields, sender, respond):
+        if sender["tab_id"] is not None:
+            self.tabs.forget(sender["tab_id"])
+        return False
+
     def _on_region_state(self, fields, sender, respond):
         if self._configured(sender, respond):
             if self.state.on_tab_region(sender["tab_id"], fields["region"]):
-                self._tell_tab(sender["tab_id"])
+                self.tabs.tell_region(sender["tab_id"])
             self._changed()
         return False
 
@@ -158,8 +168,7 @@ class BackgroundEngine:
         if target is not None:
             self._log(target, "WARN", f"failover to {target}: the contact ended but no CCP completed the switch "
                                       f"within {STUCK_PENDING_GRACE_MS} ms; completed by the extension")
-            for tab_id in self._tab_ids():
-                self._tell_tab(tab_id)
+            self.tabs.tell_region_to_all()
             self._changed()
 
     def _on_detected(self, fields, sender, respond):
@@ -186,10 +195,9 @@ class BackgroundEngine:
                                           f"(tab {sender['tab_id']})")
                 self.state.on_tab_region(sender["tab_id"], region)
                 # every tab, the sender included: it learns the new epoch for its next report
-                for tab_id in self._tab_ids():
-                    self._tell_tab(tab_id)
+                self.tabs.tell_region_to_all()
             elif self.state.on_tab_region(sender["tab_id"], region):
-                self._tell_tab(sender["tab_id"])  # a stale switch: the tab follows the latest one
+                self.tabs.tell_region(sender["tab_id"])  # a stale switch: the tab follows the latest one
             self._changed()
         return False
 
@@ -208,23 +216,6 @@ class BackgroundEngine:
             return status.not_configured_status(settings.errors, settings.managed_fields)
         return status.build_status(settings.config, self.state, clock.now_ms(),
                                    protocols.rules_class(settings.config), settings.managed_fields)
-
-    # tabs ------------------------------------------------------------------------------------------------
-    def _tab_ids(self):
-        return [int(key) for key in self.state.tabs]
-
-    def _tell_tab(self, tab_id):
-        message = make_message("bg:region-changed", region=self.state.active, epoch=self.state.epoch)
-
-        def replied(reply, error):
-            if error:  # the tab is gone (or never had our script)
-                if self.state.on_tab_closed(tab_id):
-                    self._changed()
-        runtime_channel.send_to_tab(tab_id, message, replied)
-
-    def _on_tab_removed(self, tab_id):
-        if self.messages.ready and self.state is not None and self.state.on_tab_closed(tab_id):
-            self._changed()
 
     # sign-in: one window for every tab and region ---------------------------------------------------
     def _on_need_login(self, fields, sender, respond):

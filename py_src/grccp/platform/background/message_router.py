@@ -1,6 +1,6 @@
 """The background's runtime messages: each one parsed (core.runtime_messages; a malformed one is answered with
 bg:error and dropped), routed to the one handler of its type, and held while the background is still reading its
-state, so that none is lost to a restart."""
+state, so that none is lost to a restart; so is the work of other events (when_ready)."""
 from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import make_message, parse_message
 from grccp.platform.shared import runtime_channel
@@ -10,6 +10,7 @@ class MessageRouter:
     def __init__(self):
         self.ready = False
         self._waiting = []  # (message, sender, respond) received before ready
+        self._work = []     # other events' work held until ready (when_ready)
         self._handlers = {}
 
     def handle(self, kind, handler):
@@ -21,11 +22,22 @@ class MessageRouter:
         runtime_channel.listen(self._on_message)
 
     def become_ready(self):
-        """Handles the messages held so far, then every message as it comes."""
+        """Handles the messages and does the work held so far, then every message and work as it comes."""
         self.ready = True
         waiting, self._waiting = self._waiting, []
         for message, sender, respond in waiting:
             self._dispatch(message, sender, respond)
+        work, self._work = self._work, []
+        for done in work:
+            done()
+
+    def when_ready(self, work):
+        """work() now, or once the background has read its state: an event other than a message (a tab closed)
+        that woke the background is not lost either."""
+        if self.ready:
+            work()
+        else:
+            self._work.append(work)
 
     def _on_message(self, message, sender, respond):
         if not self.ready:

@@ -1,17 +1,17 @@
-"""One allowlisted tab: the panel with both CCP frames, one conduit per region, the protocol's host rules, and the
-link to the background (the single source of truth for the active region). The decisions live in the core
-(CcpConduit, the protocol's HostRules, parse_ccp_message); this class starts the tab, dispatches what arrives,
-performs the decisions (through core.outbox.Outbox, in order around a switch, and core.log_shipping.LogShipper),
-runs the sign-in refreshes; the conduits' deadlines are on one timer (conduit_timer)."""
+"""One allowlisted tab's panel (started by tab_host.TabHost): both CCP frames, one conduit per region, the
+protocol's host rules, and the link to the background (the single source of truth for the active region). The
+decisions live in the core (CcpConduit, the protocol's HostRules, parse_ccp_message); this class dispatches what
+arrives, performs the decisions (through core.outbox.Outbox, in order around a switch, and
+core.log_shipping.LogShipper), runs the sign-in refreshes; the conduits' deadlines are on one timer
+(conduit_timer)."""
 from browser import window
 
 from grccp.core import ccp_conduit, ccp_messages as wire, health, protocols
-from grccp.core.config import ConfigError, page_is_allowlisted, parse_config
-from grccp.core.errors import MessageError, ProtocolError
+from grccp.core.errors import ProtocolError
 from grccp.core.tab_actions import Complete, Detected, Health, Log, Pending, Post, Show, SignInNeeded
 from grccp.core.log_shipping import LogShipper
 from grccp.core.outbox import Outbox
-from grccp.core.runtime_messages import make_message, parse_message, parse_reply
+from grccp.core.runtime_messages import make_message
 
 from grccp.platform.shared import clock, runtime_channel
 
@@ -49,31 +49,16 @@ class TabSession:
                             Pending: self._do_pending, Complete: self._do_complete, Health: self._do_health,
                             SignInNeeded: lambda action: self._sign_in_needed(action.region)}
 
-    # start-up -------------------------------------------------------------------------------------------
-    def start(self):
-        runtime_channel.send(make_message("cs:hello", url=str(window.location.href)), self._on_welcome)
-
-    def _on_welcome(self, reply, error):
-        try:
-            welcome = parse_reply(reply, error, "bg:welcome")
-            if not welcome["allowed"] or welcome["config"] is None:
-                return
-            config = parse_config(welcome["config"])
-        except (MessageError, ConfigError) as problem:
-            window.console.warn("Global Resiliency CCP: refused the background's answer:", str(problem))
-            return
-        if not page_is_allowlisted(str(window.location.href), config):
-            return  # the registered pattern cannot carry a port (Firefox): the port is checked here
-        self._begin(config, welcome["activeRegion"], welcome["epoch"])
-
-    def _begin(self, config, active_region, epoch):
+    # start and leave ------------------------------------------------------------------------------------
+    def begin(self, config, active_region, epoch):
+        """Puts the panel on the page and starts its CCPs; False if it could not be placed (said in the console)."""
         self.config = config
         shown = active_region if active_region in config.region_keys else config.first_region.key
         self.panel = CcpPanel(config.placement, [(r.key, r.ccp_url) for r in config.regions])
         problem = self.panel.mount()
         if problem:
             window.console.warn("Global Resiliency CCP:", problem)
-            return
+            return False
         self.rules = protocols.host_rules_for(config, shown, epoch)
         self.panel.show(shown)
         self.panel.mark_shown(shown)
@@ -92,12 +77,26 @@ class TabSession:
             self.frames.route(key, self.panel.frame(key), region.ccp_origin)
             self.logs.log(key, "INFO", f"CCP frame created for {key} ({region.ccp_url})")
             self._perform(self.conduits[key].start(now))
-        runtime_channel.listen(self._on_background_message)
         self._send("cs:region-state", region=shown, epoch=self.rules.epoch)
         self._status()
         self._timer.reschedule()
         self.logs.start()
-        window.addEventListener("pagehide", self._on_page_hide)
+        return True
+
+    def leave(self):
+        """The page is left (closed, navigated away or put in the back-forward cache; it is hidden by now): a held
+        report and every log line it holds go at once, and the background forgets the tab."""
+        self.outbox.release_held()
+        self.frames.deliver_waiting_logs()
+        self.logs.leave()
+        self._send("cs:goodbye")  # behind every report still queued, which would register the tab again
+
+    def rejoin(self):
+        """Back from the back-forward cache (the background forgot the tab when it left): the tab runs the panel
+        again, shows this region, and its CCPs are in this health."""
+        self._send("cs:region-state", region=self.rules.shown, epoch=self.rules.epoch)
+        for key, conduit in self.conduits.items():
+            self._send("cs:ccp-health", region=key, health=conduit.health, detail=None)
 
     # messages from the CCP frames -----------------------------------------------------------------------
     def _on_frame_message(self, region, data):
@@ -152,15 +151,10 @@ class TabSession:
                 self.logs.take_relayed(region, payload, now)
 
     # messages from the background -----------------------------------------------------------------------
-    def _on_background_message(self, message, sender, respond):
-        try:
-            kind, fields = parse_message(message)
-        except MessageError as problem:
-            window.console.warn("Global Resiliency CCP: dropped a runtime message:", str(problem))
-            return False
+    def on_background(self, kind, fields):
+        """A parsed runtime message from the background (tab_host.TabHost gives them)."""
         if kind == "bg:region-changed":
             self._perform(self.rules.on_global_region(fields["region"], fields["epoch"]))
-        return False
 
     # performing decisions -------------------------------------------------------------------------------
     def _perform(self, actions):
@@ -225,13 +219,6 @@ class TabSession:
         else:
             text, level, state = _STATUS[self.conduits[shown].health]
             self.panel.set_status(f"{shown} — {text}", level, state)
-
-    def _on_page_hide(self, _event):
-        """The tab closes or navigates away (it is hidden by now): a held report and every log line it holds
-        go at once."""
-        self.outbox.release_held()
-        self.frames.deliver_waiting_logs()
-        self.logs.leave()
 
     # sign-in ----------------------------------------------------------------------------------------------
     def _sign_in_needed(self, region):

@@ -1,11 +1,18 @@
-"""Browser windows and tabs as the background needs them: when a tab or window goes away, and the one sign-in popup
-window (open, focus, close). Ids are ints; errors are lastError messages."""
+"""Browser windows and tabs as the background needs them: when a tab or window goes away, whether a tab is still open,
+and the one sign-in popup window (open, focus, close). Ids are ints; errors are lastError messages."""
 from . import webext
 
 
 def on_tab_removed(handler):
     """handler(tab id) when a tab closes."""
     webext.api.tabs.onRemoved.addListener(lambda tab_id, *_: handler(int(tab_id)))
+
+
+def tab_exists(tab_id, on_answer):
+    """on_answer(True or False): whether the tab is still open."""
+    def got(tab=None, *_):
+        on_answer(webext.last_error() is None and tab is not None)
+    webext.api.tabs.get(tab_id, got)
 
 
 def on_window_removed(handler):

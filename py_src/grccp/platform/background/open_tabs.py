@@ -1,0 +1,52 @@
+"""The tabs that run the panel, as the background knows them (GlobalState.tabs), and the background's word to
+them: the active region (bg:region-changed). A tab leaves the registry when it closes (also when its
+closing is what woke the background: the event waits until the state is loaded), when its page is left (the
+content script says goodbye), when a message to it finds no page, and when the background starts and finds it
+gone (a browser need not wake a stopped background for a closed tab)."""
+from grccp.core.runtime_messages import make_message
+from grccp.platform.shared import runtime_channel, windows
+
+
+class OpenTabs:
+    def __init__(self, engine, on_changed):
+        """engine: the BackgroundEngine (its state, configuration and message router); on_changed() after the
+        registry changed."""
+        self._engine = engine
+        self._on_changed = on_changed
+
+    def listen(self):
+        """Registered at start-up, so that the browser wakes the background for a closed tab."""
+        windows.on_tab_removed(lambda tab_id: self._engine.messages.when_ready(lambda: self.forget(tab_id)))
+
+    def ids(self):
+        state = self._engine.state
+        return [] if state is None else [int(key) for key in state.tabs]
+
+    def forget(self, tab_id):
+        state = self._engine.state
+        if state is not None and state.on_tab_closed(tab_id):
+            self._on_changed()
+
+    def check_still_open(self):
+        """At start-up: a tab that closed while the background was stopped leaves the registry."""
+        for tab_id in self.ids():
+            windows.tab_exists(tab_id, self._forget_unless(tab_id))
+
+    def _forget_unless(self, tab_id):
+        return lambda is_open: None if is_open else self.forget(tab_id)
+
+    def tell_region(self, tab_id):
+        """bg:region-changed: the active region and the switch count."""
+        state = self._engine.state
+        message = make_message("bg:region-changed", region=state.active, epoch=state.epoch)
+        runtime_channel.send_to_tab(tab_id, message, self._forget_if_gone(tab_id))
+
+    def tell_region_to_all(self):
+        for tab_id in self.ids():
+            self.tell_region(tab_id)
+
+    def _forget_if_gone(self, tab_id):
+        def replied(reply, error):
+            if error:  # the tab is gone (or never had our script)
+                self.forget(tab_id)
+        return replied
