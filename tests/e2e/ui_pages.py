@@ -13,7 +13,8 @@ const app = q('#app');
 const region = (i) => { const c = q('#region-' + i); return {
   key: text('.region-key', c), role: c.dataset.role || null, health: c.dataset.health || null,
   signedIn: c.dataset.signedIn || null, roleText: text('.role', c), healthText: text('.health', c),
-  signedInText: text('.signed-in', c), agent: text('.agent', c)}; };
+  signedInText: text('.signed-in', c), agent: text('.agent', c),
+  signInAction: (() => { const b = q('.sign-in-action', c); return b && !b.hidden ? b.textContent : null; })()}; };
 return {
   view: app.dataset.view, summary: text('#summary'), tone: q('#summary').dataset.tone,
   regions: [region(0), region(1)],

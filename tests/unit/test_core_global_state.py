@@ -27,6 +27,29 @@ def test_region_health_is_the_best_any_tab_reports(config):
     assert not state.on_ccp_health(3, EAST, "fine", 30) and not state.on_ccp_health(3, EAST, ["ready"], 30)
 
 
+def test_a_region_needs_a_sign_in_while_a_tab_says_so_and_none_has_it_answering(config):
+    state = gs.GlobalState(config.region_keys)
+    assert not state.sign_in_needed(WEST)
+    state.on_ccp_health(1, WEST, health.NOT_ANSWERING, 10)
+    assert state.on_sign_in_needed(1, WEST) and not state.on_sign_in_needed(1, WEST)
+    assert not state.on_sign_in_needed(1, "eu-west-1")
+    assert state.sign_in_needed(WEST) and not state.sign_in_needed(EAST)
+    assert not state.sign_in_opens_window(WEST)          # the stand-by's need opens no window
+    state.on_ccp_health(2, WEST, health.READY, 20)       # another tab's CCP answers: no sign-in is needed
+    assert not state.sign_in_needed(WEST)
+    state.on_tab_closed(2)
+    assert state.sign_in_needed(WEST)
+    assert gs.GlobalState.from_dict(json.loads(json.dumps(state.to_dict()))).sign_in_needed(WEST)
+    state.on_switch_complete(WEST, 30, state.epoch)
+    assert state.sign_in_opens_window(WEST)              # active now: its need opens the window
+    state.on_ccp_health(1, WEST, health.READY, 40)       # the tab that asked has it answering
+    assert not state.sign_in_needed(WEST) and not state.sign_in_opens_window(WEST)
+    state.on_ccp_health(1, WEST, health.SIGNED_OUT, 50)
+    assert not state.sign_in_needed(WEST)                # until the tab asks again
+    state.on_sign_in_needed(1, WEST)
+    assert state.on_tab_closed(1) and not state.sign_in_needed(WEST)
+
+
 def test_tab_region_reports(config):
     state = gs.GlobalState(config.region_keys)
     assert state.on_tab_region(4, WEST) is True                       # lagging: send it bg:region-changed
@@ -53,8 +76,8 @@ def _corrupt(change):
 
 @pytest.mark.parametrize("change", [
     lambda d: d.clear(),
-    lambda d: d.__setitem__("version", 1),
-    lambda d: d.__setitem__("version", 3),
+    lambda d: d.__setitem__("version", 2),
+    lambda d: d.__setitem__("version", 4),
     lambda d: d.__setitem__("version", True),
     lambda d: d.__setitem__("regionKeys", [EAST]),
     lambda d: d.__setitem__("regionKeys", [EAST, EAST]),
@@ -73,6 +96,8 @@ def _corrupt(change):
                                           "contactType": None, "forcedBy": None, "forcedMs": None}]),
     lambda d: d["failover"].__setitem__("forcedBy", "page"),
     lambda d: d["tabs"]["1"]["health"][EAST].__setitem__("detail", 5),
+    lambda d: d["tabs"]["1"].pop("signIn"),
+    lambda d: d["tabs"]["1"].__setitem__("signIn", ["nowhere"]),
     lambda d: d.__setitem__("announced", {"nowhere": EAST}),
     lambda d: d.__setitem__("announced", {EAST: ""}),
     lambda d: d.pop("announced"),

@@ -1,7 +1,7 @@
 """Runtime messages: the table, make_message and parse_message."""
 import pytest
 
-from core_testdata import EAST, snapshot_data
+from core_testdata import EAST, WEST, snapshot_data
 from grccp.core import logs
 from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import MAX_LOG_BATCH, MESSAGE_TYPES, make_message, parse_message, parse_reply
@@ -32,6 +32,7 @@ VALID = {
     "popup:download-logs": {},
     "bg:status": {"status": {"configured": False}},
     "popup:switch-now": {"region": EAST},
+    "popup:sign-in": {"region": WEST},
     "bg:switch-now-result": {"ok": False, "error": "no failover is pending"},
     "bg:log-export": {"files": [{"region": EAST, "fileName": "us-east-1-agent-log.txt", "archived": [0, 1],
                                  "openKey": "log:us-east-1:2", "openCount": 1, "skip": 0, "count": 1001}],

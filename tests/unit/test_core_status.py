@@ -45,6 +45,30 @@ def test_health_sign_in_and_agent(config):
     assert build(config, state, 1000)["badge"]["color"] == status.BADGE_COLORS["trouble"]
 
 
+def test_a_stand_by_waiting_for_a_sign_in_marks_the_badge_and_is_offered(config):
+    state = gs.GlobalState(config.region_keys)
+    state.on_ccp_health(1, EAST, hl.READY, 100)
+    state.on_ccp_health(1, WEST, hl.NOT_ANSWERING, 200)
+    state.on_sign_in_needed(1, WEST)
+    east, west = build(config, state, 1000)["regions"]
+    assert (west["signedIn"], west["signInNeeded"]) == (False, True)
+    assert (east["signedIn"], east["signInNeeded"]) == (True, False)
+    assert build(config, state, 1000)["badge"] == {"text": "UE1!", "color": status.BADGE_COLORS["ok"]}
+    state.on_ccp_health(1, WEST, hl.READY, 300)
+    assert build(config, state, 1000)["badge"] == {"text": "UE1", "color": status.BADGE_COLORS["ok"]}
+    state.on_ccp_health(1, EAST, hl.NOT_ANSWERING, 400)
+    state.on_sign_in_needed(1, EAST)                  # the active region's need shows in its colour, unmarked
+    assert build(config, state, 1000)["badge"] == {"text": "UE1", "color": status.BADGE_COLORS["trouble"]}
+
+
+def test_the_mark_fits_the_badge(config):
+    keys = ("us-east-1.blue", "us-west-2.green")
+    state = gs.GlobalState(keys)
+    state.on_ccp_health(1, keys[1], hl.NOT_ANSWERING, 200)
+    state.on_sign_in_needed(1, keys[1])
+    assert status.badge(state, status.region_labels(keys))["text"] == "UE1!"
+
+
 def test_pending_failover_and_timeline(config):
     state = gs.GlobalState(config.region_keys)
     state.on_failover_detected(WEST, True, 100)

@@ -39,6 +39,10 @@ def test_cards_for_every_health_and_sign_in_state(config):
         assert (card["health"], card["healthTone"], card["signedIn"]) == (text, tone, signed)
         assert card["healthSince"] == f"{text} for 6.0 s"
         assert card["healthState"] == health
+        assert card["signInAction"] == ""
+    state.on_sign_in_needed(1, WEST)
+    card = status_view.region_card(model(config, state)["regions"][1])
+    assert (card["signedIn"], card["signInAction"]) == ("Sign-in needed", f"Sign in to {WEST}")
 
 
 def test_agent_states():

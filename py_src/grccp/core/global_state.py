@@ -16,7 +16,12 @@ A failover turning back: a CCP that says the failover goes to the region already
 ends the failover in flight; no switch is recorded.
 
 Switch now: while a failover is pending, the agent may end it (on_switch_now); the flight, and the switch's
-timeline entry, then say who forced it (`forcedBy`: "popup")."""
+timeline entry, then say who forced it (`forcedBy`: "popup").
+
+Sign-in: a tab says when a region's CCP needs a sign-in (on_sign_in_needed); the region needs one while a tab
+says so and no tab has it answering. Only the active region's need opens the sign-in window
+(sign_in_opens_window; the reference gives the stand-by loginPopup false); the stand-by's is shown and offered
+as an action."""
 
 from . import health
 from .errors import StateError
@@ -25,7 +30,7 @@ from .shapes import (conforms, field_problem, is_bool, is_count, is_dict, is_reg
 from .snapshot import summary_problem
 
 TIMELINE_LIMIT = 20
-STATE_VERSION = 2
+STATE_VERSION = 3
 STUCK_PENDING_GRACE_MS = 3000  # a CCP normally completes a switch within ~0.1 s of the contact leaving
 
 # The phases of the failover in flight, and the phases each report is accepted in: a report that comes later in
@@ -98,7 +103,8 @@ class GlobalState:
         self.active = active if active in self.region_keys else self.region_keys[0]
         self.epoch = epoch
         self.failover = None   # {target, detectedMs, ...: _FAILOVER_FIELDS} while a switch is in flight
-        self.tabs = {}         # {tab key: {"shown": region|None, "health": {region: {status, sinceMs, detail}}}}
+        self.tabs = {}         # {tab key: {"shown": region|None, "health": {region: {status, sinceMs, detail}},
+        #                                    "signIn": [regions whose CCP waits for a sign-in in this tab]}}
         self.agents = {key: None for key in self.region_keys}  # {region: {summary, updatedMs} | None}
         self.timeline = []     # completed switches, oldest first, at most TIMELINE_LIMIT
         self.announced = {}    # {region: the AWS region its CCP announced (ACGR's init)}
@@ -225,7 +231,7 @@ class GlobalState:
         return changed
 
     def _tab(self, tab_id):
-        return self.tabs.setdefault(str(tab_id), {"shown": None, "health": {}})
+        return self.tabs.setdefault(str(tab_id), {"shown": None, "health": {}, "signIn": []})
 
     def on_tab_region(self, tab_id, region):
         """A tab says which region it shows (cs:region-state). Returns whether it lags behind `active`, in which
@@ -244,7 +250,25 @@ class GlobalState:
             return False
         since = reports[region]["sinceMs"] if region in reports and reports[region]["status"] == status else now_ms
         reports[region] = {"status": status, "sinceMs": since, "detail": detail if is_str(detail) else None}
+        if status == health.READY and region in self._tab(tab_id)["signIn"]:
+            self._tab(tab_id)["signIn"].remove(region)
         return True
+
+    def on_sign_in_needed(self, tab_id, region):
+        """A tab's CCP of `region` waits for a sign-in (until that tab reports it ready)."""
+        if region not in self.region_keys or region in self._tab(tab_id)["signIn"]:
+            return False
+        self._tab(tab_id)["signIn"].append(region)
+        return True
+
+    def sign_in_needed(self, region):
+        """Whether `region` waits for a sign-in: a tab says so, and no tab has its CCP answering."""
+        return (any(region in tab["signIn"] for tab in self.tabs.values())
+                and self.region_health(region)[0] != health.READY)
+
+    def sign_in_opens_window(self, region):
+        """Whether `region`'s need of a sign-in opens the sign-in window: the active region's only."""
+        return region == self.active and self.sign_in_needed(region)
 
     def on_tab_closed(self, tab_id):
         return self.tabs.pop(str(tab_id), None) is not None
@@ -302,7 +326,8 @@ class GlobalState:
             "epoch": self.epoch,
             "failover": None if self.failover is None else dict(self.failover),
             "tabs": {key: {"shown": tab["shown"],
-                           "health": {region: dict(h) for region, h in tab["health"].items()}}
+                           "health": {region: dict(h) for region, h in tab["health"].items()},
+                           "signIn": list(tab["signIn"])}
                      for key, tab in self.tabs.items()},
             "agents": {key: None if record is None else {"summary": record["summary"],
                                                          "updatedMs": record["updatedMs"]}
@@ -322,7 +347,8 @@ class GlobalState:
             raise StateError(f"stored failover state: {problem}")
         state = cls(data["regionKeys"], data["active"], data["epoch"])
         state.failover = None if data["failover"] is None else dict(data["failover"])
-        state.tabs = {key: {"shown": tab["shown"], "health": {region: dict(h) for region, h in tab["health"].items()}}
+        state.tabs = {key: {"shown": tab["shown"], "health": {region: dict(h) for region, h in tab["health"].items()},
+                            "signIn": list(tab["signIn"])}
                       for key, tab in data["tabs"].items()}
         state.agents = {key: None if record is None else dict(record) for key, record in data["agents"].items()}
         state.timeline = [dict(entry) for entry in data["timeline"]]
@@ -350,7 +376,8 @@ def _state_problem(data):
         if not in_keys(entry["from"]) or not in_keys(entry["to"]) or entry["from"] == entry["to"]:
             return "a timeline entry is not a switch between regionKeys"
     for key, tab in data["tabs"].items():
-        problem = field_problem(tab, {"shown": required(optional(in_keys)), "health": required(is_dict)})
+        problem = field_problem(tab, {"shown": required(optional(in_keys)), "health": required(is_dict),
+                                      "signIn": required(list_of(in_keys, 2))})
         if problem is None:
             for region, report in tab["health"].items():
                 if not in_keys(region) or field_problem(report, _HEALTH_FIELDS) is not None:

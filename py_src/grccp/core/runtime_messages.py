@@ -57,6 +57,8 @@ MESSAGE_TYPES = {
     # (the options page sends it too, with its own log name and level filter; absent: the configuration's)
     "popup:download-logs": {"logName": may(optional(is_str)), "filterByLogLevel": may(optional(is_bool))},
     "bg:status": {"status": required(is_dict)},
+    # the one sign-in window, opened (or focused) for `region` by the agent (the popup's "Sign in to <region>")
+    "popup:sign-in": {"region": _region},
     # Switch now, confirmed in the popup for the pending failover to `region` (refused for any other one)
     "popup:switch-now": {"region": _region},
     "bg:switch-now-result": {"ok": required(is_bool), "error": required(optional(is_str))},

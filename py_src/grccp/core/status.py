@@ -14,6 +14,7 @@ BADGE_COLORS = {
 }
 BADGE_TEXT_LIMIT = 4
 NOT_CONFIGURED_BADGE = "!"
+STANDBY_SIGN_IN_MARK = "!"  # after the active region's label: the stand-by region waits for a sign-in
 # A CCP answering this long without having announced its region (ACGR's init) is said not to announce it.
 ANNOUNCE_GRACE_MS = 5000
 
@@ -42,10 +43,10 @@ def _since(now_ms, since_ms):
     return None if since_ms is None else max(0, now_ms - since_ms)
 
 
-def _signed_in(health):
+def _signed_in(health, sign_in_needed):
     if health == READY:
         return True
-    if health == SIGNED_OUT:
+    if health == SIGNED_OUT or sign_in_needed:
         return False
     return None  # not known yet
 
@@ -66,6 +67,7 @@ def _region_status(config_region, state, label, now_ms, traits):
     health, health_since, detail = state.region_health(key)
     summary, updated = state.agent(key)
     health_for = _since(now_ms, health_since)
+    sign_in_needed = state.sign_in_needed(key)
     return {
         "key": key,
         "name": config_region.name,
@@ -75,7 +77,8 @@ def _region_status(config_region, state, label, now_ms, traits):
         "health": health,
         "healthForMs": health_for,
         "healthDetail": detail,
-        "signedIn": _signed_in(health),
+        "signedIn": _signed_in(health, sign_in_needed),
+        "signInNeeded": sign_in_needed,
         "agent": summary,
         "agentUpdatedMs": updated,
         "announcedRegion": state.announced.get(key),
@@ -123,9 +126,14 @@ def _failover_status(state, now_ms, traits):
 
 
 def badge(state, labels):
-    """{text, color} for a configured extension."""
+    """{text, color} for a configured extension: the active region's label, in the colour of the failover in
+    flight or of the active region's CCP; marked with STANDBY_SIGN_IN_MARK while the stand-by region waits for a
+    sign-in (a failover would land on a CCP that is signed out)."""
+    text = labels[state.active]
+    if state.sign_in_needed(state.standby):
+        text = text[:BADGE_TEXT_LIMIT - len(STANDBY_SIGN_IN_MARK)] + STANDBY_SIGN_IN_MARK
     if state.failover is not None:
-        return {"text": labels[state.active], "color": BADGE_COLORS["pending"]}
+        return {"text": text, "color": BADGE_COLORS["pending"]}
     health = state.region_health(state.active)[0]
     if health == READY:
         color = BADGE_COLORS["ok"]
@@ -133,7 +141,7 @@ def badge(state, labels):
         color = BADGE_COLORS["trouble"]
     else:
         color = BADGE_COLORS["idle"]
-    return {"text": labels[state.active], "color": color}
+    return {"text": text, "color": color}
 
 
 def build_status(config, state, now_ms, traits, managed_fields=()):

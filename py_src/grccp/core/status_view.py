@@ -107,6 +107,7 @@ def region_card(region, open_tabs=0):
         "signedIn": signed_in,
         "signedInState": {True: "yes", False: "no", None: "unknown"}[region["signedIn"]],
         "signedInTone": signed_tone,
+        "signInAction": f"Sign in to {region['key']}" if region["signInNeeded"] else "",
         "agent": agent_text(region["agent"]),
         "announcement": announcement,
         "announcementState": region["announcement"] or "none",

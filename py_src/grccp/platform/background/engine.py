@@ -30,6 +30,7 @@ class BackgroundEngine:
         self.state = None
         self.logs = None
         self.sign_in = SignInWindow()
+        self._active_seen = None  # the active region when the state last changed
         self.messages = MessageRouter()
         self.tabs = OpenTabs(self, self._changed)
         for kind, handler in (("cs:hello", self._on_hello), ("cs:region-state", self._on_region_state),
@@ -91,16 +92,15 @@ class BackgroundEngine:
         content_scripts.register(matches, registered)
 
     def _restore_state(self, stored):
-        if self.config is None:
-            self.state = None
-            return
-        if stored is not None:
+        self.state = None
+        if self.config is not None and stored is not None:
             try:
                 self.state = GlobalState.from_dict(stored, self.config.region_keys)
-                return
             except StateError as problem:
                 print("starting with a fresh state:", str(problem))
-        self.state = GlobalState(self.config.region_keys, epoch=clock.now_ms())
+        if self.config is not None and self.state is None:
+            self.state = GlobalState(self.config.region_keys, epoch=clock.now_ms())
+        self._active_seen = self.state.active if self.state is not None else None
 
     def _config_changed(self, previous):
         """A new configuration (previous: the Config before it, or None): a fresh state for other regions."""
@@ -148,7 +148,7 @@ class BackgroundEngine:
                           f"tab {sender['tab_id']}: CCP {fields['health']}"
                           + (f" ({fields['detail']})" if fields.get("detail") else ""))
                 if fields["health"] == READY and self.config.login_popup_auto_close:
-                    self.sign_in.close()
+                    self.sign_in.close_for(fields["region"])
                 self._changed()
         return False
 
@@ -217,19 +217,36 @@ class BackgroundEngine:
         return status.build_status(settings.config, self.state, clock.now_ms(),
                                    protocols.rules_class(settings.config), settings.managed_fields)
 
-    # sign-in: one window for every tab and region ---------------------------------------------------
+    # sign-in: one window for every tab and region, driven by the active region ---------------------------
     def _on_need_login(self, fields, sender, respond):
         if not self._configured(sender, respond):
             return False
-        self._log(fields["region"], "INFO", f"tab {sender['tab_id']}: sign-in needed")
-        if self.config.login_popup:
-            self.sign_in.show(self.config.login_url)
+        region = fields["region"]
+        self._log(region, "INFO", f"tab {sender['tab_id']}: sign-in needed")
+        if self.state.on_sign_in_needed(sender["tab_id"], region):
+            self._changed()
+        if self.config.login_popup and self.state.sign_in_opens_window(region):
+            self.sign_in.show(self.config.login_url, region)
+        return False
+
+    def open_sign_in(self, region):
+        """The agent asks for `region`'s sign-in (the popup's "Sign in to <region>"): the one window, for it."""
+        if self.config is not None and region in self.config.region_keys:
+            self.sign_in.show(self.config.login_url, region)
+            return True
         return False
 
     # state, badge, logs ----------------------------------------------------------------------------------
     def _changed(self):
+        """After every change of the state: persisted, the badge; a region that became active while it waits
+        for a sign-in gets the sign-in window (a stand-by's need opens none)."""
         self._persist()
         self._update_badge()
+        active = self.state.active if self.state is not None else None
+        if active != self._active_seen:
+            self._active_seen = active
+            if self.config.login_popup and self.state.sign_in_opens_window(active):
+                self.sign_in.show(self.config.login_url, active)
 
     def _persist(self):
         storage.set_items("session", {STATE_KEY: None if self.state is None else self.state.to_dict()})

@@ -9,6 +9,7 @@ install(engine) before engine.start():
                        store it only if valid (bg:save-result with every FieldError otherwise)
   options:check-config the configuration check of the configuration in force (config_probe): bg:config-check
                        with its findings
+  popup:sign-in        the one sign-in window, opened (or brought to the front) for a region's sign-in
 
 Only the extension's own pages may send these (a content script runs inside web pages)."""
 from grccp.core import logs
@@ -27,6 +28,7 @@ def install(engine):
     engine.handle("options:get-config", handlers.get_config)
     engine.handle("options:save-config", handlers.save_config)
     engine.handle("options:check-config", handlers.check_config)
+    engine.handle("popup:sign-in", handlers.sign_in)
     return handlers
 
 
@@ -137,3 +139,10 @@ class _Handlers:
             return False
         config_probe.check(config, lambda findings: respond(make_message("bg:config-check", findings=findings)))
         return True
+
+    def sign_in(self, fields, sender, respond):
+        if self._refuse(sender, respond):
+            return False
+        if not self.engine.open_sign_in(fields["region"]):
+            respond(make_message("bg:error", error=f"{fields['region']} is not a configured region"))
+        return False

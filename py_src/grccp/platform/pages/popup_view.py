@@ -4,7 +4,8 @@ REFRESH_MS and at once when the background's stored state changes; one-click log
 
 Element ids (for people and tests): #app[data-view=loading|status|setup|error], #summary[data-tone],
 #region-0 / #region-1 [data-role=active|standby][data-health=ready|loading|not_answering|signed_out|none]
-[data-signed-in=yes|no|unknown] with .region-key .role .health .signed-in .agent, #failover[data-phase=none|
+[data-signed-in=yes|no|unknown] with .region-key .role .health .signed-in .agent and .sign-in-action (shown, in
+place of .signed-in, while the region waits for a sign-in: it opens the one sign-in window for it), #failover[data-phase=none|
 detected|pending] with #failover-headline #failover-detail, #timeline li[data-filled], #view-setup
 #setup-headline #setup-errors #open-options-setup, #download-logs, #download-status[data-state=idle|working|
 done|error], #open-options, #managed-note. The region cards are made from popup.html's #region-card template."""
@@ -52,6 +53,8 @@ class PopupView:
         key = card.querySelector(".region-key")
         key.id = f"region-{index}-key"
         card.setAttribute("aria-labelledby", key.id)
+        dom.on(card.querySelector(".sign-in-action"), "click", lambda event: runtime_channel.send(
+            make_message("popup:sign-in", region=str(card.getAttribute("data-region")))))
         dom.by_id("regions").appendChild(card)
         return card
 
@@ -136,6 +139,12 @@ class PopupView:
 
     @staticmethod
     def _render_region(card, view):
+        dom.set_attr(card, "data-region", view["key"])
+        action = card.querySelector(".sign-in-action")
+        dom.set_text(action, view["signInAction"])
+        dom.set_attr(action, "title", view["signInAction"] or None)
+        dom.set_hidden(action, not view["signInAction"])
+        dom.set_hidden(card.querySelector(".signed-in"), bool(view["signInAction"]))
         dom.set_attr(card, "data-role", "active" if view["role"] == "Active" else "standby")
         dom.set_attr(card, "data-health", view["healthState"])
         dom.set_attr(card, "data-signed-in", view["signedInState"])
