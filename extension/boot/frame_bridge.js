@@ -11,45 +11,62 @@
   var routes = new Map();  // region -> {frame: HTMLIFrameElement, origin: string}
   var logs = [];  // [region, data] of `log` messages not yet handed over, in arrival order
   var logTimer = null;
-  var onLogs = null;
+  // The listening session's handlers (null: none listens); the DOM listener is added once, for the page's life.
+  var session = null;
   function deliverLogs() {
     clearTimeout(logTimer);
     logTimer = null;
-    if (logs.length && onLogs !== null) {
+    if (logs.length && session !== null) {
       var batch = logs;
       logs = [];
-      onLogs(batch);
+      session.onLogs(batch);
     }
   }
+  function onWindowMessage(event) {
+    if (session === null) return;
+    var current = session;
+    for (var [region, route] of routes) {
+      if (event.source !== null && event.source === route.frame.contentWindow) {
+        if (event.origin === route.origin) {
+          var data = event.data;
+          var name = data !== null && typeof data === 'object' ? data.event : undefined;
+          if (name === 'log' && current.handled.has(name)) {
+            logs.push([region, data]);
+            if (logs.length >= current.logBatch.size) {
+              deliverLogs();
+            } else if (logTimer === null) {
+              logTimer = setTimeout(deliverLogs, current.logBatch.waitMs);
+            }
+          } else if (typeof name !== 'string' || current.handled.has(name)) {
+            current.onMessage(region, data);  // a message without an event name goes on, to be reported as malformed
+          }
+        } else {
+          current.onDrop('a message from the ' + region + ' frame came from another origin');
+        }
+        return;
+      }
+    }
+    current.onDrop('a message came from a window that is not a CCP frame');
+  }
+  var listening = false;
   globalThis.grccpFrameBridge = {
     route: function (region, frame, origin) { routes.set(region, {frame: frame, origin: origin}); },
+    // A (new) session's handlers; the previous session's, if any, hear nothing more.
     listen: function (onMessage, onLogBatch, onDrop, handledEvents, logBatch) {
-      var handled = new Set(handledEvents);
-      onLogs = onLogBatch;
-      addEventListener('message', function (event) {
-        for (var [region, route] of routes) {
-          if (event.source !== null && event.source === route.frame.contentWindow) {
-            if (event.origin === route.origin) {
-              var data = event.data;
-              var name = data !== null && typeof data === 'object' ? data.event : undefined;
-              if (name === 'log' && handled.has(name)) {
-                logs.push([region, data]);
-                if (logs.length >= logBatch.size) {
-                  deliverLogs();
-                } else if (logTimer === null) {
-                  logTimer = setTimeout(deliverLogs, logBatch.waitMs);
-                }
-              } else if (typeof name !== 'string' || handled.has(name)) {
-                onMessage(region, data);  // a message without an event name goes on, to be reported as malformed
-              }
-            } else {
-              onDrop('a message from the ' + region + ' frame came from another origin');
-            }
-            return;
-          }
-        }
-        onDrop('a message came from a window that is not a CCP frame');
-      });
+      session = {onMessage: onMessage, onLogs: onLogBatch, onDrop: onDrop, handled: new Set(handledEvents),
+                 logBatch: logBatch};
+      if (!listening) {
+        listening = true;
+        addEventListener('message', onWindowMessage);
+      }
+    },
+    // The session ends (its panel is taken off the page): no route, no handler, nothing waiting.
+    stop: function () {
+      session = null;
+      routes.clear();
+      logs = [];
+      clearTimeout(logTimer);
+      logTimer = null;
     },
     deliverLogs: deliverLogs,  // now, whatever the batch's size
     // callback() once, in a task after the next two rendered frames (a frame that lays out a resized iframe

@@ -3,7 +3,8 @@ panel (as the page sees it, and as each CCP frame sees itself), and read the bac
 from selenium.webdriver.support.ui import WebDriverWait
 
 HOST_STATE = ("const h = document.getElementById('grccp-ccp-host');"
-              "return h ? {state: h.dataset.grccpState, active: h.dataset.grccpActive || null} : null;")
+              "return h ? {state: h.dataset.grccpState, active: h.dataset.grccpActive || null,"
+              " notice: h.dataset.grccpNotice || null} : null;")
 
 
 def wait_for(driver, condition, timeout=30, message=""):
@@ -107,6 +108,18 @@ def stop_service_worker(driver):
     if target is not None:
         driver.execute_cdp_cmd("Target.closeTarget", {"targetId": target})
     return target
+
+
+def frame_urls(driver):
+    """The URLs of the frames directly in the current tab's page, as the browser knows them (the panel's closed
+    shadow root keeps them from the page): Chromium's frame tree (CDP), Firefox's browsing contexts (a privileged
+    script in the browser's own context)."""
+    if driver.browser_name == "chromium":
+        tree = driver.execute_cdp_cmd("Page.getFrameTree", {})["frameTree"]
+        return [child["frame"]["url"] for child in tree.get("childFrames", [])]
+    with driver.context(driver.CONTEXT_CHROME):
+        return driver.execute_script("return gBrowser.selectedBrowser.browsingContext.children"
+                                     ".map((frame) => frame.currentURI ? frame.currentURI.spec : null);")
 
 
 FIREFOX_BACKGROUND = """

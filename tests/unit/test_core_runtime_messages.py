@@ -26,6 +26,7 @@ VALID = {
     "cs:need-login": {"region": EAST},
     "cs:goodbye": {},
     "bg:welcome": {"allowed": True, "config": {"regions": []}, "activeRegion": EAST, "epoch": 5},
+    "bg:config": {"allowed": False, "config": None, "activeRegion": None, "epoch": 0},
     "bg:region-changed": {"region": EAST, "epoch": 2},
     "bg:switch-now": {"region": EAST},
     "popup:get-status": {},

@@ -16,6 +16,10 @@ MAX_LOG_BATCH = 1000
 
 _region = required(is_region_text)
 _epoch = required(is_count)
+# What a tab runs with: whether its page is allowlisted (the browser's word for its URL), the configuration in
+# force (only for an allowlisted page), the active region and the switch count.
+_configuration = {"allowed": required(is_bool), "config": required(optional(is_dict)),
+                  "activeRegion": required(optional(is_region_text)), "epoch": _epoch}
 _field_error = {"path": required(is_str), "rule": required(is_str), "message": required(is_str)}
 _field_errors = required(list_of(conforms(_field_error)))
 _finding = {"check": required(is_str), "region": required(optional(is_region_text)), "ok": required(is_bool),
@@ -47,8 +51,9 @@ MESSAGE_TYPES = {
     # the page is being left (closed, navigated away, or put in the back-forward cache)
     "cs:goodbye": {},
     # background -> content script
-    "bg:welcome": {"allowed": required(is_bool), "config": required(optional(is_dict)),
-                   "activeRegion": required(optional(is_region_text)), "epoch": _epoch},
+    "bg:welcome": _configuration,
+    # the configuration in force changed: every open tab follows it (core.tab_config)
+    "bg:config": _configuration,
     "bg:region-changed": {"region": _region, "epoch": _epoch},
     # end the pending failover to `region` now (the popup's Switch now): sent to the tabs showing the active region
     "bg:switch-now": {"region": _region},

@@ -1,8 +1,8 @@
 """The background: the single source of truth. It follows the configuration (config_source), registers the
 content script for the allowlisted pages, keeps the GlobalState (persisted in session storage, so a
-service-worker restart or an event-page unload loses nothing), tells lagging tabs which region is active
-(open_tabs, which also keeps the registry of open tabs), and owns the single sign-in window (sign_in_window), the
-badge and the per-region logs (log_store).
+service-worker restart or an event-page unload loses nothing), tells the open tabs which region is active and
+which configuration is in force (open_tabs), and owns the single sign-in window (sign_in_window), the badge and
+the per-region logs (log_store).
 
 Messages are validated before anything acts on them, and those that arrive while the stored state is still being
 read wait for it (message_router)."""
@@ -103,13 +103,15 @@ class BackgroundEngine:
         self._active_seen = self.state.active if self.state is not None else None
 
     def _config_changed(self, previous):
-        """A new configuration (previous: the Config before it, or None): a fresh state for other regions."""
+        """A new configuration (previous: the Config before it, or None): a fresh state for other regions, and
+        every open tab follows it."""
         if self.config is None or previous is None or self.config.region_keys != previous.region_keys:
             self._restore_state(None)
             self._persist()
         if self.logs is not None:
             self.logs.configure(self.config)
         self._update_badge()
+        self.messages.when_ready(self.tabs.tell_config)  # with the state the tabs are to be told
 
     # messages from the content scripts ---------------------------------------------------------------------
     def _configured(self, sender, respond):
@@ -121,12 +123,15 @@ class BackgroundEngine:
 
     def _on_hello(self, fields, sender, respond):
         # the sender's URL is the browser's word; the message's own `url` is only the page's claim
-        allowed = bool(self.config and sender["tab_id"] is not None and sender["url"]
-                       and page_is_allowlisted(sender["url"], self.config))
-        respond(make_message("bg:welcome", allowed=allowed, config=self.config.to_dict() if allowed else None,
-                             activeRegion=self.state.active if allowed else None,
-                             epoch=self.state.epoch if allowed else 0))
+        url = sender["url"] if sender["tab_id"] is not None else None
+        respond(make_message("bg:welcome", **self.tab_configuration(url)))
         return False
+
+    def tab_configuration(self, url):
+        """What a tab at `url` (the browser's word, or None) runs with: bg:welcome's and bg:config's fields."""
+        allowed = bool(self.config and self.state and url and page_is_allowlisted(url, self.config))
+        return {"allowed": allowed, "config": self.config.to_dict() if allowed else None,
+                "activeRegion": self.state.active if allowed else None, "epoch": self.state.epoch if allowed else 0}
 
     def _on_goodbye(self, fields, sender, respond):
         if sender["tab_id"] is not None:

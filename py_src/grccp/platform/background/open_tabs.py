@@ -1,10 +1,16 @@
 """The tabs that run the panel, as the background knows them (GlobalState.tabs), and the background's word to
-them: the active region (bg:region-changed). A tab leaves the registry when it closes (also when its
+them: the active region (bg:region-changed) and a new configuration in force (bg:config; a page already open when
+it became allowlisted is given the content script first). A tab leaves the registry when it closes (also when its
 closing is what woke the background: the event waits until the state is loaded), when its page is left (the
 content script says goodbye), when a message to it finds no page, and when the background starts and finds it
 gone (a browser need not wake a stopped background for a closed tab)."""
+from grccp.core.config import page_is_allowlisted
 from grccp.core.runtime_messages import make_message
-from grccp.platform.shared import runtime_channel, windows
+from grccp.platform.shared import runtime_channel, scripting, windows
+
+from .content_scripts import CONTENT_FILES
+
+PROBE_FILE = "boot/content_probe.js"  # says whether the content script already runs in a page
 
 
 class OpenTabs:
@@ -50,3 +56,33 @@ class OpenTabs:
             if error:  # the tab is gone (or never had our script)
                 self.forget(tab_id)
         return replied
+
+    def tell_config(self):
+        """The configuration in force changed: every tab that runs the panel, and every open page it allowlists,
+        gets bg:config (with the configuration only if its page, as the browser knows its URL, is allowlisted)."""
+        registered = set(self.ids())
+
+        def got(tabs):
+            config = self._engine.config
+            for tab_id, url in tabs:
+                allowlisted = config is not None and bool(url) and page_is_allowlisted(url, config)
+                if tab_id in registered or allowlisted:
+                    self._send_config(tab_id, url, allowlisted)
+        windows.open_tabs(got)
+
+    def _send_config(self, tab_id, url, allowlisted):
+        def replied(reply, error):
+            if error and allowlisted:  # no content script listens in this page: give it one, unless it is starting
+                scripting.inject(tab_id, [PROBE_FILE], probed)
+
+        def probed(running, failed):
+            if failed:
+                injected(None, failed)
+            elif not running:  # it starts with the configuration in force (its cs:hello)
+                scripting.inject(tab_id, CONTENT_FILES, injected)
+
+        def injected(_result, failed):
+            if failed:
+                print(f"could not give tab {tab_id} the content script: {failed}")
+        message = make_message("bg:config", **self._engine.tab_configuration(url))
+        runtime_channel.send_to_tab(tab_id, message, replied)

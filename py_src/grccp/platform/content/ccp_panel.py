@@ -104,6 +104,11 @@ class CcpPanel:
         frame.src = url
         return frame
 
+    def unmount(self):
+        """Takes the panel, and so its CCP frames, off the page."""
+        if self.host is not None and self.host.parentNode is not None:
+            self.host.parentNode.removeChild(self.host)
+
     def frame(self, key):
         return self._frames[key]
 
@@ -124,8 +129,13 @@ class CcpPanel:
         self._frames[key] = fresh
         return fresh
 
-    def set_status(self, text, level="ok", state=None):
-        self._status.textContent = text
+    def set_status(self, text, level="ok", state=None, notice=None):
+        """The status line; a notice follows it, and is also the host's data-grccp-notice (None: none)."""
+        self._status.textContent = text if notice is None else f"{text} · {notice}"
+        if notice is None:
+            self.host.removeAttribute("data-grccp-notice")
+        else:
+            self.host.setAttribute("data-grccp-notice", notice)
         self._status.setAttribute("data-level", level)
         if state:
             self.host.setAttribute("data-grccp-state", state)

@@ -23,6 +23,12 @@ class ConduitTimer:
         if earliest is not None:
             self._handle = clock.call_later(earliest - clock.now_ms(), self._tick)
 
+    def stop(self):
+        """No deadline acts any more (the panel was taken off the page)."""
+        clock.cancel(self._handle)
+        self._handle = None
+        self._conduits = {}
+
     def _tick(self):
         self._handle = None
         now = clock.now_ms()

@@ -41,6 +41,10 @@ class FrameMessages:
         """Posts to the region's frame, addressed to its origin: a frame that navigated elsewhere gets nothing."""
         _bridge.post(region, webext.to_js(message))
 
+    def stop(self):
+        """The session ends: nothing more is delivered to it, and no frame is routed."""
+        _bridge.stop()
+
     def deliver_waiting_logs(self):
         """Hands over the `log` messages of the batch not yet delivered, now."""
         _bridge.deliverLogs()

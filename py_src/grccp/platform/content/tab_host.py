@@ -1,11 +1,15 @@
 """The content script's life on a page (content_script.py starts it). It asks the background for the
-configuration (cs:hello), runs a TabSession while the page is allowlisted, passes the background's messages to
-it, and has it say goodbye when the page is left (closed, navigated away or put in the back-forward cache) and
-hello again when the page comes back from that cache, so that the background's registry of tabs holds no page
-that is gone."""
+configuration (cs:hello), runs a TabSession while the page is allowlisted, and follows every configuration the
+background gives it later (bg:config; what to do: core.tab_config): it starts the panel, keeps it, rebuilds it in
+place with new CCP frames or takes it off the page, with no page reload; while a contact is in progress, it
+waits until the contact is gone, the panel saying so. It passes the background's other messages to the session,
+which says goodbye when the page is left (closed, navigated away or put in the back-forward cache) and hello
+again when the page comes back from that cache, so that the background's registry of tabs holds no page that is
+gone."""
 from browser import window
 
-from grccp.core.config import ConfigError, page_is_allowlisted, parse_config
+from grccp.core import tab_config
+from grccp.core.config import ConfigError, parse_config
 from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import make_message, parse_message, parse_reply
 from grccp.platform.shared import runtime_channel
@@ -20,6 +24,7 @@ def _warn(what, problem):
 class TabHost:
     def __init__(self):
         self.session = None  # the TabSession running the panel, or None
+        self._waiting = None  # the configuration (bg:config's fields) that waits for the contacts to end
 
     def start(self):
         runtime_channel.listen(self._on_message)
@@ -30,17 +35,10 @@ class TabHost:
     def _on_welcome(self, reply, error):
         try:
             welcome = parse_reply(reply, error, "bg:welcome")
-            if not welcome["allowed"] or welcome["config"] is None:
-                return
-            config = parse_config(welcome["config"])
-        except (MessageError, ConfigError) as problem:
+        except MessageError as problem:
             _warn("refused the background's answer:", problem)
             return
-        if not page_is_allowlisted(str(window.location.href), config):
-            return  # the registered pattern cannot carry a port (Firefox): the port is checked here
-        session = TabSession()
-        if session.begin(config, welcome["activeRegion"], welcome["epoch"]):
-            self.session = session
+        self._follow(welcome)
 
     def _on_message(self, message, sender, respond):
         try:
@@ -48,9 +46,39 @@ class TabHost:
         except MessageError as problem:
             _warn("dropped a runtime message:", problem)
             return False
-        if self.session is not None:
+        if kind == "bg:config":
+            self._follow(fields)
+        elif self.session is not None:
             self.session.on_background(kind, fields)
         return False
+
+    def _follow(self, given):
+        """A configuration from the background (bg:welcome, bg:config): the page's URL is checked here too, port
+        included (the registered patterns cannot carry one)."""
+        config = None
+        if given["allowed"] and given["config"] is not None:
+            try:
+                config = parse_config(given["config"])
+            except ConfigError as problem:
+                _warn("refused the background's configuration:", problem)
+        session = self.session
+        in_call = session is not None and tab_config.on_a_contact(session.agent_summaries.values())
+        step = tab_config.follow(session and session.config, config, str(window.location.href), in_call)
+        self._waiting = given if step == tab_config.WAIT else None
+        if step in (tab_config.WAIT, tab_config.KEEP):
+            session.notice = tab_config.WAIT_NOTICE if step == tab_config.WAIT else None
+            session.show_status()
+        if step in (tab_config.REBUILD, tab_config.REMOVE):
+            session.stop(goodbye=step == tab_config.REMOVE)  # a rebuilt tab stays registered
+            self.session = None
+        if step in (tab_config.START, tab_config.REBUILD):
+            started = TabSession(self._agent_changed)
+            if started.begin(config, given["activeRegion"], given["epoch"]):
+                self.session = started
+
+    def _agent_changed(self):
+        if self._waiting is not None:
+            self._follow(self._waiting)
 
     def _on_page_hide(self, _event):
         if self.session is not None:

@@ -1,9 +1,9 @@
-"""One allowlisted tab's panel (started by tab_host.TabHost): both CCP frames, one conduit per region, the
-protocol's host rules, and the link to the background (the single source of truth for the active region). The
-decisions live in the core (CcpConduit, the protocol's HostRules, parse_ccp_message); this class dispatches what
-arrives, performs the decisions (through core.outbox.Outbox, in order around a switch, and
+"""One allowlisted tab's panel (started, rebuilt and stopped by tab_host.TabHost): both CCP frames, one conduit per
+region, the protocol's host rules, and the link to the background (the single source of truth for the active
+region). The decisions live in the core (CcpConduit, the protocol's HostRules, parse_ccp_message); this class
+dispatches what arrives, performs the decisions (through core.outbox.Outbox, in order around a switch, and
 core.log_shipping.LogShipper), runs the sign-in refreshes; the conduits' deadlines are on one timer
-(conduit_timer)."""
+(conduit_timer). Its timers run only while it does (_later, ConduitTimer.stop)."""
 from browser import window
 
 from grccp.core import ccp_conduit, ccp_messages as wire, health, protocols
@@ -33,7 +33,8 @@ def _is_hidden():
 
 
 class TabSession:
-    def __init__(self):
+    def __init__(self, on_agent_change):
+        """on_agent_change(): after an agent summary (agent_summaries) changed."""
         self.config = None
         self.panel = None
         self.rules = None
@@ -44,12 +45,17 @@ class TabSession:
         self._parsers = None
         self._timer = ConduitTimer(self.conduits, self._perform)
         self._refreshes = {}
-        self._last_agent_summary = {}
-        self._performers = {Post: self._do_post, Log: self._do_log, Detected: self._do_detected,
+        self.agent_summaries = {}  # {region: the last agent::update's summary}
+        self.notice = None  # shown after the status, for the agent (tab_host: a configuration that waits)
+        self._on_agent_change = on_agent_change
+        self._stopped = False
+        self._performers = {Post: lambda action: self.outbox.post(action.region, action.message),
+                            Log: lambda action: self.logs.log(action.region, action.level, action.text),
+                            Detected: self._do_detected,
                             Pending: self._do_pending, Complete: self._do_complete, Health: self._do_health,
                             SignInNeeded: lambda action: self._sign_in_needed(action.region)}
 
-    # start and leave ------------------------------------------------------------------------------------
+    # start and stop -------------------------------------------------------------------------------------
     def begin(self, config, active_region, epoch):
         """Puts the panel on the page and starts its CCPs; False if it could not be placed (said in the console)."""
         self.config = config
@@ -65,10 +71,10 @@ class TabSession:
         self._parsers = wire.parser_table(self.rules.CCP_EVENTS)
         self.logs = LogShipper(config.region_keys, f"{clock.now_ms()}-tab{int(window.Math.random() * 1e9)}",
                                lambda region, entries: self._send("cs:log-batch", region=region, entries=entries),
-                               clock.now_ms, clock.call_later, _is_hidden)
+                               clock.now_ms, self._later, _is_hidden)
         self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_frame_logs,
                                                    self.logs.count_drop, list(self._parsers))
-        self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, clock.call_later,
+        self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, self._later,
                              clock.cancel, _is_hidden)
         now = clock.now_ms()
         for region in config.regions:
@@ -78,22 +84,34 @@ class TabSession:
             self.logs.log(key, "INFO", f"CCP frame created for {key} ({region.ccp_url})")
             self._perform(self.conduits[key].start(now))
         self._send("cs:region-state", region=shown, epoch=self.rules.epoch)
-        self._status()
+        self.show_status()
         self._timer.reschedule()
         self.logs.start()
         return True
 
-    def leave(self):
-        """The page is left (closed, navigated away or put in the back-forward cache; it is hidden by now): a held
-        report and every log line it holds go at once, and the background forgets the tab."""
+    def stop(self, goodbye):
+        """The panel leaves the page (the configuration changed, or the page is no longer allowlisted): what it
+        holds is sent, its frames go, none of its timers acts any more; goodbye: no panel follows it."""
+        self.leave(goodbye)
+        self._stopped = True
+        self._timer.stop()
+        self.frames.stop()
+        self.panel.unmount()
+
+    def _later(self, ms, callback):  # clock.call_later for this session's work
+        return clock.call_later(ms, lambda: None if self._stopped else callback())
+
+    def leave(self, goodbye=True):
+        """The page is left (closed, navigated away or put in the back-forward cache; it is hidden by now), or the
+        panel stops: a held report and every log line it holds go at once, and the background forgets the tab."""
         self.outbox.release_held()
         self.frames.deliver_waiting_logs()
         self.logs.leave()
-        self._send("cs:goodbye")  # behind every report still queued, which would register the tab again
+        if goodbye:  # behind every report still queued, which would register the tab again
+            self._send("cs:goodbye")
 
     def rejoin(self):
-        """Back from the back-forward cache (the background forgot the tab when it left): the tab runs the panel
-        again, shows this region, and its CCPs are in this health."""
+        """Back from the back-forward cache (the background forgot the tab): its panel, region and CCPs' health."""
         self._send("cs:region-state", region=self.rules.shown, epoch=self.rules.epoch)
         for key, conduit in self.conduits.items():
             self._send("cs:ccp-health", region=key, health=conduit.health, detail=None)
@@ -111,9 +129,10 @@ class TabSession:
             self.logs.agent_resource_id[region] = payload.agent_resource_id
             self._perform(self.rules.on_agent_update(region, payload))
             summary = payload.to_summary(self.rules.BLOCKING_CONTACT_TYPES)
-            if summary != self._last_agent_summary.get(region):
-                self._last_agent_summary[region] = summary
+            if summary != self.agent_summaries.get(region):
+                self.agent_summaries[region] = summary
                 self._send("cs:agent-update", region=region, agent=summary)
+                self._on_agent_change()
         elif event in CONDUIT_EVENTS:
             self._on_conduit_event(region, event, payload)
 
@@ -179,12 +198,6 @@ class TabSession:
                     self._performers[type(action)](action)
         self.outbox.after_switch(rendered)
 
-    def _do_post(self, action):
-        self.outbox.post(action.region, action.message)
-
-    def _do_log(self, action):
-        self.logs.log(action.region, action.level, action.text)
-
     def _do_detected(self, action):
         self.logs.log(action.target, "INFO", f"failover to {action.target} detected (soft: {action.soft})")
         self.outbox.hold(make_message("cs:failover-detected", region=action.target, soft=action.soft,
@@ -195,30 +208,28 @@ class TabSession:
                       f"failover to {action.target} pending on {action.contact_type} contact {action.contact_id}")
         self._send("cs:failover-pending", region=action.target, contactId=action.contact_id,
                    contactType=action.contact_type, epoch=self.rules.epoch)
-        self._status()
+        self.show_status()
 
     def _do_complete(self, action):
         self._send("cs:switch-complete", region=action.region, fromRegion=action.from_region, epoch=action.epoch)
-        self._status()
+        self.show_status()
 
     def _do_health(self, action):
         detail = f" ({action.detail})" if action.detail else ""
         self.logs.log(action.region, "INFO" if action.status == health.READY else "WARN",
                       f"CCP health: {action.status}{detail}")
         self._send("cs:ccp-health", region=action.region, health=action.status, detail=action.detail)
-        self._status()
+        self.show_status()
 
     def _send(self, kind, **fields):
         self.outbox.send(make_message(kind, **fields))
 
-    def _status(self):
-        shown = self.rules.shown
+    def show_status(self):
         if self.rules.pending_target is not None:
-            self.panel.set_status(f"{shown} — failover to {self.rules.pending_target} pending: finish the call",
-                                  "warn", "pending")
+            text, level, state = f"failover to {self.rules.pending_target} pending: finish the call", "warn", "pending"
         else:
-            text, level, state = _STATUS[self.conduits[shown].health]
-            self.panel.set_status(f"{shown} — {text}", level, state)
+            text, level, state = _STATUS[self.conduits[self.rules.shown].health]
+        self.panel.set_status(f"{self.rules.shown} — {text}", level, state, self.notice)
 
     # sign-in ----------------------------------------------------------------------------------------------
     def _sign_in_needed(self, region):
@@ -231,7 +242,7 @@ class TabSession:
 
     def _schedule_refresh(self, region):
         delay = self.config.timeouts["ccpLoadTimeout"] * min(2 ** self._refreshes[region], REFRESH_BACKOFF_LIMIT)
-        clock.call_later(delay, lambda: self._refresh_frame(region))
+        self._later(delay, lambda: self._refresh_frame(region))
 
     def _refresh_frame(self, region):
         if region not in self._refreshes or self.conduits[region].ready:

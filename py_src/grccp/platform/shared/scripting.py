@@ -1,5 +1,6 @@
 """Content scripts registered at run time (chrome.scripting), as plain data: a script is {id, matches, js, runAt,
-allFrames, persistAcrossSessions}. Every callback gets the lastError message or None."""
+allFrames, persistAcrossSessions}; and a content script injected into an open tab. Every callback gets the
+lastError message or None."""
 from . import webext
 
 
@@ -26,3 +27,13 @@ def update(script, on_done):
 
 def unregister(script_id, on_done):
     webext.api.scripting.unregisterContentScripts(webext.to_js({"ids": [script_id]}), _done(on_done))
+
+
+def inject(tab_id, files, on_done):
+    """Runs `files` in the tab's page now (in the content scripts' world); on_done(the value of the last file's
+    last statement, or None; error)."""
+    def done(results=None, *_):
+        error = webext.last_error()
+        found = None if error else (webext.to_py(results) or [{}])
+        on_done(None if error else found[0].get("result"), error)
+    webext.api.scripting.executeScript(webext.to_js({"target": {"tabId": tab_id}, "files": files}), done)

@@ -1,5 +1,6 @@
 """Browser windows and tabs as the background needs them: when a tab or window goes away, whether a tab is still open,
-and the one sign-in popup window (open, focus, close). Ids are ints; errors are lastError messages."""
+the open tabs and their URLs, and the one sign-in popup window (open, focus, close). Ids are ints; errors are
+lastError messages."""
 from . import webext
 
 
@@ -13,6 +14,14 @@ def tab_exists(tab_id, on_answer):
     def got(tab=None, *_):
         on_answer(webext.last_error() is None and tab is not None)
     webext.api.tabs.get(tab_id, got)
+
+
+def open_tabs(on_tabs):
+    """on_tabs([(tab id, URL or None)]) of every open tab (the "tabs" permission shows their URLs)."""
+    def got(tabs=None, *_):
+        found = [] if webext.last_error() else (webext.to_py(tabs) or [])
+        on_tabs([(int(tab["id"]), tab.get("url")) for tab in found if isinstance(tab.get("id"), int)])
+    webext.api.tabs.query(webext.to_js({}), got)
 
 
 def on_window_removed(handler):

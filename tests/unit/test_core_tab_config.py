@@ -1,0 +1,69 @@
+"""What an open tab does with a configuration the background gives it (core.tab_config)."""
+import pytest
+
+from core_testdata import EAST_CCP, make_config
+from grccp.core import tab_config
+
+PAGE = "https://crm.example.test/app/contacts?id=7"
+
+
+def test_a_page_without_a_panel_starts_one_only_when_it_is_allowlisted():
+    config = make_config()
+    assert tab_config.follow(None, config, PAGE) == tab_config.START
+    assert tab_config.follow(None, None, PAGE) == tab_config.NOTHING
+    assert tab_config.follow(None, make_config(allowlist=["https://other.example.test/*"]), PAGE) == tab_config.NOTHING
+
+
+def test_a_panel_is_taken_off_a_page_no_longer_allowlisted_or_without_a_configuration():
+    config = make_config()
+    assert tab_config.follow(config, make_config(allowlist=["https://other.example.test/*"]), PAGE) == \
+        tab_config.REMOVE
+    assert tab_config.follow(config, None, PAGE) == tab_config.REMOVE
+
+
+@pytest.mark.parametrize("change", [
+    {"logs": {"logName": "other-log"}},
+    {"allowlist": ["https://crm.example.test/*", "https://other.example.test/*"]},
+    {},
+])
+def test_what_the_panel_does_not_use_keeps_it(change):
+    assert tab_config.follow(make_config(), make_config(**change), PAGE) == tab_config.KEEP
+
+
+@pytest.mark.parametrize("change", [
+    {"timeouts": {"ccpAckTimeout": 4000}},
+    {"placement": {"mode": "docked", "side": "left"}},
+    {"loginPopup": False},
+    {"softphone": {"allowFramedSoftphone": False}},
+])
+def test_what_the_panel_is_made_of_rebuilds_it(change):
+    assert tab_config.follow(make_config(), make_config(**change), PAGE) == tab_config.REBUILD
+
+
+def test_new_ccp_urls_rebuild_the_panel():
+    config = make_config()
+    regions = [region.to_dict() for region in config.regions]
+    regions[0]["ccpUrl"] = EAST_CCP + "?tenant=2"
+    assert tab_config.follow(config, make_config(regions=regions), PAGE) == tab_config.REBUILD
+
+
+def test_a_contact_in_progress_makes_a_rebuild_or_a_removal_wait():
+    config = make_config()
+    regions = [region.to_dict() for region in config.regions]
+    regions[0]["ccpUrl"] = EAST_CCP + "?tenant=2"
+    moved, elsewhere = make_config(regions=regions), make_config(allowlist=["https://other.example.test/*"])
+    assert tab_config.follow(config, moved, PAGE, contact_in_progress=True) == tab_config.WAIT
+    assert tab_config.follow(config, elsewhere, PAGE, contact_in_progress=True) == tab_config.WAIT
+    assert tab_config.follow(config, None, PAGE, contact_in_progress=True) == tab_config.WAIT
+    assert tab_config.follow(config, make_config(), PAGE, contact_in_progress=True) == tab_config.KEEP
+    assert tab_config.follow(None, moved, PAGE, contact_in_progress=True) == tab_config.START
+
+
+def _summary(blocking=(), others=0):
+    return {"blockingContacts": list(blocking), "otherContactCount": others}
+
+
+def test_a_contact_of_any_type_in_any_region_is_a_contact_in_progress():
+    assert not tab_config.on_a_contact([]) and not tab_config.on_a_contact([_summary(), _summary()])
+    assert tab_config.on_a_contact([_summary(), _summary(blocking=[{"contactId": "c-1"}])])
+    assert tab_config.on_a_contact([_summary(others=1)])
