@@ -35,8 +35,9 @@ def _size(data):
 
 def _derived_files(layout, browser):
     """Files each package gets besides the copied static tree: {relative path: bytes}."""
-    from . import managed_schema
+    from . import managed_schema, public_suffixes
     files = {path: text.encode() for path, text in load_lists.background_files().items()}
+    files.update(public_suffixes.data_file())
     for point in load_lists.pages():
         with open(os.path.join(layout.extension, point.page), encoding="utf-8") as f:
             files[point.page] = load_lists.page_html(point, f.read()).encode()

@@ -26,12 +26,16 @@ class EntryPoint:
         return self.before + RUNTIME + self.helpers + (self.bundle_path, self.run)
 
 
+# The Public Suffix List's data (build/grccp_build/public_suffixes.py): for the contexts that check a configuration
+# (the background and the options page); the content script reads one the background checked.
+PUBLIC_SUFFIXES = "data/public_suffixes.js"
+
 ENTRY_POINTS = (
     EntryPoint("content", "content_script", before=("boot/content_pre.js",), helpers=("boot/frame_bridge.js",),
                run="boot/content_run.js"),
-    EntryPoint("background", "background", run="boot/background_page.js"),
+    EntryPoint("background", "background", helpers=(PUBLIC_SUFFIXES,), run="boot/background_page.js"),
     EntryPoint("popup", "popup", run="boot/run_page.js", page="popup.html"),
-    EntryPoint("options", "options", run="boot/run_page.js", page="options.html"),
+    EntryPoint("options", "options", helpers=(PUBLIC_SUFFIXES,), run="boot/run_page.js", page="options.html"),
 )
 
 

@@ -9,6 +9,7 @@ itself refuses; and in Firefox a real prompt for a host outside *.example.test a
 through the browser's own notification (Chromium's prompt cannot be answered in headless mode)."""
 import json
 import os
+import urllib.parse
 
 import pytest
 
@@ -243,6 +244,33 @@ def test_a_stored_configuration_that_is_refused_is_shown_with_its_problems(ccp_b
         wait_for(driver, lambda: not driver.find_element("id", "stored-errors").is_displayed())
     assert background_status(driver)["configured"] is True
 
+
+
+def test_configuration_holes_are_refused_naming_the_field(ccp_browser, emulator):
+    """Issue 16 item 6, in both contexts that check a configuration with the Public Suffix List the build wrote
+    (data/public_suffixes.js): the background refuses a stored one, the options page a form."""
+    driver = ccp_browser
+    config = extension_config(emulator)
+    east = urllib.parse.urlsplit(emulator.ccp_url(EAST))
+    east_origin = f"{east.scheme}://{east.netloc}"
+    holes = dict(config, allowlist=config["allowlist"] + ["https://*.co.uk/*"])
+    configure(driver, holes)
+    with OptionsPage(driver) as page:
+        banner = driver.find_element("id", "stored-errors")
+        assert banner.is_displayed() and banner.text.startswith("The saved configuration is not in force")
+        assert 'line 3: "*.co.uk" reaches into the public suffix "co.uk"' in page.error("allowlist")
+        assert "(rule: public-suffix-wildcard)" in page.error("allowlist")
+        stored = page.stored_config()
+        page.set("regions/1/ccpUrl", east_origin + "/ccp-v2-west/")
+        page.set("allowlist", "\n".join(config["allowlist"] + ["https://*.github.io/*", east_origin + "/*"]))
+        page.save()
+        page.wait_status("invalid")
+        assert "(rule: distinct-ccp-origins)" in page.error("regions/1/ccpUrl")
+        allowlist = page.error("allowlist")
+        assert "line 3: " in allowlist and "(rule: public-suffix-wildcard)" in allowlist, allowlist
+        assert "line 4: " in allowlist and "(rule: allowlist-not-ccp-origin)" in allowlist, allowlist
+        assert page.stored_config() == stored  # nothing saved
+    assert background_status(driver)["configured"] is False
 
 @pytest.mark.parametrize("browser_name", ["chromium"])
 def test_options_page_has_no_console_errors(ccp_browser, emulator):

@@ -1,5 +1,6 @@
 """Shared test data for the core's unit tests: paths, the emulator's names and a few builders. (A distinct
 module name, so that it cannot clash with other test directories' helpers.)"""
+import functools
 import json
 import os
 
@@ -21,6 +22,14 @@ WEST_ARN = "arn:aws:connect:us-west-2:111122223333:instance/22222222-2222-4222-8
 EAST_CCP = "https://ccp.us-east-1.example.test:8443/ccp-v2/"
 WEST_CCP = "https://ccp.us-west-2.example.test:8443/ccp-v2/"
 LOGIN = "https://login.example.test:8443/login"
+
+
+@functools.lru_cache(maxsize=None)
+def public_suffixes():
+    """The Public Suffix List the extension is built with (build/grccp_build/public_suffixes.py)."""
+    from grccp.core.public_suffixes import PublicSuffixList
+    from grccp_build.public_suffixes import rules_text
+    return PublicSuffixList(rules_text())
 
 
 def example(name):

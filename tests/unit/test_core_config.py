@@ -8,14 +8,14 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from core_testdata import (EAST, EAST_ARN, FIXTURES_DIR, WEST, WEST_ARN, EXAMPLES_DIR, example,
-                           load_json, make_acgr_config, make_config)
+                           load_json, make_acgr_config, make_config, public_suffixes)
 from grccp.core import config as cfg
 from grccp.core.errors import ConfigError, FieldError
 
 
 def errors_of(obj):
     with pytest.raises(ConfigError) as caught:
-        cfg.parse_config(obj)
+        cfg.parse_config(obj, public_suffixes())
     assert caught.value.errors, "a ConfigError always lists its problems"
     return [(error.path, error.rule) for error in caught.value.errors]
 
@@ -98,6 +98,11 @@ CROSS_FIELD_INVALID = {
     "duplicate-instance": ("regions/1/instanceArn", "distinct-instances"),
     "duplicate-region": ("regions/1/region", "distinct-regions"),
     "suffix-arn-mismatch": ("regions/0/instanceArn", "arn-region-match"),
+    "same-ccp-origin": ("regions/1/ccpUrl", "distinct-ccp-origins"),
+    "acgr-same-ccp-origin": ("regions/1/ccpUrl", "distinct-ccp-origins"),
+    "allowlist-matches-ccp": ("allowlist/1", "allowlist-not-ccp-origin"),
+    "acgr-allowlist-matches-login": ("allowlist/0", "allowlist-not-login-origin"),
+    "wildcard-public-suffix": ("allowlist/1", "public-suffix-wildcard"),
 }
 
 
@@ -275,6 +280,7 @@ def test_region_rules_run_on_whatever_is_readable():
     assert errors_of(with_change(change)) == [
         ("regions", "max-items"), ("regions/2", "type"),
         ("regions/1/region", "distinct-regions"), ("regions/1/instanceArn", "distinct-instances"),
+        ("regions/1/ccpUrl", "distinct-ccp-origins"),
     ]
 
 
@@ -289,6 +295,79 @@ def test_dotted_region_keys_share_an_aws_region():
     config = cfg.parse_config(with_change(change))
     assert config.region_keys == ("us-east-1.blue", "us-east-1.green")
     assert [region.name for region in config.regions] == ["us-east-1", "us-east-1"]
+
+
+BOTH_PROTOCOLS = pytest.mark.parametrize("example_name", ["legacy-dr-minimal", "minimal"])
+
+
+@BOTH_PROTOCOLS
+@pytest.mark.parametrize("first, second, same", [
+    ("https://ccp.example.test/ccp-v2/", "https://ccp.example.test/other/", True),
+    ("https://ccp.example.test:443/ccp-v2/", "https://ccp.example.test/ccp-v2/", True),   # 443 is no port
+    ("https://ccp.example.test:8443/ccp-v2/", "https://ccp.example.test/ccp-v2/", False),
+    ("https://a.ccp.example.test/ccp-v2/", "https://b.ccp.example.test/ccp-v2/", False),
+])
+def test_the_two_regions_need_two_ccp_origins(example_name, first, second, same):
+    """Two CCPs on one origin would share one SharedWorker (the agent's session, the active-region poll)."""
+    def change(obj):
+        obj["regions"][0]["ccpUrl"], obj["regions"][1]["ccpUrl"] = first, second
+    obj = with_change(change, example_name)
+    if same:
+        assert errors_of(obj) == [("regions/1/ccpUrl", "distinct-ccp-origins")]
+        assert "regions/0" in str(cfg.validate_config(obj)[0]) and "https://ccp.example.test" in str(
+            cfg.validate_config(obj)[0])
+    else:
+        assert cfg.validate_config(obj, public_suffixes()) == []
+
+
+@BOTH_PROTOCOLS
+@pytest.mark.parametrize("pattern, rule", [
+    ("https://ccp.us-east-1.example.test:8443/*", "allowlist-not-ccp-origin"),
+    ("https://ccp.us-west-2.example.test:8443/crm/", "allowlist-not-ccp-origin"),   # any path of the origin
+    ("https://*.example.test:8443/*", "allowlist-not-ccp-origin"),                  # first hit: regions/0
+    ("https://*.us-west-2.example.test:8443/*", "allowlist-not-ccp-origin"),
+    ("https://login.example.test:8443/app/*", "allowlist-not-login-origin"),
+    ("https://ccp.us-east-1.example.test/*", None),                                  # another port: another origin
+    ("https://crm.example.test:8443/*", None),
+    ("https://*.crm.example.test:8443/*", None),
+])
+def test_no_allowlisted_page_on_a_ccp_or_the_sign_in_origin(example_name, pattern, rule):
+    obj = with_change(lambda o: o.update(allowlist=["https://crm.example.test/*", pattern]), example_name)
+    if rule is None:
+        assert cfg.validate_config(obj, public_suffixes()) == []
+        return
+    errors = cfg.validate_config(obj, public_suffixes())
+    assert [(error.path, error.rule) for error in errors][0] == ("allowlist/1", rule)
+    assert all(error.path == "allowlist/1" for error in errors)
+    field = "loginUrl" if rule == "allowlist-not-login-origin" else "regions/"
+    assert field in str(errors[0]) and pattern in str(errors[0])
+
+
+@BOTH_PROTOCOLS
+@pytest.mark.parametrize("host, covered", [
+    ("co.uk", "co.uk"), ("github.io", "github.io"), ("s3.amazonaws.com", "s3.amazonaws.com"),
+    ("kobe.jp", "kobe.jp"),               # every "x.kobe.jp" is a public suffix ("*.kobe.jp")
+    ("c.kobe.jp", "c.kobe.jp"),
+    ("xn--aroport-bya.ci", "xn--aroport-bya.ci"),  # "aéroport.ci": an IDN rule, in punycode as hosts are written
+    ("example.co.uk", None), ("crm.example.test", None), ("example.github.io", None),
+    ("city.kobe.jp", None),              # the list's exception to "*.kobe.jp"
+    ("my.connect.aws", None),
+])
+def test_a_wildcard_must_not_reach_into_a_public_suffix(example_name, host, covered):
+    obj = with_change(lambda o: o.update(allowlist=[f"https://*.{host}/*"]), example_name)
+    assert cfg.validate_config(obj) == []  # without the list (a tab reading the background's configuration)
+    errors = cfg.validate_config(obj, public_suffixes())
+    if covered is None:
+        assert errors == []
+    else:
+        assert [(error.path, error.rule) for error in errors] == [("allowlist/0", "public-suffix-wildcard")]
+        assert f'"{covered}"' in errors[0].message and "Public Suffix List" in errors[0].message
+
+
+def test_a_wildcard_over_a_domain_with_public_suffixes_under_it_names_one():
+    obj = with_change(lambda o: o.update(allowlist=["https://*.amazonaws.com/*"]))
+    [error] = cfg.validate_config(obj, public_suffixes())
+    assert error.rule == "public-suffix-wildcard" and error.message.split('"')[3].endswith(".amazonaws.com")
 
 
 # ---------------------------------------------------------------------------------------------------------

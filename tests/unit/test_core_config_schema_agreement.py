@@ -6,20 +6,27 @@ cross-field rules (its $comment); the runtime enforces them. The property theref
 errors in two and checks each part against its own oracle:
   * the runtime's errors other than CROSS_FIELD_RULES are empty  <=>  jsonschema says valid;
   * when jsonschema says valid, the runtime accepts  <=>  an independent oracle in this file says the
-    cross-field rules hold (ARN region = region key before the first ".", keys differ, ARNs differ; with
-    protocol "acgr" also: AWS regions differ, a CCP host whose first label is an AWS region names its own).
+    cross-field rules hold (ARN region = region key before the first ".", keys differ, ARNs differ, CCP origins
+    differ, no allowlist entry matches a CCP or the sign-in origin; with protocol "acgr" also: AWS regions differ,
+    a CCP host whose first label is an AWS region names its own), and the Public Suffix List rule: no wildcard
+    "*.name" where the PyPI package publicsuffixlist (the oracle: its own parser, its own IDNA conversion) says
+    name is a public suffix or has a rule under it.
 
 jsonschema's "pattern" uses Python's re, whose "$" also matches before a final newline; JSON Schema specifies
 ECMA-262, where "$" is the end of input. The oracle uses the ECMA meaning (ECMA_VALIDATOR below)."""
 import copy
+import functools
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, ValidationError, validators
+from publicsuffixlist import PublicSuffixList, encode_idn
+from publicsuffixlist import PSLFILE
 
-from core_testdata import SCHEMA_PATH, load_json
+from core_testdata import SCHEMA_PATH, load_json, public_suffixes
 from grccp.core import config as cfg
 
 
@@ -77,7 +84,12 @@ URL_COMPONENTS = ("scheme", "host", "port", "tail")
 host = st.sampled_from(HOSTS)
 port = st.sampled_from(PORTS)
 https_url = st.builds(lambda h, p, t: f"https://{h}{p}{t}", host, port, st.sampled_from(URL_TAILS))
-page_host = st.one_of(host, host.filter(lambda h: "." in h).map(lambda h: "*." + h))
+# Wildcards over public suffixes (or over names with public suffixes under them), and over names without (the
+# "suffix-wildcard" mutation).
+SUFFIX_WILDCARDS = ["*.co.uk", "*.github.io", "*.kobe.jp", "*.c.kobe.jp", "*.amazonaws.com", "*.xn--aroport-bya.ci",
+                    "*.example.co.uk", "*.city.kobe.jp", "*.my.connect.aws", "*.example.github.io"]
+# Page hosts apart from the CCP and sign-in hosts (the "cross" mutations put pages on those origins).
+page_host = st.one_of(host.map(lambda h: "crm." + h), host.map(lambda h: "*.crm." + h))
 page_pattern = st.builds(lambda h, p, path, star: f"https://{h}{p}/{path}{star}", page_host, port,
                          st.sampled_from(PAGE_PATHS), st.sampled_from(["", "*"]))
 
@@ -268,7 +280,8 @@ def mutation(draw, obj):
         regions = obj.get("regions")
         if isinstance(regions, list) and len(regions) == 2 and all(isinstance(r, dict) for r in regions):
             what = draw(st.sampled_from(["same-key", "same-arn", "swap-arns", "suffix-key", "drop-arn",
-                                         "switch-protocol", "routing-host"]))
+                                         "switch-protocol", "routing-host", "same-ccp-origin", "page-on-ccp",
+                                         "page-on-login", "suffix-wildcard"]))
             if what == "same-key" and "region" in regions[0]:
                 regions[1]["region"] = regions[0]["region"]
             elif what == "same-arn" and "instanceArn" in regions[0]:
@@ -285,6 +298,17 @@ def mutation(draw, obj):
             elif what == "routing-host" and isinstance(regions[1].get("region"), str):
                 name = draw(st.sampled_from([cfg.region_name(regions[1]["region"]), "us-east-1", "eu-west-3"]))
                 regions[1]["ccpUrl"] = f"https://{name}.example.my.connect.aws/ccp-v2/"
+            elif what == "same-ccp-origin" and isinstance(regions[0].get("ccpUrl"), str):
+                regions[1]["ccpUrl"] = regions[0]["ccpUrl"].split("/ccp-v2")[0] + draw(st.sampled_from(URL_TAILS))
+            elif what in ("page-on-ccp", "page-on-login") and isinstance(obj.get("allowlist"), list):
+                url = regions[draw(st.integers(0, 1))].get("ccpUrl") if what == "page-on-ccp" else obj.get("loginUrl")
+                if isinstance(url, str) and url.startswith("https://"):
+                    authority = url[len("https://"):].split("/")[0].split("?")[0].split("#")[0]
+                    wildcard = draw(st.booleans()) and authority.count(".") >= 2
+                    host_part = "*." + authority.split(".", 1)[1] if wildcard else authority
+                    obj["allowlist"].append(f"https://{host_part}/{draw(st.sampled_from(PAGE_PATHS))}*")
+            elif what == "suffix-wildcard" and isinstance(obj.get("allowlist"), list):
+                obj["allowlist"].append(f"https://{draw(st.sampled_from(SUFFIX_WILDCARDS))}/*")
     elif kind == "bounds":
         name = draw(st.sampled_from(["placement", "timeouts", "logs"]))
         table = cfg.OPTION_GROUPS[name]
@@ -323,9 +347,44 @@ def corpus_batches(draw):
 AWS_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 
 
+@functools.lru_cache(maxsize=None)
+def oracle_lists():
+    """(the package's parser, every rule of its list in ASCII by the package's own IDNA conversion)."""
+    with open(PSLFILE, encoding="utf-8") as handle:
+        rules = [line.split()[0] for line in handle if line.strip() and not line.startswith("//")]
+    return PublicSuffixList(), frozenset(encode_idn(rule.lstrip("!")) for rule in rules if not rule.startswith("!"))
+
+
+def covers_public_suffix(name):
+    parser, rules = oracle_lists()
+    return parser.is_public(name) or any(rule.endswith("." + name) for rule in rules)
+
+
+def origin(url):
+    parts = urlsplit(url)
+    return parts.hostname, parts.port or 443
+
+
+def page_matches_origin(pattern, target):
+    parts = urlsplit(pattern.replace("://*.", "://wildcard."))
+    host, port = parts.hostname, parts.port or 443
+    if host.startswith("wildcard."):
+        base = host[len("wildcard."):]
+        return port == target[1] and (target[0] == base or target[0].endswith("." + base))
+    return (host, port) == target
+
+
 def cross_field_rules_hold(obj):
     """Independent oracle for a schema-valid obj."""
     first, second = obj["regions"]
+    ccp_origins = [origin(first["ccpUrl"]), origin(second["ccpUrl"])]
+    if ccp_origins[0] == ccp_origins[1]:
+        return False
+    for pattern in obj["allowlist"]:
+        if any(page_matches_origin(pattern, target) for target in ccp_origins + [origin(obj["loginUrl"])]):
+            return False
+        if pattern.startswith("https://*.") and covers_public_suffix(urlsplit(pattern.replace("://*.", "://")).hostname):
+            return False
     names = [region["region"].split(".", 1)[0] for region in (first, second)]
     for region, name in zip((first, second), names):
         if "instanceArn" in region and ARN_REGION.match(region["instanceArn"]).group(1) != name:
@@ -353,7 +412,7 @@ def test_runtime_validator_agrees_with_jsonschema():
     def check(batch):
         for obj in batch:
             schema_ok = ECMA_VALIDATOR.is_valid(obj)
-            errors = cfg.validate_config(obj)
+            errors = cfg.validate_config(obj, public_suffixes())
             structural = [e for e in errors if e.rule not in cfg.CROSS_FIELD_RULES]
             assert (not structural) == schema_ok, (obj, [str(e) for e in errors])
             if schema_ok:

@@ -6,7 +6,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core_testdata import EAST, example, snapshot_data
+from core_testdata import EAST, example, public_suffixes, snapshot_data
 from grccp.core import ccp_messages as cm
 from grccp.core import config as cfg
 from grccp.core import global_state as gs
@@ -160,7 +160,7 @@ def test_config_parser(value):
 @given(hostile(CONFIGS), hostile(CONFIGS))
 def test_managed_merge(local, managed):
     only_raises(lambda _: cfg.parse_config(effective_config.merge_managed(local, managed)[0]), None, ConfigError)
-    state = effective_config.effective_config(local, managed, allow_empty=True)
+    state = effective_config.effective_config(local, managed, public_suffixes(), allow_empty=True)
     assert (state.config is None) or state.errors == []
 
 

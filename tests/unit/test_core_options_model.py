@@ -95,7 +95,7 @@ def test_messages_name_the_field_and_the_rule():
 
 
 def test_problems_without_a_field_go_above_the_form():
-    inline, general = om.errors_by_field(validate_config({"regions": [], "loginUrl": "https://a.example.test",
+    inline, general = om.errors_by_field(validate_config({"regions": [], "loginUrl": "https://login.example.test",
                                                           "allowlist": ["https://a.example.test/*"], "extra": 1}))
     assert inline == {}
     assert general == ["extra: is not a known setting (rule: unknown-property)",

@@ -8,6 +8,7 @@ modules that schedule work (outbox, log_shipping) are given their timers and sen
   config            configuration validation (twin of manifest/config.schema.json) and what derives from it
   effective_config  the configuration in force: local + enterprise policy, and what a save stores
   config_check      the configuration check: what to ask each instance, and findings that name the fix
+  public_suffixes   the Public Suffix List as the configuration's allowlist rule reads it
   ccp_messages      the CCP <-> host postMessage protocol's shared part: messages to send, parser of those received
   host_rules        the interface of a protocol's tab-side host rules (documentation and tests; not shipped)
   tab_actions       the actions the tab session performs for the host rules and the conduits

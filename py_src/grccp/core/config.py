@@ -187,6 +187,11 @@ class PagePattern:
             return False
         return path.startswith(self.path) if self.prefix else path == self.path
 
+    def covers_origin(self, url):
+        """Whether some page of the origin of `url` (an HttpsUrl) matches: its host and port do."""
+        port = None if url.port == _DEFAULT_HTTPS_PORT else url.port
+        return self.matches(url.host, port, self.path)
+
     @property
     def match_pattern(self):
         """The content-script match pattern: no port (Firefox ignores ports in match patterns; the script
@@ -299,9 +304,11 @@ REGION_REQUIRED = ("region", "ccpUrl")
 # Legacy DR finds the active instance by ARN: each region needs its own (the schema's top-level if/else).
 LEGACY_REGION_REQUIRED = REGION_FIELDS
 
-# Cross-field rules: not expressible in JSON Schema, enforced here only (the schema's $comment lists them).
+# Cross-field rules and the Public Suffix List's: not expressible in JSON Schema, enforced here only (the schema's
+# $comment lists them).
 CROSS_FIELD_RULES = ("arn-region-match", "distinct-regions", "distinct-instances", "distinct-aws-regions",
-                     "ccp-host-region-match")
+                     "ccp-host-region-match", "distinct-ccp-origins", "allowlist-not-ccp-origin",
+                     "allowlist-not-login-origin", "public-suffix-wildcard")
 
 _INVALID = object()  # marks a value that produced a FieldError
 
@@ -577,9 +584,9 @@ def _check_regions(collector, value, acgr):
 
 
 def _check_distinct(collector, raw_regions, acgr):
-    """The two region keys differ and the two instance ARNs differ (judged on the raw items that have them,
-    so that one pass reports every problem); in ACGR the AWS regions differ too (the CCPs name regions, not
-    keys)."""
+    """The two region keys differ, the two instance ARNs differ and the two CCP origins differ (judged on the raw
+    items that have them, so that one pass reports every problem); in ACGR the AWS regions differ too (the CCPs
+    name regions, not keys)."""
     for member, rule, what in (("region", "distinct-regions", "region"),
                                ("instanceArn", "distinct-instances", "instance ARN")):
         seen = {}
@@ -592,6 +599,16 @@ def _check_distinct(collector, raw_regions, acgr):
                                   f"regions must differ")
                 else:
                     seen[text] = index
+    origins = {}
+    for index, url in enumerate(_raw_urls(raw_regions, "ccpUrl")):
+        if url is None:
+            continue
+        if url.origin in origins:
+            collector.add(f"regions/{index}/ccpUrl", "distinct-ccp-origins",
+                          f"the CCP origin {url.origin} is already that of regions/{origins[url.origin]}; two regions "
+                          f"on one origin would share one CCP worker, so they must differ")
+        else:
+            origins[url.origin] = index
     if not acgr:
         return
     names = {}
@@ -608,7 +625,13 @@ def _check_distinct(collector, raw_regions, acgr):
             names.setdefault(name, index)
 
 
-def _check_allowlist(collector, value):
+def _raw_urls(items, member):
+    """The HttpsUrl of each raw item's `member`, None where there is none (or it is not one)."""
+    return [parse_https_url(item.get(member)) if isinstance(item, dict) else None for item in items]
+
+
+def _check_allowlist(collector, members, public_suffixes):
+    value = members["allowlist"]
     if not isinstance(value, list):
         collector.add("allowlist", "type", f"must be an array of page patterns, not {type_name(value)}")
         return None
@@ -617,6 +640,7 @@ def _check_allowlist(collector, value):
         return None
     if len(value) > MAX_ALLOWLIST_ITEMS:
         collector.add("allowlist", "max-items", f"must list at most {MAX_ALLOWLIST_ITEMS} page patterns")
+    embedded = _embedded_origins(members)
     patterns, seen = [], set()
     for index, item in enumerate(value):
         path = f"allowlist/{index}"
@@ -633,12 +657,40 @@ def _check_allowlist(collector, value):
         else:
             seen.add(text)
             patterns.append(pattern)
+            _check_page_reach(collector, path, pattern, embedded, public_suffixes)
     return tuple(patterns)
 
 
-def validate_config(obj):
-    """Every FieldError of `obj` as a list (empty when valid). Never raises."""
-    return _validate(obj)[1]
+def _embedded_origins(members):
+    """[(field, what, rule, HttpsUrl)] of the pages the extension embeds or opens: each region's CCP and the
+    sign-in page (those given as valid URLs)."""
+    raw_regions = members.get("regions") if isinstance(members.get("regions"), list) else []
+    targets = [(f"regions/{index}/ccpUrl", "the CCP origin", "allowlist-not-ccp-origin", url)
+               for index, url in enumerate(_raw_urls(raw_regions, "ccpUrl"))]
+    targets.append(("loginUrl", "the sign-in origin", "allowlist-not-login-origin",
+                    parse_https_url(members.get("loginUrl"))))
+    return [target for target in targets if target[3] is not None]
+
+
+def _check_page_reach(collector, path, pattern, embedded, public_suffixes):
+    """An allowlisted page is never on a CCP or sign-in origin (the extension would run inside the pages it embeds:
+    CCPs within a CCP, a content script beside the agent's sign-in), and a wildcard reaches into no public suffix
+    (public_suffixes: core.public_suffixes.PublicSuffixList, or None when not checked)."""
+    for field, what, rule, url in embedded:
+        if pattern.covers_origin(url):
+            collector.add(path, rule, f'"{_clip(pattern.text)}" matches {what} {url.origin} ({field}): the '
+                                      f"extension must not run on the pages it embeds")
+    if pattern.any_subdomain and public_suffixes is not None:
+        covered = public_suffixes.suffix_covered(pattern.host)
+        if covered is not None:
+            collector.add(path, "public-suffix-wildcard",
+                          f'"*.{pattern.host}" reaches into the public suffix "{covered}" (Public Suffix List), '
+                          f"where anyone can register a site: name a domain of your own")
+
+
+def validate_config(obj, public_suffixes=None):
+    """Every FieldError of `obj` as a list (empty when valid). Never raises. public_suffixes: as parse_config's."""
+    return _validate(obj, public_suffixes)[1]
 
 
 def log_name_errors(log_name):
@@ -646,15 +698,19 @@ def log_name_errors(log_name):
     return [error for error in validate_config({"logs": {"logName": log_name}}) if error.path == "logs/logName"]
 
 
-def parse_config(obj):
-    """The normalised Config of `obj` (JSON-like data), or ConfigError listing every problem found."""
-    config, errors = _validate(obj)
+def parse_config(obj, public_suffixes=None):
+    """The normalised Config of `obj` (JSON-like data), or ConfigError listing every problem found.
+    public_suffixes (core.public_suffixes.PublicSuffixList): the list the allowlist's wildcards are checked
+    against. Only a reader of a configuration checked with it before goes without (a tab reads the one the
+    background checked): every configuration a person or a policy gives goes through effective_config, which
+    needs it."""
+    config, errors = _validate(obj, public_suffixes)
     if errors:
         raise ConfigError(errors)
     return config
 
 
-def _validate(obj):
+def _validate(obj, public_suffixes):
     collector = _Collector()
     members = collector.object_members(obj, "", TOP_LEVEL_FIELDS, REQUIRED_FIELDS)
     if members is None:
@@ -663,7 +719,7 @@ def _validate(obj):
     # reported below, and the regions are checked as legacy DR's meanwhile).
     acgr = members.get("protocol") == ACGR
     regions = _check_regions(collector, members["regions"], acgr) if "regions" in members else None
-    allow = _check_allowlist(collector, members["allowlist"]) if "allowlist" in members else None
+    allow = _check_allowlist(collector, members, public_suffixes) if "allowlist" in members else None
     top = {}
     for name, option in TOP_LEVEL_OPTIONS.items():
         if name in members:

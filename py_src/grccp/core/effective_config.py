@@ -62,16 +62,17 @@ class ConfigState:
         self.errors = errors
 
 
-def effective_config(local, managed, allow_empty=False):
-    """The ConfigState of a local configuration with a policy over it (either may be None). allow_empty: nothing at
-    all (no field on either side) is no error but no configuration (the background before the first save); a
-    form or a save must be a whole configuration."""
+def effective_config(local, managed, public_suffixes, allow_empty=False):
+    """The ConfigState of a local configuration with a policy over it (either may be None), checked with the
+    Public Suffix List (core.public_suffixes.PublicSuffixList). allow_empty: nothing at all (no field on either
+    side) is no error but no configuration (the background before the first save); a form or a save must be a
+    whole configuration."""
     fields = managed_fields(managed)
     config, errors = None, []
     try:
         merged, _ = merge_managed(local, managed)
         if merged or not allow_empty:
-            config = parse_config(merged)
+            config = parse_config(merged, public_suffixes)
     except ConfigError as problem:
         errors = problem.errors
     return ConfigState(local, managed, config, fields, errors)

@@ -8,6 +8,7 @@ read now applies, and is kept, whenever it arrives. A user who edits the kept co
 until the browser's own answer comes (the same user could change the extension itself)."""
 from grccp.core.effective_config import effective_config
 from grccp.platform.shared import clock, storage
+from grccp.platform.shared.public_suffix_list import public_suffixes
 
 MANAGED_WAIT_MS = 300
 POLICY_KEY = "lastPolicy"  # in storage.local: the enterprise policy last read (absent: none)
@@ -22,7 +23,8 @@ class ConfigSource:
         self._stored_local = None  # the local configuration as storage holds it
         self._policy = None        # the enterprise policy in force, or None
         self._kept_policy = None   # the policy as storage.local keeps it
-        self.settings = effective_config(None, None, allow_empty=True)  # core.effective_config.ConfigState
+        # core.effective_config.ConfigState
+        self.settings = effective_config(None, None, public_suffixes(), allow_empty=True)
 
     def listen(self):
         """Follows changes of either side (registered at start-up, so the browser wakes us for them)."""
@@ -76,7 +78,7 @@ class ConfigSource:
                 storage.set_items("local", {POLICY_KEY: managed})
 
     def _apply(self):
-        self.settings = effective_config(self._stored_local, self._policy, allow_empty=True)
+        self.settings = effective_config(self._stored_local, self._policy, public_suffixes(), allow_empty=True)
         if self.settings.errors:
             print("configuration refused:", "; ".join(str(error) for error in self.settings.errors))
         self._on_applied()

@@ -18,6 +18,7 @@ from grccp.core.effective_config import effective_config, local_to_store
 from grccp.core.errors import FieldError
 from grccp.core.runtime_messages import make_message
 from grccp.platform.shared import storage, webext
+from grccp.platform.shared.public_suffix_list import public_suffixes
 
 from . import config_probe
 
@@ -121,7 +122,7 @@ class _Handlers:
         settings = self.engine.configuration()
         managed = settings.managed if isinstance(settings.managed, dict) else None
         local = local_to_store(submitted, settings.local, managed)
-        return local, effective_config(local, managed)
+        return local, effective_config(local, managed, public_suffixes())
 
     def check_config(self, fields, sender, respond):
         """The configuration just saved (the page sends it: the engine may not have applied it yet), or the one

@@ -17,6 +17,7 @@ from grccp.core.effective_config import effective_config, merge_managed
 from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import make_message, parse_reply
 from grccp.platform.shared import clock, permissions, runtime_channel, storage
+from grccp.platform.shared.public_suffix_list import public_suffixes
 
 from . import dom, log_download, policy_read
 from .config_check_view import ConfigCheckView
@@ -79,7 +80,7 @@ class OptionsPage:
 
     def check(self, local):
         """(Config or None, FieldErrors) of a local configuration with the policy over it."""
-        checked = effective_config(local, self.managed()[0])
+        checked = effective_config(local, self.managed()[0], public_suffixes())
         return checked.config, checked.errors
 
     # loading -----------------------------------------------------------------------------------------------
