@@ -129,10 +129,10 @@ const extension = ExtensionParent.GlobalManager.getExtension(arguments[0]);
 
 
 def stop_background(driver):
-    """Stops the extension's background as the browser does when it idles, and returns once it is stopped:
+    """Stops the extension's background as the browser does when it idles, and returns once it was stopped:
     Chromium's service worker with CDP, Firefox's event page as about:debugging's "Terminate background script"
     does (a privileged script in the browser's own context). The next event the background listens to (a
-    message, a tab closed, ...) starts it again."""
+    message, a tab closed, ...) starts it again: by the time this returns, a tab's log batch may have done so."""
     if driver.browser_name == "chromium":
         stopped = stop_service_worker(driver)
         wait_for(driver, lambda: service_worker_target(driver) != stopped)
@@ -142,9 +142,9 @@ def stop_background(driver):
         state = driver.execute_async_script(
             FIREFOX_BACKGROUND + "const done = arguments[arguments.length - 1];"
             "extension.terminateBackground({ignoreDevToolsAttached: true})"
-            ".then(() => done(String(extension.backgroundState)), (error) => done('failed: ' + error));",
+            ".then(() => done('terminated'), (error) => done('failed: ' + error));",
             FIREFOX_ADDON_ID)
-    assert state == "stopped", f"the event page was not stopped: {state}"
+    assert state == "terminated", f"the event page was not stopped: {state}"
 
 
 REGION_LOG = """
