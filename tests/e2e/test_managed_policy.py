@@ -26,6 +26,7 @@ from .ui_pages import OptionsPage, Popup
 EAST, WEST = "us-east-1", "us-west-2"
 CHROMIUM_POLICY_DIR = "/etc/chromium/policies/managed"
 ALLOW_MULTIPLE_DOWNLOADS = {"profile.default_content_setting_values.automatic_downloads": 1}
+DIAGNOSED = ("configured", "managedFields", "configErrors", "openTabs", "regions")
 KEPT_POLICY = ("const done = arguments[arguments.length - 1];"
                "chrome.storage.local.get('lastPolicy', (items) => done(items.lastPolicy || null));")
 
@@ -193,8 +194,17 @@ def test_the_last_policy_is_in_force_from_the_first_page_after_a_browser_restart
         driver = launch()
         try:
             driver.get(emulator.crm_url())  # once: the first page, not a later reload, gets the panel
-            wait_for(driver, lambda: (host_state(driver) or {}).get("state") == "ready",
-                     message="the first page after the restart got no panel")
+            seen = []
+
+            def ready():
+                seen[:] = [host_state(driver)]
+                return (seen[0] or {}).get("state") == "ready"
+            try:
+                wait_for(driver, ready)
+            except Exception:
+                raise AssertionError(f"the first page after the restart got no ready panel: {seen}, background "
+                                     f"{ {k: v for k, v in background_status(driver).items() if k in DIAGNOSED} }") \
+                    from None
         finally:
             driver.quit()
     finally:

@@ -12,7 +12,7 @@ from grccp.core.errors import StateError
 from grccp.core.global_state import STUCK_PENDING_GRACE_MS, GlobalState
 from grccp.core.health import READY
 from grccp.core.runtime_messages import make_message
-from grccp.platform.shared import badge, clock, storage
+from grccp.platform.shared import badge, browser_start, clock, storage
 
 from . import content_scripts, sign_in_window
 from .config_source import ConfigSource
@@ -52,6 +52,8 @@ class BackgroundEngine:
         self.messages.listen()
         self._config_source.listen()
         self.tabs.listen()
+        # a page restored or open before the registration is given the content script, with the policy kept
+        browser_start.on_start(lambda: self.messages.when_ready(self.tabs.tell_config))
         self.sign_in.listen()
         self._load()
 
