@@ -4,7 +4,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 HOST_STATE = ("const h = document.getElementById('grccp-ccp-host');"
               "return h ? {state: h.dataset.grccpState, active: h.dataset.grccpActive || null,"
-              " notice: h.dataset.grccpNotice || null} : null;")
+              " notice: h.dataset.grccpNotice || null, status: h.dataset.grccpStatus || ''} : null;")
 
 
 def wait_for(driver, condition, timeout=30, message=""):

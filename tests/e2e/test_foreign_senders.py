@@ -17,6 +17,8 @@ const probes = [
   {type: 'popup:get-status'},
   {type: 'cs:switch-complete', region: 'us-west-2', fromRegion: 'us-east-1', epoch: 9e15},
   {type: 'options:save-config', config: {}},
+  {type: 'popup:switch-now', region: 'us-west-2'},
+  {type: 'cs:failover-initiated', region: 'us-west-2', epoch: 9e15},
 ];
 Promise.all(probes.map(message => new Promise(resolve => chrome.runtime.sendMessage(target, message, reply =>
   resolve({reply: reply === undefined ? null : reply, error: chrome.runtime.lastError ? chrome.runtime.lastError.message : null})))))
@@ -53,7 +55,7 @@ def test_other_extensions_and_pages_cannot_message_the_background(browser_name, 
         driver.get(f"chrome-extension://{browsers.chromium_extension_id(rogue)}/results.html")
         results = wait_for(driver, lambda: driver.execute_async_script(
             "const done = arguments[0]; chrome.storage.local.get('results', r => done(r.results || null));"))
-        assert len(results) == 3
+        assert len(results) == 5
         for result in results:
             assert result["reply"] is None and "Receiving end does not exist" in result["error"]
         status = background_status(driver)

@@ -126,7 +126,8 @@ def test_signed_out_and_loading(ccp_browser, emulator):
         assert state["regions"][1]["signedIn"] == "unknown" and state["regions"][1]["healthText"].startswith("Loading")
         emulator.client.expire_session(EAST)
         state = popup.wait(lambda s: region_is(s, 0, health="signed_out", signedIn="no"))
-        assert state["regions"][0]["signedInText"] == "Sign-in needed" and state["tone"] == "trouble"
+        assert state["regions"][0]["signedInText"] == "Sign-in needed: the CCP reported that the sign-in expired"
+        assert state["tone"] == "trouble"
 
 
 def test_keyboard_reaches_and_uses_the_buttons(ccp_browser, emulator):

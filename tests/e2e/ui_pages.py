@@ -14,12 +14,17 @@ const region = (i) => { const c = q('#region-' + i); return {
   key: text('.region-key', c), role: c.dataset.role || null, health: c.dataset.health || null,
   signedIn: c.dataset.signedIn || null, roleText: text('.role', c), healthText: text('.health', c),
   signedInText: text('.signed-in', c), agent: text('.agent', c),
-  signInAction: (() => { const b = q('.sign-in-action', c); return b && !b.hidden ? b.textContent : null; })()}; };
+  signInAction: (() => { const b = q('.sign-in-action', c); return b && !b.hidden ? b.textContent : null; })(),
+  announcement: c.dataset.announcement || null, announcementText: text('.announcement', c)}; };
+const shown = (sel) => { const n = q(sel); return !!n && !n.hidden && getComputedStyle(n).visibility !== 'hidden'; };
 return {
   view: app.dataset.view, summary: text('#summary'), tone: q('#summary').dataset.tone,
   regions: [region(0), region(1)],
   failover: {phase: q('#failover').dataset.phase, headline: text('#failover-headline'),
              detail: text('#failover-detail')},
+  switchNow: {offered: shown('#switch-now'), confirming: shown('#switch-now-confirm'),
+              question: text('#switch-now-question'), status: text('#switch-now-status')},
+  problems: Array.from(document.querySelectorAll('#problems li')).map(li => li.textContent),
   timeline: Array.from(document.querySelectorAll('#timeline li')).filter(li => li.dataset.filled === 'yes')
              .map(li => ({route: text('.route', li), latency: text('.latency', li)})),
   setup: {headline: text('#setup-headline'),

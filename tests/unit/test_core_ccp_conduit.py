@@ -168,7 +168,22 @@ def test_no_answer_in_250_ms_is_a_valid_sign_in_as_in_streams():
     actions = conduit.tick(100 + acgr.SIGN_IN_CHECK_MS)
     assert isinstance(actions[0], Log) and "assumed valid" in actions[0].text
     assert events(actions[1:]) == [wire.CONFIGURE, wire.OUTER_CONTEXT_INFO, wire.SYNCHRONIZE, (Health, READY)]
-    assert conduit.on_sign_in_checked(False, "late", 400) == []      # a late answer changes nothing
+    late = "global sign-in invalid (LILY_AGENT_CONFIG_MISSING)"      # a late invalid one still counts
+    assert conduit.on_sign_in_checked(False, late, 400) == [Health(conduit.region, SIGNED_OUT, late),
+                                                           SignInNeeded(conduit.region)]
+    assert not conduit.ready and conduit.on_sign_in_checked(False, late, 500) == []  # once
+
+
+def test_an_unasked_invalid_answer_changes_nothing():
+    """A CCP window whose check was answered (or not asked again) cannot be signed out by a repeated answer."""
+    conduit = checked(make_acgr())
+    conduit.on_sign_in_checked(True, None, 200)
+    assert conduit.on_sign_in_checked(False, "global sign-in invalid (X)", 300) == []
+    assert conduit.ready and conduit.health == READY
+    conduit = checked(make_acgr())
+    conduit.tick(100 + acgr.SIGN_IN_CHECK_MS)
+    assert conduit.on_sign_in_checked(True, None, 400) == []        # a late valid answer changes nothing
+    assert conduit.on_sign_in_checked(False, "global sign-in invalid (X)", 500) == [] and conduit.ready
 
 
 def test_an_invalid_sign_in_asks_for_one_and_the_next_window_is_checked_again():

@@ -158,6 +158,23 @@ def test_a_failover_turning_back_to_the_active_region_ends_with_no_switch(config
     assert not (turn_back(EAST, 8, None) if report == "detected" else turn_back(EAST, 8))  # nothing in flight
 
 
+def test_once_initiated_only_an_initiated_report_turns_the_failover_back(config):
+    """Once initiated, a tab shows the target already: a detected report naming the active region is about the
+    next failover (back), which comes after this switch completes, with the new epoch; an initiated one switches
+    the tabs back before the target completed (test_core_acgr: a fast flap back)."""
+    state = gs.GlobalState(config.region_keys, epoch=1)
+    state.on_failover_pending(WEST, "c-1", 5, epoch=1, contact_type="voice")
+    assert state.on_failover_initiated(WEST, 6, epoch=1)
+    assert not state.on_failover_detected(EAST, None, 7, epoch=1)
+    assert state.phase == gs.INITIATED and state.failover["target"] == WEST
+    assert state.on_switch_complete(WEST, 8, epoch=1)
+    assert state.timeline[0]["contactId"] == "c-1" and state.timeline[0]["pendingMs"] == 5
+    assert state.on_failover_initiated(EAST, 9, epoch=2) and state.on_switch_complete(EAST, 10, epoch=2)
+    assert state.active == EAST and [entry["to"] for entry in state.timeline] == [WEST, EAST]
+    assert state.on_failover_initiated(WEST, 11, epoch=3) and state.on_failover_initiated(EAST, 12, epoch=3)
+    assert state.failover is None and state.active == EAST and len(state.timeline) == 2
+
+
 def test_an_initiated_report_alone_starts_and_phases_the_flight(config):
     state = gs.GlobalState(config.region_keys, epoch=1)
     assert state.on_failover_initiated(WEST, 5, epoch=1)

@@ -178,4 +178,8 @@ def test_announcement_and_sign_in_detail_on_the_cards(config):
     assert (card["announcement"], card["announcementTone"]) == ("Announces us-west-1, configured us-west-2",
                                                                 "trouble")
     legacy = status_view.region_card(model(config, state)["regions"][0])
-    assert (legacy["announcement"], legacy["announcementState"]) == ("", "none")
+    assert (legacy["announcement"], legacy["announcementState"]) == ("—", "none")
+    assert cards[0]["signedIn"] == "Sign-in needed: global sign-in invalid (LILY_AGENT_CONFIG_MISSING)"
+    assert status_view.problem_lines(status.build_status(acgr, state, 10_000, AcgrRules)) == [
+        "regions/1/region: the CCP at " + acgr.regions[1].ccp_url + ' announces region "us-west-1", not '
+        '"us-west-2"']

@@ -16,7 +16,7 @@ modules that schedule work (outbox, log_shipping) are given their timers and sen
   tab_config        what an open tab does with a configuration: start, keep, rebuild or remove its panel
   legacy_dr         the legacy DR protocol (connect-streams-dr.js): its messages and host rules (LegacyDrRules)
   acgr              ACGR, Global Resiliency as Streams 2.16+ speaks it: its messages and host rules (AcgrRules)
-  protocols         which protocol's host rules a tab drives
+  protocols         which protocol's host rules a tab drives, and the protocol's traits
   ccp_conduit       one CCP frame's link: handshake, heartbeat, load deadline, as decisions
   outbox            a tab's posts and reports in order around a switch (shown at once, the rest once rendered)
   log_shipping      a tab's log lines to the background in bounded batches

@@ -18,7 +18,7 @@ from .tab_actions import Health, Log, Post, SignInNeeded
 
 class CcpConduit:
     __slots__ = ("config", "region", "protocol", "health", "port_id", "handshakes", "_load_deadline",
-                 "_syn_sent_ms", "_next_syn_ms", "_login_asked", "_checked_port", "_check_deadline")
+                 "_syn_sent_ms", "_next_syn_ms", "_login_asked", "_checked_port", "_check_deadline", "_unanswered_port")
 
     def __init__(self, config, region, protocol):
         self.config = config
@@ -33,6 +33,7 @@ class CcpConduit:
         self._login_asked = False
         self._checked_port = None   # the port id of the acknowledge whose sign-in is being checked
         self._check_deadline = None
+        self._unanswered_port = None  # the window whose check timed out, until its late answer
 
     @property
     def ready(self):
@@ -55,7 +56,7 @@ class CcpConduit:
         refresh for a sign-in already requested, a missed deadline does not ask for sign-in again (one sign-in
         window, never a loop)."""
         self._login_asked = sign_in_requested
-        self.port_id = self._checked_port = self._check_deadline = None
+        self.port_id = self._checked_port = self._check_deadline = self._unanswered_port = None
         self._syn_sent_ms = self._next_syn_ms = None
         self._load_deadline = now_ms + self._timeout("ccpLoadTimeout")
         return self._posts(self.protocol.frame_created_messages(self.region)) + self._set_health(LOADING)
@@ -79,7 +80,7 @@ class CcpConduit:
         """The first acknowledge of a CCP window: the frame's first, or one that replaced it (the heartbeat of the
         window that went away ends; the new one's starts with its handshake)."""
         self._load_deadline = None
-        self.port_id = self._syn_sent_ms = self._next_syn_ms = None
+        self.port_id = self._syn_sent_ms = self._next_syn_ms = self._unanswered_port = None
         check = self.protocol.sign_in_check(self.region)
         if check is None:
             return self._handshake(port_id, now_ms)
@@ -89,9 +90,17 @@ class CcpConduit:
         return self._posts([message])
 
     def on_sign_in_checked(self, valid, detail, now_ms):
-        """The CCP's answer to the sign-in check; a late or repeated answer changes nothing (as in Streams)."""
+        """The CCP's answer to the sign-in check. A repeated or unasked answer changes nothing, nor does a late
+        valid one; unlike Streams, which ignores every answer after its timeout, a late invalid one (for the window
+        whose check timed out) still counts: that CCP will not take part (it announces nothing), so the agent is
+        asked to sign in."""
         if self._check_deadline is None:
-            return []
+            late = self.ready and self._unanswered_port == self.port_id
+            self._unanswered_port = None
+            if valid or not late:
+                return []
+            self.port_id = None
+            self._checked_port = None
         port = self._checked_port
         self._checked_port = self._check_deadline = None
         if valid:
@@ -131,7 +140,7 @@ class CcpConduit:
     def tick(self, now_ms):
         """Whatever is due at now_ms."""
         if self._check_deadline is not None and now_ms >= self._check_deadline:
-            port = self._checked_port
+            port = self._unanswered_port = self._checked_port
             self._checked_port = self._check_deadline = None
             return [Log(self.region, "WARN", "the CCP did not answer the sign-in check in time: assumed valid, "
                                              "as Streams does")] + self._handshake(port, now_ms)

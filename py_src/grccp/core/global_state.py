@@ -12,8 +12,10 @@ STUCK_PENDING_GRACE_MS (the CCP window that was to finish it went away, e.g. its
 then stays pending forever), the background completes it (stuck_check_due, complete_stuck_failover) — in the
 protocols whose trait says so (legacy DR; in ACGR the CCPs initiate every switch, and Switch now ends a stuck one).
 
-A failover turning back: a CCP that says the failover goes to the region already active (detected or initiated)
-ends the failover in flight; no switch is recorded.
+A failover turning back: a CCP that says the failover goes to the region already active ends the failover in
+flight; no switch is recorded. Once it is initiated (the tabs show the target), only an initiated report turns it
+back (the tabs switch back before the target completed, as Streams does); a detected one is about the next
+failover, which comes after this switch completes.
 
 Switch now: while a failover is pending, the agent may end it (on_switch_now); the flight, and the switch's
 timeline entry, then say who forced it (`forcedBy`: "popup").
@@ -140,9 +142,11 @@ class GlobalState:
     def _accepts(self, report, target, epoch):
         return self._is_news(target, epoch) and self.phase in _ACCEPTED_IN[report]
 
-    def _turns_back(self, target, epoch):
-        """A CCP says the failover in flight goes back to the active region: it ends (True) with no switch."""
-        if target == self.active and self.failover is not None and self._current(epoch):
+    def _turns_back(self, target, epoch, report):
+        """A CCP says the failover in flight goes back to the active region: it ends (True) with no switch. Once
+        initiated, only an initiated report turns it back."""
+        if (target == self.active and self.failover is not None and self._current(epoch)
+                and (report == INITIATED or self.phase != INITIATED)):
             self.failover = None
             return True
         return False
@@ -153,7 +157,7 @@ class GlobalState:
                          "forcedMs": None}
 
     def on_failover_detected(self, target, soft, now_ms, epoch=None):
-        if self._turns_back(target, epoch):
+        if self._turns_back(target, epoch, DETECTED):
             return True
         if not self._accepts(DETECTED, target, epoch):
             return False
@@ -175,7 +179,7 @@ class GlobalState:
     def on_failover_initiated(self, target, now_ms, epoch=None):
         """The CCPs started the switch to `target` (a tab shows it); complete once its CCP has answered. An
         initiated report without earlier ones starts the flight (detected now)."""
-        if self._turns_back(target, epoch):
+        if self._turns_back(target, epoch, INITIATED):
             return True
         if not self._accepts(INITIATED, target, epoch):
             return False

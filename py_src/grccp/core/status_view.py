@@ -94,6 +94,8 @@ def region_card(region, open_tabs=0):
     if region["healthForMs"] is not None and region["health"] is not None:
         since = f"{health} for {duration_text(region['healthForMs'])}"
     signed_in, signed_tone = SIGNED_IN[region["signedIn"]]
+    if region["signedIn"] is False and region["healthDetail"]:
+        signed_in = f"{signed_in}: {region['healthDetail']}"
     announcement, announcement_tone = announcement_text(region)
     return {
         "key": region["key"],
@@ -109,7 +111,7 @@ def region_card(region, open_tabs=0):
         "signedInTone": signed_tone,
         "signInAction": f"Sign in to {region['key']}" if region["signInNeeded"] else "",
         "agent": agent_text(region["agent"]),
-        "announcement": announcement,
+        "announcement": announcement or "—",
         "announcementState": region["announcement"] or "none",
         "announcementTone": announcement_tone,
     }
@@ -189,6 +191,12 @@ def summary(status):
         words = {"pending": "Failover pending", "initiated": "Switching regions"}
         return words.get(status["failover"]["phase"], "Failover under way"), "pending"
     return f"{status['activeRegion']} active", tone
+
+
+def problem_lines(status):
+    """The configuration problems the CCPs revealed (core.status regionProblems), one line each, naming the
+    field."""
+    return [f"{problem['path']}: {problem['message']}" for problem in status["regionProblems"]]
 
 
 def setup_lines(status, limit=5):

@@ -2,14 +2,15 @@
 content script for the allowlisted pages, keeps the GlobalState (persisted in session storage, so a
 service-worker restart or an event-page unload loses nothing), tells the open tabs which region is active and
 which configuration is in force (open_tabs), and owns the single sign-in window (sign_in_window), the badge and
-the per-region logs (log_store).
+the per-region logs (log_store). The tabs' failover reports are failover_reports', the pages' requests
+page_requests'; both are installed on the engine.
 
 Messages are validated before anything acts on them, and those that arrive while the stored state is still being
 read wait for it (message_router)."""
 from grccp.core import protocols, status
 from grccp.core.config import content_script_matches, page_is_allowlisted
 from grccp.core.errors import StateError
-from grccp.core.global_state import STUCK_PENDING_GRACE_MS, GlobalState
+from grccp.core.global_state import GlobalState
 from grccp.core.health import READY
 from grccp.core.runtime_messages import make_message
 from grccp.platform.shared import badge, browser_start, clock, storage
@@ -32,13 +33,9 @@ class BackgroundEngine:
         self.sign_in = SignInWindow()
         self._active_seen = None  # the active region when the state last changed
         self.messages = MessageRouter()
-        self.tabs = OpenTabs(self, self._changed)
+        self.tabs = OpenTabs(self, self.changed)
         for kind, handler in (("cs:hello", self._on_hello), ("cs:region-state", self._on_region_state),
-                              ("cs:ccp-health", self._on_health), ("cs:agent-update", self._on_agent_update),
-                              ("cs:failover-detected", self._on_detected),
-                              ("cs:failover-pending", self._on_pending),
-                              ("cs:switch-complete", self._on_switch_complete),
-                              ("cs:log-batch", self._on_log_batch), ("cs:need-login", self._on_need_login),
+                              ("cs:ccp-health", self._on_health), ("cs:log-batch", self._on_log_batch), ("cs:need-login", self._on_need_login),
                               ("cs:goodbye", self._on_goodbye),
                               ("popup:get-status", self._on_get_status)):
             self.handle(kind, handler)
@@ -116,7 +113,7 @@ class BackgroundEngine:
         self.messages.when_ready(self.tabs.tell_config)  # with the state the tabs are to be told
 
     # messages from the content scripts ---------------------------------------------------------------------
-    def _configured(self, sender, respond):
+    def configured(self, sender, respond):
         """Content-script messages mean nothing without a configuration (or from outside a tab)."""
         if self.config is None or self.state is None or sender["tab_id"] is None:
             respond(make_message("bg:error", error="not configured"))
@@ -141,75 +138,26 @@ class BackgroundEngine:
         return False
 
     def _on_region_state(self, fields, sender, respond):
-        if self._configured(sender, respond):
+        if self.configured(sender, respond):
             if self.state.on_tab_region(sender["tab_id"], fields["region"]):
                 self.tabs.tell_region(sender["tab_id"])
-            self._changed()
+            self.changed()
         return False
 
     def _on_health(self, fields, sender, respond):
-        if self._configured(sender, respond):
+        if self.configured(sender, respond):
             if self.state.on_ccp_health(sender["tab_id"], fields["region"], fields["health"], clock.now_ms(),
                                         fields.get("detail")):
-                self._log(fields["region"], "INFO" if fields["health"] == READY else "WARN",
+                self.log(fields["region"], "INFO" if fields["health"] == READY else "WARN",
                           f"tab {sender['tab_id']}: CCP {fields['health']}"
                           + (f" ({fields['detail']})" if fields.get("detail") else ""))
                 if fields["health"] == READY and self.config.login_popup_auto_close:
                     self.sign_in.close_for(fields["region"])
-                self._changed()
-        return False
-
-    def _on_agent_update(self, fields, sender, respond):
-        if self._configured(sender, respond):
-            if self.state.on_agent_update(fields["region"], fields["agent"], clock.now_ms()):
-                self._changed()
-                if (protocols.rules_class(self.config).COMPLETES_STUCK_FAILOVER
-                        and self.state.stuck_check_due(fields["region"])):
-                    clock.call_later(STUCK_PENDING_GRACE_MS, self._complete_stuck_failover)
-        return False
-
-    def _complete_stuck_failover(self):
-        """A pending failover whose contact is gone and that no tab completed (core.global_state): every tab
-        follows the background with the manual-failover messages."""
-        target = self.state.complete_stuck_failover(clock.now_ms())
-        if target is not None:
-            self._log(target, "WARN", f"failover to {target}: the contact ended but no CCP completed the switch "
-                                      f"within {STUCK_PENDING_GRACE_MS} ms; completed by the extension")
-            self.tabs.tell_region_to_all()
-            self._changed()
-
-    def _on_detected(self, fields, sender, respond):
-        if self._configured(sender, respond):
-            if self.state.on_failover_detected(fields["region"], fields["soft"], clock.now_ms(), fields["epoch"]):
-                self._log(self.state.active, "INFO", f"failover to {fields['region']} detected")
-                self._changed()
-        return False
-
-    def _on_pending(self, fields, sender, respond):
-        if self._configured(sender, respond):
-            if self.state.on_failover_pending(fields["region"], fields["contactId"], clock.now_ms(),
-                                              fields["epoch"], fields["contactType"]):
-                self._log(self.state.active, "INFO", f"failover to {fields['region']} pending on "
-                                                     f"{fields['contactType']} contact {fields['contactId']}")
-                self._changed()
-        return False
-
-    def _on_switch_complete(self, fields, sender, respond):
-        if self._configured(sender, respond):
-            region = fields["region"]
-            if self.state.on_switch_complete(region, clock.now_ms(), fields["epoch"]):
-                self._log(region, "INFO", f"failover from {fields['fromRegion']} to {region} complete "
-                                          f"(tab {sender['tab_id']})")
-                self.state.on_tab_region(sender["tab_id"], region)
-                # every tab, the sender included: it learns the new epoch for its next report
-                self.tabs.tell_region_to_all()
-            elif self.state.on_tab_region(sender["tab_id"], region):
-                self.tabs.tell_region(sender["tab_id"])  # a stale switch: the tab follows the latest one
-            self._changed()
+                self.changed()
         return False
 
     def _on_log_batch(self, fields, sender, respond):
-        if self._configured(sender, respond) and self.logs is not None:
+        if self.configured(sender, respond) and self.logs is not None:
             self.logs.add(fields["region"], fields["entries"])
         return False
 
@@ -224,14 +172,33 @@ class BackgroundEngine:
         return status.build_status(settings.config, self.state, clock.now_ms(),
                                    protocols.rules_class(settings.config), settings.managed_fields)
 
+    def traits(self):
+        """The configured protocol's traits (core.host_rules.HostRules class attributes)."""
+        return protocols.rules_class(self.config)
+
+    def switch_now(self, target):
+        """The agent's Switch now, confirmed in a page, for the pending failover to `target`: an error message, or
+        None once the tabs showing the active region were asked to end it."""
+        if self.config is None or self.state is None:
+            return "not configured"
+        if not self.traits().SWITCH_NOW:
+            return f"{self.config.protocol} has no Switch now"
+        if not self.state.on_switch_now(target, clock.now_ms()):
+            return f"no failover to {target} is pending (or it was already forced)"
+        self.log(self.state.active, "WARN", f"Switch now (from the popup): the pending failover to {target} is ended "
+                                            f"now, cutting off the contact it waits for")
+        self.tabs.tell_showing(self.state.active, make_message("bg:switch-now", region=target))
+        self.changed()
+        return None
+
     # sign-in: one window for every tab and region, driven by the active region ---------------------------
     def _on_need_login(self, fields, sender, respond):
-        if not self._configured(sender, respond):
+        if not self.configured(sender, respond):
             return False
         region = fields["region"]
-        self._log(region, "INFO", f"tab {sender['tab_id']}: sign-in needed")
+        self.log(region, "INFO", f"tab {sender['tab_id']}: sign-in needed")
         if self.state.on_sign_in_needed(sender["tab_id"], region):
-            self._changed()
+            self.changed()
         if self.config.login_popup and self.state.sign_in_opens_window(region):
             self.sign_in.show(self.config.login_url, region)
         return False
@@ -244,7 +211,7 @@ class BackgroundEngine:
         return False
 
     # state, badge, logs ----------------------------------------------------------------------------------
-    def _changed(self):
+    def changed(self):
         """After every change of the state: persisted, the badge; a region that became active while it waits
         for a sign-in gets the sign-in window (a stand-by's need opens none)."""
         self._persist()
@@ -262,6 +229,6 @@ class BackgroundEngine:
         shown = self.status()["badge"]
         badge.show(shown["text"], shown["color"])
 
-    def _log(self, region, level, text):
+    def log(self, region, level, text):
         if self.logs is not None:
             self.logs.log(region, level, text)

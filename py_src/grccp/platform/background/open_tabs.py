@@ -51,6 +51,12 @@ class OpenTabs:
         for tab_id in self.ids():
             self.tell_region(tab_id)
 
+    def tell_showing(self, region, message):
+        """`message` to every tab that shows `region` (bg:switch-now: the tabs whose CCPs are to end a failover)."""
+        for key, tab in list(self._engine.state.tabs.items()):
+            if tab["shown"] == region:
+                runtime_channel.send_to_tab(int(key), message, self._forget_if_gone(int(key)))
+
     def _forget_if_gone(self, tab_id):
         def replied(reply, error):
             if error:  # the tab is gone (or never had our script)

@@ -10,6 +10,8 @@ install(engine) before engine.start():
   options:check-config the configuration check of the configuration in force (config_probe): bg:config-check
                        with its findings
   popup:sign-in        the one sign-in window, opened (or brought to the front) for a region's sign-in
+  popup:switch-now     the agent confirmed Switch now for the pending failover to a region: the engine asks the
+                       tabs showing the active region to end it (bg:switch-now-result)
 
 Only the extension's own pages may send these (a content script runs inside web pages)."""
 from grccp.core import logs
@@ -30,6 +32,7 @@ def install(engine):
     engine.handle("options:save-config", handlers.save_config)
     engine.handle("options:check-config", handlers.check_config)
     engine.handle("popup:sign-in", handlers.sign_in)
+    engine.handle("popup:switch-now", handlers.switch_now)
     return handlers
 
 
@@ -146,4 +149,11 @@ class _Handlers:
             return False
         if not self.engine.open_sign_in(fields["region"]):
             respond(make_message("bg:error", error=f"{fields['region']} is not a configured region"))
+        return False
+
+    def switch_now(self, fields, sender, respond):
+        if self._refuse(sender, respond):
+            return False
+        error = self.engine.switch_now(fields["region"])
+        respond(make_message("bg:switch-now-result", ok=error is None, error=error))
         return False

@@ -4,8 +4,14 @@ the reference does, so its timers and softphone keep running). Every text is set
 the configuration or a CCP is ever parsed as HTML."""
 from browser import document, window
 
+from grccp.core import health
+
 
 HOST_ID = "grccp-ccp-host"
+# The status line per health of the shown region: (text after the region, level, state)
+_STATUS = {health.READY: ("connected", "ok", "ready"), health.SIGNED_OUT: ("sign-in needed", "bad", "signed-out"),
+           health.NOT_ANSWERING: ("CCP not answering", "bad", "not-answering"),
+           health.LOADING: ("loading…", "warn", "loading")}
 # the reference's permissions for the CCP iframe (microphone for the softphone, clipboard, federated sign-in)
 FRAME_ALLOW = "microphone; camera; autoplay; clipboard-write; identity-credentials-get"
 STYLE = """
@@ -129,6 +135,20 @@ class CcpPanel:
         self._frames[key] = fresh
         return fresh
 
+    def show_state(self, shown, shown_health, detail, pending_target, signed_out_standby, notice=None):
+        """The status line: the shown region and how its CCP is (naming why it is not ready: `detail`), or the
+        failover pending to `pending_target`; and a stand-by region that needs a sign-in. The text is also the
+        host's data-grccp-status (for the page and tests)."""
+        if pending_target is not None:
+            text, level, state = f"failover to {pending_target} pending: finish the contact", "warn", "pending"
+        else:
+            text, level, state = _STATUS[shown_health]
+            if shown_health != health.READY and detail:
+                text += f": {detail}"
+        if signed_out_standby is not None:
+            text += f" · stand-by {signed_out_standby}: sign-in needed"
+        self.set_status(f"{shown} — {text}", level, state, notice)
+
     def set_status(self, text, level="ok", state=None, notice=None):
         """The status line; a notice follows it, and is also the host's data-grccp-notice (None: none)."""
         self._status.textContent = text if notice is None else f"{text} · {notice}"
@@ -137,6 +157,7 @@ class CcpPanel:
         else:
             self.host.setAttribute("data-grccp-notice", notice)
         self._status.setAttribute("data-level", level)
+        self.host.setAttribute("data-grccp-status", text)
         if state:
             self.host.setAttribute("data-grccp-state", state)
         window.performance.mark("grccp-status")

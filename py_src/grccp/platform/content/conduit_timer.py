@@ -4,10 +4,10 @@ from grccp.platform.shared import clock
 
 
 class ConduitTimer:
-    def __init__(self, conduits, perform):
-        """conduits: {region: CcpConduit}; perform(actions) performs what a conduit's tick decided."""
+    def __init__(self, conduits, tick_region):
+        """conduits: {region: CcpConduit}; tick_region(region, now_ms) performs what that conduit's tick decides."""
         self._conduits = conduits
-        self._perform = perform
+        self._tick_region = tick_region
         self._handle = None
         self._at = None  # the deadline the timer is set for
 
@@ -32,6 +32,6 @@ class ConduitTimer:
     def _tick(self):
         self._handle = None
         now = clock.now_ms()
-        for conduit in self._conduits.values():
-            self._perform(conduit.tick(now))
+        for region in list(self._conduits):
+            self._tick_region(region, now)
         self.reschedule()

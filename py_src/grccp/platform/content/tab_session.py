@@ -2,13 +2,14 @@
 region, the protocol's host rules, and the link to the background (the single source of truth for the active
 region). The decisions live in the core (CcpConduit, the protocol's HostRules, parse_ccp_message); this class
 dispatches what arrives, performs the decisions (through core.outbox.Outbox, in order around a switch, and
-core.log_shipping.LogShipper), runs the sign-in refreshes; the conduits' deadlines are on one timer
-(conduit_timer). Its timers run only while it does (_later, ConduitTimer.stop)."""
+core.log_shipping.LogShipper); the sign-in refreshes are frame_refresh's, the conduits' deadlines on one timer
+conduit_timer's. Its timers run only while it does (_later, ConduitTimer.stop)."""
 from browser import window
 
 from grccp.core import ccp_conduit, ccp_messages as wire, health, protocols
 from grccp.core.errors import ProtocolError
-from grccp.core.tab_actions import Complete, Detected, Health, Log, Pending, Post, Show, SignInNeeded
+from grccp.core.tab_actions import (Announced, Complete, Detected, Health, Initiated, Log, Pending, Post, Show,
+                                    SignInChecked, SignInNeeded)
 from grccp.core.log_shipping import LogShipper
 from grccp.core.outbox import Outbox
 from grccp.core.runtime_messages import make_message
@@ -18,14 +19,9 @@ from grccp.platform.shared import clock, runtime_channel
 from . import frame_messages
 from .ccp_panel import CcpPanel
 from .conduit_timer import ConduitTimer
+from .frame_refresh import FrameRefresh
 
-SIGN_IN_REFRESHES = 10  # as the reference: at most 10 frame refreshes while waiting for a sign-in
-REFRESH_BACKOFF_LIMIT = 8  # refresh delays grow ccpLoadTimeout × 1, 2, 4, 8, 8, … (a region in an outage)
 CONDUIT_EVENTS = (wire.ACKNOWLEDGE, wire.REQUEST_CONFIGURE, wire.AUTH_FAIL, wire.TERMINATED)
-# The panel's status line per health of the shown region: (text after the region, level, state)
-_STATUS = {health.READY: ("connected", "ok", "ready"), health.SIGNED_OUT: ("sign-in needed", "bad", "signed-out"),
-           health.NOT_ANSWERING: ("CCP not answering", "bad", "not-answering"),
-           health.LOADING: ("loading…", "warn", "loading")}
 
 
 def _is_hidden():
@@ -43,8 +39,10 @@ class TabSession:
         self.outbox = None
         self.logs = None
         self._parsers = None
-        self._timer = ConduitTimer(self.conduits, self._perform)
-        self._refreshes = {}
+        self._timer = ConduitTimer(self.conduits, lambda region, now: self._conduit_step(
+            region, lambda conduit: conduit.tick(now)))
+        self.refresh = FrameRefresh(self, self._later)
+        self._health_detail = {}  # region -> why its CCP is not ready, as its conduit said
         self.agent_summaries = {}  # {region: the last agent::update's summary}
         self.notice = None  # shown after the status, for the agent (tab_host: a configuration that waits)
         self._on_agent_change = on_agent_change
@@ -52,8 +50,10 @@ class TabSession:
         self._performers = {Post: lambda action: self.outbox.post(action.region, action.message),
                             Log: lambda action: self.logs.log(action.region, action.level, action.text),
                             Detected: self._do_detected,
-                            Pending: self._do_pending, Complete: self._do_complete, Health: self._do_health,
-                            SignInNeeded: lambda action: self._sign_in_needed(action.region)}
+                            Pending: self._do_pending, Initiated: self._do_initiated, Complete: self._do_complete,
+                            Announced: self._do_announced, Health: self._do_health,
+                            SignInChecked: self._do_sign_in_checked,
+                            SignInNeeded: lambda action: self.refresh.needed(action.region)}
 
     # start and stop -------------------------------------------------------------------------------------
     def begin(self, config, active_region, epoch):
@@ -70,7 +70,7 @@ class TabSession:
         self.panel.mark_shown(shown)
         self._parsers = wire.parser_table(self.rules.CCP_EVENTS)
         self.logs = LogShipper(config.region_keys, f"{clock.now_ms()}-tab{int(window.Math.random() * 1e9)}",
-                               lambda region, entries: self._send("cs:log-batch", region=region, entries=entries),
+                               lambda region, entries: self.send("cs:log-batch", region=region, entries=entries),
                                clock.now_ms, self._later, _is_hidden)
         self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_frame_logs,
                                                    self.logs.count_drop, list(self._parsers))
@@ -82,8 +82,8 @@ class TabSession:
             self.conduits[key] = ccp_conduit.CcpConduit(config, key, self.rules)
             self.frames.route(key, self.panel.frame(key), region.ccp_origin)
             self.logs.log(key, "INFO", f"CCP frame created for {key} ({region.ccp_url})")
-            self._perform(self.conduits[key].start(now))
-        self._send("cs:region-state", region=shown, epoch=self.rules.epoch)
+            self.perform(self.conduits[key].start(now))
+        self.send("cs:region-state", region=shown, epoch=self.rules.epoch)
         self.show_status()
         self._timer.reschedule()
         self.logs.start()
@@ -108,13 +108,13 @@ class TabSession:
         self.frames.deliver_waiting_logs()
         self.logs.leave()
         if goodbye:  # behind every report still queued, which would register the tab again
-            self._send("cs:goodbye")
+            self.send("cs:goodbye")
 
     def rejoin(self):
         """Back from the back-forward cache (the background forgot the tab): its panel, region and CCPs' health."""
-        self._send("cs:region-state", region=self.rules.shown, epoch=self.rules.epoch)
+        self.send("cs:region-state", region=self.rules.shown, epoch=self.rules.epoch)
         for key, conduit in self.conduits.items():
-            self._send("cs:ccp-health", region=key, health=conduit.health, detail=None)
+            self.send("cs:ccp-health", region=key, health=conduit.health, detail=None)
 
     # messages from the CCP frames -----------------------------------------------------------------------
     def _on_frame_message(self, region, data):
@@ -124,14 +124,14 @@ class TabSession:
             self.logs.log(region, "WARN", f"dropped a malformed message from the {region} CCP: {problem}")
             return
         if event in self.rules.CCP_EVENTS:  # first: the protocol's, whose handling an agent may wait for
-            self._perform(self.rules.on_ccp_event(region, event, payload))
+            self.perform(self.rules.on_ccp_event(region, event, payload))
         elif event == wire.AGENT_UPDATE:
             self.logs.agent_resource_id[region] = payload.agent_resource_id
-            self._perform(self.rules.on_agent_update(region, payload))
+            self.perform(self.rules.on_agent_update(region, payload))
             summary = payload.to_summary(self.rules.BLOCKING_CONTACT_TYPES)
             if summary != self.agent_summaries.get(region):
                 self.agent_summaries[region] = summary
-                self._send("cs:agent-update", region=region, agent=summary)
+                self.send("cs:agent-update", region=region, agent=summary)
                 self._on_agent_change()
         elif event in CONDUIT_EVENTS:
             self._on_conduit_event(region, event, payload)
@@ -140,22 +140,27 @@ class TabSession:
         """The handshake, keep-alives and sign-in: the only messages that move the region's conduit deadlines."""
         conduit = self.conduits[region]
         if event == wire.ACKNOWLEDGE:
-            first = not conduit.ready and payload is not None
-            new_window = payload is not None and payload["id"] != conduit.port_id
-            self._perform(conduit.on_acknowledge(payload, clock.now_ms()))
-            if first:
-                window.performance.mark(f"grccp-ready-{region}")  # benchmark: first ACK processed (tests/bench)
-                self._refreshes.pop(region, None)
-            if new_window:
-                self.logs.log(region, "INFO", f"CCP acknowledged: a new CCP window (handshake {conduit.handshakes}); "
-                                              f"configured")
+            self._conduit_step(region, lambda conduit: conduit.on_acknowledge(payload, clock.now_ms()))
         elif event == wire.REQUEST_CONFIGURE:
-            self._perform(conduit.on_request_configure())
+            self.perform(self.conduits[region].on_request_configure())
         else:
             self.logs.log(region, "WARN", f"CCP reported {event}: sign-in needed")
-            self._perform(conduit.on_auth_fail())
-            self._sign_in_needed(region)
+            self.perform(self.conduits[region].on_auth_fail())
+            self.refresh.needed(region)
         self._timer.reschedule()
+
+    def _conduit_step(self, region, decide):
+        """Performs decide(conduit)'s actions; a handshake they completed is marked and logged."""
+        conduit = self.conduits[region]
+        before = conduit.handshakes
+        self.perform(decide(conduit))
+        if conduit.handshakes != before:
+            if conduit.handshakes == 1:
+                window.performance.mark(f"grccp-ready-{region}")  # benchmark: first handshake (tests/bench)
+            self.refresh.answered(region)
+            window_text = "" if conduit.handshakes == 1 else "a new CCP window; "
+            self.logs.log(region, "INFO", f"CCP acknowledged ({window_text}handshake {conduit.handshakes}); "
+                                          f"configured")
 
     def _on_frame_logs(self, messages):
         """A batch of `log` messages (by far the most frequent), [(region, data)] in arrival order."""
@@ -173,10 +178,14 @@ class TabSession:
     def on_background(self, kind, fields):
         """A parsed runtime message from the background (tab_host.TabHost gives them)."""
         if kind == "bg:region-changed":
-            self._perform(self.rules.on_global_region(fields["region"], fields["epoch"]))
+            self.perform(self.rules.on_global_region(fields["region"], fields["epoch"]))
+        elif kind == "bg:switch-now":
+            self.logs.log(self.rules.shown, "WARN",
+                          f"Switch now (from the popup) for the failover to {fields['region']}")
+            self.perform(self.rules.on_switch_now())
 
     # performing decisions -------------------------------------------------------------------------------
-    def _perform(self, actions):
+    def perform(self, actions):
         """Core actions in order. A switch (Show) goes first: the new region's CCP is shown at once, and the rest
         runs once the browser has rendered it, in order, so that the bookkeeping (posts, reports, logs) never
         delays what the agent sees."""
@@ -199,64 +208,53 @@ class TabSession:
         self.outbox.after_switch(rendered)
 
     def _do_detected(self, action):
-        self.logs.log(action.target, "INFO", f"failover to {action.target} detected (soft: {action.soft})")
+        back = action.target == self.rules.shown  # the failover in flight turned back
+        self.logs.log(action.target, "INFO", f"the active region is {action.target} again: no switch" if back else
+                      f"failover to {action.target} detected (soft: {action.soft})")
         self.outbox.hold(make_message("cs:failover-detected", region=action.target, soft=action.soft,
                                       epoch=self.rules.epoch))
+        if back:
+            self.show_status()
 
     def _do_pending(self, action):
         self.logs.log(action.target, "INFO",
                       f"failover to {action.target} pending on {action.contact_type} contact {action.contact_id}")
-        self._send("cs:failover-pending", region=action.target, contactId=action.contact_id,
+        self.send("cs:failover-pending", region=action.target, contactId=action.contact_id,
                    contactType=action.contact_type, epoch=self.rules.epoch)
         self.show_status()
 
-    def _do_complete(self, action):
-        self._send("cs:switch-complete", region=action.region, fromRegion=action.from_region, epoch=action.epoch)
+    def _do_initiated(self, action):
+        self.logs.log(action.target, "INFO", f"failover to {action.target} initiated: shown, waiting for its CCP")
+        self.send("cs:failover-initiated", region=action.target, epoch=self.rules.epoch)
         self.show_status()
+
+    def _do_complete(self, action):
+        self.send("cs:switch-complete", region=action.region, fromRegion=action.from_region, epoch=action.epoch)
+        self.show_status()
+
+    def _do_announced(self, action):
+        window.performance.mark(f"grccp-announced-{action.region}")  # benchmark: the CCP's init (tests/bench)
+        self.send("cs:region-announced", region=action.region, instanceRegion=action.instance_region,
+                  activeRegion=action.active_region, shown=self.rules.shown, epoch=self.rules.epoch)
+
+    def _do_sign_in_checked(self, action):
+        self._conduit_step(action.region, lambda conduit: conduit.on_sign_in_checked(
+            action.valid, action.detail, clock.now_ms()))
+        self._timer.reschedule()
 
     def _do_health(self, action):
         detail = f" ({action.detail})" if action.detail else ""
         self.logs.log(action.region, "INFO" if action.status == health.READY else "WARN",
                       f"CCP health: {action.status}{detail}")
-        self._send("cs:ccp-health", region=action.region, health=action.status, detail=action.detail)
+        self._health_detail[action.region] = action.detail
+        self.send("cs:ccp-health", region=action.region, health=action.status, detail=action.detail)
         self.show_status()
 
-    def _send(self, kind, **fields):
+    def send(self, kind, **fields):
         self.outbox.send(make_message(kind, **fields))
 
     def show_status(self):
-        if self.rules.pending_target is not None:
-            text, level, state = f"failover to {self.rules.pending_target} pending: finish the call", "warn", "pending"
-        else:
-            text, level, state = _STATUS[self.conduits[self.rules.shown].health]
-        self.panel.set_status(f"{self.rules.shown} — {text}", level, state, self.notice)
-
-    # sign-in ----------------------------------------------------------------------------------------------
-    def _sign_in_needed(self, region):
-        """Ask the background for the (single) sign-in window, then refresh this frame until it acknowledges."""
-        if region in self._refreshes:
-            return
-        self._refreshes[region] = 0
-        self._send("cs:need-login", region=region)
-        self._schedule_refresh(region)
-
-    def _schedule_refresh(self, region):
-        delay = self.config.timeouts["ccpLoadTimeout"] * min(2 ** self._refreshes[region], REFRESH_BACKOFF_LIMIT)
-        self._later(delay, lambda: self._refresh_frame(region))
-
-    def _refresh_frame(self, region):
-        if region not in self._refreshes or self.conduits[region].ready:
-            self._refreshes.pop(region, None)
-            return
-        if self._refreshes[region] >= SIGN_IN_REFRESHES:
-            self._refreshes.pop(region, None)
-            self._perform(self.conduits[region].give_up(
-                f"no answer after {SIGN_IN_REFRESHES} reloads: sign in again, or the region is unavailable"))
-            return
-        self._refreshes[region] += 1
-        self.logs.log(region, "INFO", f"reloading the {region} CCP frame, attempt {self._refreshes[region]} of "
-                                      f"{SIGN_IN_REFRESHES} (waiting for a sign-in, or for the region to answer)")
-        fresh = self.panel.refresh(region, self.config.region(region).ccp_url)
-        self.frames.route(region, fresh, self.config.region(region).ccp_origin)
-        self._perform(self.conduits[region].start(clock.now_ms(), sign_in_requested=True))
-        self._schedule_refresh(region)
+        shown, hidden = self.rules.shown, self.rules.hidden
+        self.panel.show_state(shown, self.conduits[shown].health, self._health_detail.get(shown),
+                              self.rules.pending_target,
+                              hidden if self.conduits[hidden].health == health.SIGNED_OUT else None, self.notice)

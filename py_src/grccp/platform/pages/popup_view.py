@@ -4,9 +4,11 @@ REFRESH_MS and at once when the background's stored state changes; one-click log
 
 Element ids (for people and tests): #app[data-view=loading|status|setup|error], #summary[data-tone],
 #region-0 / #region-1 [data-role=active|standby][data-health=ready|loading|not_answering|signed_out|none]
-[data-signed-in=yes|no|unknown] with .region-key .role .health .signed-in .agent and .sign-in-action (shown, in
-place of .signed-in, while the region waits for a sign-in: it opens the one sign-in window for it), #failover[data-phase=none|
-detected|pending] with #failover-headline #failover-detail, #timeline li[data-filled], #view-setup
+[data-signed-in=yes|no|unknown][data-announcement=ok|waiting|missing|mismatch|none] with .region-key .role
+.health .signed-in .agent .announcement and .sign-in-action (shown, in place of .signed-in, while the region
+waits for a sign-in: it opens the one sign-in window for it), #problems li (configuration problems the CCPs
+revealed), #failover[data-phase=none|detected|pending|initiated] with #failover-headline #failover-detail and
+Switch now (pages.switch_now), #timeline li[data-filled], #view-setup
 #setup-headline #setup-errors #open-options-setup, #download-logs, #download-status[data-state=idle|working|
 done|error], #open-options, #managed-note. The region cards are made from popup.html's #region-card template."""
 from grccp.core import status_view
@@ -16,6 +18,7 @@ from grccp.core.shapes import REGION_COUNT
 from grccp.platform.shared import clock, runtime_channel, storage, webext
 
 from . import dom, log_download, policy_read
+from .switch_now import SwitchNow
 
 REFRESH_MS = 1000
 
@@ -26,8 +29,9 @@ def _clock_time(ms):
 
 # A region card's elements: (selector, view key of the text, of the title or None, of the tone or None).
 _CARD_FIELDS = ((".region-key", "key", "key", None), (".role", "role", None, "roleTone"),
-                (".health", "health", "healthSince", "healthTone"), (".signed-in", "signedIn", None, "signedInTone"),
-                (".agent", "agent", "agent", None))
+                (".health", "health", "healthSince", "healthTone"),
+                (".signed-in", "signedIn", "signedIn", "signedInTone"), (".agent", "agent", "agent", None),
+                (".announcement", "announcement", "announcement", "announcementTone"))
 
 
 class PopupView:
@@ -37,6 +41,7 @@ class PopupView:
         self.views = {name: dom.by_id(f"view-{name}") for name in ("status", "setup", "error")}
         self.regions = [self._region_card(index) for index in range(REGION_COUNT)]
         self.failover = dom.by_id("failover")
+        self.switch_now = SwitchNow(self.failover)
         self.timeline = self.failover.ownerDocument.querySelectorAll("#timeline li")
         self.download_button = dom.by_id("download-logs")
         self.download_status = dom.by_id("download-status")
@@ -60,6 +65,7 @@ class PopupView:
 
     def start(self):
         dom.on(self.download_button, "click", lambda event: self.download())
+        self.switch_now.start()
         for ident in ("open-options", "open-options-setup"):
             dom.on(dom.by_id(ident), "click", lambda event: webext.open_options_page())
         storage.on_changed(lambda area, changes: self.refresh())
@@ -118,10 +124,12 @@ class PopupView:
         self._view("status")
         for card, region in zip(self.regions, status["regions"]):
             self._render_region(card, status_view.region_card(region, status["openTabs"]))
+        self._render_problems(status_view.problem_lines(status))
         headline, detail, phase = status_view.failover_lines(status["failover"], _clock_time)
         dom.set_attr(self.failover, "data-phase", phase)
         dom.set_text(dom.by_id("failover-headline"), headline)
         dom.set_text(dom.by_id("failover-detail"), detail)
+        self.switch_now.render(status["failover"])
         rows = status_view.timeline_rows(status["timeline"])
         for index, row in enumerate(rows):
             item = self.timeline[index]
@@ -138,6 +146,14 @@ class PopupView:
                 dom.set_text(latency, row["latency"])
 
     @staticmethod
+    def _render_problems(lines):
+        box = dom.by_id("problems")
+        if [item.textContent for item in box.children] != lines:
+            dom.clear(box)
+            for line in lines:
+                box.appendChild(dom.el("li", text=line, attrs={"title": line}))
+
+    @staticmethod
     def _render_region(card, view):
         dom.set_attr(card, "data-region", view["key"])
         action = card.querySelector(".sign-in-action")
@@ -148,6 +164,7 @@ class PopupView:
         dom.set_attr(card, "data-role", "active" if view["role"] == "Active" else "standby")
         dom.set_attr(card, "data-health", view["healthState"])
         dom.set_attr(card, "data-signed-in", view["signedInState"])
+        dom.set_attr(card, "data-announcement", view["announcementState"])
         for selector, text, title, tone in _CARD_FIELDS:
             element = card.querySelector(selector)
             dom.set_text(element, view[text])
