@@ -14,17 +14,32 @@ def browser_name(request):
     return request.param
 
 
-def extension_config(emulator, **overrides):
-    """The extension's configuration for the emulator's two instances, both CRM sites allowlisted."""
+PROTOCOLS = ("legacy-dr", "acgr")
+
+
+@pytest.fixture(params=PROTOCOLS)
+def protocol(request):
+    """A scenario that is the same in both Global Resiliency protocols runs in each (the emulator's controls drive
+    either: it speaks what the extension speaks)."""
+    return request.param
+
+
+def extension_config(emulator, protocol=None, **overrides):
+    """The extension's configuration for the emulator's two instances, both CRM sites allowlisted: legacy DR
+    written as before `protocol` existed (no protocol field), or ACGR (no instance ARNs: ACGR does not use them)."""
+    acgr = protocol == "acgr"
     config = {
-        "regions": [{"region": region, "ccpUrl": emulator.ccp_url(region),
-                     "instanceArn": emulator.instance_arn(region)} for region in emulator.regions],
+        "regions": [dict({"region": region, "ccpUrl": emulator.ccp_url(region)},
+                         **({} if acgr else {"instanceArn": emulator.instance_arn(region)}))
+                    for region in emulator.regions],
         "loginUrl": emulator.login_url,
         "loginPopup": True,
         "loginPopupAutoClose": True,
         "allowlist": [f"https://crm.example.test:{emulator.port}/*", f"https://crm2.example.test:{emulator.port}/*"],
         "timeouts": {"ccpAckTimeout": 1000, "ccpSynTimeout": 500, "ccpLoadTimeout": 3000},
     }
+    if protocol is not None:
+        config["protocol"] = protocol
     config.update(overrides)
     return config
 

@@ -1,10 +1,12 @@
 """The engine under the conditions of issue #4 that are not plain failovers: a background restart in the middle
-of a pending failover, the sign-in flow, and messages that only pretend to be from a CCP."""
+of a pending failover, the sign-in flow, and messages that only pretend to be from a CCP (legacy DR's and ACGR's
+events, in either protocol)."""
 import random
 import re
 
 import pytest
 
+from grccp.core import acgr
 from grccp.core import ccp_messages as wire
 from grccp.core import legacy_dr
 
@@ -16,9 +18,9 @@ from .test_failover_engine import EAST, WEST, open_ready, pending_on_call, ready
 
 
 @pytest.mark.parametrize("browser_name", ["chromium"])  # CDP stops the worker; Firefox: see test_reliability
-def test_service_worker_stopped_while_pending_then_contact_cleared(ccp_browser, emulator):
+def test_service_worker_stopped_while_pending_then_contact_cleared(ccp_browser, emulator, protocol):
     driver = ccp_browser
-    configure(driver, extension_config(emulator))
+    configure(driver, extension_config(emulator, protocol))
     open_ready(driver, emulator)
     contact, before = pending_on_call(driver, emulator)
     stopped = stop_service_worker(driver)
@@ -68,12 +70,17 @@ def hostile_messages(west_arn, count=1200, seed=7):
     rng = random.Random(seed)
     payloads = [None, {}, [], "x", 0, True, {"nextActiveArn": west_arn}, {"isPrimary": False},
                 {"nextActiveArn": west_arn, "isPrimary": False}, {"id": "spoofed-port"}, {"softFailover": False},
-                {"snapshot": {"contacts": "no"}, "configuration": 3}, {"nextActiveArn": ["arn"]}]
+                {"snapshot": {"contacts": "no"}, "configuration": 3}, {"nextActiveArn": ["arn"]},
+                {"activeRegion": "us-west-2"}, {"instanceRegion": "us-west-2", "instanceState": "active",
+                                                "activeRegion": "us-west-2"},
+                {"activeRegion": "us-west-2", "activeCcpUrl": "https://evil.example.test"},
+                {"errorType": "LILY_AGENT_CONFIG_MISSING", "error": "spoofed"}]
     messages = []
     while len(messages) < count:
         kind = rng.random()
         if kind < 0.7:
-            messages.append({"event": rng.choice(wire.ALL_EVENTS + legacy_dr.ALL_EVENTS), "data": rng.choice(payloads)})
+            messages.append({"event": rng.choice(wire.ALL_EVENTS + legacy_dr.ALL_EVENTS + acgr.ALL_EVENTS),
+                             "data": rng.choice(payloads)})
         elif kind < 0.95:
             messages.append(rng.choice([None, 1, "acknowledge", [1, 2], {"data": 1}, {"event": None},
                                         {"event": 7, "data": {}}, {"event": "disasterRecovery::failover"}]))
@@ -95,9 +102,9 @@ for (const message of messages.slice(0, 200)) frame.contentWindow.parent.postMes
 """
 
 
-def test_messages_imitating_the_protocol_from_the_page_change_nothing(ccp_browser, emulator):
+def test_messages_imitating_the_protocol_from_the_page_change_nothing(ccp_browser, emulator, protocol):
     driver = ccp_browser
-    configure(driver, extension_config(emulator))
+    configure(driver, extension_config(emulator, protocol))
     open_ready(driver, emulator)
     driver.execute_script(POST_HOSTILE, hostile_messages(emulator.instance_arn(WEST)))
     settle(driver)  # the page's message events have all been dispatched by now
@@ -134,14 +141,15 @@ def test_malformed_messages_from_a_ccp_are_dropped(ccp_browser, emulator):
     assert len(dropped) >= 6
 
 
-def test_a_ccp_frame_navigated_to_another_origin_is_not_trusted(ccp_browser, emulator):
-    """The frame window is the same, its origin is not the CCP's any more: its messages are dropped."""
+def test_a_ccp_frame_navigated_to_another_origin_is_not_trusted(ccp_browser, emulator, protocol):
+    """The frame window is the same, its origin is not the CCP's any more: its messages (legacy DR's and ACGR's
+    failover events) are dropped."""
     driver = ccp_browser
-    configure(driver, extension_config(emulator))
+    configure(driver, extension_config(emulator, protocol))
     open_ready(driver, emulator)
     wait_until_both_ccps_connected(driver)  # else the stand-by's worker may start after the navigate message
     west_arn = emulator.instance_arn(WEST)
-    impostor = emulator.other_url(f"/hosts/impostor.html?arn={west_arn}&count=25")
+    impostor = emulator.other_url(f"/hosts/impostor.html?arn={west_arn}&region={WEST}&count=25")
     emulator.client.post_raw(WEST, [{"event": "emulator::navigate", "data": {"url": impostor}}])
 
     reason = "a message from the us-west-2 frame came from another origin"

@@ -1,4 +1,5 @@
-"""The failover engine end to end against the emulator, in Chromium and Firefox."""
+"""The failover engine end to end against the emulator, in Chromium and Firefox; the scenarios both Global
+Resiliency protocols share run in each (the `protocol` fixture), what only ACGR has is in test_acgr_engine."""
 from .conftest import extension_config
 from .extension_driver import (background_status, configure, host_state, open_allowlisted, shows_only,
                                shows_only_on, visible_ccps, wait_for, wait_until_both_workers_polled,
@@ -12,9 +13,9 @@ def ready_on(driver, region):
     return state is not None and state["state"] == "ready" and state["active"] == region
 
 
-def test_initial_load_shows_active_region_and_suppresses_the_other(ccp_browser, emulator):
+def test_initial_load_shows_active_region_and_suppresses_the_other(ccp_browser, emulator, protocol):
     driver = ccp_browser
-    configure(driver, extension_config(emulator))
+    configure(driver, extension_config(emulator, protocol))
     open_allowlisted(driver, emulator.crm_url())
     wait_for(driver, lambda: ready_on(driver, EAST))
     wait_for(driver, lambda: shows_only(emulator, EAST))
@@ -24,9 +25,9 @@ def test_initial_load_shows_active_region_and_suppresses_the_other(ccp_browser, 
     assert emulator.client.agent_state(EAST) == "Available"
 
 
-def test_hard_failover_switches_the_visible_ccp(ccp_browser, emulator):
+def test_hard_failover_switches_the_visible_ccp(ccp_browser, emulator, protocol):
     driver = ccp_browser
-    configure(driver, extension_config(emulator))
+    configure(driver, extension_config(emulator, protocol))
     open_ready(driver, emulator)
     emulator.client.set_active(WEST)
     wait_for(driver, lambda: host_state(driver)["active"] == WEST)
@@ -35,6 +36,9 @@ def test_hard_failover_switches_the_visible_ccp(ccp_browser, emulator):
         background_status(driver)))
     entry = status["timeline"][0]
     assert entry["from"] == EAST and entry["to"] == WEST
+    if protocol == "acgr":  # detected -> initiated -> complete, each reported
+        assert entry["detectedMs"] <= entry["initiatedMs"] <= entry["completeMs"] and entry["pendingMs"] is None
+        return
     # the failover-detected report (held while the switch renders) reached the background before the switch's
     # own report: a switch reported without it has no `soft` flag
     assert entry["soft"] is not None and entry["detectedMs"] <= entry["completeMs"]
@@ -68,19 +72,19 @@ def open_ready(driver, emulator, region=EAST, site=0):
     wait_until_both_workers_polled(driver, emulator)
 
 
-def test_switch_at_start_up_when_the_first_region_is_not_active(ccp_browser, emulator):
+def test_switch_at_start_up_when_the_first_region_is_not_active(ccp_browser, emulator, protocol):
     driver = ccp_browser
     emulator.client.set_active(WEST)
-    configure(driver, extension_config(emulator))
+    configure(driver, extension_config(emulator, protocol))
     open_allowlisted(driver, emulator.crm_url())
     wait_for(driver, lambda: ready_on(driver, WEST))
     wait_for(driver, lambda: shows_only(emulator, WEST))
     assert background_status(driver)["activeRegion"] == WEST
 
 
-def test_hard_failover_in_three_tabs_on_two_sites(ccp_browser, emulator):
+def test_hard_failover_in_three_tabs_on_two_sites(ccp_browser, emulator, protocol):
     driver = ccp_browser
-    configure(driver, extension_config(emulator))
+    configure(driver, extension_config(emulator, protocol))
     tabs = []
     for site in (0, 1, 0):
         if tabs:
@@ -119,8 +123,8 @@ def pending_status(driver):
     return status if failover and failover["phase"] == "pending" else None
 
 
-def soft_failover_waits_for_the_contact(driver, emulator, contact_type):
-    configure(driver, extension_config(emulator))
+def soft_failover_waits_for_the_contact(driver, emulator, contact_type, protocol=None):
+    configure(driver, extension_config(emulator, protocol))
     open_ready(driver, emulator)
     contact, status = pending_on_call(driver, emulator, contact_type)
     assert status["failover"]["target"] == WEST and status["failover"]["contactId"] == contact
@@ -139,17 +143,17 @@ def soft_failover_waits_for_the_contact(driver, emulator, contact_type):
     assert entry["contactId"] == contact and entry["waitMs"] is not None
 
 
-def test_soft_failover_pends_on_a_voice_call_through_after_call_work(ccp_browser, emulator):
-    soft_failover_waits_for_the_contact(ccp_browser, emulator, "voice")
+def test_soft_failover_pends_on_a_voice_call_through_after_call_work(ccp_browser, emulator, protocol):
+    soft_failover_waits_for_the_contact(ccp_browser, emulator, "voice", protocol)
 
 
 def test_queue_callback_counts_as_voice(ccp_browser, emulator):
     soft_failover_waits_for_the_contact(ccp_browser, emulator, "queue_callback")
 
 
-def test_terminate_active_contacts_switches_at_once(ccp_browser, emulator):
+def test_terminate_active_contacts_switches_at_once(ccp_browser, emulator, protocol):
     driver = ccp_browser
-    configure(driver, extension_config(emulator))
+    configure(driver, extension_config(emulator, protocol))
     open_ready(driver, emulator)
     call_in_progress(driver, emulator)
     emulator.client.set_active(WEST, terminate_active_contacts=True)
@@ -158,9 +162,9 @@ def test_terminate_active_contacts_switches_at_once(ccp_browser, emulator):
     assert background_status(driver)["timeline"][0]["waitMs"] is None
 
 
-def test_second_tab_opened_while_pending_stays_on_the_old_region(ccp_browser, emulator):
+def test_second_tab_opened_while_pending_stays_on_the_old_region(ccp_browser, emulator, protocol):
     driver = ccp_browser
-    configure(driver, extension_config(emulator))
+    configure(driver, extension_config(emulator, protocol))
     open_ready(driver, emulator)
     contact, _ = pending_on_call(driver, emulator)
     first = driver.current_window_handle
