@@ -1,17 +1,22 @@
-"""`make demo`: the extension on the embedded default (the CCP emulator), in Chromium, with a narrated scenario.
+"""`make demo`: the extension on the embedded default (the CCP emulator), in Chromium, with a narrated scenario,
+played in each Global Resiliency protocol: ACGR first (what a new deployment uses), then legacy DR.
 
-Builds nothing itself (make builds first); starts the emulator; launches Chromium with a prepared copy of the
-built extension (a visible window when a display is available, headless otherwise) configured for the emulator's
-two instances; opens the CRM demo page and plays:
+Builds nothing itself (make builds first); starts the emulator; for each protocol launches Chromium with a
+prepared copy of the built extension (a visible window when a display is available, headless otherwise)
+configured for the emulator's two instances; opens the CRM demo page and plays:
 
   1. both CCPs ready                         5. the call ends, after-call work is cleared
-  2. an inbound voice call on the active     6. the switch: the new region's CCP is the one shown
-     region, accepted                        7. the logs of both regions downloaded with one click
-  3. the active region changes
-  4. failover pending shown (popup and badge)
+  2. an inbound voice call on the active     6. the switch: the new region's CCP is the one shown (ACGR: with
+     region, accepted                           the phases detected → pending → initiated → complete)
+  3. the active region changes               7. (ACGR) a chat on the new region, the active region changes back,
+  4. failover pending shown (popup and          and the agent ends the pending failover with Switch now in the
+     badge)                                     popup, after a confirmation naming the chat
+                                             8. the logs of both regions downloaded with one click
 
-Prints each step with its timing, writes screenshots and the downloaded logs into dist/demo/, exits 0 only if
-every step was observed within its deadline (1 otherwise, naming the step)."""
+Prints each step with its timing, writes screenshots and the downloaded logs into dist/demo/<protocol>/, exits 0
+only if every step of every protocol played was observed within its deadline (1 otherwise, naming the step).
+`python tests/demo --protocol acgr` (or legacy-dr) plays one."""
+import argparse
 import json
 import os
 import shutil
@@ -27,7 +32,8 @@ from emulator.fixtures import ALLOW_MULTIPLE_DOWNLOADS
 from emulator.server import Emulator
 from rig import REPO, browsers, extension_copy
 
-OUT = os.path.join(REPO, "dist", "demo")
+DEMO_DIR = os.path.join(REPO, "dist", "demo")
+PROTOCOLS = ("acgr", "legacy-dr")
 EAST, WEST = "us-east-1", "us-west-2"
 LOG_FILES = {region: f"{region}-agent-log.txt" for region in (EAST, WEST)}
 
@@ -43,9 +49,14 @@ const region = (i) => { const c = q('#region-' + i); return c && {key: t('.regio
 const failover = q('#failover');
 const button = q('#download-logs');
 const status = q('#download-status');
+const visible = (s) => { const n = q(s); return !!n && !n.hidden && getComputedStyle(n).visibility !== 'hidden'; };
 return {view: app.dataset.view, summary: t('#summary'), regions: [region(0), region(1)],
         failover: failover && {phase: failover.dataset.phase, headline: t('#failover-headline'),
                                detail: t('#failover-detail')},
+        switchNow: {offered: visible('#switch-now'), confirming: visible('#switch-now-confirm'),
+                    question: t('#switch-now-question')},
+        timeline: Array.from(document.querySelectorAll('#timeline li')).filter(li => li.dataset.filled === 'yes')
+                  .map(li => ({route: t('.route', li), latency: t('.latency', li)})),
         download: {present: Boolean(button), enabled: Boolean(button && !button.disabled),
                    state: status ? status.dataset.state : null, text: status ? status.textContent : null}};
 """
@@ -101,9 +112,11 @@ class Narrator:
 
 
 class Demo:
-    def __init__(self, work, headless):
+    def __init__(self, work, headless, protocol):
         self.work = work
         self.headless = headless
+        self.protocol = protocol
+        self.out = os.path.join(DEMO_DIR, protocol)
         self.emulator = None
         self.driver = None
         self.page = None
@@ -119,7 +132,7 @@ class Demo:
         extension = extension_copy.prepare_extension("chromium", os.path.join(self.work, "extension"),
                                                      tripwire=False)
         self.driver = browsers.launch_chromium(certs=self.emulator.certs, host_names=self.emulator.host_names,
-                                               extension_dir=extension, download_dir=OUT, tmp_dir=self.work,
+                                               extension_dir=extension, download_dir=self.out, tmp_dir=self.work,
                                                prefs=dict(ALLOW_MULTIPLE_DOWNLOADS), headless=self.headless)
         version = self.driver.capabilities.get("browserVersion")
         narrator.say(f"Chromium {version} ({'headless' if self.headless else 'visible window'}), "
@@ -136,7 +149,7 @@ class Demo:
 
     def screenshot(self, handle, name):
         self.shots += 1
-        path = os.path.join(OUT, f"{self.shots:02d}-{name}.png")
+        path = os.path.join(self.out, f"{self.shots:02d}-{name}.png")
         self.driver.switch_to.window(handle)
         self.driver.get_screenshot_as_file(path)
         return os.path.relpath(path, REPO)
@@ -175,7 +188,7 @@ class Demo:
 
     # ----- the scenario ------------------------------------------------------------------------------------------
     def configure(self, until):
-        config = extension_config(self.emulator, loginPopup=False)
+        config = extension_config(self.emulator, self.protocol, loginPopup=False)
         self.driver.get(self.driver.extension_base_url + "options.html")
         self.driver.execute_async_script(
             "const done = arguments[arguments.length - 1]; chrome.storage.local.set({config: arguments[0]}, done);",
@@ -184,7 +197,8 @@ class Demo:
             "const done = arguments[arguments.length - 1];"
             "chrome.scripting.getRegisteredContentScripts().then(s => done(s.length > 0), () => done(false));"),
             "the background registered the content script for the CRM sites")
-        return "configured for both instances; allowlisted " + ", ".join(config["allowlist"])
+        return (f"protocol {self.protocol}; configured for both instances; allowlisted "
+                + ", ".join(config["allowlist"]))
 
     def both_ready(self, until):
         self.driver.get(self.emulator.crm_url("/"))
@@ -243,17 +257,48 @@ class Demo:
         return (f"hung up → popup {agent!r}, failover still pending, {EAST} still shown → after-call work "
                 "cleared")
 
-    def switch(self, until):
-        until(lambda: (self.on_page(HOST_STATE) or {}).get("active") == WEST, f"the panel shows {WEST}")
-        until(lambda: self.emulator.client.visible_ccps() == [(WEST, self.emulator.crm_url("/"))],
-              f"only the {WEST} CCP visible")
-        state = until(lambda: (lambda s: s if s and s["failover"]["phase"] == "none" and s["regions"][0]["role"]
-                               and any(r["key"] == WEST and r["role"] == "active" for r in s["regions"]) else None)(
+    def switched_to(self, until, region, name):
+        """The panel, the visible CCP and the popup all on `region`: (popup state, screenshots, badge)."""
+        until(lambda: (self.on_page(HOST_STATE) or {}).get("active") == region, f"the panel shows {region}")
+        until(lambda: self.emulator.client.visible_ccps() == [(region, self.emulator.crm_url("/"))],
+              f"only the {region} CCP visible")
+        state = until(lambda: (lambda s: s if s and s["failover"]["phase"] == "none" and s["timeline"] and any(
+            r["key"] == region and r["role"] == "active" for r in s["regions"]) else None)(
             self.popup_state()), "the popup shows the new active region")
-        badge = self.badge()
-        shots = [self.screenshot(self.page, "switched-page"), self.screenshot(self.popup, "switched-popup")]
-        return (f"{WEST} shown, {EAST} stand-by; popup {state['summary']!r}; badge {badge.get('text')!r} "
-                f"{badge.get('color')}; {', '.join(shots)}")
+        shots = [self.screenshot(self.page, f"{name}-page"), self.screenshot(self.popup, f"{name}-popup")]
+        return state, shots, self.badge()
+
+    def switch(self, until):
+        state, shots, badge = self.switched_to(until, WEST, "switched")
+        return (f"{WEST} shown, {EAST} stand-by; popup {state['summary']!r}; last failover "
+                f"{state['timeline'][0]['route']!r}: {state['timeline'][0]['latency']!r}; badge "
+                f"{badge.get('text')!r} {badge.get('color')}; {', '.join(shots)}")
+
+    def switch_now(self, until):
+        """ACGR: a chat on the new region, the active region changes back, and the agent ends the pending
+        failover from the popup: the confirmation names the chat that will be cut off."""
+        client = self.emulator.client
+        client.set_agent_state(WEST, "Available")  # the agent makes themselves available in the new region
+        chat = client.route_contact(WEST, "chat")
+        client.accept(WEST, chat)
+        until(lambda: self.popup_agent(WEST, "chat"), "the popup shows the agent on a chat")
+        client.set_active(EAST)
+        state = until(lambda: (lambda s: s if s and s["switchNow"]["offered"] else None)(self.popup_state()),
+                      "the popup offers Switch now while the failover waits for the chat")
+        pending = state["failover"]["detail"]
+        self.driver.switch_to.window(self.popup)
+        self.driver.find_element("id", "switch-now").click()
+        state = until(lambda: (lambda s: s if s["switchNow"]["confirming"] else None)(self.popup_state()),
+                      "the popup asks for confirmation")
+        question = state["switchNow"]["question"]
+        if chat not in question or "chat" not in question:
+            raise StepFailed(f"the confirmation does not name the chat {chat}: {question!r}")
+        shot = self.screenshot(self.popup, "switch-now-confirm")
+        self.driver.switch_to.window(self.popup)
+        self.driver.find_element("id", "switch-now-yes").click()
+        state, shots, _ = self.switched_to(until, EAST, "switched-now")
+        return (f"pending: {pending!r}; asked {question!r} ({shot}); confirmed → {EAST} shown; last failover "
+                f"{state['timeline'][0]['route']!r}; {', '.join(shots)}")
 
     def download_logs(self, until):
         state = until(lambda: (lambda s: s if s and s["download"]["present"] and s["download"]["enabled"] else None)(
@@ -262,10 +307,10 @@ class Demo:
             raise StepFailed(f"download status before the click: {state['download']}")
         self.driver.switch_to.window(self.popup)
         self.driver.find_element("id", "download-logs").click()
-        paths = {region: os.path.join(OUT, name) for region, name in LOG_FILES.items()}
+        paths = {region: os.path.join(self.out, name) for region, name in LOG_FILES.items()}
 
         def written():
-            listing = os.listdir(OUT)
+            listing = os.listdir(self.out)
             if any(name.endswith((".crdownload", ".part")) for name in listing):
                 return None
             return all(os.path.isfile(p) and os.path.getsize(p) > 0 for p in paths.values())
@@ -283,29 +328,34 @@ class Demo:
         return f"one click: {'; '.join(counts)}; {shot}"
 
 
-def main():
-    headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    shutil.rmtree(OUT, ignore_errors=True)
-    os.makedirs(OUT)
-    os.makedirs(os.path.join(REPO, "tmp"), exist_ok=True)
-    work = tempfile.mkdtemp(prefix="demo-", dir=os.path.join(REPO, "tmp"))
+def play(protocol, headless):
+    """Plays the scenario in `protocol`; returns (steps observed, seconds, failure or None)."""
+    work = tempfile.mkdtemp(prefix=f"demo-{protocol}-", dir=os.path.join(REPO, "tmp"))
     os.environ["TMPDIR"] = work
     tempfile.tempdir = work
-    print("Global Resiliency CCP — demo on the CCP emulator (two Connect instances, us-east-1 active)", flush=True)
+    print(f"Global Resiliency CCP — demo on the CCP emulator (two Connect instances, us-east-1 active), "
+          f"protocol {protocol}", flush=True)
     narrator = Narrator()
-    demo = Demo(work, headless)
+    demo = Demo(work, headless, protocol)
+    os.makedirs(demo.out)
     failed = None
+    steps = [
+        ("configure the extension for the emulator's two instances", demo.configure, 30),
+        ("open the CRM demo page: both CCPs ready, us-east-1 shown", demo.both_ready, 60),
+        ("an inbound voice call on the active region (us-east-1), accepted", demo.inbound_call, 30),
+        ("the active region changes to us-west-2", demo.region_changes, 10),
+        ("failover pending shown (popup and badge); the call goes on in us-east-1", demo.failover_pending, 30),
+        ("the call ends and after-call work is cleared", demo.call_ends, 30),
+        ("the switch: us-west-2's CCP shown", demo.switch, 30),
+    ]
+    if protocol == "acgr":
+        steps.append(("a chat on us-west-2, the active region changes back, Switch now in the popup",
+                      demo.switch_now, 60))
+    steps.append(("the logs of both regions downloaded with one click (popup)", demo.download_logs, 60))
     try:
         demo.start(narrator)
-        narrator.step("configure the extension for the emulator's two instances", demo.configure, 30)
-        narrator.step("open the CRM demo page: both CCPs ready, us-east-1 shown", demo.both_ready, 60)
-        narrator.step("an inbound voice call on the active region (us-east-1), accepted", demo.inbound_call, 30)
-        narrator.step("the active region changes to us-west-2", demo.region_changes, 10)
-        narrator.step("failover pending shown (popup and badge); the call goes on in us-east-1",
-                      demo.failover_pending, 30)
-        narrator.step("the call ends and after-call work is cleared", demo.call_ends, 30)
-        narrator.step("the switch: us-west-2's CCP shown", demo.switch, 30)
-        narrator.step("the logs of both regions downloaded with one click (popup)", demo.download_logs, 60)
+        for title, action, deadline_s in steps:
+            narrator.step(title, action, deadline_s)
     except StepFailed as problem:
         failed = f"step {narrator.number} not observed: {problem}"
     except Exception as problem:  # noqa: BLE001 -- any other failure fails the demo with its reason
@@ -319,12 +369,34 @@ def main():
         demo.stop()
     total = time.monotonic() - narrator.started
     if failed:
-        print(f"DEMO FAILED after {total:.1f} s — {failed}", flush=True)
         print(f"(browser profile and emulator certificates kept in {os.path.relpath(work, REPO)})")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    return len(narrator.observed), total, failed
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="tests/demo", description="The narrated demo on the CCP emulator.")
+    parser.add_argument("--protocol", choices=PROTOCOLS + ("both",), default="both",
+                        help="the Global Resiliency protocol to play (default: both, ACGR first)")
+    args = parser.parse_args(argv)
+    headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    shutil.rmtree(DEMO_DIR, ignore_errors=True)
+    os.makedirs(DEMO_DIR)
+    os.makedirs(os.path.join(REPO, "tmp"), exist_ok=True)
+    results = []
+    for protocol in (PROTOCOLS if args.protocol == "both" else (args.protocol,)):
+        observed, total, failed = play(protocol, headless)
+        results.append((protocol, observed, total, failed))
+        print(f"{'DEMO FAILED' if failed else 'demo ok'} ({protocol}): {observed} steps observed in {total:.1f} s"
+              + (f" — {failed}" if failed else ""), flush=True)
+    failures = [r for r in results if r[3]]
+    if failures:
+        print("DEMO FAILED: " + "; ".join(f"{protocol}: {failed}" for protocol, _, _, failed in failures),
+              flush=True)
         return 1
-    shutil.rmtree(work, ignore_errors=True)
-    print(f"DEMO OK: {len(narrator.observed)} steps observed in {total:.1f} s; screenshots and logs in "
-          f"{os.path.relpath(OUT, REPO)}/", flush=True)
+    print(f"DEMO OK: {', '.join(f'{p} {n} steps in {t:.1f} s' for p, n, t, _ in results)}; screenshots and logs in "
+          f"{os.path.relpath(DEMO_DIR, REPO)}/<protocol>/", flush=True)
     return 0
 
 
