@@ -81,7 +81,7 @@ def instrument(extension_dir):
 def _mark_failover(bridge):
     """Marks when the frame bridge's listener receives a disasterRecovery::failover and when it has handed it
     on (the end of the task handling it)."""
-    call, listener = "onMessage(region, data);", "addEventListener('message', function (event) {"
+    call, listener = "onMessage(region, data);", "function onWindowMessage(event) {"
     is_failover = "if (event.data && event.data.event === 'disasterRecovery::failover')"
     _replace_once(bridge, listener, f"{listener} {is_failover} performance.mark('grccp-bench-failover-delivered');")
     _replace_once(bridge, call, f"{call} {is_failover} performance.mark('grccp-bench-failover-handled');")
