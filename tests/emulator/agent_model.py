@@ -141,6 +141,11 @@ class AgentModel:
             raise ApiError("InvalidParameterException", "params must be an object")
         return handler(self, params)
 
+    def get_agent_snapshot(self, params):
+        """The agent's snapshot now, as Connect's GetAgentSnapshot answers a call without `nextToken` (the worker's own
+        long poll passes one to wait for a change; a host's api_request gets the present at once)."""
+        return {"snapshot": self.snapshot(), "nextToken": None}
+
     def put_agent_state(self, params):
         wanted = params.get("state") or {}
         state = next((s for s in self.agent_states if wanted.get("agentStateARN") == s["agentStateARN"]
@@ -219,6 +224,7 @@ class AgentModel:
         return {"contactId": contact_id}
 
     _API = {
+        "getAgentSnapshot": get_agent_snapshot,
         "putAgentState": put_agent_state,
         "acceptContact": accept_contact,
         "rejectContact": reject_contact,

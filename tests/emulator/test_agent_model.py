@@ -131,6 +131,14 @@ def test_api_errors_are_typed(agent, method, params, error_type):
     assert error.value.as_dict()["type"] == error_type
 
 
+def test_get_agent_snapshot_answers_the_present_snapshot(agent):
+    contact_id = agent.route_contact("voice")
+    answer = agent.call("getAgentSnapshot", {"nextToken": None})
+    assert answer["nextToken"] is None
+    assert [c["contactId"] for c in answer["snapshot"]["contacts"]] == [contact_id]
+    assert answer["snapshot"]["state"]["name"] == agent.snapshot()["state"]["name"]
+
+
 def test_clear_refuses_an_active_contact(agent):
     contact_id = agent.route_contact("voice")
     with pytest.raises(ApiError):
