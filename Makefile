@@ -27,9 +27,8 @@ dist: build
 $(TEST_TMP):
 	@mkdir -p $@
 
-# tests/build is named on its own: pytest never recurses into a folder called "build" (its default norecursedirs)
 test: build | $(TEST_TMP)
-	$(PYTEST) tests tests/build -q
+	$(PYTEST) tests -q
 	$(MAKE) --no-print-directory lint
 
 test-unit: setup | $(TEST_TMP)
