@@ -58,9 +58,8 @@ def test_a_valid_form_is_saved_after_the_permission_request(ccp_browser, emulato
 
 def test_an_acgr_form_needs_no_instance_arn_and_a_legacy_one_does(ccp_browser, emulator):
     driver = ccp_browser
-    config = extension_config(emulator, protocol="acgr")
-    for region in config["regions"]:
-        del region["instanceArn"]
+    config = extension_config(emulator, protocol="acgr")  # without instance ARNs
+    assert not [region for region in config["regions"] if "instanceArn" in region]
     with OptionsPage(driver) as page:
         fill(page, config)
         arn = page.control("regions/0/instanceArn")
