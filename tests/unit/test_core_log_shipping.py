@@ -77,6 +77,16 @@ def test_a_tab_that_is_left_sends_everything_at_once(world):
     assert [(region, entries[0]["text"]) for region, entries, _ in world.sent] == [(WEST, "last words")]
 
 
+def test_a_visible_tab_that_is_left_sends_every_batch_in_the_same_task(world):
+    """A tab left by navigation may still be visible when it is left: no later task of its runs."""
+    world.shipper.count_drop("a message came from a window that is not a CCP frame")
+    for index in range(SEND_SIZE + 1):
+        world.shipper.take_relayed(EAST, relayed(f"line {index}"), index)
+    world.shipper.leave()
+    assert [(region, len(entries)) for region, entries, _ in world.sent] == [(EAST, SEND_SIZE), (EAST, 2), (WEST, 1)]
+    assert len({task for _, _, task in world.sent}) == 1
+
+
 def test_dropped_messages_are_reported_once_in_every_region(world):
     world.shipper.count_drop("a message came from a window that is not a CCP frame")
     world.shipper.count_drop("a message came from a window that is not a CCP frame")

@@ -56,9 +56,10 @@ class LogShipper:
             self._send_batches()
 
     def leave(self):
-        """The tab closes or navigates away: every line it holds goes now."""
+        """The tab closes or navigates away: every line it holds goes now, in this task (no later task of a page
+        that is left runs, and a tab left by navigation may still be visible)."""
         self._queue_batches()
-        self._send_batches()
+        self._send_batches(all_now=True)
 
     def _queue_batches(self):
         if self._dropped:
@@ -71,11 +72,11 @@ class LogShipper:
                 self._batches.append((region, entries[start:start + SEND_SIZE]))
         self._pending = {}
 
-    def _send_batches(self):
-        """The waiting batches in order, one per task (all at once in a hidden tab)."""
+    def _send_batches(self, all_now=False):
+        """The waiting batches in order, one per task (all at once in a hidden tab, or with all_now)."""
         while self._batches:
             region, entries = self._batches.pop(0)
             self._send(region, entries)
-            if self._batches and not self._is_hidden():
+            if self._batches and not all_now and not self._is_hidden():
                 self._call_later(0, self._send_batches)
                 return
