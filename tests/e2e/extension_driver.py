@@ -149,35 +149,41 @@ def stop_background(driver):
 
 REGION_LOG = """
 const [region, done] = [arguments[0], arguments[arguments.length - 1]];
-const archived = (plan) => new Promise((resolve, reject) => {
-  if (!plan.archived.length) return resolve([]);
-  const opening = indexedDB.open('grccp-logs');
-  opening.onerror = () => reject(opening.error);
-  opening.onsuccess = () => {
-    const bounds = IDBKeyRange.bound([region, plan.archived[0]], [region, plan.archived[plan.archived.length - 1]]);
-    const reading = opening.result.transaction('chunks').objectStore('chunks').getAll(bounds);
-    reading.onerror = () => reject(reading.error);
-    reading.onsuccess = () => Promise.all(reading.result.map((blob) => blob.text())).then(resolve, reject);
-  };
+const opening = () => new Promise((resolve, reject) => {
+  const request = indexedDB.open('grccp-logs');
+  request.onerror = () => reject(request.error);
+  request.onsuccess = () => resolve(request.result);
 });
-chrome.runtime.sendMessage({type: 'popup:download-logs'}, reply => {
+const archived = (db, index) => new Promise((resolve, reject) => {
+  const reading = db.transaction('chunks').objectStore('chunks').get([region, index]);
+  reading.onerror = () => reject(reading.error);
+  reading.onsuccess = () => reading.result ? reading.result.text().then(resolve, reject)
+                                           : reject(new Error(`archived chunk ${index} is missing`));
+});
+const local = (key) => new Promise((resolve) => chrome.storage.local.get([key], (items) => resolve(items[key])));
+chrome.runtime.sendMessage({type: 'popup:download-logs'}, async (reply) => {
   const plan = (reply.files || []).find(f => f.region === region);
   if (!plan) return done(null);
-  chrome.storage.local.get(plan.openKey ? [plan.openKey] : [], items => {
-    archived(plan).then((texts) => {
-      const records = texts.flatMap((text) => text.split(/,\\n(?= {4}\\{)/));
-      const open = items[plan.openKey];
-      if (open) records.push(...open.split('\\x1e').slice(0, plan.openCount));
-      done(records.slice(plan.skip).map((record) => JSON.parse(record)));
-    }, (error) => done({error: String(error)}));
-  });
+  try {
+    const db = plan.chunks.some((chunk) => chunk.archived) ? await opening() : null;
+    const texts = [];
+    for (const chunk of plan.chunks) {
+      texts.push(chunk.archived ? await archived(db, chunk.index) : chunk.key ? await local(chunk.key) : chunk.text);
+    }
+    chrome.runtime.sendMessage({type: 'popup:log-export-done', exportId: reply.exportId});
+    const records = texts.flatMap((text) => text.split(/,\\n(?= {4}\\{)/));
+    if (plan.open) records.push(...plan.open.split('\\x1e'));
+    done(records.slice(plan.skip).map((record) => JSON.parse(record)));
+  } catch (error) {
+    done({error: String(error)});
+  }
 });
 """
 
 
 def region_log(driver, region):
     """The entries the background keeps for `region`, as the popup's download would write them (read the way
-    platform.pages.log_files reads them: the archived chunks and the open one)."""
+    platform.pages.log_files reads them: each closed chunk where the plan says it is, and the open one)."""
     entries = on_extension_page(driver, REGION_LOG, region)
     if isinstance(entries, dict):
         raise AssertionError(f"the log of {region} could not be read: {entries['error']}")

@@ -127,7 +127,8 @@ LOG_REGION = "us-east-1"
 
 def _stored_log():
     """The meta record of a log with closed chunks and skipped records, and local chunks 0-6 of every kind a
-    restore may find: records (format 3 and 4), JSON lines (format 2), mixed with junk, empty (and none beyond)."""
+    restore may find: records (formats 3-5), JSON lines (format 2), mixed with junk, empty (and none beyond);
+    the same as segments 0-2 of chunks 0-8 (format 5)."""
     log = log_chunks.ChunkedLog(LOG_REGION, 6, json.dumps, chunk_size=2)
     entries = [logs.make_entry("INFO", f"x{n}", n, "l") for n in range(6)] + [logs.intake_relayed(
         logs.parse_relayed_entry(CCP_MESSAGES[5]["data"]), "me", None, 0)]
@@ -137,7 +138,10 @@ def _stored_log():
     texts = [log_chunks.RECORD_SEPARATOR.join(records[:2]), "\n".join(records[2:5]), records[5],
              log_chunks.RECORD_SEPARATOR.join([records[6], "junk", "{}"]), "", "\n".join(["[1]", records[0]]),
              log_chunks.RECORD_SEPARATOR.join(records)]
-    return meta, {log_chunks.chunk_key(LOG_REGION, index): text for index, text in enumerate(texts)}
+    stored = {log_chunks.chunk_key(LOG_REGION, index): text for index, text in enumerate(texts)}
+    stored.update({log_chunks.segment_key(LOG_REGION, index, segment): texts[(index + segment) % len(texts)]
+                   for index in range(9) for segment in range(3)})
+    return meta, stored
 
 
 STORED_LOG_META, STORED_LOG_CHUNKS = _stored_log()
@@ -146,7 +150,8 @@ plausible_log_metas = st.fixed_dictionaries({
     "version": st.sampled_from([log_chunks.NDJSON_FORMAT_VERSION, log_chunks.LOCAL_RECORDS_FORMAT_VERSION,
                                 log_chunks.FORMAT_VERSION]),
     "capacity": st.integers(1, 9), "nextLine": st.integers(0, 9), "first": st.integers(0, 8),
-    "skip": st.integers(0, 4), "counts": st.lists(st.integers(0, 5), min_size=1, max_size=6)})
+    "skip": st.integers(0, 4), "counts": st.lists(st.integers(0, 5), min_size=1, max_size=6)},
+    optional={"segments": st.integers(0, 4), "unarchived": st.lists(st.integers(0, 9), max_size=3)})
 
 
 @FUZZ

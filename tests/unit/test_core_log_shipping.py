@@ -1,23 +1,47 @@
-"""LogShipper: a tab's log lines go to the background in batches, one per task, every FLUSH_MS; a hidden tab
-sends all at once; a tab that is left sends what it holds; dropped frame messages are reported."""
+"""LogShipper: a tab's log lines go to the background in batches, every FLUSH_MS, each once the background has taken
+the one before (at most MAX_IN_FLIGHT unanswered); a batch that is not taken (an error, no answer, a send that
+throws) is kept and sent again with a bounded back-off, and shipping never stops for good; the lines a tab holds
+are bounded, and what was dropped is logged; a tab that is left sends what it holds; a stopped shipper (the
+extension went away) drops its lines; dropped frame messages are reported."""
 import pytest
 
 from core_testdata import EAST, WEST
 from fake_effects import FakeTimers
 from grccp.core import logs
-from grccp.core.log_shipping import FLUSH_MS, SEND_SIZE, LogShipper
+from grccp.core.log_shipping import (FLUSH_MS, MAX_HELD, MAX_IN_FLIGHT, MAX_RETRY_MS, RETRY_MS, SEND_SIZE,
+                                     LogShipper)
 
 
 class World:
-    def __init__(self, hidden=False):
+    def __init__(self):
         self.timers = FakeTimers()
-        self.hidden = hidden
-        self.sent = []  # (region, entries, the task that sent them)
-        self.shipper = LogShipper((EAST, WEST), "tab-1", self.send, self.timers.now_ms, self.timers.call_later,
-                                  lambda: self.hidden)
+        self.sent = []        # (region, entries) in the order sent
+        self.send_tasks = []  # the task that sent each of them
+        self.unanswered = []  # on_done of the batches sent and not answered yet, oldest first
+        self.failing = 0      # the next sends that throw
+        self.shipper = LogShipper((EAST, WEST), "tab-1", self.send, self.timers.now_ms, self.timers.call_later)
 
-    def send(self, region, entries):
-        self.sent.append((region, entries, self.timers.tasks))
+    def send(self, region, entries, on_done):
+        if self.failing:
+            self.failing -= 1
+            raise RuntimeError("Extension context invalidated.")
+        self.sent.append((region, entries))
+        self.send_tasks.append(self.timers.tasks)
+        self.unanswered.append(on_done)
+
+    def answer(self, taken=True, count=1, reason=None):
+        for _ in range(count):
+            self.unanswered.pop(0)(taken) if taken else self.unanswered.pop(0)(taken, reason)
+
+    def answer_all(self):
+        while self.unanswered:
+            self.answer()
+
+    def texts(self):
+        return [entry["text"] for _, entries in self.sent for entry in entries]
+
+    def relayed_texts(self):
+        return [text for text in self.texts() if text.startswith("line ")]
 
 
 def relayed(text, logger="worker"):
@@ -31,6 +55,11 @@ def world():
     return world
 
 
+def relay_lines(world, count, region=EAST, start=0):
+    for index in range(start, start + count):
+        world.shipper.take_relayed(region, relayed(f"line {index}"), index)
+
+
 def test_lines_go_in_one_batch_per_region_every_flush(world):
     world.shipper.agent_resource_id[EAST] = "agent-1"
     world.shipper.log(EAST, "INFO", "own line")
@@ -39,10 +68,9 @@ def test_lines_go_in_one_batch_per_region_every_flush(world):
     world.timers.advance(FLUSH_MS - 1)
     assert world.sent == []
     world.timers.advance(1)
-    assert [(region, [e["text"] for e in entries]) for region, entries, _ in world.sent] == [
+    assert [(region, [e["text"] for e in entries]) for region, entries in world.sent] == [
         (EAST, ["own line", "from the worker"]), (WEST, ["west"])]
     assert world.sent[0][1][0]["agentResourceId"] == "agent-1" and world.sent[0][1][0]["loggerId"] == "tab-1"
-    assert world.sent[0][2] != world.sent[1][2]  # each batch in a task of its own
 
 
 def test_own_lines_coming_back_are_dropped(world):
@@ -51,30 +79,105 @@ def test_own_lines_coming_back_are_dropped(world):
     assert world.sent == []
 
 
-def test_a_flood_is_cut_into_batches_sent_one_per_task(world):
-    for index in range(SEND_SIZE * 2 + 1):
-        world.shipper.take_relayed(EAST, relayed(f"line {index}"), index)
+def test_a_flood_goes_a_batch_at_a_time_as_the_background_takes_them(world):
+    relay_lines(world, SEND_SIZE * 3 + 1)
     world.timers.advance(FLUSH_MS)
-    assert [len(entries) for _, entries, _ in world.sent] == [SEND_SIZE, SEND_SIZE, 1]
-    assert len({task for _, _, task in world.sent}) == 3 and world.timers.now == FLUSH_MS  # zero-delay tasks
-    assert [entries[0]["text"] for _, entries, _ in world.sent] == ["line 0", f"line {SEND_SIZE}",
-                                                                     f"line {SEND_SIZE * 2}"]
+    assert [len(entries) for _, entries in world.sent] == [SEND_SIZE] * MAX_IN_FLIGHT  # the rest waits
+    world.answer()
+    assert len(world.sent) == MAX_IN_FLIGHT + 1  # the answer's task sends the next
+    world.answer_all()
+    world.answer_all()
+    assert [len(entries) for _, entries in world.sent] == [SEND_SIZE, SEND_SIZE, SEND_SIZE, 1]
+    assert world.texts() == [f"line {n}" for n in range(SEND_SIZE * 3 + 1)] and world.shipper.held == 0
 
 
-def test_a_hidden_tab_sends_its_batches_in_one_go():
-    world = World(hidden=True)
-    world.shipper.start()
-    for index in range(SEND_SIZE + 1):
-        world.shipper.take_relayed(EAST, relayed(f"line {index}"), index)
+def test_a_send_that_throws_does_not_stop_shipping(world):
+    """The defect: one failed runtime.sendMessage left the queue non-empty and nothing was ever sent again."""
+    world.failing = 1
+    relay_lines(world, 3)
     world.timers.advance(FLUSH_MS)
-    assert [len(entries) for _, entries, _ in world.sent] == [SEND_SIZE, 1]
-    assert world.sent[0][2] == world.sent[1][2] and 0 not in world.timers.delays  # one task
+    assert world.sent == []
+    relay_lines(world, 2, start=3)
+    world.timers.advance(FLUSH_MS + RETRY_MS)
+    world.answer_all()
+    world.timers.advance(FLUSH_MS)
+    world.answer_all()
+    assert world.relayed_texts() == [f"line {n}" for n in range(5)]  # nothing lost, in order
+    assert world.shipper.held == 0 and world.shipper.refused_batches == 1
+    assert [text for text in world.texts() if "did not take" in text] == [
+        "the background did not take a batch of 3 log lines (Extension context invalidated.): they are kept and sent again, "
+        f"the first time in {RETRY_MS} ms"]
+
+
+def test_a_batch_not_taken_is_sent_again_after_a_bounded_back_off(world):
+    relay_lines(world, 1)
+    world.timers.advance(FLUSH_MS)
+    retries_at = []
+    for _ in range(8):
+        world.answer(taken=False)
+        sent_before, refused_at = len(world.sent), world.timers.now
+        while len(world.sent) == sent_before:
+            world.timers.advance(100)
+        retries_at.append(world.timers.now - refused_at)
+    # each retry waits twice as long as the one before, up to MAX_RETRY_MS (give or take the flush timer's
+    # 100 ms steps here)
+    expected = [min(RETRY_MS * 2 ** n, MAX_RETRY_MS) for n in range(8)]
+    assert all(abs(got - want) <= 100 for got, want in zip(retries_at, expected)), (retries_at, expected)
+    world.answer(taken=True)
+    relay_lines(world, 1, start=1)
+    world.timers.advance(FLUSH_MS)
+    assert world.relayed_texts()[-2:] == ["line 0", "line 1"]  # a taken batch ends the back-off
+    refusals = {text for text in world.texts() if "did not take" in text}  # a batch sent again is in texts() again
+    assert len(refusals) == 1 and "(no reason given)" in refusals.pop()  # once per run of refusals, not per retry
+
+
+def test_batches_not_taken_keep_their_order(world):
+    relay_lines(world, SEND_SIZE * 3)
+    world.timers.advance(FLUSH_MS)
+    world.answer(taken=False, count=2)
+    world.timers.advance(MAX_RETRY_MS)
+    while world.unanswered:
+        world.answer_all()
+    assert world.relayed_texts()[-SEND_SIZE * 3:] == [f"line {n}" for n in range(SEND_SIZE * 3)]
+
+
+def test_the_lines_held_are_bounded_and_what_went_is_logged(world):
+    relay_lines(world, SEND_SIZE)
+    world.timers.advance(FLUSH_MS)  # sent; the background never answers it (asleep, busy, gone for a while)
+    relay_lines(world, MAX_HELD * 2, start=SEND_SIZE)
+    assert world.shipper.held <= MAX_HELD
+    world.timers.advance(FLUSH_MS)
+    world.answer_all()
+    while world.unanswered:
+        world.answer_all()
+    world.timers.advance(FLUSH_MS)
+    world.answer_all()
+    relayed_texts = [text for text in world.texts() if text.startswith("line ")]
+    warnings = [text for text in world.texts() if "were dropped" in text]
+    lost = SEND_SIZE + MAX_HELD * 2 - len(relayed_texts)
+    assert lost > 0 and warnings == [f"{lost} log lines were dropped: the background did not take them in time "
+                                     f"(a tab holds at most {MAX_HELD})"]
+    numbers = [int(text.split()[1]) for text in relayed_texts]
+    assert numbers == sorted(numbers) and numbers[-1] == SEND_SIZE + MAX_HELD * 2 - 1  # the oldest went
 
 
 def test_a_tab_that_is_left_sends_everything_at_once(world):
+    relay_lines(world, SEND_SIZE * 3)
+    world.timers.advance(FLUSH_MS)
     world.shipper.log(WEST, "INFO", "last words")
     world.shipper.leave()
-    assert [(region, entries[0]["text"]) for region, entries, _ in world.sent] == [(WEST, "last words")]
+    assert len(world.sent) == 4 and world.texts()[-1] == "last words"  # answers or not
+
+
+def test_a_stopped_shipper_drops_its_lines_and_sends_nothing(world):
+    relay_lines(world, SEND_SIZE + 5)
+    world.timers.advance(FLUSH_MS)
+    assert world.shipper.stop() == SEND_SIZE + 5
+    world.answer_all()
+    relay_lines(world, 3)
+    world.shipper.leave()
+    world.timers.advance(FLUSH_MS * 3)
+    assert len(world.sent) == 2 and world.shipper.held == 0
 
 
 def test_a_visible_tab_that_is_left_sends_every_batch_in_the_same_task(world):
@@ -83,16 +186,17 @@ def test_a_visible_tab_that_is_left_sends_every_batch_in_the_same_task(world):
     for index in range(SEND_SIZE + 1):
         world.shipper.take_relayed(EAST, relayed(f"line {index}"), index)
     world.shipper.leave()
-    assert [(region, len(entries)) for region, entries, _ in world.sent] == [(EAST, SEND_SIZE), (EAST, 2), (WEST, 1)]
-    assert len({task for _, _, task in world.sent}) == 1
+    assert [(region, len(entries)) for region, entries in world.sent] == [(EAST, SEND_SIZE), (EAST, 2), (WEST, 1)]
+    assert len(set(world.send_tasks)) == 1
 
 
 def test_dropped_messages_are_reported_once_in_every_region(world):
     world.shipper.count_drop("a message came from a window that is not a CCP frame")
     world.shipper.count_drop("a message came from a window that is not a CCP frame")
     world.timers.advance(FLUSH_MS)
-    texts = {region: [e["text"] for e in entries] for region, entries, _ in world.sent}
+    texts = {region: [e["text"] for e in entries] for region, entries in world.sent}
     assert texts == {region: ["dropped messages: 2× a message came from a window that is not a CCP frame"]
                      for region in (EAST, WEST)}
+    world.answer_all()
     world.timers.advance(FLUSH_MS)
     assert len(world.sent) == 2

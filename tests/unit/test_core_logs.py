@@ -53,9 +53,8 @@ def stored_entries(entries):
     log = log_chunks.ChunkedLog("us-east-1", 100, lambda entry: json.dumps(entry, ensure_ascii=False))
     log.add(entries)
     plan = log.export_plan()
-    assert plan["archived"] == [] and plan["skip"] == 0
-    return [json.loads(record) for record in log.take_changes()["local"][plan["openKey"]].split(
-        log_chunks.RECORD_SEPARATOR)]
+    assert plan["chunks"] == [] and plan["skip"] == 0
+    return [json.loads(record) for record in plan["open"].split(log_chunks.RECORD_SEPARATOR)]
 
 
 def test_download_is_byte_identical_to_streams():

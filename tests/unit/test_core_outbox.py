@@ -13,8 +13,12 @@ class World:
         self.hidden = hidden
         self.out = []  # ("post", region, message) and ("send", message), in the order they left
         self.outbox = Outbox(lambda region, message: self.out.append(("post", region, message)),
-                             lambda message: self.out.append(("send", message)), self.frames.after_render,
+                             self.send, self.frames.after_render,
                              self.timers.call_later, self.timers.cancel, lambda: self.hidden)
+
+
+    def send(self, message, on_reply=None):
+        self.out.append(("send", message) if on_reply is None else ("logs", message, on_reply))
 
 
 @pytest.fixture
@@ -98,3 +102,15 @@ def test_work_that_raises_does_not_stop_the_rest(world):
         world.frames.render()
     world.frames.render()
     assert world.out == [("send", "after")]
+
+
+def test_a_log_batch_waits_behind_a_switch_and_releases_no_held_report(world):
+    world.outbox.hold("detected")
+    answer = lambda reply, error: None  # noqa: E731
+    world.outbox.send_logs("batch 1", answer)
+    assert world.out == [("logs", "batch 1", answer)]  # the report stays held: log lines are no state
+    world.outbox.after_switch(lambda: world.outbox.send("complete"))
+    world.outbox.send_logs("batch 2", answer)
+    assert world.out == [("logs", "batch 1", answer)]
+    world.frames.render()
+    assert world.out[1:] == [("send", "detected"), ("send", "complete"), ("logs", "batch 2", answer)]

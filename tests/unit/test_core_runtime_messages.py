@@ -35,9 +35,12 @@ VALID = {
     "popup:switch-now": {"region": EAST},
     "popup:sign-in": {"region": WEST},
     "bg:switch-now-result": {"ok": False, "error": "no failover is pending"},
-    "bg:log-export": {"files": [{"region": EAST, "fileName": "us-east-1-agent-log.txt", "archived": [0, 1],
-                                 "openKey": "log:us-east-1:2", "openCount": 1, "skip": 0, "count": 1001}],
-                      "filterByLogLevel": False},
+    "bg:log-export": {"files": [{"region": EAST, "fileName": "us-east-1-agent-log.txt",
+                                 "chunks": [{"index": 0, "archived": True}, {"index": 1, "key": "log:us-east-1:1"},
+                                            {"index": 2, "text": "    {}"}],
+                                 "open": "    {}", "skip": 0, "count": 1501}],
+                      "filterByLogLevel": False, "exportId": 3},
+    "popup:log-export-done": {"exportId": 3},
     "options:get-config": {},
     "options:save-config": {"config": {"anything": "goes; the background validates it"}},
     "bg:config-state": {"local": None, "managed": None, "managedFields": [], "effective": None,
@@ -93,6 +96,10 @@ def test_optional_fields_may_be_left_out():
     {"type": "bg:config-check", "findings": [{"check": "login-answers", "region": None, "ok": "yes",
                                               "message": "..."}]},
     {"type": "bg:config-check", "findings": [{"check": "login-answers", "region": None, "ok": True}]},
+    *({"type": "bg:log-export", "filterByLogLevel": False, "exportId": 1,
+       "files": [{"region": EAST, "fileName": "f.txt", "chunks": [chunk], "open": "", "skip": 0, "count": 0}]}
+      for chunk in ({"index": 0}, {"index": 0, "archived": True, "key": "log:x:0"}, {"index": 0, "archived": False},
+                    {"index": -1, "archived": True}, {"index": 0, "key": ""})),
 ])
 def test_refused(message):
     with pytest.raises(MessageError):

@@ -25,6 +25,7 @@ modules that schedule work (outbox, log_shipping) are given their timers and sen
   global_state      GlobalState: the background's single source of truth (active region, failover in flight)
   logs              Streams-format log entries: the extension's own, intake of relayed ones, validation
   log_chunks        a region's log as chunks of download-ready records (local storage + archive)
+  log_exports       log downloads in progress hold back the deletions of what they read
   runtime_messages  the runtime message table between content script, background, popup and options
   status            the popup's status model and the badge
   status_view       the popup's words and tones for the status model

@@ -1,34 +1,62 @@
 """A tab's log lines on their way to the background: the extension's own lines and the CCPs' relayed ones are
-collected per region and sent every FLUSH_MS as cs:log-batch messages of at most SEND_SIZE entries, one batch
-per task, so that a flood of log lines never holds a visible page (and a switch) for long. Messages the frame
-bridge dropped are counted and reported, once per flush, in every region's log.
+collected per region and, every FLUSH_MS, cut into cs:log-batch messages of at most SEND_SIZE entries.
 
-A hidden tab sends its batches in one go (the browser may run its timers only once a minute, and the batches
-would pile up); a tab that is left sends everything it holds at once (leave()).
+A batch is sent once the background has taken the one before (MAX_IN_FLIGHT): the background is never handed
+more log work than it can do, so a log flood cannot queue up in front of a failover report or a status request,
+and each batch goes in a task of its own (the answer's). A batch the background did not take (no answer, an
+error, a send that failed) is kept and sent again, first after RETRY_MS and then after twice as long each time,
+up to MAX_RETRY_MS: retries are bounded in rate, and shipping never stops for good. The lines a tab holds are
+bounded too (MAX_HELD): past it the oldest waiting batch goes, and how many lines went is logged in the region's
+log once the background takes a batch again. Messages the frame bridge dropped are counted and reported, once
+per flush, in every region's log.
 
-Pure: the effects come in as functions — send(region, entries), now_ms(), call_later(ms, callback), is_hidden()."""
+A tab that is left sends everything it holds at once, not waiting for answers (leave()); a tab whose extension
+went away (updated or reloaded: nothing will ever take its lines) stops (stop()).
+
+The first batch not taken after one that was is logged in its region's log, with the reason (it reaches the
+background with the next batch it takes), and counted (refused_batches).
+
+Pure: the effects come in as functions — send(region, entries, on_done) (on_done(taken, reason=None) once, taken
+False if the background did not take them, reason why), now_ms(), call_later(ms, callback)."""
 from . import logs
 from .runtime_messages import MAX_LOG_BATCH
 
 FLUSH_MS = 1000
-SEND_SIZE = MAX_LOG_BATCH // 4  # entries per cs:log-batch, each batch checked and converted in a task of its own
+SEND_SIZE = MAX_LOG_BATCH // 4  # entries per cs:log-batch, each batch checked and stored in a task of its own
+MAX_IN_FLIGHT = 2               # batches sent and not answered yet
+RETRY_MS = FLUSH_MS             # the first retry of a batch that was not taken; doubled on each failure
+MAX_RETRY_MS = 30_000
+MAX_HELD = 20_000               # entries a tab holds at most (about 6 MB); past it the oldest batch goes
 
 
 class LogShipper:
-    __slots__ = ("logger_id", "agent_resource_id", "_regions", "_send", "_now_ms", "_call_later", "_is_hidden",
-                 "_pending", "_dropped", "_batches")
+    __slots__ = ("logger_id", "agent_resource_id", "_regions", "_send", "_now_ms", "_call_later", "_pending",
+                 "_dropped_messages", "_waiting", "_in_flight", "_held", "_lost", "_failures", "_retrying",
+                 "_sequence", "_stopped", "refused_batches")
 
-    def __init__(self, regions, logger_id, send, now_ms, call_later, is_hidden):
+    def __init__(self, regions, logger_id, send, now_ms, call_later):
         self.logger_id = logger_id
         self.agent_resource_id = {}  # region -> the agent's resource id, stamped on every entry (as Streams does)
         self._regions = tuple(regions)
         self._send = send
         self._now_ms = now_ms
         self._call_later = call_later
-        self._is_hidden = is_hidden
-        self._pending = {}   # region -> entries not yet batched
-        self._dropped = {}   # reason -> count since the last flush
-        self._batches = []   # (region, entries) waiting to be sent, one per task
+        self._pending = {}           # region -> entries not yet batched
+        self._dropped_messages = {}  # reason -> frame messages dropped since the last flush
+        self._waiting = []           # [sequence, region, entries] batches to send, oldest first
+        self._in_flight = []         # the same, sent and not answered yet
+        self._held = 0               # entries in _pending, _waiting and _in_flight
+        self._lost = {}              # region -> lines dropped past MAX_HELD, not yet logged
+        self._failures = 0           # batches not taken in a row
+        self._retrying = False       # waiting for the retry timer: nothing is sent meanwhile
+        self._sequence = 0
+        self._stopped = False
+        self.refused_batches = 0     # batches the background did not take, so far (each kept and sent again)
+
+    @property
+    def held(self):
+        """Entries the tab holds (not taken by the background yet)."""
+        return self._held
 
     def start(self):
         """Flushes every FLUSH_MS from now on."""
@@ -36,47 +64,127 @@ class LogShipper:
 
     def log(self, region, level, text):
         """A line of the extension's own."""
-        entry = logs.make_entry(level, text, self._now_ms(), self.logger_id, self.agent_resource_id.get(region))
-        self._pending.setdefault(region, []).append(entry)
+        self._add(region, logs.make_entry(level, text, self._now_ms(), self.logger_id,
+                                          self.agent_resource_id.get(region)))
 
     def take_relayed(self, region, relayed, now_ms):
         """A line a CCP relayed (logs.parse_relayed_entry); the tab's own lines coming back are dropped."""
         entry = logs.intake_relayed(relayed, self.logger_id, self.agent_resource_id.get(region), now_ms)
         if entry is not None:
-            self._pending.setdefault(region, []).append(entry)
+            self._add(region, entry)
 
     def count_drop(self, reason):
-        self._dropped[reason] = self._dropped.get(reason, 0) + 1
+        self._dropped_messages[reason] = self._dropped_messages.get(reason, 0) + 1
+
+    def _add(self, region, entry):
+        if self._stopped:
+            return
+        self._pending.setdefault(region, []).append(entry)
+        self._held += 1
+        if self._held > MAX_HELD:
+            self._drop_oldest()
+
+    def _drop_oldest(self):
+        """Past MAX_HELD: the oldest batch not sent yet goes (all pending lines are batched first)."""
+        self._queue_batches()
+        while self._held > MAX_HELD - SEND_SIZE and self._waiting:  # room for a batch: not at every line
+            _, region, entries = self._waiting.pop(0)
+            self._lost[region] = self._lost.get(region, 0) + len(entries)
+            self._held -= len(entries)
 
     def flush(self):
         self._call_later(FLUSH_MS, self.flush)  # first: whatever happens below
-        sending = bool(self._batches)
+        if self._stopped:
+            return
+        self._report_dropped_messages()
         self._queue_batches()
-        if not sending:
-            self._send_batches()
+        self._send_next()
 
     def leave(self):
-        """The tab closes or navigates away: every line it holds goes now, in this task (no later task of a page
-        that is left runs, and a tab left by navigation may still be visible)."""
+        """The tab closes or navigates away: every line it holds goes now, in this task, answers or not (no later
+        task of a page that is left runs, and a tab left by navigation may still be visible)."""
+        if self._stopped:
+            return
+        self._report_dropped_messages()
         self._queue_batches()
-        self._send_batches(all_now=True)
+        waiting, self._waiting = self._waiting, []
+        for _, region, entries in waiting:
+            self._send_safely(region, entries, lambda taken: None)
 
-    def _queue_batches(self):
-        if self._dropped:
-            summary = ", ".join(f"{count}× {reason}" for reason, count in self._dropped.items())
-            self._dropped = {}
+    def stop(self):
+        """Nothing will take the lines any more (the extension that started this tab is gone): drops them and sends
+        nothing from now on. Returns how many lines were dropped."""
+        dropped = self._held
+        self._stopped = True
+        self._pending, self._waiting, self._in_flight, self._held = {}, [], [], 0
+        return dropped
+
+    def _report_dropped_messages(self):
+        if self._dropped_messages:
+            summary = ", ".join(f"{count}× {reason}" for reason, count in self._dropped_messages.items())
+            self._dropped_messages = {}
             for region in self._regions:
                 self.log(region, "WARN", f"dropped messages: {summary}")
+
+    def _queue_batches(self):
         for region, entries in self._pending.items():
             for start in range(0, len(entries), SEND_SIZE):
-                self._batches.append((region, entries[start:start + SEND_SIZE]))
+                self._sequence += 1
+                self._waiting.append([self._sequence, region, entries[start:start + SEND_SIZE]])
         self._pending = {}
 
-    def _send_batches(self, all_now=False):
-        """The waiting batches in order, one per task (all at once in a hidden tab, or with all_now)."""
-        while self._batches:
-            region, entries = self._batches.pop(0)
-            self._send(region, entries)
-            if self._batches and not all_now and not self._is_hidden():
-                self._call_later(0, self._send_batches)
+    def _send_next(self):
+        """Sends waiting batches, oldest first, while fewer than MAX_IN_FLIGHT are unanswered."""
+        while not self._stopped and not self._retrying and self._waiting and len(self._in_flight) < MAX_IN_FLIGHT:
+            batch = self._waiting.pop(0)
+            self._in_flight.append(batch)
+            self._send_safely(batch[1], batch[2], self._answer_of(batch))
+
+    def _send_safely(self, region, entries, on_done):
+        try:
+            self._send(region, entries, on_done)
+        except Exception as problem:  # noqa: BLE001 -- a send that throws (the extension went away): not taken
+            on_done(False, str(problem) or "the send failed")
+
+    def _answer_of(self, batch):
+        answered = [False]
+
+        def on_done(taken, reason=None):
+            if answered[0] or self._stopped:
                 return
+            answered[0] = True
+            self._in_flight.remove(batch)
+            if taken:
+                self._taken(batch)
+            else:
+                self._not_taken(batch, reason)
+        return on_done
+
+    def _taken(self, batch):
+        self._held -= len(batch[2])
+        self._failures = 0
+        if self._lost:
+            lost, self._lost = self._lost, {}
+            for region, count in lost.items():
+                self.log(region, "WARN", f"{count} log lines were dropped: the background did not take them in "
+                                         f"time (a tab holds at most {MAX_HELD})")
+        self._send_next()
+
+    def _not_taken(self, batch, reason):
+        """Kept, in its place among the waiting batches, and sent again after the back-off."""
+        self._waiting.append(batch)
+        self._waiting.sort(key=lambda item: item[0])
+        self._failures += 1
+        self.refused_batches += 1
+        delay = min(RETRY_MS * 2 ** (self._failures - 1), MAX_RETRY_MS)
+        if self._failures == 1:
+            self.log(batch[1], "WARN", f"the background did not take a batch of {len(batch[2])} log lines "
+                                       f"({reason or 'no reason given'}): they are kept and sent again, the first "
+                                       f"time in {delay} ms")
+        if not self._retrying:
+            self._retrying = True
+            self._call_later(delay, self._retry)
+
+    def _retry(self):
+        self._retrying = False
+        self._send_next()

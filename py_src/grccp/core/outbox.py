@@ -9,8 +9,12 @@ would then compete for the CPU with the rendering of the switch. The switch send
 rendered; any other send sends it first; the hold ends after HOLD_MS; a hidden tab, which renders nothing, holds
 nothing.
 
-Pure: the effects come in as functions — post(region, message), send(message), after_render(callback) (callback
-once the next frames are rendered), call_later(ms, callback) -> handle, cancel(handle), is_hidden()."""
+Log batches go in order too, but release no held report: log lines are no state, and a flood of them would end
+every hold at once.
+
+Pure: the effects come in as functions — post(region, message), send(message, on_reply=None) (on_reply(reply,
+error) once answered), after_render(callback) (callback once the next frames are rendered), call_later(ms,
+callback) -> handle, cancel(handle), is_hidden()."""
 
 # How long a failover-detected report may wait for the switch that follows it within milliseconds.
 HOLD_MS = 100
@@ -40,6 +44,10 @@ class Outbox:
         """Sends to the background, in order; a held report goes first."""
         self.release_held()
         self._send_in_order(message)
+
+    def send_logs(self, message, on_reply):
+        """Sends a log batch to the background, in order (a held report stays held); on_reply(reply, error)."""
+        self._in_order(lambda: self._send(message, on_reply))
 
     def hold(self, message):
         """Holds a report for up to HOLD_MS (see the module docstring)."""

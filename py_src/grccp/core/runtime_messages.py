@@ -24,11 +24,20 @@ _field_error = {"path": required(is_str), "rule": required(is_str), "message": r
 _field_errors = required(list_of(conforms(_field_error)))
 _finding = {"check": required(is_str), "region": required(optional(is_region_text)), "ok": required(is_bool),
             "message": required(is_text)}
-# One region's log as stored (core.log_chunks.ChunkedLog.export_plan): the archived chunks, the open chunk's
-# local storage key (None: no log) and record count, records to skip at the start, records in all.
-_log_file = {"region": _region, "fileName": required(is_text), "archived": required(list_of(is_count, 100000)),
-             "openKey": required(optional(is_text)), "openCount": required(is_count), "skip": required(is_count),
-             "count": required(is_count)}
+# One region's log as stored (core.log_chunks.ChunkedLog.export_plan): where each closed chunk is, oldest first (in
+# the archive, under a local key, or its text here), the open chunk's records, records to skip at the start, records
+# in all.
+_CHUNK_PLACES = ("archived", "key", "text")
+_closed_chunk_fields = {"index": required(is_count), "archived": may(lambda value: value is True),
+                        "key": may(is_text), "text": may(is_str)}
+
+
+def _is_closed_chunk(value):
+    return conforms(_closed_chunk_fields)(value) and sum(1 for place in _CHUNK_PLACES if place in value) == 1
+
+
+_log_file = {"region": _region, "fileName": required(is_text), "chunks": required(list_of(_is_closed_chunk, 100000)),
+             "open": required(is_str), "skip": required(is_count), "count": required(is_count)}
 
 MESSAGE_TYPES = {
     # content script -> background
@@ -68,7 +77,10 @@ MESSAGE_TYPES = {
     "popup:switch-now": {"region": _region},
     "bg:switch-now-result": {"ok": required(is_bool), "error": required(optional(is_str))},
     # the reply to popup:download-logs once every entry is in storage: what the page reads and saves
-    "bg:log-export": {"files": required(list_of(conforms(_log_file), 8)), "filterByLogLevel": required(is_bool)},
+    "bg:log-export": {"files": required(list_of(conforms(_log_file), 8)), "filterByLogLevel": required(is_bool),
+                      "exportId": required(is_count)},
+    # the page has read every chunk of the export: what the background held back for it may go
+    "popup:log-export-done": {"exportId": required(is_count)},
     # options <-> background
     "options:get-config": {},
     "options:save-config": {"config": required(anything)},

@@ -1,22 +1,28 @@
-"""The background's per-region logs, persisted as chunks (core.log_chunks): an append rewrites only the region's
-open chunk and its meta record in local storage, a chunk that fills up goes to the archive (shared.log_archive)
-once; written at once, one write in flight at a time; a page reload, a background restart or a browser restart
-loses nothing that was written. The background holds only the open chunks in memory: a download reads the
-chunks straight from storage in the page that saves the files (pages.log_files), after flush().
+"""The background's per-region logs, persisted as chunks (core.log_chunks): an append writes only its own records
+(a new segment of the region's open chunk) and the meta record to local storage, a chunk that fills up goes to
+the archive (shared.log_archive) once; written at once, one write in flight at a time; a page reload, a background
+restart or a browser restart loses nothing that was written. When the archive fails, the local write goes on
+without it (the closed chunks go to local storage instead) and the archive is tried again every
+ARCHIVE_RETRY_MS. The background holds only the open chunks (and chunks the archive refused) in memory: a download
+reads the chunks from storage in the page that saves the files (pages.log_files), after flush(), and while it
+reads, nothing it may read is deleted (begin_export/end_export, core.log_exports).
 
 Interface used by the engine: LogStore(config), .load(on_done), .configure(config), .add(region, entries),
-.log(region, level, text), .region(key); and by the UI handlers: .flush(on_done), .export_plan(region)."""
+.log(region, level, text), .region(key); and by the UI handlers: .flush(on_done), .begin_export(),
+.export_plan(region), .end_export(export_id)."""
 import javascript
 
 from grccp.core import log_chunks, logs
 from grccp.core.errors import StateError
+from grccp.core.log_exports import ExportHold
 
 from grccp.platform.shared import clock, log_archive, storage
 
 # Writes start as soon as the current task ends (entries of one task go in one write); while one is in flight,
 # what arrives goes in the next. So an entry is in storage within one write of its arrival.
 PERSIST_DELAY_MS = 0
-RETRY_MS = 2000  # after a failed write (the entries stay in memory and go with the next one)
+RETRY_MS = 2000  # after a failed local write (the entries stay in memory and go with the next one)
+ARCHIVE_RETRY_MS = 10000  # after the archive refused a write: until then, writes go to local storage alone
 DEFAULT_CAPACITY = 50000
 LEGACY_KEY_PREFIX = "logs:"  # the first format: one value holding a whole region's log
 
@@ -47,6 +53,8 @@ class LogStore:
         self._writing = 0      # storage writes in flight
         self._reading = 0      # storage reads in flight (regions being restored)
         self._flush_waiters = []
+        self._archive_retry_at = 0  # until then the archive is not asked (it refused a write)
+        self._exports = ExportHold()
 
     def _capacity(self):
         return self._config.logs["maxEntriesPerRegion"] if self._config else DEFAULT_CAPACITY
@@ -94,6 +102,8 @@ class LogStore:
                     legacy.append(LEGACY_KEY_PREFIX + region)
                 else:
                     log.resize(self._capacity())
+                    # chunks trimmed while a download held their deletion, when the background stopped meanwhile
+                    log_archive.delete_before(region, log.first)
                 if region in self._regions:  # still configured
                     self._regions[region] = log
                     backlog = self._backlog.pop(region, None)
@@ -161,47 +171,62 @@ class LogStore:
         self._persist_handle = None
         if self._writing:
             return  # the write in flight takes the rest when it completes
-        taken = [(log, log.take_changes()) for log in self._regions.values() if log is not None and log.pending]
+        now = clock.now_ms()
+        retry_archive = now >= self._archive_retry_at
+        taken = [(log, changes) for log, changes in
+                 ((log, log.take_changes(retry_archive)) for log in self._regions.values() if log is not None)
+                 if changes is not None]
         if not taken:
             self._writes_done()
             return
         self._writing += 1
         archive = [(log.region, index, text) for log, changes in taken for index, text in changes["archive"].items()]
-        local = {key: value for _, changes in taken for key, value in changes["local"].items()}
-
-        def failed(what, error):
-            print(f"logs not persisted ({what}):", error)
-            for log, changes in taken:
-                log.put_back(changes)
-            self._writing -= 1
-            self._persist_handle = clock.call_later(RETRY_MS, self._persist)
-            self._release_flush_waiters()  # a download gets what is stored; nothing is dropped from memory
 
         def archived(error):
             if error:
-                failed("archive", error)
-            else:
-                storage.set_items("local", local, written)
+                print("logs not archived (local storage takes them meanwhile):", error)
+                self._archive_retry_at = clock.now_ms() + ARCHIVE_RETRY_MS
+                clock.call_later(ARCHIVE_RETRY_MS, self._retry_archive)
+            write_local(not error)
 
-        def written(error):
-            if error:
-                failed("local storage", error)
-                return
-            local_removed = [key for _, changes in taken for key in changes["local_removed"]]
-            archive_removed = [(log.region, index) for log, changes in taken for index in changes["archive_removed"]]
-            if local_removed:
-                _remove(local_removed)
-            if archive_removed:
-                log_archive.delete(archive_removed)
-            self._writing -= 1
-            if any(log is not None and log.pending for log in self._regions.values()):
-                self._persist()
-            else:
-                self._writes_done()
-        if archive:
+        def write_local(archived_ok):
+            parts = [(log, changes, changes if archived_ok else changes["fallback"]) for log, changes in taken]
+            local = {key: value for _, _, part in parts for key, value in part["local"].items()}
+
+            def written(error):
+                self._writing -= 1
+                if error:
+                    print("logs not persisted:", error)
+                    for log, changes, _ in parts:
+                        log.put_back(changes, archived_ok)
+                    self._persist_handle = clock.call_later(RETRY_MS, self._persist)
+                    self._release_flush_waiters()  # a download gets what is stored; nothing is dropped from memory
+                    return
+                for log, changes, _ in parts:
+                    log.written(changes, archived_ok)
+                self._delete([key for _, _, part in parts for key in part["local_removed"]],
+                             [(log.region, index) for log, changes, _ in parts for index in changes["archive_removed"]])
+                if any(log is not None and log.pending for log in self._regions.values()):
+                    self._persist()
+                else:
+                    self._writes_done()
+            storage.set_items("local", local, written)
+        if archive and retry_archive:
             log_archive.put(archive, archived)
         else:
-            archived(None)
+            write_local(not archive)
+
+    def _retry_archive(self):
+        if any(log is not None and log.awaiting_archive for log in self._regions.values()):
+            self._schedule()
+
+    def _delete(self, local_keys, archived_chunks):
+        """Deletes now what no download in progress may still read (the rest when the last one ends)."""
+        local_keys, archived_chunks = self._exports.removals(local_keys, archived_chunks, clock.now_ms())
+        if local_keys:
+            _remove(local_keys)
+        if archived_chunks:
+            log_archive.delete(archived_chunks)
 
     def _writes_done(self):
         if self._writing == 0 and self._reading == 0 and self._persist_handle is None:
@@ -217,6 +242,16 @@ class LogStore:
         read included (storage calls complete in order, so a later read sees them)."""
         self._flush_waiters.append(on_done)
         self._persist()
+
+    def begin_export(self):
+        """A download starts reading (after flush()): returns its id for end_export(); meanwhile nothing it may
+        read is deleted."""
+        return self._exports.begin(clock.now_ms())
+
+    def end_export(self, export_id):
+        """The download has read everything: what was held back for it is deleted (if no other download reads)."""
+        local_keys, archived_chunks = self._exports.end(export_id, clock.now_ms())
+        self._delete(local_keys, archived_chunks)
 
     def export_plan(self, region):
         """What a download of the region reads (core.log_chunks.ChunkedLog.export_plan), or None if the region is

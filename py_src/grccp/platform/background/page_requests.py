@@ -2,7 +2,8 @@
 install(engine) before engine.start():
 
   popup:download-logs  flush the logs to storage, answer bg:log-export (which chunks hold each region's log,
-                       under which file name, filtered or not); the page reads and saves them (pages.log_download)
+                       under which file name, filtered or not); the page reads and saves them (pages.log_download);
+                       until popup:log-export-done, nothing it reads is deleted
   options:get-config   bg:config-state: the stored local configuration, the enterprise policy, which top-level
                        fields it manages, the configuration in force and why a stored one was refused
   options:save-config  validate the local configuration with the policy over it (as the engine will apply it);
@@ -28,6 +29,7 @@ from . import config_probe
 def install(engine):
     handlers = _Handlers(engine)
     engine.handle("popup:download-logs", handlers.download_logs)
+    engine.handle("popup:log-export-done", handlers.log_export_done)
     engine.handle("options:get-config", handlers.get_config)
     engine.handle("options:save-config", handlers.save_config)
     engine.handle("options:check-config", handlers.check_config)
@@ -75,12 +77,18 @@ class _Handlers:
         def flushed():
             files = []
             for region in config.regions:
-                plan = store.export_plan(region.key) or {"archived": [], "openKey": None, "openCount": 0,
-                                                         "skip": 0, "count": 0}
+                plan = store.export_plan(region.key) or {"chunks": [], "open": "", "skip": 0, "count": 0}
                 files.append(dict(plan, region=region.key, fileName=logs.log_file_name(region.key, log_name)))
-            respond(make_message("bg:log-export", files=files, filterByLogLevel=filter_by_level))
+            respond(make_message("bg:log-export", files=files, filterByLogLevel=filter_by_level,
+                                 exportId=store.begin_export()))
         store.flush(flushed)
         return True
+
+    def log_export_done(self, fields, sender, respond):
+        if self._refuse(sender, respond) or self.engine.logs is None:
+            return False
+        self.engine.logs.end_export(fields["exportId"])
+        return False
 
     def get_config(self, fields, sender, respond):
         if self._refuse(sender, respond):

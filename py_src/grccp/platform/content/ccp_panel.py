@@ -127,6 +127,11 @@ class CcpPanel:
         """Says on the host element which region is shown (for the page and tests; not needed to show it)."""
         self.host.setAttribute("data-grccp-active", key)
 
+    def mark_log_refusals(self, count):
+        """Says on the host element how many log batches the background did not take so far (each is kept and
+        sent again): for the page and tests, as the lines themselves reach the log only once one is taken."""
+        self.host.setAttribute("data-grccp-log-refusals", str(count))
+
     def refresh(self, key, url):
         """Replaces a region's frame with a fresh one (sign-in recovery); returns the new frame."""
         old = self._frames[key]

@@ -70,8 +70,7 @@ class TabSession:
         self.panel.mark_shown(shown)
         self._parsers = wire.parser_table(self.rules.CCP_EVENTS)
         self.logs = LogShipper(config.region_keys, f"{clock.now_ms()}-tab{int(window.Math.random() * 1e9)}",
-                               lambda region, entries: self.send("cs:log-batch", region=region, entries=entries),
-                               clock.now_ms, self._later, _is_hidden)
+                               self._send_log_batch, clock.now_ms, self._later)
         self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_frame_logs,
                                                    self.logs.count_drop, list(self._parsers))
         self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, self._later,
@@ -252,6 +251,17 @@ class TabSession:
 
     def send(self, kind, **fields):
         self.outbox.send(make_message(kind, **fields))
+
+    def _send_log_batch(self, region, entries, on_done):
+        """core.log_shipping's send: on_done(whether the background took the batch, why not); a batch not taken is
+        counted on the panel's host element too."""
+        def answered(reply, error):
+            if not error and reply is not None and reply.get("type") != "bg:error":
+                on_done(True)
+                return
+            on_done(False, error or (reply or {}).get("error") or "no answer")
+            self.panel.mark_log_refusals(self.logs.refused_batches)
+        self.outbox.send_logs(make_message("cs:log-batch", region=region, entries=entries), answered)
 
     def show_status(self):
         shown, hidden = self.rules.shown, self.rules.hidden

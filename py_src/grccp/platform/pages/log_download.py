@@ -26,18 +26,20 @@ def download_logs(on_done, log_name=None, filter_by_level=None):
         except MessageError as problem:
             on_done({"files": [], "saved": [], "errors": [str(problem)]})
             return
-        _save_files(fields["files"], fields["filterByLogLevel"], on_done)
+        _save_files(fields["files"], fields["filterByLogLevel"], on_done,
+                    lambda: runtime_channel.send(make_message("popup:log-export-done", exportId=fields["exportId"])))
 
     runtime_channel.send(make_message("popup:download-logs", **request), got_plan)
 
 
-def _save_files(plans, filter_by_level, on_done):
-    """Every region's file made at once (reads issued together); the downloads start together once every file
-    is ready."""
+def _save_files(plans, filter_by_level, on_done, on_read):
+    """Every region's file made at once (reads issued together); on_read() once every file is made (the
+    background may delete what it held back for them); the downloads start together then."""
     result = {"files": [plan["fileName"] for plan in plans], "saved": [], "errors": []}
     blobs = [None] * len(plans)
     left = [len(plans)]
     if not plans:
+        on_read()
         on_done(result)
         return
 
@@ -48,6 +50,7 @@ def _save_files(plans, filter_by_level, on_done):
             blobs[index] = blob
         left[0] -= 1
         if left[0] == 0:
+            on_read()
             start_downloads()
 
     def start_downloads():

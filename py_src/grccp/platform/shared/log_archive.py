@@ -90,22 +90,42 @@ def delete(chunks, on_done=None):
     _transaction("readwrite", work, on_done or (lambda error: error and print("log chunks not deleted:", error)))
 
 
+def delete_before(region, first, on_done=None):
+    """Deletes every chunk of `region` before chunk `first`; on_done(error or None)."""
+    if first < 1:
+        return
+
+    def work(store):
+        store.delete(_scope.IDBKeyRange.bound(_key(region, 0), _key(region, first - 1)))
+    _transaction("readwrite", work, on_done or (lambda error: error and print("log chunks not deleted:", error)))
+
+
 def read(region, indexes, on_blobs):
-    """on_blobs(JS array of the Blobs of `indexes` (consecutive, ascending), error): an error if one is missing."""
+    """on_blobs(JS array of the Blobs of `indexes` (ascending), in their order, or None; error): an error if one
+    is missing. One range read from the first to the last: chunks between them that are not asked for (a download
+    reads those from local storage) are left out."""
     if not indexes:
         on_blobs(_scope.Array.new(), None)
         return
-    found = {"blobs": None}
+    found = {}
 
     def work(store):
         bounds = _scope.IDBKeyRange.bound(_key(region, indexes[0]), _key(region, indexes[-1]))
-        request = store.getAll(bounds)
-        request.addEventListener("success", lambda *_: found.update(blobs=request.result))
+        keys = store.getAllKeys(bounds)
+        values = store.getAll(bounds)
+        values.addEventListener("success", lambda *_: found.update(keys=keys.result, values=values.result))
 
     def done(error):
-        blobs = found["blobs"]
-        if error is None and (blobs is None or blobs.length != len(indexes)):
-            error = f"the log of {region} misses archived chunks ({0 if blobs is None else blobs.length} of " \
-                    f"{len(indexes)} found)"
-        on_blobs(None if error else blobs, error)
+        found_at = {}  # chunk index -> its position in the values read
+        if "values" in found:
+            for position in range(found["keys"].length):
+                found_at[int(found["keys"][position][1])] = position
+        missing = [index for index in indexes if index not in found_at]
+        if error is None and missing:
+            error = f"the log of {region} misses archived chunks {missing}"
+        if error is not None:
+            on_blobs(None, error)
+            return
+        wanted = webext.to_js([found_at[index] for index in indexes])
+        on_blobs(wanted.map(lambda position, *_: found["values"][position]), None)
     _transaction("readonly", work, done)

@@ -4,12 +4,24 @@ from . import webext
 
 
 def send(message, on_reply=None):
-    """Sends a plain-data message to the background (or, from the background, to extension pages)."""
+    """Sends a plain-data message to the background (or, from the background, to extension pages). A send the
+    browser refuses outright (a content script whose extension was updated or reloaded: "Extension context
+    invalidated") is an error answer, at once."""
     def replied(reply=None, *_):
         error = webext.last_error()
         if on_reply is not None:
             on_reply(None if error else webext.to_py(reply), error)
-    webext.api.runtime.sendMessage(webext.to_js(message), replied)
+    try:
+        webext.api.runtime.sendMessage(webext.to_js(message), replied)
+    except Exception as problem:  # noqa: BLE001 -- whatever the browser throws, the message did not go
+        if on_reply is not None:
+            on_reply(None, str(problem) or "the message could not be sent")
+
+
+def extension_present():
+    """Whether the extension that started this script is still there (a content script outlives an update or a
+    reload of its extension: Chromium keeps it running without one, and its runtime.id is gone)."""
+    return webext.optional(webext.api.runtime, "id") is not None
 
 
 def send_to_tab(tab_id, message, on_reply=None):
