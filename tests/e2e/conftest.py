@@ -44,11 +44,13 @@ def extension_config(emulator, protocol=None, **overrides):
     return config
 
 
-def launch_extension_browser(browser_name, run_dir, emulator, prefs=None):
+def launch_extension_browser(browser_name, run_dir, emulator, prefs=None, instrument=None):
     """A browser with a prepared copy of the extension installed (not yet configured) that reaches every
-    emulator host. `prefs`: extra browser preferences."""
+    emulator host. `prefs`: extra browser preferences; `instrument(extension_dir)`: changes the copy first."""
     work = os.path.join(run_dir, f"{browser_name}-{uuid.uuid4().hex[:8]}")
     extension_dir = extension_copy.prepare_extension(browser_name, os.path.join(work, "extension"))
+    if instrument is not None:
+        instrument(extension_dir)
     downloads = os.path.join(work, "downloads")
     os.makedirs(downloads)
     all_prefs = dict(prefs or {})

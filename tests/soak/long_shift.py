@@ -1,6 +1,9 @@
 """A compressed agent shift against the emulator, in one Chromium with the extension: several tabs on two sites,
 many voice contacts, failovers (half of them soft, over a live call), and a stream of CCP log lines. Checks that
-every failover completes, in order, that the log store stays within its bound, and that memory does not grow.
+every failover completes, in order, that the log store stays within its bound, and that memory does not grow; and
+measures what the extension writes to storage (tests/soak/storage_meter.js in the soak's copy of the extension:
+the characters of every chrome.storage.local value and the bytes of every IndexedDB Blob it asks to write) and
+what the browser's processes wrote to disk (/proc/<pid>/io), in all and per hour of the shift.
 
 `make soak` runs the full shift (2,000 contacts, 50 failovers, 200,000 log lines); tests/soak/test_long_shift.py
 runs a short one in `make test`. Run directly: python tests/soak/long_shift.py [--contacts N ...]"""
@@ -13,31 +16,73 @@ import tempfile
 import time
 
 from e2e.conftest import extension_config, launch_extension_browser
-from e2e.extension_driver import (ask_background, background_status, configure, host_state,
+from e2e.extension_driver import (ask_background, background_status, configure, host_state, on_extension_page,
                                  open_allowlisted, wait_for, wait_until_contact_seen)
 from emulator.config import Timings
 from emulator.server import Emulator
 
 REGIONS = ("us-east-1", "us-west-2")
 LOG_BATCH = 1_000  # the emulator keeps this many emitted lines for its workers: wait for each batch
+STORAGE_METER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "storage_meter.js")
+READ_METER = """
+const done = arguments[arguments.length - 1];
+const channel = new BroadcastChannel('grccp-soak');
+channel.onmessage = (event) => { channel.close(); done(event.data); };
+channel.postMessage('totals');
+"""
 
 
-def renderer_rss_bytes(marker):
-    """Resident memory of this machine's Chromium renderer processes whose command line contains `marker`."""
-    total = 0
-    for status in glob.glob("/proc/[0-9]*/status"):
-        pid = status.split("/")[2]
+def add_storage_meter(extension_dir):
+    """Puts storage_meter.js first in the background of the soak's copy (Chromium: its service worker file)."""
+    with open(os.path.join(extension_dir, "manifest.json")) as handle:
+        worker = os.path.join(extension_dir, json.load(handle)["background"]["service_worker"])
+    with open(STORAGE_METER) as meter, open(worker) as handle:
+        text = meter.read() + "\n" + handle.read()
+    with open(worker, "w") as handle:
+        handle.write(text)
+
+
+def storage_written(driver):
+    """What the extension asked storage to write so far (the background is woken first)."""
+    background_status(driver)
+    return on_extension_page(driver, READ_METER)
+
+
+def processes(*markers, renderers_only=False):
+    """The pids of this machine's processes whose command line contains every one of `markers` (one browser's:
+    its user data folder)."""
+    for path in glob.glob("/proc/[0-9]*/cmdline"):
         try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
+            with open(path, "rb") as f:
                 cmdline = f.read().replace(b"\0", b" ")
-            if b"--type=renderer" not in cmdline or marker.encode() not in cmdline:
-                continue
-            with open(status) as f:
-                rss = next(line for line in f if line.startswith("VmRSS:"))
-            total += int(rss.split()[1]) * 1024
-        except (OSError, StopIteration):
+        except OSError:
             continue
-    return total
+        if all(marker.encode() in cmdline for marker in markers) and (
+                not renderers_only or b"--type=renderer" in cmdline):
+            yield path.split("/")[2]
+
+
+def process_figure(pid, name, field):
+    """The number after `field` in /proc/<pid>/<name> (0 if the process is gone)."""
+    try:
+        with open(f"/proc/{pid}/{name}") as f:
+            return int(next(line for line in f if line.startswith(field)).split()[1])
+    except (OSError, StopIteration):
+        return 0
+
+
+def disk_written_bytes(marker):
+    """Bytes one browser's processes (their command lines contain `marker`) wrote to disk."""
+    return sum(process_figure(pid, "io", "write_bytes:") for pid in processes(marker))
+
+
+def per_hour(amount, seconds):
+    return round(amount * 3600 / seconds) if seconds else None
+
+
+def renderer_rss_bytes(*markers):
+    """Resident memory of the Chromium renderer processes whose command lines contain every one of `markers`."""
+    return sum(process_figure(pid, "status", "VmRSS:") * 1024 for pid in processes(*markers, renderers_only=True))
 
 
 def memory(driver, user_data_dir):
@@ -45,7 +90,8 @@ def memory(driver, user_data_dir):
     heap = driver.execute_cdp_cmd("Runtime.getHeapUsage", {})["usedSize"]
     driver.execute_cdp_cmd("HeapProfiler.collectGarbage", {})
     heap = driver.execute_cdp_cmd("Runtime.getHeapUsage", {})["usedSize"]
-    return {"page_heap_bytes": heap, "extension_process_rss_bytes": renderer_rss_bytes("--extension-process")}
+    return {"page_heap_bytes": heap,
+            "extension_process_rss_bytes": renderer_rss_bytes(user_data_dir, "--extension-process")}
 
 
 class Shift:
@@ -95,7 +141,7 @@ class Shift:
 
 def run(contacts, failovers, log_lines, tabs, work, max_log_entries):
     emulator = Emulator(tmp_dir=work, timings=Timings.fast()).start()
-    driver = launch_extension_browser("chromium", work, emulator)
+    driver = launch_extension_browser("chromium", work, emulator, instrument=add_storage_meter)
     report = {"contacts": contacts, "failovers": failovers, "log_lines": log_lines, "tabs": tabs}
     try:
         config = extension_config(emulator, logs={"maxEntriesPerRegion": max_log_entries})
@@ -109,6 +155,7 @@ def run(contacts, failovers, log_lines, tabs, work, max_log_entries):
             handles.append(driver.current_window_handle)
         shift = Shift(driver, emulator, handles)
         user_data_dir = work
+        written_before, disk_before = storage_written(driver), disk_written_bytes(work)
         started = time.monotonic()
         emitted = 0
         emitted_per_region = {region: 0 for region in REGIONS}
@@ -160,6 +207,18 @@ def run(contacts, failovers, log_lines, tabs, work, max_log_entries):
         report["log_store"] = log_store_sizes(driver)
         report["log_store_complete"] = all(report["log_store"].get(r, 0) >= n for r, n in expected.items())
         report["log_store_within_bound"] = all(n <= max_log_entries for n in report["log_store"].values())
+        written, disk = storage_written(driver), disk_written_bytes(work)
+        seconds = time.monotonic() - started
+        local = written["localCharacters"] - written_before["localCharacters"]
+        archive = written["archiveBytes"] - written_before["archiveBytes"]
+        report["storage_written"] = {
+            "seconds": round(seconds, 1), "local_characters": local, "archive_bytes": archive,
+            "local_writes": written["localWrites"] - written_before["localWrites"],
+            "archive_writes": written["archiveWrites"] - written_before["archiveWrites"],
+            "extension_per_hour": per_hour(local + archive, seconds),
+            "extension_per_log_line": round((local + archive) / max(1, sum(emitted_per_region.values())), 1),
+            "browser_disk_bytes": disk - disk_before, "browser_disk_per_hour": per_hour(disk - disk_before, seconds),
+        }
         return report
     finally:
         driver.quit()
