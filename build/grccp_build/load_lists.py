@@ -1,7 +1,8 @@
 """Every copy of a load list the browsers need, generated from the entry table (entries.py):
 
-  the content script's files     carried by the background's boot files, which the registration reads
-                                 (globalThis.grccpContentScriptFiles, platform/background/content_scripts.py)
+  the content script's files     carried by the background's boot files, which the registrations read, by
+                                 when they run (globalThis.grccpContentScriptFiles,
+                                 platform/background/content_scripts.py)
   Chrome's service worker        boot/background_worker.js: importScripts of the background's files, then its run
   Firefox's event page           manifest background.scripts; its run file boot/background_page.js
   the extension pages            the script tags in place of PAGE_MARKER in popup.html and options.html"""
@@ -16,9 +17,10 @@ PAGE_MARKER = "<!-- scripts: written by the build from its entry table -->"
 
 
 def _background_run():
-    """The background's run code: the content script's files for the registration, then the entry module."""
-    content = entry("content").scripts
-    return (f"globalThis.grccpContentScriptFiles = {json.dumps(list(content))};\n"
+    """The background's run code: the content script's files for the registrations, then the entry module."""
+    content = entry("content")
+    files = {"document_start": list(content.start), "document_idle": list(content.scripts)}
+    return (f"globalThis.grccpContentScriptFiles = {json.dumps(files)};\n"
             f"__BRYTHON__.aot.runMain('{entry('background').module}');\n")
 
 

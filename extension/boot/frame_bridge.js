@@ -1,17 +1,22 @@
 // Content script helper for the CCP frames' message channel. A cross-origin window cannot be handed to Python:
 // Brython inspects every object it receives (it reads `constructor`), which a cross-origin WindowProxy forbids.
-// So the windows stay here: Python registers each region's iframe element and origin, and gets only the region
-// and the (structured-clone) message data. The filtering rule is the one the Python side documents. Messages with
-// an event name the host does not act on are not handed over (Python would convert each of them only to ignore it).
+// So the windows stay in JavaScript: Python registers each region's iframe element and origin with the page guard
+// (boot/page_guard.js, whose listener takes the frames' messages before any page script could), and gets only the
+// region and the (structured-clone) message data. The filtering rule is the one the Python side documents.
+// Messages with an event name the host does not act on are not handed over (Python would convert each of them
+// only to ignore it). For the same reason this file tells Python when the frames got new windows because the
+// page took the panel out of the document (watchPanel).
 // `log` messages, which come by the thousand, are handed over in batches, in the order they arrived; the other
 // messages do not wait for them (a failover comes right after the worker's poll has logged two lines: those are
 // handled after the switch, not before it).
 (function () {
   'use strict';
-  var routes = new Map();  // region -> {frame: HTMLIFrameElement, origin: string}
+  var guard = globalThis.grccpPageGuard;
+  var windows = new Map();  // region -> the routed frame's window when routed (or last seen in the document)
+  var watchers = [];  // the panel watch's observers, disconnected when the session stops
   var logs = [];  // [region, data] of `log` messages not yet handed over, in arrival order
   var logTimer = null;
-  // The listening session's handlers (null: none listens); the DOM listener is added once, for the page's life.
+  // The listening session's handlers (null: none listens); the guard's receiver is set once, for the page's life.
   var session = null;
   function deliverLogs() {
     clearTimeout(logTimer);
@@ -22,48 +27,76 @@
       session.onLogs(batch);
     }
   }
-  function onWindowMessage(event) {
+  function onCcpMessage(region, data, originOk) {
     if (session === null) return;
     var current = session;
-    for (var [region, route] of routes) {
-      if (event.source !== null && event.source === route.frame.contentWindow) {
-        if (event.origin === route.origin) {
-          var data = event.data;
-          var name = data !== null && typeof data === 'object' ? data.event : undefined;
-          if (name === 'log' && current.handled.has(name)) {
-            logs.push([region, data]);
-            if (logs.length >= current.logBatch.size) {
-              deliverLogs();
-            } else if (logTimer === null) {
-              logTimer = setTimeout(deliverLogs, current.logBatch.waitMs);
-            }
-          } else if (typeof name !== 'string' || current.handled.has(name)) {
-            current.onMessage(region, data);  // a message without an event name goes on, to be reported as malformed
-          }
-        } else {
-          current.onDrop('a message from the ' + region + ' frame came from another origin');
-        }
-        return;
-      }
+    if (!originOk) {
+      current.onDrop('a message from the ' + region + ' frame came from another origin');
+      return;
     }
-    current.onDrop('a message came from a window that is not a CCP frame');
+    var name = data !== null && typeof data === 'object' ? data.event : undefined;
+    if (name === 'log' && current.handled.has(name)) {
+      logs.push([region, data]);
+      if (logs.length >= current.logBatch.size) {
+        deliverLogs();
+      } else if (logTimer === null) {
+        logTimer = setTimeout(deliverLogs, current.logBatch.waitMs);
+      }
+    } else if (typeof name !== 'string' || current.handled.has(name)) {
+      current.onMessage(region, data);  // a message without an event name goes on, to be reported as malformed
+    }
+  }
+  function onOtherMessage(reason) {
+    if (session !== null) session.onDrop(reason);
   }
   var listening = false;
   globalThis.grccpFrameBridge = {
-    route: function (region, frame, origin) { routes.set(region, {frame: frame, origin: origin}); },
+    route: function (region, frame, origin) {
+      guard.route(region, frame, origin);
+      windows.set(region, frame.contentWindow);
+    },
+    // Watches the panel's host element. onForeignAttribute() when an attribute other than `ownNames` changed on
+    // it; onLeft() after each change of the document while the host is out of it (Python puts it back when it
+    // can); onBack() once it is in the document again with new frame windows (removing an iframe from the
+    // document ends its window: the CCPs load again, whoever put it back). The panel's own changes happen inside
+    // its shadow root, which the document's observer does not see.
+    watchPanel: function (host, ownNames, onForeignAttribute, onLeft, onBack) {
+      var own = new Set(ownNames);
+      var attributes = new MutationObserver(function (records) {
+        if (records.some(function (record) { return !own.has(record.attributeName); })) onForeignAttribute();
+      });
+      attributes.observe(host, {attributes: true});
+      var placement = new MutationObserver(function () {
+        if (!host.isConnected) {
+          onLeft();
+          return;
+        }
+        var renewed = false;
+        for (var [region, known] of windows) {
+          var current = guard.routeOf(region).frame.contentWindow;
+          if (current !== known) { windows.set(region, current); renewed = true; }
+        }
+        if (renewed) onBack();
+      });
+      placement.observe(document, {childList: true, subtree: true});
+      watchers.push(attributes, placement);
+    },
     // A (new) session's handlers; the previous session's, if any, hear nothing more.
     listen: function (onMessage, onLogBatch, onDrop, handledEvents, logBatch) {
       session = {onMessage: onMessage, onLogs: onLogBatch, onDrop: onDrop, handled: new Set(handledEvents),
                  logBatch: logBatch};
       if (!listening) {
         listening = true;
-        addEventListener('message', onWindowMessage);
+        guard.receive(onCcpMessage, onOtherMessage);
       }
     },
-    // The session ends (its panel is taken off the page): no route, no handler, nothing waiting.
+    // The session ends (its panel is taken off the page): no route, no watch, no handler, nothing waiting.
     stop: function () {
       session = null;
-      routes.clear();
+      guard.unrouteAll();
+      windows.clear();
+      watchers.forEach(function (observer) { observer.disconnect(); });
+      watchers = [];
       logs = [];
       clearTimeout(logTimer);
       logTimer = null;
@@ -81,7 +114,7 @@
       requestAnimationFrame(function () { requestAnimationFrame(function () { setTimeout(run, 0); }); });
     },
     post: function (region, message) {
-      var route = routes.get(region);
+      var route = guard.routeOf(region);
       var target = route && route.frame.contentWindow;
       if (target) { target.postMessage(message, route.origin); }
     }

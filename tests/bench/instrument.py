@@ -1,10 +1,11 @@
 """The bench's copy of the extension: the built package (Chromium's or Firefox's) with host permissions granted and
 the bench's probes added (never in the product; each costs microseconds per call it wraps):
 
-  performance marks   where the content script's start goes, and when the frame bridge's listener receives and
-                      finishes handling a disasterRecovery::failover (the page's own timeline)
-  content_probe.js    first in the content script: time spent in the content script's own callbacks, timer
-                      lateness, cs:log-batch messages, the followed log lines (read with chrome.scripting)
+  performance marks   where the content script's start goes, and when the page guard's listener receives, and the
+                      frame bridge finishes handling, a disasterRecovery::failover (the page's own timeline)
+  content_probe.js    first in the content script (before the page guard, at document_start): time spent in the
+                      content script's own callbacks, timer lateness, cs:log-batch messages, the followed log
+                      lines (read with chrome.scripting)
   background_probe.js first in the background: time spent in its callbacks by kind, timer lateness, storage
                       writes, when followed log lines arrive and are stored (read over a BroadcastChannel)
                       (each probe after probe_core.js, their shared recorder of tasks and timers)
@@ -66,25 +67,29 @@ def instrument(extension_dir):
            '<!doctype html><meta charset="utf-8"><title>bench control</title>\n')
     _replace_once(os.path.join(extension_dir, "popup.html"), FIRST_SCRIPT,
                   '<script src="bench_popup_probe.js"></script>' + FIRST_SCRIPT)
-    _mark_failover(os.path.join(extension_dir, "boot", "frame_bridge.js"))
+    _mark_failover(os.path.join(extension_dir, "boot"))
     for name, where, mark in PROFILE_MARKS:
         path = os.path.join(extension_dir, name)
         line = f"performance.mark('{mark}');\n"
         body = _read(path)
         _write(path, line + body if where == "prepend" else body + "\n" + line)
-    # the content probe goes before the content script's first file (the registered file list is the product's)
-    pre = os.path.join(extension_dir, "boot", "content_pre.js")
-    _write(pre, _probe(CONTENT_PROBE) + _read(pre))
+    # the content probe goes before the content script's first file, the page guard (document_start): the
+    # registered file lists are the product's
+    guard = os.path.join(extension_dir, "boot", "page_guard.js")
+    _write(guard, _probe(CONTENT_PROBE) + _read(guard))
     _add_background_probe(extension_dir)
 
 
-def _mark_failover(bridge):
-    """Marks when the frame bridge's listener receives a disasterRecovery::failover and when it has handed it
-    on (the end of the task handling it)."""
-    call, listener = "onMessage(region, data);", "function onWindowMessage(event) {"
-    is_failover = "if (event.data && event.data.event === 'disasterRecovery::failover')"
-    _replace_once(bridge, listener, f"{listener} {is_failover} performance.mark('grccp-bench-failover-delivered');")
-    _replace_once(bridge, call, f"{call} {is_failover} performance.mark('grccp-bench-failover-handled');")
+def _mark_failover(boot):
+    """Marks when the page guard's listener receives a disasterRecovery::failover and when the frame bridge has
+    handed it on (the end of the task handling it)."""
+    call, listener = "onMessage(region, data);", "addEventListener('message', function (event) {"
+    received = "if (event.data && event.data.event === 'disasterRecovery::failover')"
+    handled = "if (data && data.event === 'disasterRecovery::failover')"
+    _replace_once(os.path.join(boot, "page_guard.js"), listener,
+                  f"{listener} {received} performance.mark('grccp-bench-failover-delivered');")
+    _replace_once(os.path.join(boot, "frame_bridge.js"), call,
+                  f"{call} {handled} performance.mark('grccp-bench-failover-handled');")
 
 
 def _add_background_probe(extension_dir):

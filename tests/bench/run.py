@@ -71,8 +71,10 @@ def bench_config(emulator):
 
 
 def content_script_files():
-    """The files the content script is made of, in order (the build's entry table)."""
-    return list(entry("content").scripts)
+    """The files the content script is made of, in order (the build's entry table): the page guard at
+    document_start, then the rest."""
+    content = entry("content")
+    return list(content.start + content.scripts)
 
 
 def embedded_streams_bytes(script_path):

@@ -32,6 +32,7 @@ return {
   download: {state: q('#download-status').dataset.state, text: text('#download-status'),
              disabled: q('#download-logs').disabled},
   managedNote: text('#managed-note'),
+  warning: text('#warning'),
   height: document.documentElement.getBoundingClientRect().height,
 };
 """

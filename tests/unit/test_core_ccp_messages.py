@@ -47,7 +47,10 @@ def test_small_host_messages():
     ({"event": "auth_fail"}, ("auth_fail", None)),
     ({"event": "terminated"}, ("terminated", None)),
     ({"event": "request_configure"}, ("request_configure", None)),
-    ({"event": "api_response", "data": {"requestId": "r1", "data": {"x": 1}, "err": None}}, ("ignored", "api_response")),
+    ({"event": "api_response", "data": {"requestId": "r1", "data": {"x": 1}, "err": None}},
+     ("api_response", {"requestId": "r1", "data": {"x": 1}, "err": None})),
+    ({"event": "api_response", "data": {"requestId": "r2", "err": '{"type": "AccessDenied"}'}},
+     ("api_response", {"requestId": "r2", "data": None, "err": '{"type": "AccessDenied"}'})),
     ({"event": "update_connected_ccps", "data": {"length": 2}}, ("ignored", "update_connected_ccps")),
     ({"event": "some::future_event", "data": [1, 2]}, ("ignored", "some::future_event")),
 ])
@@ -75,10 +78,20 @@ def test_parse_agent_update_and_log():
     {"event": "disasterRecovery::force_offline", "data": {"softFailover": "yes"}},
     {"event": "log"}, {"event": "log", "data": {"text": "no level"}},
     {"event": "auth_fail", "data": "x"}, {"event": "auth_fail", "data": {"authorize": 1}},
+    {"event": "api_response"}, {"event": "api_response", "data": {"data": {}}},
+    {"event": "api_response", "data": {"requestId": 5}},
+    {"event": "api_response", "data": {"requestId": "r", "err": 1}},
 ])
 def test_malformed(message):
     with pytest.raises(ProtocolError):
         cm.parse_ccp_message(message, PARSERS)
+
+
+def test_api_request_message_is_the_streams_envelope():
+    assert cm.api_request_message("r1", "getAgentSnapshot", {"nextToken": None}) == {
+        "event": "api_request",
+        "data": {"event": "api_request", "requestId": "r1", "method": "getAgentSnapshot",
+                 "params": {"nextToken": None}}}
 
 
 def test_event_catalogue():

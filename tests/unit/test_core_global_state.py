@@ -236,23 +236,49 @@ def test_a_stuck_failover_is_completed_once_its_contact_is_gone(config):
     assert not state.stuck_check_due(EAST)                       # the call goes on
     state.on_agent_update(EAST, _summary(), 100)
     assert state.stuck_check_due(EAST) and gs.STUCK_PENDING_GRACE_MS == 3000
-    assert state.complete_stuck_failover(3100) == WEST
+    assert state.complete_stuck_failover(3100, _summary()) == WEST
     assert state.active == WEST and state.epoch == 2 and state.failover is None
     [entry] = state.timeline
     assert (entry["from"], entry["to"], entry["pendingMs"], entry["completeMs"], entry["contactId"]) == (
         EAST, WEST, 2, 3100, "c-1")
-    assert state.complete_stuck_failover(3200) is None
+    assert state.complete_stuck_failover(3200, _summary()) is None
+
+
+def test_a_stuck_failover_is_not_completed_while_the_ccp_says_the_contact_is_there(config):
+    """The agent updates saying the call is gone may be page script's echoes: the CCP's answer to the
+    extension's own request decides."""
+    state = _pending_on_a_call(config)
+    state.on_agent_update(EAST, _summary(), 100)                  # (forged) no call
+    assert state.complete_stuck_failover(3100, _summary(["c-1"])) is None
+    assert state.complete_stuck_failover(3100, {"stateName": "broken"}) is None
+    assert state.complete_stuck_failover(3100, None) is None
+    assert state.active == EAST and state.pending is not None and state.timeline == []
+
+
+def test_the_stuck_check_asks_a_tab_that_shows_the_active_region_with_its_ccp_ready(config):
+    state = _pending_on_a_call(config)
+    state.on_tab_region(7, EAST)
+    state.on_ccp_health(7, EAST, health.READY, 1)
+    state.on_tab_region(3, WEST)
+    state.on_ccp_health(3, WEST, health.READY, 1)
+    state.on_tab_region(5, EAST)
+    state.on_ccp_health(5, EAST, health.NOT_ANSWERING, 1)
+    assert state.stuck_check_tab() is None                        # the call goes on: nothing to check
+    state.on_agent_update(EAST, _summary(), 100)
+    assert state.stuck_check_tab() == 7
+    state.on_tab_closed(7)
+    assert state.stuck_check_tab() is None                        # no tab can ask: nothing to switch either
 
 
 def test_a_failover_completed_by_a_tab_or_held_by_a_new_call_is_left_alone(config):
     completed = _pending_on_a_call(config)
     completed.on_agent_update(EAST, _summary(), 100)
     assert completed.on_switch_complete(WEST, 150, epoch=1)       # a tab finished it within the grace
-    assert completed.complete_stuck_failover(3100) is None and len(completed.timeline) == 1
+    assert completed.complete_stuck_failover(3100, _summary()) is None and len(completed.timeline) == 1
     held = _pending_on_a_call(config)
     held.on_agent_update(EAST, _summary(), 100)
     held.on_agent_update(EAST, _summary(["c-2"]), 200)            # a second call: it holds the switch now
-    assert held.complete_stuck_failover(3100) is None and held.pending["contactId"] == "c-2"
+    assert held.complete_stuck_failover(3100, _summary()) is None and held.pending["contactId"] == "c-2"
 
 
 def test_no_stuck_check_without_a_pending_failover_or_from_the_stand_by(config):
@@ -264,3 +290,27 @@ def test_no_stuck_check_without_a_pending_failover_or_from_the_stand_by(config):
     state = _pending_on_a_call(config)
     state.on_agent_update(WEST, _summary(), 5)
     assert not state.stuck_check_due(WEST)                       # the stand-by's agent says nothing about it
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The panel a page took away (core.panel_returns)
+
+
+def test_panel_returns_are_kept_per_tab_persisted_and_forgotten_with_the_tab(config):
+    state = gs.GlobalState(config.region_keys, epoch=1)
+    state.on_tab_region(4, EAST)
+    assert state.panel_warnings() == []
+    assert state.on_panel_returned(4, 1, False) and not state.on_panel_returned(4, 1, False)
+    assert state.on_panel_returned(9, 5, True)
+    assert not state.on_panel_returned(4, -1, False) and not state.on_panel_returned(4, 2, "yes")
+    assert state.panel_warnings() == [(1, False), (5, True)]
+    restored = gs.GlobalState.from_dict(json.loads(json.dumps(state.to_dict())), config.region_keys)
+    assert restored.panel_warnings() == [(1, False), (5, True)] and restored.tabs["4"]["shown"] == EAST
+    assert state.on_tab_closed(9) and state.panel_warnings() == [(1, False)]
+
+
+def test_a_stored_tab_with_a_malformed_panel_record_is_refused(config):
+    data = gs.GlobalState(config.region_keys, epoch=1).to_dict()
+    data["tabs"] = {"4": {"shown": EAST, "health": {}, "panel": {"returns": "many", "gaveUp": False}}}
+    with pytest.raises(StateError):
+        gs.GlobalState.from_dict(data, config.region_keys)

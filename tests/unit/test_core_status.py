@@ -10,7 +10,7 @@ from grccp.core.snapshot import VOICE_CONTACT_TYPES as VOICE, parse_agent_update
 
 SUMMARY = parse_agent_update(snapshot_data(contacts=[("c-1", "voice", "connected")])).to_summary(VOICE)
 EXPECTED_KEYS = {"configured", "configErrors", "managedFields", "activeRegion", "standbyRegion", "protocol",
-                 "regions", "regionProblems", "failover", "timeline", "openTabs", "badge"}
+                 "regions", "regionProblems", "warnings", "failover", "timeline", "openTabs", "badge"}
 
 
 def build(config, state, now, managed_fields=()):
@@ -27,6 +27,15 @@ def test_fresh_state(config):
         (EAST, "active", "UE1", None, None, None), (WEST, "standby", "UW2", None, None, None)]
     assert model["failover"] is None and model["timeline"] == [] and model["openTabs"] == 0
     assert model["badge"] == {"text": "UE1", "color": status.BADGE_COLORS["idle"]}
+
+
+def test_a_page_that_took_the_panel_away_is_warned_about(config):
+    state = gs.GlobalState(config.region_keys)
+    assert build(config, state, 1000)["warnings"] == []
+    state.on_panel_returned(3, 2, False)
+    state.on_panel_returned(8, 5, True)
+    assert [w["text"][:40] for w in build(config, state, 1000)["warnings"]] == [
+        "A page removed the CCP panel 2 times: it", "A page keeps removing the CCP panel: it w"[:40]]
 
 
 def test_health_sign_in_and_agent(config):

@@ -108,6 +108,17 @@ def test_summary_and_setup(config):
     assert lines[0] == "regions/0: must be an object" and lines[-1] == "… and 3 more" and len(lines) == 6
 
 
+def test_warning_line(config):
+    state = gs.GlobalState(config.region_keys)
+    assert status_view.warning_line(model(config, state)) == ("", "")
+    state.on_panel_returned(1, 1, False)
+    text, whole = status_view.warning_line(model(config, state))
+    assert text.startswith("A page removed the CCP panel once") and whole == text
+    state.on_panel_returned(2, 5, True)
+    text, whole = status_view.warning_line(model(config, state))
+    assert text.endswith("(+1 more)") and whole.count("\n") == 1 and "keeps removing" in whole
+
+
 # ---------------------------------------------------------------------------------------------------------
 # ACGR: chat contacts, the initiated phase, Switch now, the regions the CCPs announce, sign-in problems
 

@@ -23,6 +23,7 @@ modules that schedule work (outbox, log_shipping) are given their timers and sen
   snapshot          agent::update interpretation (agent state, voice contacts, after-call work)
   health            a CCP's health states, and the ranking across tabs
   global_state      GlobalState: the background's single source of truth (active region, failover in flight)
+  panel_returns     a tab's panel taken out of the page: how often it is put back, and the popup's warning
   logs              Streams-format log entries: the extension's own, intake of relayed ones, validation
   log_chunks        a region's log as chunks of download-ready records (local storage + archive)
   log_exports       log downloads in progress hold back the deletions of what they read

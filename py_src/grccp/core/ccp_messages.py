@@ -6,12 +6,13 @@ none, as Streams leaves it undefined."""
 
 from . import logs, snapshot
 from .errors import ProtocolError
-from .shapes import field_problem, is_bool, is_str, is_text, may, optional
+from .shapes import field_problem, is_bool, is_str, is_text, may, optional, required
 
 # Host -> CCP
 CONFIGURE = "configure"
 SYNCHRONIZE = "synchronize"
 OUTER_CONTEXT_INFO = "outer_context_info"
+API_REQUEST = "api_request"
 
 # CCP -> host, handled by the extension
 ACKNOWLEDGE = "acknowledge"
@@ -20,17 +21,19 @@ LOG = "log"
 AUTH_FAIL = "auth_fail"
 TERMINATED = "terminated"
 REQUEST_CONFIGURE = "request_configure"
+# The answer to the host's own api_request, posted to the requesting window only (ccp-protocol 2)
+API_RESPONSE = "api_response"
 
 # CCP -> host, known but of no use to the extension (parse_ccp_message reports them as IGNORED).
 IGNORED_CCP_EVENTS = (
-    "api_response", "update_connected_ccps", "master_response", "server_bound_internal_log", "api_metric",
+    "update_connected_ccps", "master_response", "server_bound_internal_log", "api_metric",
     "client_metric", "click_stream_data", "access_denied", "cti_authorize_retries_exhausted", "media_device_response",
     "connection::ready_to_start_session", "agent::websocket_connection_lost", "agent::websocket_connection_gained",
     "webSocket::message", "webSocket::connection_lost", "webSocket::connection_gained", "mute",
     "contact::accepted", "contact::view", "configuration::configure",
 )
-HANDLED_CCP_EVENTS = (ACKNOWLEDGE, AGENT_UPDATE, LOG, AUTH_FAIL, TERMINATED, REQUEST_CONFIGURE)
-HOST_EVENTS = (CONFIGURE, SYNCHRONIZE, OUTER_CONTEXT_INFO)
+HANDLED_CCP_EVENTS = (ACKNOWLEDGE, AGENT_UPDATE, LOG, AUTH_FAIL, TERMINATED, REQUEST_CONFIGURE, API_RESPONSE)
+HOST_EVENTS = (CONFIGURE, SYNCHRONIZE, OUTER_CONTEXT_INFO, API_REQUEST)
 # Every shared event name, for hostile-input tests (each protocol module lists its own).
 ALL_EVENTS = HANDLED_CCP_EVENTS + IGNORED_CCP_EVENTS + HOST_EVENTS
 
@@ -68,6 +71,14 @@ def synchronize_message():
     return host_message(SYNCHRONIZE)
 
 
+def api_request_message(request_id, method, params):
+    """A CTI call through the CCP's worker (ccp-protocol 2); the answer (api_response) comes to this window only,
+    under `request_id`. Page script never sees the id: the frames' messages never reach it (boot/page_guard.js),
+    so an answer with it cannot be forged through the worker's broadcast echo."""
+    return host_message(API_REQUEST, {"event": API_REQUEST, "requestId": request_id, "method": method,
+                                      "params": params})
+
+
 # ----------------------------------------------------------------------------------------------------------
 # CCP -> host
 
@@ -95,6 +106,12 @@ def _parse_auth_fail(data):
     return None
 
 
+def _parse_api_response(data):
+    """{requestId, data, err}: `err` is the call's error (a JSON text, as the worker sends it) or None."""
+    require(data, {"requestId": required(is_text), "err": may(optional(is_str))}, API_RESPONSE)
+    return {"requestId": data["requestId"], "data": data.get("data"), "err": data.get("err") or None}
+
+
 def _no_payload(_data):
     return None
 
@@ -106,6 +123,7 @@ PARSERS = {
     AUTH_FAIL: _parse_auth_fail,
     TERMINATED: _no_payload,
     REQUEST_CONFIGURE: _no_payload,
+    API_RESPONSE: _parse_api_response,
 }
 
 
@@ -123,6 +141,7 @@ def parse_ccp_message(message_data, parsers=PARSERS):
       acknowledge                -> {"id"} (port-connect ACK: the handshake) or None (keep-alive)
       agent::update              -> snapshot.AgentSnapshot
       log                        -> logs.parse_relayed_entry(data)
+      api_response               -> {"requestId", "data", "err"}
       auth_fail, terminated, request_configure -> None"""
     if not isinstance(message_data, dict):
         raise ProtocolError("message is not an object")

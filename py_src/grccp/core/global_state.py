@@ -9,8 +9,12 @@ Start a fresh GlobalState with epoch=now_ms so that epochs keep growing across r
 
 A stuck failover: when the contact a pending failover waits for is gone but no tab completes the switch within
 STUCK_PENDING_GRACE_MS (the CCP window that was to finish it went away, e.g. its tab was closed; the reference
-then stays pending forever), the background completes it (stuck_check_due, complete_stuck_failover) — in the
-protocols whose trait says so (legacy DR; in ACGR the CCPs initiate every switch, and Switch now ends a stuck one).
+then stays pending forever), the background completes it (stuck_check_due, stuck_check_tab,
+complete_stuck_failover) — in the protocols whose trait says so (legacy DR; in ACGR the CCPs initiate every
+switch, and Switch now ends a stuck one). Both the pending failover and the agent updates saying the contact is
+gone reach the extension through the CCPs' messages, which page script can forge (a CCP frame of its own, whose
+worker broadcasts what it is asked to); so the completion waits for the region's CCP to answer the extension's
+own request (an api_request whose id page script never sees) with no such contact left.
 
 A failover turning back: a CCP that says the failover goes to the region already active ends the failover in
 flight; no switch is recorded. Once it is initiated (the tabs show the target), only an initiated report turns it
@@ -27,8 +31,8 @@ as an action."""
 
 from . import health
 from .errors import StateError
-from .shapes import (conforms, field_problem, is_bool, is_count, is_dict, is_region_text, is_str, list_of, optional,
-                     required, str_enum)
+from .shapes import (conforms, field_problem, is_bool, is_count, is_dict, is_region_text, is_str, list_of, may,
+                     optional, required, str_enum)
 from .snapshot import summary_problem
 
 TIMELINE_LIMIT = 20
@@ -65,6 +69,7 @@ _TIMELINE_FIELDS = dict(_FLIGHT_FIELDS, completeMs=required(is_count), **{"from"
                                                                           "to": required(is_region_text)})
 _HEALTH_FIELDS = {"status": required(health.is_health), "sinceMs": required(is_count),
                   "detail": required(optional(is_str))}
+_PANEL_FIELDS = {"returns": required(is_count), "gaveUp": required(is_bool)}
 _AGENT_FIELDS = {"summary": required(lambda value: summary_problem(value) is None),
                  "updatedMs": required(is_count)}
 _STATE_FIELDS = {
@@ -274,6 +279,23 @@ class GlobalState:
         """Whether `region`'s need of a sign-in opens the sign-in window: the active region's only."""
         return region == self.active and self.sign_in_needed(region)
 
+    def on_panel_returned(self, tab_id, returns, gave_up):
+        """A tab's page took the panel out of its document: it came back `returns` times, or the tab gave up
+        putting it back (core.panel_returns). Kept with the tab, for the popup's warning."""
+        if not is_count(returns) or not is_bool(gave_up):
+            return False
+        tab = self._tab(tab_id)
+        panel = {"returns": returns, "gaveUp": gave_up}
+        if tab.get("panel") == panel:
+            return False
+        tab["panel"] = panel
+        return True
+
+    def panel_warnings(self):
+        """(returns, gave up) of each tab whose page took the panel away, by tab id."""
+        return [(tab["panel"]["returns"], tab["panel"]["gaveUp"]) for _, tab in sorted(
+            self.tabs.items(), key=lambda item: int(item[0])) if tab.get("panel")]
+
     def on_tab_closed(self, tab_id):
         return self.tabs.pop(str(tab_id), None) is not None
 
@@ -298,12 +320,29 @@ class GlobalState:
         return (self.pending is not None and region == self.active and summary is not None
                 and not summary["blockingContacts"])
 
-    def complete_stuck_failover(self, now_ms):
-        """Completes the pending failover if its contact is still gone (no tab switched meanwhile): every tab then
-        follows the background with the manual-failover messages. Returns the region switched to, or None."""
+    def stuck_check_tab(self):
+        """When a pending failover still looks stuck (stuck_check_due, after the grace): the tab to ask for the
+        active region's contacts as its CCP tells the extension's own request — the first tab that shows the
+        active region with that CCP ready. None when nothing looks stuck, or no tab can ask."""
+        summary = self.agent(self.active)[0]
+        if self.pending is None or summary is None or summary["blockingContacts"]:
+            return None
+        for key in sorted(self.tabs, key=int):
+            tab = self.tabs[key]
+            report = tab["health"].get(self.active)
+            if tab["shown"] == self.active and report is not None and report["status"] == health.READY:
+                return int(key)
+        return None
+
+    def complete_stuck_failover(self, now_ms, checked_summary):
+        """Completes the pending failover if its contact is gone as the active region's CCP answered the
+        extension's own request (`checked_summary`, a summary like on_agent_update's) and as the latest agent
+        update still says (no tab switched meanwhile): every tab then follows the background with the
+        manual-failover messages. Returns the region switched to, or None."""
         pending = self.pending
         summary = self.agent(self.active)[0]
-        if pending is None or summary is None or summary["blockingContacts"]:
+        if (pending is None or summary is None or summary["blockingContacts"]
+                or summary_problem(checked_summary) is not None or checked_summary["blockingContacts"]):
             return None
         target = pending["target"]
         return target if self.on_switch_complete(target, now_ms) else None
@@ -329,10 +368,7 @@ class GlobalState:
             "active": self.active,
             "epoch": self.epoch,
             "failover": None if self.failover is None else dict(self.failover),
-            "tabs": {key: {"shown": tab["shown"],
-                           "health": {region: dict(h) for region, h in tab["health"].items()},
-                           "signIn": list(tab["signIn"])}
-                     for key, tab in self.tabs.items()},
+            "tabs": {key: _tab_copy(tab) for key, tab in self.tabs.items()},
             "agents": {key: None if record is None else {"summary": record["summary"],
                                                          "updatedMs": record["updatedMs"]}
                        for key, record in self.agents.items()},
@@ -351,13 +387,19 @@ class GlobalState:
             raise StateError(f"stored failover state: {problem}")
         state = cls(data["regionKeys"], data["active"], data["epoch"])
         state.failover = None if data["failover"] is None else dict(data["failover"])
-        state.tabs = {key: {"shown": tab["shown"], "health": {region: dict(h) for region, h in tab["health"].items()},
-                            "signIn": list(tab["signIn"])}
-                      for key, tab in data["tabs"].items()}
+        state.tabs = {key: _tab_copy(tab) for key, tab in data["tabs"].items()}
         state.agents = {key: None if record is None else dict(record) for key, record in data["agents"].items()}
         state.timeline = [dict(entry) for entry in data["timeline"]]
         state.announced = dict(data["announced"])
         return state
+
+
+def _tab_copy(tab):
+    copy = {"shown": tab["shown"], "health": {region: dict(h) for region, h in tab["health"].items()},
+            "signIn": list(tab["signIn"])}
+    if tab.get("panel"):
+        copy["panel"] = dict(tab["panel"])
+    return copy
 
 
 def _state_problem(data):
@@ -381,7 +423,8 @@ def _state_problem(data):
             return "a timeline entry is not a switch between regionKeys"
     for key, tab in data["tabs"].items():
         problem = field_problem(tab, {"shown": required(optional(in_keys)), "health": required(is_dict),
-                                      "signIn": required(list_of(in_keys, 2))})
+                                      "signIn": required(list_of(in_keys, 2)),
+                                      "panel": may(conforms(_PANEL_FIELDS))})
         if problem is None:
             for region, report in tab["health"].items():
                 if not in_keys(region) or field_problem(report, _HEALTH_FIELDS) is not None:

@@ -59,6 +59,9 @@ MESSAGE_TYPES = {
     "cs:need-login": {"region": _region},
     # the page is being left (closed, navigated away, or put in the back-forward cache)
     "cs:goodbye": {},
+    # the page took the panel out of the document: it came back `returns` times so far (its CCPs reloaded each
+    # time), or the tab gave up putting it back (core.panel_returns)
+    "cs:panel-returned": {"returns": required(is_count), "gaveUp": required(is_bool)},
     # background -> content script
     "bg:welcome": _configuration,
     # the configuration in force changed: every open tab follows it (core.tab_config)
@@ -66,6 +69,11 @@ MESSAGE_TYPES = {
     "bg:region-changed": {"region": _region, "epoch": _epoch},
     # end the pending failover to `region` now (the popup's Switch now): sent to the tabs showing the active region
     "bg:switch-now": {"region": _region},
+    # ask the region's CCP for the agent's snapshot with the tab's own api_request (the stuck-failover check);
+    # answered with cs:contacts: the snapshot's summary, or why there is none
+    "bg:check-contacts": {"region": _region},
+    "cs:contacts": {"region": _region, "agent": required(optional(lambda value: summary_problem(value) is None)),
+                    "error": required(optional(is_str))},
     # popup <-> background
     "popup:get-status": {},
     # (the options page sends it too, with its own log name and level filter; absent: the configuration's)

@@ -5,6 +5,7 @@ configured, so the popup never has to guess."""
 
 from .global_state import DETECTED, INITIATED, PENDING, latencies
 from .health import NOT_ANSWERING, READY, SIGNED_OUT
+from .panel_returns import warning_text
 
 BADGE_COLORS = {
     "ok": "#1b873f",       # active region's CCP answers
@@ -163,6 +164,7 @@ def build_status(config, state, now_ms, traits, managed_fields=()):
         "protocol": config.protocol,
         "regions": regions,
         "regionProblems": region_problems(config, regions),
+        "warnings": [{"text": warning_text(returns, gave_up)} for returns, gave_up in state.panel_warnings()],
         "failover": _failover_status(state, now_ms, traits),
         "timeline": timeline,
         "openTabs": len(state.tabs),
@@ -182,6 +184,7 @@ def not_configured_status(config_errors=(), managed_fields=()):
         "protocol": None,
         "regions": [],
         "regionProblems": [],
+        "warnings": [],
         "failover": None,
         "timeline": [],
         "openTabs": 0,

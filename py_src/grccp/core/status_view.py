@@ -208,3 +208,13 @@ def setup_lines(status, limit=5):
     if len(errors) > limit:
         lines.append(f"… and {len(errors) - limit} more")
     return "The stored configuration was refused, so nothing runs:", lines
+
+
+def warning_line(status):
+    """The popup's warning line: (text, the whole of it for a tooltip); ("", "") when there is none. One warning
+    is shown; more are counted."""
+    warnings = status["warnings"]
+    if not warnings:
+        return "", ""
+    text = warnings[0]["text"] + (f" (+{len(warnings) - 1} more)" if len(warnings) > 1 else "")
+    return text, "\n".join(warning["text"] for warning in warnings)

@@ -1,15 +1,21 @@
 """The content script registered at run time for the configured pages (never in the manifest), so that it is
-injected on exactly the allowlisted pages and nowhere else.
+injected on exactly the allowlisted pages and nowhere else. It is two registrations with the same patterns: the
+page guard at document_start (boot/page_guard.js: its message listener must come before any page script's), and
+the rest at document_idle.
 
-The registration is changed in place (updateContentScripts), and left alone when it already matches: never
+The registrations are changed in place (updateContentScripts), and left alone when they already match: never
 unregistered first, so a page that loads while the configuration changes, or while the background starts after
-a browser restart (the registration persists), is injected under the old patterns or the new ones, never under
+a browser restart (the registrations persist), is injected under the old patterns or the new ones, never under
 none. Changes are made one at a time, the latest wanted patterns last."""
 from grccp.platform.shared import scripting, webext
 
-SCRIPT_ID = "grccp-ccp-host"
-# The content script's files in order: written by the build from its entry table into the background's boot file.
-CONTENT_FILES = webext.to_py(webext.global_scope.grccpContentScriptFiles)
+# The files of each part in order, by when they run: written by the build from its entry table into the
+# background's boot file.
+FILES = webext.to_py(webext.global_scope.grccpContentScriptFiles)
+# Every file in order, for a page that is already open (open_tabs injects them): its scripts ran before the page
+# guard there, so until it loads again they may have listened to the CCPs' messages first (README, "Security").
+CONTENT_FILES = FILES["document_start"] + FILES["document_idle"]
+PARTS = (("grccp-page-guard", "document_start"), ("grccp-ccp-host", "document_idle"))  # (id, runAt)
 
 _queue = {"busy": False, "wanted": None, "waiting": []}
 
@@ -40,16 +46,31 @@ def _apply(patterns, finished):
     def got(current, error):
         if error:
             finished(error)
-        elif not patterns:
-            if current is None:
-                finished(None)
+            return
+        if not patterns:
+            if current:
+                scripting.unregister(list(current), finished)
             else:
-                scripting.unregister(SCRIPT_ID, finished)
-        elif current is None:
-            scripting.register({"id": SCRIPT_ID, "matches": patterns, "js": CONTENT_FILES, "runAt": "document_idle",
-                                "allFrames": False, "persistAcrossSessions": True}, finished)
-        elif sorted(current.get("matches") or []) == sorted(patterns) and current.get("js") == CONTENT_FILES:
-            finished(None)
+                finished(None)
+            return
+        wanted = [{"id": script_id, "matches": patterns, "js": FILES[run_at], "runAt": run_at} for script_id, run_at
+                  in PARTS]
+        missing = [dict(script, allFrames=False, persistAcrossSessions=True) for script in wanted
+                   if script["id"] not in current]
+        changed = [script for script in wanted if script["id"] in current and _differs(current[script["id"]], script)]
+
+        def then_update(error=None):
+            if error or not changed:
+                finished(error)
+            else:
+                scripting.update(changed, finished)
+        if missing:
+            scripting.register(missing, then_update)
         else:
-            scripting.update({"id": SCRIPT_ID, "matches": patterns, "js": CONTENT_FILES}, finished)
-    scripting.registered(SCRIPT_ID, got)
+            then_update()
+    scripting.registered([script_id for script_id, _ in PARTS], got)
+
+
+def _differs(current, wanted):
+    return (sorted(current.get("matches") or []) != sorted(wanted["matches"]) or current.get("js") != wanted["js"]
+            or current.get("runAt") != wanted["runAt"])

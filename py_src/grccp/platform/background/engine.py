@@ -13,7 +13,7 @@ from grccp.core.errors import StateError
 from grccp.core.global_state import GlobalState
 from grccp.core.health import READY
 from grccp.core.runtime_messages import make_message
-from grccp.platform.shared import badge, browser_start, clock, storage
+from grccp.platform.shared import badge, browser_start, clock, storage, webext
 
 from . import content_scripts, sign_in_window
 from .config_source import ConfigSource
@@ -32,11 +32,13 @@ class BackgroundEngine:
         self.logs = None
         self.sign_in = SignInWindow()
         self._active_seen = None  # the active region when the state last changed
-        self.messages = MessageRouter()
+        self.messages = MessageRouter(self._refusal)
+        self._refused = set()      # (tab, kind) of the refusals logged
         self.tabs = OpenTabs(self, self.changed)
         for kind, handler in (("cs:hello", self._on_hello), ("cs:region-state", self._on_region_state),
-                              ("cs:ccp-health", self._on_health), ("cs:log-batch", self._on_log_batch), ("cs:need-login", self._on_need_login),
-                              ("cs:goodbye", self._on_goodbye),
+                              ("cs:ccp-health", self._on_health), ("cs:log-batch", self._on_log_batch),
+                              ("cs:need-login", self._on_need_login), ("cs:goodbye", self._on_goodbye),
+                              ("cs:panel-returned", self._on_panel_returned),
                               ("popup:get-status", self._on_get_status)):
             self.handle(kind, handler)
 
@@ -113,12 +115,27 @@ class BackgroundEngine:
         self.messages.when_ready(self.tabs.tell_config)  # with the state the tabs are to be told
 
     # messages from the content scripts ---------------------------------------------------------------------
-    def configured(self, sender, respond):
-        """Content-script messages mean nothing without a configuration (or from outside a tab)."""
-        if self.config is None or self.state is None or sender["tab_id"] is None:
-            respond(make_message("bg:error", error="not configured"))
-            return False
-        return True
+    def _sender_problem(self, sender):
+        """Why a content script's sender is not heard, or None: its URL (the browser's word) is checked for every
+        message, not only the first, as the allowlist can change while a tab stays open."""
+        if self.config is None or self.state is None:
+            return "not configured"
+        if sender["tab_id"] is None or sender["frame_id"] != 0:
+            return "not from a tab's top frame"
+        allowlisted = bool(sender["url"]) and page_is_allowlisted(sender["url"], self.config)
+        return None if allowlisted else "not an allowlisted page"
+
+    def _refusal(self, kind, sender):
+        """message_router's check of every message: the problem with a content script's sender (logged once per
+        tab and type), or None. A hello is answered anyway (allowed: false); a goodbye only removes the tab. The
+        extension's own pages are its code, not a content script (the log tests seed the intake from one)."""
+        own_page = (sender["url"] or "").startswith(webext.extension_url(""))
+        problem = self._sender_problem(sender) if kind.startswith("cs:") and not own_page else None
+        if problem is not None and self.config is not None and (sender["tab_id"], kind) not in self._refused:
+            self._refused.add((sender["tab_id"], kind))
+            for region in self.config.region_keys:
+                self.log(region, "WARN", f"refused {kind} from {sender['url']} (tab {sender['tab_id']}): {problem}")
+        return None if kind in ("cs:hello", "cs:goodbye") else problem
 
     def _on_hello(self, fields, sender, respond):
         # the sender's URL is the browser's word; the message's own `url` is only the page's claim
@@ -138,27 +155,30 @@ class BackgroundEngine:
         return False
 
     def _on_region_state(self, fields, sender, respond):
-        if self.configured(sender, respond):
-            if self.state.on_tab_region(sender["tab_id"], fields["region"]):
-                self.tabs.tell_region(sender["tab_id"])
-            self.changed()
+        if self.state.on_tab_region(sender["tab_id"], fields["region"]):
+            self.tabs.tell_region(sender["tab_id"])
+        self.changed()
         return False
 
     def _on_health(self, fields, sender, respond):
-        if self.configured(sender, respond):
-            if self.state.on_ccp_health(sender["tab_id"], fields["region"], fields["health"], clock.now_ms(),
-                                        fields.get("detail")):
-                self.log(fields["region"], "INFO" if fields["health"] == READY else "WARN",
-                          f"tab {sender['tab_id']}: CCP {fields['health']}"
-                          + (f" ({fields['detail']})" if fields.get("detail") else ""))
-                if fields["health"] == READY and self.config.login_popup_auto_close:
-                    self.sign_in.close_for(fields["region"])
-                self.changed()
+        if self.state.on_ccp_health(sender["tab_id"], fields["region"], fields["health"], clock.now_ms(),
+                                    fields.get("detail")):
+            self.log(fields["region"], "INFO" if fields["health"] == READY else "WARN",
+                     f"tab {sender['tab_id']}: CCP {fields['health']}"
+                     + (f" ({fields['detail']})" if fields.get("detail") else ""))
+            if fields["health"] == READY and self.config.login_popup_auto_close:
+                self.sign_in.close_for(fields["region"])
+            self.changed()
         return False
 
     def _on_log_batch(self, fields, sender, respond):
-        if self.configured(sender, respond) and self.logs is not None:
+        if self.logs is not None:
             self.logs.add(fields["region"], fields["entries"])
+        return False
+
+    def _on_panel_returned(self, fields, sender, respond):
+        if self.state.on_panel_returned(sender["tab_id"], fields["returns"], fields["gaveUp"]):
+            self.changed()
         return False
 
     def _on_get_status(self, fields, sender, respond):
@@ -193,8 +213,6 @@ class BackgroundEngine:
 
     # sign-in: one window for every tab and region, driven by the active region ---------------------------
     def _on_need_login(self, fields, sender, respond):
-        if not self.configured(sender, respond):
-            return False
         region = fields["region"]
         self.log(region, "INFO", f"tab {sender['tab_id']}: sign-in needed")
         if self.state.on_sign_in_needed(sender["tab_id"], region):

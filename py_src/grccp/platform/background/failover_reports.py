@@ -9,8 +9,9 @@ an accepted switch is told to every tab.
   cs:failover-initiated    the CCPs started the switch, the tab shows the new region (ACGR)
   cs:switch-complete       a tab switched
   cs:region-announced      a CCP said which region it is in and which is active (ACGR)"""
-from grccp.core.global_state import STUCK_PENDING_GRACE_MS
 from grccp.platform.shared import clock
+
+from .stuck_failover import StuckFailover
 
 
 def install(engine):
@@ -26,34 +27,28 @@ def install(engine):
 class _Reports:
     def __init__(self, engine):
         self.engine = engine
+        self.stuck = StuckFailover(lambda: engine.state, engine.log, self._follow_background)
 
     def agent_update(self, fields, sender, respond):
         engine = self.engine
-        if engine.configured(sender, respond):
-            if engine.state.on_agent_update(fields["region"], fields["agent"], clock.now_ms()):
-                engine.changed()
-                if engine.traits().COMPLETES_STUCK_FAILOVER and engine.state.stuck_check_due(fields["region"]):
-                    clock.call_later(STUCK_PENDING_GRACE_MS, self._complete_stuck_failover)
+        if engine.state.on_agent_update(fields["region"], fields["agent"], clock.now_ms()):
+            engine.changed()
+            if engine.traits().COMPLETES_STUCK_FAILOVER:
+                self.stuck.agent_updated(fields["region"])
         return False
 
-    def _complete_stuck_failover(self):
-        """A pending failover whose contact is gone and that no tab completed (core.global_state): every tab
-        follows the background with the manual-failover messages."""
-        engine = self.engine
-        target = engine.state.complete_stuck_failover(clock.now_ms())
-        if target is not None:
-            engine.log(target, "WARN", f"failover to {target}: the contact ended but no CCP completed the switch "
-                                       f"within {STUCK_PENDING_GRACE_MS} ms; completed by the extension")
-            engine.tabs.tell_region_to_all()
-            engine.changed()
+    def _follow_background(self):
+        """The background completed a stuck failover (stuck_failover): every tab follows it with the
+        manual-failover messages."""
+        self.engine.tabs.tell_region_to_all()
+        self.engine.changed()
 
     def detected(self, fields, sender, respond):
         engine = self.engine
-        if engine.configured(sender, respond):
-            flight = engine.state.failover
-            if engine.state.on_failover_detected(fields["region"], fields["soft"], clock.now_ms(), fields["epoch"]):
-                self._log_flight(flight, fields["region"], "detected")
-                engine.changed()
+        flight = engine.state.failover
+        if engine.state.on_failover_detected(fields["region"], fields["soft"], clock.now_ms(), fields["epoch"]):
+            self._log_flight(flight, fields["region"], "detected")
+            engine.changed()
         return False
 
     def _log_flight(self, before, target, phase):
@@ -67,54 +62,50 @@ class _Reports:
 
     def pending(self, fields, sender, respond):
         engine = self.engine
-        if engine.configured(sender, respond):
-            if engine.state.on_failover_pending(fields["region"], fields["contactId"], clock.now_ms(),
-                                                fields["epoch"], fields["contactType"]):
-                engine.log(engine.state.active, "INFO", f"failover to {fields['region']} pending on "
-                                                        f"{fields['contactType']} contact {fields['contactId']}")
-                engine.changed()
+        if engine.state.on_failover_pending(fields["region"], fields["contactId"], clock.now_ms(),
+                                            fields["epoch"], fields["contactType"]):
+            engine.log(engine.state.active, "INFO", f"failover to {fields['region']} pending on "
+                                                    f"{fields['contactType']} contact {fields['contactId']}")
+            engine.changed()
         return False
 
     def initiated(self, fields, sender, respond):
         engine = self.engine
-        if engine.configured(sender, respond):
-            flight = engine.state.failover
-            if engine.state.on_failover_initiated(fields["region"], clock.now_ms(), fields["epoch"]):
-                self._log_flight(flight, fields["region"], f"initiated (tab {sender['tab_id']} shows it)")
-                engine.changed()
+        flight = engine.state.failover
+        if engine.state.on_failover_initiated(fields["region"], clock.now_ms(), fields["epoch"]):
+            self._log_flight(flight, fields["region"], f"initiated (tab {sender['tab_id']} shows it)")
+            engine.changed()
         return False
 
     def switch_complete(self, fields, sender, respond):
         engine = self.engine
-        if engine.configured(sender, respond):
-            region = fields["region"]
-            if engine.state.on_switch_complete(region, clock.now_ms(), fields["epoch"]):
-                engine.log(region, "INFO", f"failover from {fields['fromRegion']} to {region} complete "
-                                           f"(tab {sender['tab_id']})")
-                engine.state.on_tab_region(sender["tab_id"], region)
-                # every tab, the sender included: it learns the new epoch for its next report
-                engine.tabs.tell_region_to_all()
-            elif engine.state.on_tab_region(sender["tab_id"], region):
-                engine.tabs.tell_region(sender["tab_id"])  # a stale switch: the tab follows the latest one
-            engine.changed()
+        region = fields["region"]
+        if engine.state.on_switch_complete(region, clock.now_ms(), fields["epoch"]):
+            engine.log(region, "INFO", f"failover from {fields['fromRegion']} to {region} complete "
+                                       f"(tab {sender['tab_id']})")
+            engine.state.on_tab_region(sender["tab_id"], region)
+            # every tab, the sender included: it learns the new epoch for its next report
+            engine.tabs.tell_region_to_all()
+        elif engine.state.on_tab_region(sender["tab_id"], region):
+            engine.tabs.tell_region(sender["tab_id"])  # a stale switch: the tab follows the latest one
+        engine.changed()
         return False
 
     def region_announced(self, fields, sender, respond):
         """A CCP's region and the active one; a CCP naming another active region than the background's (and no
         failover in flight) moves every tab to it."""
         engine = self.engine
-        if engine.configured(sender, respond):
-            region, before = fields["region"], engine.state.active
-            if engine.state.on_region_announced(region, fields["instanceRegion"], fields["activeRegion"],
-                                                fields["epoch"]):
-                engine.log(region, "INFO", f"tab {sender['tab_id']}: the {region} CCP announced region "
-                                           f"{fields['instanceRegion']}, active region {fields['activeRegion']}")
-            if engine.state.active != before:
-                engine.log(engine.state.active, "INFO", f"the CCPs say {engine.state.active} is active (was "
-                                                        f"{before}): every tab shows it")
-                engine.state.on_tab_region(sender["tab_id"], fields["shown"])
-                engine.tabs.tell_region_to_all()
-            elif engine.state.on_tab_region(sender["tab_id"], fields["shown"]):
-                engine.tabs.tell_region(sender["tab_id"])  # a failover in flight decides: the tab follows the background
-            engine.changed()
+        region, before = fields["region"], engine.state.active
+        if engine.state.on_region_announced(region, fields["instanceRegion"], fields["activeRegion"],
+                                            fields["epoch"]):
+            engine.log(region, "INFO", f"tab {sender['tab_id']}: the {region} CCP announced region "
+                                       f"{fields['instanceRegion']}, active region {fields['activeRegion']}")
+        if engine.state.active != before:
+            engine.log(engine.state.active, "INFO", f"the CCPs say {engine.state.active} is active (was "
+                                                    f"{before}): every tab shows it")
+            engine.state.on_tab_region(sender["tab_id"], fields["shown"])
+            engine.tabs.tell_region_to_all()
+        elif engine.state.on_tab_region(sender["tab_id"], fields["shown"]):
+            engine.tabs.tell_region(sender["tab_id"])  # a failover in flight decides: the tab follows the background
+        engine.changed()
         return False

@@ -1,13 +1,16 @@
 """The background's runtime messages: each one parsed (core.runtime_messages; a malformed one is answered with
-bg:error and dropped), routed to the one handler of its type, and held while the background is still reading its
-state, so that none is lost to a restart; so is the work of other events (when_ready)."""
+bg:error and dropped), its sender checked (a refused one is answered with bg:error and dropped), routed to the one
+handler of its type, and held while the background is still reading its state, so that none is lost to a
+restart; so is the work of other events (when_ready)."""
 from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import make_message, parse_message
 from grccp.platform.shared import runtime_channel
 
 
 class MessageRouter:
-    def __init__(self):
+    def __init__(self, refusal):
+        """refusal(kind, sender) -> why a parsed message of `kind` from `sender` is not heard, or None."""
+        self._refusal = refusal
         self.ready = False
         self._waiting = []  # (message, sender, respond) received before ready
         self._work = []     # other events' work held until ready (when_ready)
@@ -51,6 +54,10 @@ class MessageRouter:
         except MessageError as problem:
             print("dropped a runtime message:", str(problem))
             respond(make_message("bg:error", error=str(problem)))
+            return False
+        problem = self._refusal(kind, sender)
+        if problem is not None:
+            respond(make_message("bg:error", error=problem))
             return False
         handler = self._handlers.get(kind)
         if handler is None:

@@ -1,7 +1,15 @@
 """The extension's panel on an allowlisted page: a host element whose closed shadow root holds a status line and
 one CCP iframe per region. Only the active region's frame is visible; the stand-by frame stays loaded (0×0, as
 the reference does, so its timers and softphone keep running). Every text is set with textContent: nothing from
-the configuration or a CCP is ever parsed as HTML."""
+the configuration or a CCP is ever parsed as HTML.
+
+The page's CSS and scripts must not hide it by accident or on purpose: the host's look is set by `:host` rules
+with !important inside the shadow root (all: initial, then its place and size). For important declarations the
+inner context wins over everything of the page, its !important rules, layered or not, and its !important inline
+style on the host included; the host carries no `part`, so ::part reaches nothing. Attributes the page sets on the
+host (hidden, inert, ...) are removed (keep_own_attributes). What the page can still do is stated in the README's
+security section: an ancestor's look in selector placement, covering the panel, removing it (noticed:
+tab_session re-mounts it)."""
 from browser import document, window
 
 from grccp.core import health
@@ -12,10 +20,12 @@ HOST_ID = "grccp-ccp-host"
 _STATUS = {health.READY: ("connected", "ok", "ready"), health.SIGNED_OUT: ("sign-in needed", "bad", "signed-out"),
            health.NOT_ANSWERING: ("CCP not answering", "bad", "not-answering"),
            health.LOADING: ("loading…", "warn", "loading")}
+# The host's attributes, all the panel's own (the page and the tests read them; the extension never does)
+OWN_ATTRIBUTES = ("id", "data-grccp-state", "data-grccp-active", "data-grccp-notice",
+                  "data-grccp-status", "data-grccp-log-refusals")
 # the reference's permissions for the CCP iframe (microphone for the softphone, clipboard, federated sign-in)
 FRAME_ALLOW = "microphone; camera; autoplay; clipboard-write; identity-credentials-get"
 STYLE = """
-:host { all: initial; }
 .panel { box-sizing: border-box; display: flex; flex-direction: column; width: 100%; height: 100%;
   min-width: 320px; min-height: 460px; background: #fff; color: #16191f; border: 1px solid #d1d5db;
   font: 13px/1.4 system-ui, sans-serif; box-shadow: 0 4px 16px rgba(0,0,0,.18); }
@@ -30,6 +40,21 @@ iframe { border: 0; width: 0; height: 0; position: absolute; }
 """
 
 
+def host_style(placement):
+    """The host's `:host` rules: all: initial, then its place and size, each !important (see the module's
+    docstring). Docked: fixed to the bottom corner, above the page."""
+    width = max(320, int(placement.get("width", 360)))
+    height = max(460, int(placement.get("height", 600)))
+    rules = ["all: initial", "display: block", "box-sizing: border-box", f"width: {width}px", f"height: {height}px",
+             "opacity: 1", "visibility: visible", "pointer-events: auto", "zoom: 1", "content-visibility: visible"]
+    if placement.get("mode") == "selector":
+        rules.append("position: relative")
+    else:
+        side = "left" if placement.get("side") == "left" else "right"
+        rules += ["position: fixed", "bottom: 0", f"{side}: 0", "z-index: 2147483646"]
+    return ":host { " + "; ".join(rule + " !important" for rule in rules) + "; }\n"
+
+
 class CcpPanel:
     """Owns the host element and the frames; knows nothing of the protocol."""
 
@@ -37,6 +62,7 @@ class CcpPanel:
         self.placement = placement  # {mode, selector, width, height, side}
         self.regions = regions      # [(region key, ccp url)] in configuration order
         self.host = None
+        self._own_attributes = {}   # the host's attributes as the panel set them
         self._frames = {}
         self._order = {key: index for index, (key, _) in enumerate(regions)}  # a frame's place in the box
         self._status = None
@@ -49,12 +75,11 @@ class CcpPanel:
         if problem:
             return problem
         self.host = document.createElement("div")
-        self.host.id = HOST_ID
-        self.host.setAttribute("data-grccp-state", "starting")
-        self._place_host(container is document.body)
+        self._set_own("id", HOST_ID)
+        self._set_own("data-grccp-state", "starting")
         shadow = self.host.attachShadow({"mode": "closed"})
         style = document.createElement("style")
-        style.textContent = STYLE
+        style.textContent = host_style(self.placement) + STYLE
         panel = document.createElement("section")
         panel.className = "panel"
         panel.setAttribute("aria-label", "Amazon Connect CCP")
@@ -75,8 +100,9 @@ class CcpPanel:
         return None
 
     def _container(self):
+        """Docked: the document element (a page that re-renders its body leaves the panel alone)."""
         if self.placement.get("mode") != "selector":
-            return document.body, None
+            return document.documentElement, None
         selector = self.placement.get("selector", "")
         try:
             found = document.querySelector(selector)
@@ -85,22 +111,6 @@ class CcpPanel:
         if found is None:
             return None, f"placement selector {selector!r} matches nothing on this page"
         return found, None
-
-    def _place_host(self, docked):
-        width = max(320, int(self.placement.get("width", 360)))
-        height = max(460, int(self.placement.get("height", 600)))
-        style = self.host.style
-        style.display = "block"
-        style.width = f"{width}px"
-        style.height = f"{height}px"
-        if docked:
-            style.position = "fixed"
-            style.bottom = "0"
-            style.zIndex = "2147483646"
-            if self.placement.get("side") == "left":
-                style.left = "0"
-            else:
-                style.right = "0"
 
     def _new_frame(self, key, url):
         frame = document.createElement("iframe")
@@ -125,12 +135,39 @@ class CcpPanel:
 
     def mark_shown(self, key):
         """Says on the host element which region is shown (for the page and tests; not needed to show it)."""
-        self.host.setAttribute("data-grccp-active", key)
+        self._set_own("data-grccp-active", key)
+
+    def put_back(self):
+        """Puts the host back into its container after the page took it out; False while there is none (a
+        selector that matches nothing yet). Its frames load again."""
+        container, problem = self._container()
+        if problem:
+            return False
+        container.appendChild(self.host)
+        return True
+
+    def _set_own(self, name, value):
+        self._own_attributes[name] = value
+        self.host.setAttribute(name, value)
+
+    def keep_own_attributes(self):
+        """Puts the host's attributes back as the panel set them, removing any the page added (hidden, inert,
+        style, ...); returns the names of those that had to change."""
+        changed = []
+        for name in [str(attribute.name) for attribute in self.host.attributes]:
+            if name not in self._own_attributes:
+                self.host.removeAttribute(name)
+                changed.append(name)
+        for name, value in self._own_attributes.items():
+            if self.host.getAttribute(name) != value:
+                self.host.setAttribute(name, value)
+                changed.append(name)
+        return changed
 
     def mark_log_refusals(self, count):
         """Says on the host element how many log batches the background did not take so far (each is kept and
         sent again): for the page and tests, as the lines themselves reach the log only once one is taken."""
-        self.host.setAttribute("data-grccp-log-refusals", str(count))
+        self._set_own("data-grccp-log-refusals", str(count))
 
     def refresh(self, key, url):
         """Replaces a region's frame with a fresh one (sign-in recovery); returns the new frame."""
@@ -158,11 +195,12 @@ class CcpPanel:
         """The status line; a notice follows it, and is also the host's data-grccp-notice (None: none)."""
         self._status.textContent = text if notice is None else f"{text} · {notice}"
         if notice is None:
+            self._own_attributes.pop("data-grccp-notice", None)
             self.host.removeAttribute("data-grccp-notice")
         else:
-            self.host.setAttribute("data-grccp-notice", notice)
+            self._set_own("data-grccp-notice", notice)
         self._status.setAttribute("data-level", level)
-        self.host.setAttribute("data-grccp-status", text)
+        self._set_own("data-grccp-status", text)
         if state:
-            self.host.setAttribute("data-grccp-state", state)
+            self._set_own("data-grccp-state", state)
         window.performance.mark("grccp-status")

@@ -17,6 +17,12 @@ def after_render(callback):
     _bridge.afterRender(callback, AFTER_RENDER_FALLBACK_MS)
 
 
+def watch_panel(host, own_attribute_names, on_foreign_attribute, on_left, on_back):
+    """Calls on_foreign_attribute() when the page set an attribute on the panel's host, on_left() while the host is
+    out of the document, on_back() once it is back with new frame windows; see boot/frame_bridge.js."""
+    _bridge.watchPanel(host, webext.to_js(list(own_attribute_names)), on_foreign_attribute, on_left, on_back)
+
+
 # `log` messages are handed over in batches of up to this many, or after this wait (log lines are not urgent;
 # the content script sends them on about once a second). The handling of a batch is bounded by its size.
 LOG_BATCH = {"size": 200, "waitMs": 50}

@@ -12,7 +12,7 @@ from grccp.core import tab_config
 from grccp.core.config import ConfigError, parse_config
 from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import make_message, parse_message, parse_reply
-from grccp.platform.shared import runtime_channel
+from grccp.platform.shared import runtime_channel, webext
 
 from .tab_session import TabSession
 
@@ -49,7 +49,7 @@ class TabHost:
         if kind == "bg:config":
             self._follow(fields)
         elif self.session is not None:
-            self.session.on_background(kind, fields)
+            return self.session.on_background(kind, fields, respond)
         return False
 
     def _follow(self, given):
@@ -71,6 +71,11 @@ class TabHost:
         if step in (tab_config.REBUILD, tab_config.REMOVE):
             session.stop(goodbye=step == tab_config.REMOVE)  # a rebuilt tab stays registered
             self.session = None
+        if step == tab_config.START:
+            # benchmark: where the content script started (boot/content_pre.js), marked only now that the page is
+            # known to be allowlisted (the script runs on every port of an allowlisted host)
+            window.performance.mark("grccp-content-start", webext.to_js(
+                {"startTime": webext.global_scope.grccpContentStart}))
         if step in (tab_config.START, tab_config.REBUILD):
             started = TabSession(self._agent_changed)
             if started.begin(config, given["activeRegion"], given["epoch"]):

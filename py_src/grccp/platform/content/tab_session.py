@@ -3,7 +3,8 @@ region, the protocol's host rules, and the link to the background (the single so
 region). The decisions live in the core (CcpConduit, the protocol's HostRules, parse_ccp_message); this class
 dispatches what arrives, performs the decisions (through core.outbox.Outbox, in order around a switch, and
 core.log_shipping.LogShipper); the sign-in refreshes are frame_refresh's, the conduits' deadlines on one timer
-conduit_timer's. Its timers run only while it does (_later, ConduitTimer.stop)."""
+conduit_timer's, the panel's watch panel_keeper's, the stuck-failover check contact_check's. Its timers run only
+while it does (_later, ConduitTimer.stop)."""
 from browser import window
 
 from grccp.core import ccp_conduit, ccp_messages as wire, health, protocols
@@ -19,7 +20,9 @@ from grccp.platform.shared import clock, runtime_channel
 from . import frame_messages
 from .ccp_panel import CcpPanel
 from .conduit_timer import ConduitTimer
+from .contact_check import ContactCheck
 from .frame_refresh import FrameRefresh
+from .panel_keeper import PanelKeeper
 
 CONDUIT_EVENTS = (wire.ACKNOWLEDGE, wire.REQUEST_CONFIGURE, wire.AUTH_FAIL, wire.TERMINATED)
 
@@ -38,6 +41,7 @@ class TabSession:
         self.frames = None
         self.outbox = None
         self.logs = None
+        self.contact_check = None
         self._parsers = None
         self._timer = ConduitTimer(self.conduits, lambda region, now: self._conduit_step(
             region, lambda conduit: conduit.tick(now)))
@@ -75,18 +79,23 @@ class TabSession:
                                                    self.logs.count_drop, list(self._parsers))
         self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, self._later,
                              clock.cancel, _is_hidden)
-        now = clock.now_ms()
+        self.contact_check = ContactCheck(self.outbox.post, self.conduits, self.rules.BLOCKING_CONTACT_TYPES)
         for region in config.regions:
-            key = region.key
-            self.conduits[key] = ccp_conduit.CcpConduit(config, key, self.rules)
-            self.frames.route(key, self.panel.frame(key), region.ccp_origin)
-            self.logs.log(key, "INFO", f"CCP frame created for {key} ({region.ccp_url})")
-            self.perform(self.conduits[key].start(now))
+            self.conduits[region.key] = ccp_conduit.CcpConduit(config, region.key, self.rules)
+            self.logs.log(region.key, "INFO", f"CCP frame created for {region.key} ({region.ccp_url})")
+        self._start_conduits()
+        PanelKeeper(self.panel, self._start_conduits, self.logs, config.region_keys, self.send)  # kept by its watch
         self.send("cs:region-state", region=shown, epoch=self.rules.epoch)
         self.show_status()
-        self._timer.reschedule()
         self.logs.start()
         return True
+
+    def _start_conduits(self):
+        """The frames have new windows (created, or the panel came back into the page): both conduits start."""
+        for region in self.config.regions:
+            self.frames.route(region.key, self.panel.frame(region.key), region.ccp_origin)
+            self.perform(self.conduits[region.key].start(clock.now_ms()))
+        self._timer.reschedule()
 
     def stop(self, goodbye):
         """The panel leaves the page (the configuration changed, or the page is no longer allowlisted): what it
@@ -134,10 +143,11 @@ class TabSession:
                 self._on_agent_change()
         elif event in CONDUIT_EVENTS:
             self._on_conduit_event(region, event, payload)
+        elif event == wire.API_RESPONSE:
+            self.contact_check.on_response(region, payload)
 
     def _on_conduit_event(self, region, event, payload):
         """The handshake, keep-alives and sign-in: the only messages that move the region's conduit deadlines."""
-        conduit = self.conduits[region]
         if event == wire.ACKNOWLEDGE:
             self._conduit_step(region, lambda conduit: conduit.on_acknowledge(payload, clock.now_ms()))
         elif event == wire.REQUEST_CONFIGURE:
@@ -174,14 +184,17 @@ class TabSession:
                 self.logs.take_relayed(region, payload, now)
 
     # messages from the background -----------------------------------------------------------------------
-    def on_background(self, kind, fields):
-        """A parsed runtime message from the background (tab_host.TabHost gives them)."""
+    def on_background(self, kind, fields, respond):
+        """A parsed runtime message from the background (tab_host.TabHost gives them); True if it answers later."""
         if kind == "bg:region-changed":
             self.perform(self.rules.on_global_region(fields["region"], fields["epoch"]))
         elif kind == "bg:switch-now":
             self.logs.log(self.rules.shown, "WARN",
                           f"Switch now (from the popup) for the failover to {fields['region']}")
             self.perform(self.rules.on_switch_now())
+        elif kind == "bg:check-contacts":
+            return self.contact_check.check(fields["region"], respond)
+        return False
 
     # performing decisions -------------------------------------------------------------------------------
     def perform(self, actions):

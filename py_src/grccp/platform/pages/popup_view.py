@@ -10,7 +10,8 @@ waits for a sign-in: it opens the one sign-in window for it), #problems li (conf
 revealed), #failover[data-phase=none|detected|pending|initiated] with #failover-headline #failover-detail and
 Switch now (pages.switch_now), #timeline li[data-filled], #view-setup
 #setup-headline #setup-errors #open-options-setup, #download-logs, #download-status[data-state=idle|working|
-done|error], #open-options, #managed-note. The region cards are made from popup.html's #region-card template."""
+done|error], #warning (title: every warning), #open-options, #managed-note. The region cards are made from
+popup.html's #region-card template."""
 from grccp.core import status_view
 from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import make_message, parse_reply
@@ -109,6 +110,9 @@ class PopupView:
         managed = status["managedFields"]
         dom.set_text(dom.by_id("managed-note"), "Some settings are managed by your organisation." if managed
                      else "\u00a0")
+        warning, whole = status_view.warning_line(status)
+        dom.set_text(dom.by_id("warning"), warning or "\u00a0")
+        dom.set_attr(dom.by_id("warning"), "title", whole or None)
         self._configured = status["configured"]
         self.download_button.disabled = self._downloading or not self._configured
         if not status["configured"]:

@@ -4,29 +4,30 @@ lastError message or None."""
 from . import webext
 
 
-def registered(script_id, on_found):
-    """on_found(the registered script as plain data, or None; error)."""
+def registered(script_ids, on_found):
+    """on_found(the registered scripts among `script_ids` as plain data, by id; error)."""
     def got(existing=None, *_):
         error = webext.last_error()
-        on_found(None if error else (webext.to_py(existing) or [None])[0], error)
-    webext.api.scripting.getRegisteredContentScripts(webext.to_js({"ids": [script_id]}), got)
+        scripts = [] if error else (webext.to_py(existing) or [])
+        on_found({script["id"]: script for script in scripts}, error)
+    webext.api.scripting.getRegisteredContentScripts(webext.to_js({"ids": list(script_ids)}), got)
 
 
 def _done(on_done):
     return lambda *_: on_done(webext.last_error())
 
 
-def register(script, on_done):
-    webext.api.scripting.registerContentScripts(webext.to_js([script]), _done(on_done))
+def register(scripts, on_done):
+    webext.api.scripting.registerContentScripts(webext.to_js(list(scripts)), _done(on_done))
 
 
-def update(script, on_done):
-    """Changes the registered script's members given in `script` (by its id)."""
-    webext.api.scripting.updateContentScripts(webext.to_js([script]), _done(on_done))
+def update(scripts, on_done):
+    """Changes the registered scripts' members given (each by its id)."""
+    webext.api.scripting.updateContentScripts(webext.to_js(list(scripts)), _done(on_done))
 
 
-def unregister(script_id, on_done):
-    webext.api.scripting.unregisterContentScripts(webext.to_js({"ids": [script_id]}), _done(on_done))
+def unregister(script_ids, on_done):
+    webext.api.scripting.unregisterContentScripts(webext.to_js({"ids": list(script_ids)}), _done(on_done))
 
 
 def inject(tab_id, files, on_done):
