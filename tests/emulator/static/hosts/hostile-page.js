@@ -1,0 +1,133 @@
+/* A CRM page's hostile script (issue 15): what a third-party script, or an XSS, on an allowlisted page can do from
+   the page's main world. Loaded as the page's first script, so its listener is the first any page script can have;
+   tests drive it through WebDriver (`window.hostile`) and read what it saw.
+
+   ?stop=1   its listener stops every message event it sees (stopImmediatePropagation): no later listener gets them
+   ?echo=1   on sight of each CCP window (a message's `source` from a CCP origin that is not a frame of its own) it
+             posts `broadcast {disasterRecovery::failover, isPrimary false, nextActiveArn: the second region}` to it:
+             the CCP passes a broadcast to its worker, which sends the inner event to every CCP window of the region */
+'use strict';
+
+window.hostile = (function () {
+  var query = new URLSearchParams(location.search);
+  var instances = window.EMULATOR.instances;
+  var ccpOrigins = instances.map(function (i) { return new URL(i.ccpUrl).origin; });
+  var seen = {messages: 0, ccpMessages: 0, windows: [], events: []};  // what reached this page's listener
+  var own = [];  // {region, window, agentUpdate} of the CCP frames this page made itself
+  var echoes = 0;
+  // What a page can observe of an extension without touching it: performance marks, and changes to its document
+  // once parsed (the test rig's own tripwire attribute aside: it exists only in the tests' copy of the extension).
+  var observed = {marks: [], mutations: []};
+  new PerformanceObserver(function (list) {
+    list.getEntries().forEach(function (entry) { observed.marks.push(entry.name); });
+  }).observe({type: 'mark', buffered: true});
+  document.addEventListener('DOMContentLoaded', function () {
+    new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        if (record.attributeName === 'data-grccp-tripwire') return;
+        observed.mutations.push(record.type + ' ' + (record.attributeName || record.target.nodeName));
+      });
+    }).observe(document, {subtree: true, childList: true, attributes: true});
+  });
+
+  function failoverToSecond() {
+    return {event: 'disasterRecovery::failover', data: {isPrimary: false, nextActiveArn: instances[1].instanceArn}};
+  }
+
+  function ownFrame(source) {
+    return own.filter(function (frame) { return frame.window === source; })[0];
+  }
+
+  addEventListener('message', function (event) {
+    seen.messages++;
+    var source = event.source;
+    var frame = ownFrame(source);
+    if (frame) {
+      var data = event.data;
+      if (data && data.event === 'agent::update') frame.agentUpdate = data.data;
+      if (data && data.event === 'acknowledge' && data.data && data.data.id) frame.acknowledged = true;
+    } else if (ccpOrigins.indexOf(event.origin) >= 0) {
+      seen.ccpMessages++;
+      if (seen.events.length < 50) seen.events.push(event.data && event.data.event);
+      if (source && seen.windows.indexOf(source) < 0) {
+        seen.windows.push(source);
+        if (query.get('echo') === '1') {
+          source.postMessage({event: 'broadcast', data: failoverToSecond()}, '*');
+          echoes++;
+        }
+      }
+    }
+    if (query.get('stop') === '1') event.stopImmediatePropagation();
+  }, true);
+
+  function instanceOf(region) {
+    return instances.filter(function (i) { return i.region === region; })[0];
+  }
+
+  /** A 0×0 frame of the region's CCP made by this page (the instance approves the page's origin: the extension's
+      frames sit on it); resolves once the CCP's worker acknowledged it (then its broadcasts are served). */
+  function frame(region) {
+    var element = document.createElement('iframe');
+    element.style.cssText = 'width: 0; height: 0; border: 0;';
+    element.src = instanceOf(region).ccpUrl;
+    document.body.appendChild(element);
+    var entry = {region: region, window: element.contentWindow, agentUpdate: null, acknowledged: false};
+    own.push(entry);
+    return new Promise(function (resolve) {
+      var timer = setInterval(function () {
+        if (entry.acknowledged) { clearInterval(timer); resolve(true); }
+      }, 20);
+    });
+  }
+
+  function ownWindow(region) {
+    return own.filter(function (f) { return f.region === region; })[0].window;
+  }
+
+  /** Posts `broadcast {event, data}` through the page's own frame of `region`. */
+  function broadcast(region, event, data) {
+    ownWindow(region).postMessage({event: 'broadcast', data: {event: event, data: data}}, '*');
+  }
+
+  /** The region's latest agent data as the page's own frame got it, with no contact left. */
+  function emptiedAgentUpdate(region) {
+    var latest = own.filter(function (f) { return f.region === region; })[0].agentUpdate;
+    var copy = {snapshot: Object.assign({}, latest.snapshot, {contacts: []}), configuration: latest.configuration};
+    return copy;
+  }
+
+  /** Broadcasts the emptied agent data through the page's own frame every `everyMs` until stop() is called. */
+  function keepEchoingEmptyAgent(region, everyMs) {
+    var timer = setInterval(function () { broadcast(region, 'agent::update', emptiedAgentUpdate(region)); }, everyMs);
+    return function stop() { clearInterval(timer); };
+  }
+
+  /** Dispatches a synthetic message event on this window; returns 'dispatched' or the error's name (Firefox
+      refuses a cross-origin window as `source`). */
+  function synthetic(data, origin, source) {
+    try {
+      var init = {data: data, origin: origin};
+      if (source) init.source = source;
+      dispatchEvent(new MessageEvent('message', init));
+      return 'dispatched';
+    } catch (error) {
+      return error.name;
+    }
+  }
+
+  return {
+    seen: seen,
+    observed: observed,
+    echoes: function () { return echoes; },
+    frame: frame,
+    ownWindow: ownWindow,
+    broadcast: broadcast,
+    hasAgentUpdate: function (region) {
+      return own.some(function (f) { return f.region === region && f.agentUpdate !== null; });
+    },
+    keepEchoingEmptyAgent: keepEchoingEmptyAgent,
+    synthetic: synthetic,
+    failoverToSecond: failoverToSecond,
+    ccpOrigin: function (region) { return new URL(instanceOf(region).ccpUrl).origin; }
+  };
+})();
