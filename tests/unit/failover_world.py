@@ -68,11 +68,18 @@ class Background:
         return make_message("bg:region-changed", region=self.state.active, epoch=self.state.epoch)
 
     def switch_now(self, target, now):
-        """The popup's confirmed Switch now: the tabs showing the active region are asked to end it."""
-        if not self.state.on_switch_now(target, now):
+        """The popup's confirmed Switch now: completed here and followed by every tab, or the tabs showing the
+        active region are asked to end it."""
+        source, completes = self.state.active, self.traits.COMPLETES_STUCK_FAILOVER
+        if not self.state.on_switch_now(target, now, completes):
             return False
+        if completes:
+            self.broadcasts.append(self.state.active)
+            for tab in self.tabs:
+                self._tell(tab, self._region_changed(), now)
+            return True
         for tab in self.tabs:
-            if tab.shown == self.state.active:
+            if tab.shown == source:
                 tab.from_background(make_message("bg:switch-now", region=target), now)
         return True
 

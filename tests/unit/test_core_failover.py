@@ -186,6 +186,31 @@ def test_a_lagging_tab_follows_the_background_like_a_manual_failover(world):
     assert len(bg.state.timeline) == 1 and bg.broadcasts == [WEST]
 
 
+def test_switch_now_completes_the_pending_failover_and_every_tab_follows(world):
+    config, bg = world
+    master, other = Tab(config, bg), Tab(config, bg)
+    master.ccp(EAST, agent_update(state_name="Busy", contacts=[("c-1", "voice", "connected")]), 1)
+    assert not bg.switch_now(WEST, 2)                              # nothing pending yet
+    for tab in (master, other):
+        tab.ccp(EAST, force_offline(WEST_ARN, soft=True), 3)
+    master.ccp(EAST, pending(), 4)
+    assert not bg.switch_now(EAST, 5)                              # not the failover pending
+    assert bg.switch_now(WEST, 6)                                  # completed by the background, at once
+    assert bg.state.active == WEST and bg.state.failover is None and bg.broadcasts == [WEST]
+    for tab in (master, other):                                    # each follows as a manual failover does
+        assert tab.shown == WEST
+        assert tab.posted[-3:] == [(EAST, dr.suppress_message(True)), (EAST, dr.set_offline_message(True)),
+                                   (WEST, dr.suppress_message(False))]
+        assert tab.completes == [WEST] and tab.rules.epoch == bg.state.epoch and tab.rules.pending_target is None
+    assert not bg.switch_now(WEST, 7)                              # once
+    [entry] = bg.state.timeline
+    assert (entry["from"], entry["to"], entry["forcedBy"], entry["forcedMs"], entry["completeMs"],
+            entry["contactId"]) == (EAST, WEST, "popup", 6, 6, "c-1")
+    # the worker's own failover, arriving once the call ends, switches nothing more
+    master.ccp(EAST, failover(WEST_ARN, is_primary=False), 20)
+    assert master.shown == WEST and len(bg.state.timeline) == 1 and bg.state.active == WEST
+
+
 def test_a_tab_starting_on_the_wrong_region_is_corrected(world):
     config, bg = world
     stale = Tab(config, bg, shown=WEST)

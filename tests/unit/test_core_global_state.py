@@ -200,6 +200,20 @@ def test_switch_now_marks_the_pending_failover_once(config):
                                                                                                    8)
 
 
+def test_switch_now_completed_by_the_background_records_the_switch_at_once(config):
+    state = gs.GlobalState(config.region_keys, epoch=1)
+    assert not state.on_switch_now(WEST, 1, complete=True)        # nothing pending: nothing switches
+    assert state.active == EAST and state.timeline == []
+    state.on_failover_pending(WEST, "c-1", 4, epoch=1, contact_type="voice")
+    assert state.on_switch_now(WEST, 6, complete=True)
+    assert (state.active, state.epoch, state.failover) == (WEST, 2, None)
+    [entry] = state.timeline
+    assert (entry["from"], entry["to"], entry["forcedBy"], entry["forcedMs"], entry["completeMs"],
+            entry["contactId"]) == (EAST, WEST, "popup", 6, 6, "c-1")
+    assert not state.on_switch_complete(WEST, 9, epoch=1)          # the tabs' late reports are stale
+    assert len(state.timeline) == 1
+
+
 def test_announced_regions_and_the_active_region_they_name(config):
     state = gs.GlobalState(config.region_keys, epoch=1)
     assert state.on_region_announced(EAST, "us-east-1", EAST, epoch=1) and state.announced == {EAST: "us-east-1"}

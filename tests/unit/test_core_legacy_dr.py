@@ -65,7 +65,8 @@ def assert_implements_host_rules(rules_class):
 def test_the_rules_implement_the_whole_host_rules_interface(config):
     assert_implements_host_rules(legacy_dr.LegacyDrRules)
     rules = legacy_dr.LegacyDrRules(config, EAST)
-    assert rules.sign_in_check(EAST) is None and rules.on_switch_now() == []
+    assert rules.sign_in_check(EAST) is None and rules.on_switch_now() == []  # the background completes it
+    assert rules.SWITCH_NOW and rules.COMPLETES_STUCK_FAILOVER
     assert (rules.shown, rules.hidden, rules.epoch, rules.pending_target) == (EAST, WEST, 0, None)
     assert set(legacy_dr.LegacyDrRules.CCP_EVENTS) == {legacy_dr.FAILOVER, legacy_dr.FAILOVER_PENDING,
                                                        legacy_dr.FORCE_OFFLINE}

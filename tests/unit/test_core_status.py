@@ -87,7 +87,7 @@ def test_pending_failover_and_timeline(config):
     model = build(config, state, 1200)
     assert model["failover"] == {"phase": "pending", "from": EAST, "target": WEST, "soft": True, "contactId": "c-1",
                                  "contactType": None, "detectedMs": 100, "pendingMs": 200, "initiatedMs": None,
-                                 "forMs": 1000, "forcedBy": None, "canSwitchNow": False}  # legacy: not yet
+                                 "forMs": 1000, "forcedBy": None, "canSwitchNow": True}
     assert model["badge"] == {"text": "UE1", "color": status.BADGE_COLORS["pending"]}
     state.on_switch_complete(WEST, 1500)
     state.on_switch_complete(EAST, 3000)

@@ -193,14 +193,17 @@ class GlobalState:
         self.failover["initiatedMs"] = now_ms
         return True
 
-    def on_switch_now(self, target, now_ms, forced_by="popup"):
+    def on_switch_now(self, target, now_ms, complete=False, forced_by="popup"):
         """The agent forces the pending failover to `target` (Switch now). Accepted only while that failover
-        is pending and not yet forced; the caller then asks the tabs to end it."""
+        is pending and not yet forced. With `complete` (the protocol's COMPLETES_STUCK_FAILOVER) the switch is
+        completed here, and the caller has every tab follow; otherwise the caller asks the tabs to end it."""
         pending = self.pending
         if pending is None or pending["target"] != target or pending["forcedBy"] is not None:
             return False
         pending["forcedBy"] = forced_by
         pending["forcedMs"] = now_ms
+        if complete:
+            self.on_switch_complete(target, now_ms)
         return True
 
     def on_switch_complete(self, region, now_ms, epoch=None):

@@ -18,8 +18,10 @@ class HostRules:
 
     Traits (class attributes, read by the tab session and the background through core.protocols):
       BLOCKING_CONTACT_TYPES   contact types a pending failover waits for (snapshot.AgentSnapshot.to_summary)
-      COMPLETES_STUCK_FAILOVER whether the background completes a pending failover whose contact is gone when no
-                               CCP does (core.global_state.stuck_check_due)
+      COMPLETES_STUCK_FAILOVER whether the background completes a pending failover itself, every tab following
+                               it (on_global_region): one whose contact is gone when no CCP completes it
+                               (core.global_state.stuck_check_due), and the agent's Switch now; otherwise Switch
+                               now asks the tabs showing the active region (on_switch_now)
       ANNOUNCES_REGIONS        whether each CCP announces its region (ACGR's init): the background checks the
                                configured region names against it and says which CCP has not announced
       SWITCH_NOW               whether on_switch_now can end a pending failover (the popup's Switch now)"""

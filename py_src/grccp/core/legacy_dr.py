@@ -112,7 +112,7 @@ class LegacyDrRules(TabEpoch):
     # A pending failover is completed by the failover-master CCP window only: if it goes away, nothing would.
     COMPLETES_STUCK_FAILOVER = True
     ANNOUNCES_REGIONS = False
-    SWITCH_NOW = False  # not yet: legacy DR's Switch now is issue 17
+    SWITCH_NOW = True  # completed by the background (COMPLETES_STUCK_FAILOVER); every tab follows
 
     def __init__(self, config, shown_region=None, epoch=0):
         keys = config.region_keys
@@ -223,4 +223,6 @@ class LegacyDrRules(TabEpoch):
         return self._switch(region, followed=True)
 
     def on_switch_now(self):
-        return []  # SWITCH_NOW is False: the popup does not offer it
+        """Never asked: the background completes a legacy failover itself (COMPLETES_STUCK_FAILOVER), and every
+        tab follows it (on_global_region: the old region suppressed and set offline, the new one activated)."""
+        return []

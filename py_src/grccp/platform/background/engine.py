@@ -198,16 +198,22 @@ class BackgroundEngine:
 
     def switch_now(self, target):
         """The agent's Switch now, confirmed in a page, for the pending failover to `target`: an error message, or
-        None once the tabs showing the active region were asked to end it."""
+        None once the background completed it and told every tab, or asked the tabs showing the active region to
+        end it (core.host_rules: COMPLETES_STUCK_FAILOVER)."""
         if self.config is None or self.state is None:
             return "not configured"
         if not self.traits().SWITCH_NOW:
             return f"{self.config.protocol} has no Switch now"
-        if not self.state.on_switch_now(target, clock.now_ms()):
+        completes = self.traits().COMPLETES_STUCK_FAILOVER
+        source = self.state.active
+        if not self.state.on_switch_now(target, clock.now_ms(), completes):
             return f"no failover to {target} is pending (or it was already forced)"
-        self.log(self.state.active, "WARN", f"Switch now (from the popup): the pending failover to {target} is ended "
-                                            f"now, cutting off the contact it waits for")
-        self.tabs.tell_showing(self.state.active, make_message("bg:switch-now", region=target))
+        self.log(source, "WARN", f"Switch now (from the popup): the pending failover to {target} is ended now, "
+                                 f"cutting off the contact it waits for")
+        if completes:
+            self.tabs.tell_region_to_all()
+        else:
+            self.tabs.tell_showing(source, make_message("bg:switch-now", region=target))
         self.changed()
         return None
 
