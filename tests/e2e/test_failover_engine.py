@@ -162,15 +162,30 @@ def test_terminate_active_contacts_switches_at_once(ccp_browser, emulator, proto
     assert background_status(driver)["timeline"][0]["waitMs"] is None
 
 
+def pending_on(driver, region):
+    state = host_state(driver)
+    return state is not None and state["state"] == "pending" and state["active"] == region
+
+
 def test_second_tab_opened_while_pending_stays_on_the_old_region(ccp_browser, emulator, protocol):
+    """It shows the old region, with the failover pending (the background says so: only the tab whose CCP waits
+    for the contact hears it from its CCP), and never the new region's CCP until the switch (ACGR: its CCPs'
+    init already names the new region)."""
     driver = ccp_browser
     configure(driver, extension_config(emulator, protocol))
     open_ready(driver, emulator)
     contact, _ = pending_on_call(driver, emulator)
     first = driver.current_window_handle
     driver.switch_to.new_window("tab")
-    open_ready(driver, emulator, EAST, site=1)
-    assert pending_status(driver) is not None
+    open_allowlisted(driver, emulator.crm_url(site=1))
+    wait_for(driver, lambda: pending_on(driver, EAST))
+    wait_until_both_workers_polled(driver, emulator)
+    assert pending_status(driver) is not None and pending_on(driver, EAST)
+    if protocol == "acgr":  # the new region's CCP in the new tab was never made the active one
+        woken = [e for e in emulator.client.acgr_events(WEST, direction="from-host")
+                 if e["host"] == emulator.crm_url(site=1) and (e["event"] == "agent::fetch_agent_data_from_ccp" or
+                                                              e["data"] == {"instanceState": "active"})]
+        assert woken == []
     emulator.client.hang_up(EAST, contact)
     emulator.client.clear(EAST, contact)
     wait_for(driver, lambda: host_state(driver)["active"] == WEST)

@@ -48,10 +48,12 @@ class Background:
         elif kind == "cs:failover-initiated":
             state.on_failover_initiated(fields["region"], now, fields["epoch"])
         elif kind == "cs:failover-pending":
-            state.on_failover_pending(fields["region"], fields["contactId"], now, fields["epoch"],
-                                      fields["contactType"])
+            if state.on_failover_pending(fields["region"], fields["contactId"], now, fields["epoch"],
+                                         fields["contactType"]):
+                self._tell_all(now)
         elif kind == "cs:failover-detected":
-            state.on_failover_detected(fields["region"], fields["soft"], now, fields["epoch"])
+            if state.on_failover_detected(fields["region"], fields["soft"], now, fields["epoch"]):
+                self._tell_all(now)
         elif kind == "cs:agent-update":
             state.on_agent_update(fields["region"], fields["agent"], now)
         elif kind == "cs:region-announced":
@@ -61,11 +63,15 @@ class Background:
                 self._tell(tab, self._region_changed(), now)
         if state.active != before:
             self.broadcasts.append(state.active)
-            for other in self.tabs:
-                self._tell(other, self._region_changed(), now)
+            self._tell_all(now)
+
+    def _tell_all(self, now):
+        for tab in self.tabs:
+            self._tell(tab, self._region_changed(), now)
 
     def _region_changed(self):
-        return make_message("bg:region-changed", region=self.state.active, epoch=self.state.epoch)
+        return make_message("bg:region-changed", region=self.state.active, epoch=self.state.epoch,
+                            failover=self.state.flight)
 
     def switch_now(self, target, now):
         """The popup's confirmed Switch now: completed here and followed by every tab, or the tabs showing the
@@ -90,7 +96,7 @@ class Tab:
     def __init__(self, config, background, shown=None):
         self.background = background
         state = background.state
-        self.rules = protocols.host_rules_for(config, shown or state.active, state.epoch)
+        self.rules = protocols.host_rules_for(config, shown or state.active, state.epoch, state.flight)
         self.parsers = cm.parser_table(self.rules.CCP_EVENTS)
         self.posted = []       # (region, message) posted to CCP frames
         self.completes = []
@@ -120,7 +126,7 @@ class Tab:
     def from_background(self, message, now):
         kind, fields = parse_message(message)
         if kind == "bg:region-changed":
-            self.perform(self.rules.on_global_region(fields["region"], fields["epoch"]), now)
+            self.perform(self.rules.on_global_region(fields["region"], fields["epoch"], fields["failover"]), now)
         else:
             assert kind == "bg:switch-now"
             self.perform(self.rules.on_switch_now(), now)

@@ -237,6 +237,19 @@ def test_sign_in_answers_go_to_the_conduit_naming_the_error_type(config):
         "global sign-in invalid (no error type given)")
 
 
+def test_the_backgrounds_word_of_a_failover_in_flight_is_kept_until_the_switch(config):
+    rules = acgr.AcgrRules(config, EAST, 3, {"target": WEST, "pending": True})
+    assert (rules.detected_target, rules.pending_target) == (WEST, WEST)
+    assert run(rules, EAST, gr(acgr.FAILOVER_DETECTED, "us-west-2")) == []          # known: not reported again
+    assert not [a for a in run(rules, WEST, init("us-west-2", "us-west-2")) if isinstance(a, ta.Show)]
+    assert rules.pending_target == WEST
+    assert rules.on_global_region(EAST, 3, {"target": EAST, "pending": False}) == []  # not a region to go to
+    rules = acgr.AcgrRules(config, EAST, 3)
+    assert rules.on_global_region(EAST, 3, {"target": WEST, "pending": True}) == [] and rules.pending_target == WEST
+    assert rules.on_global_region(EAST, 3, None) == [] and rules.pending_target == WEST  # only a switch ends it
+    assert rules.on_global_region(EAST, 2, {"target": WEST, "pending": False}) == []     # older word: nothing
+
+
 def test_a_lagging_tab_follows_with_the_switchs_own_messages(config):
     rules = acgr.AcgrRules(config, EAST, epoch=3)
     assert rules.on_global_region(WEST, 4) == [ta.Show(WEST), ta.Post(WEST, FETCH), ta.Post(WEST, ccc("active")),
@@ -412,14 +425,22 @@ def test_a_late_report_from_before_the_last_switch_is_ignored(world):
     assert bg.state.active == WEST and len(bg.state.timeline) == 1
 
 
-def test_a_tab_whose_ccps_announce_another_region_during_a_failover_follows_the_background(world):
+@pytest.mark.parametrize("contact", [None, True])
+def test_a_tab_whose_ccps_announce_another_region_during_a_failover_stays_with_the_background(world, contact):
     config, bg = world
     leader = Tab(config, bg)
     start(leader)
-    failover([leader], "us-west-2", 10)
+    leader.ccp(EAST, agent_update(state_name="Busy", contacts=[("c-1", "voice", "connected")]), 5)
+    failover([leader], "us-west-2", 10, contact)
     joiner = Tab(config, bg)
     start(joiner, "us-west-2")                                      # its CCPs already say WEST
-    assert bg.state.active == EAST and joiner.shown == EAST        # the failover in flight decides
+    if contact:
+        joiner.ccp(EAST, gr(acgr.FAILOVER_PENDING, "us-west-2"), 12)  # the old region's worker tells a new window
+    # the failover in flight decides: the joiner never shows WEST before it is initiated, nor wakes its CCP
+    assert bg.state.active == EAST and joiner.shown == EAST and joiner.shows == []
+    assert FETCH not in [message for region, message in joiner.posted if region == WEST]
+    assert (WEST, ccc("active")) not in joiner.posted and (EAST, ccc("active")) in joiner.posted
+    assert joiner.rules.pending_target == (WEST if contact else None) and joiner.pendings == []
     initiate([leader], EAST, "us-west-2", 20)
     leader.ccp(WEST, agent_update(), 30)
     assert joiner.shown == WEST and bg.state.active == WEST

@@ -163,14 +163,27 @@ def test_a_tab_joining_while_pending(world):
     first.ccp(EAST, agent_update(contacts=[("c-1", "voice", "connected")]), 1)
     first.ccp(EAST, force_offline(WEST_ARN, soft=True), 2)
     first.ccp(EAST, pending(), 3)
-    late = Tab(config, bg)                                # starts on the background's active region
+    late = Tab(config, bg)                                # starts on the background's active region,
     assert late.shown == EAST and late.rules.epoch == bg.state.epoch
+    assert late.rules.pending_target == WEST              # showing the failover pending (its CCP will not say it)
     late.ccp(EAST, failover(EAST_ARN), 10)               # worker_A keeps the new window on A: ignored
     late.ccp(WEST, failover(EAST_ARN, is_primary=False), 11)
     assert late.completes == [] and late.pendings == [] and bg.state.pending is not None
     for tab in (first, late):
         tab.ccp(EAST, failover(WEST_ARN, is_primary=False), 20)
     assert first.shown == late.shown == WEST and len(bg.state.timeline) == 1 and bg.state.failover is None
+
+
+def test_every_tab_is_told_of_a_pending_failover_that_only_the_master_ccps_tab_hears(world):
+    config, bg = world
+    master, other = Tab(config, bg), Tab(config, bg)
+    master.ccp(EAST, agent_update(contacts=[("c-1", "voice", "connected")]), 1)
+    master.ccp(EAST, force_offline(WEST_ARN, soft=True), 2)
+    assert other.rules.detected_target == WEST and other.rules.pending_target is None
+    master.ccp(EAST, pending(), 3)
+    assert other.rules.pending_target == WEST and other.pendings == [] and other.shown == EAST
+    other.ccp(EAST, force_offline(WEST_ARN, soft=True), 4)   # already known: not reported again
+    assert bg.state.pending["detectedMs"] == 2
 
 
 def test_a_lagging_tab_follows_the_background_like_a_manual_failover(world):
@@ -214,7 +227,7 @@ def test_switch_now_completes_the_pending_failover_and_every_tab_follows(world):
 def test_a_tab_starting_on_the_wrong_region_is_corrected(world):
     config, bg = world
     stale = Tab(config, bg, shown=WEST)
-    stale.from_background(make_message("bg:region-changed", region=EAST, epoch=bg.state.epoch), 5)
+    stale.from_background(make_message("bg:region-changed", region=EAST, epoch=bg.state.epoch, failover=None), 5)
     assert stale.shown == EAST and stale.completes == [EAST]
     assert bg.state.timeline == [] and bg.broadcasts == []   # EAST was already active: nothing to record
 

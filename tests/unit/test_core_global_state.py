@@ -57,6 +57,19 @@ def test_tab_region_reports(config):
     assert state.on_tab_region(4, "nowhere") is False and state.tabs["4"]["shown"] == EAST
 
 
+def test_what_the_tabs_are_told_of_the_failover_in_flight(config):
+    state = gs.GlobalState(config.region_keys)
+    assert state.flight is None
+    state.on_failover_detected(WEST, None, 10)
+    assert state.flight == {"target": WEST, "pending": False}
+    state.on_failover_pending(WEST, "c-1", 20)
+    assert state.flight == {"target": WEST, "pending": True}
+    state.on_failover_initiated(WEST, 30)
+    assert state.flight == {"target": WEST, "pending": False}
+    state.on_switch_complete(WEST, 40)
+    assert state.flight is None
+
+
 def test_timeline_is_bounded(config):
     state = gs.GlobalState(config.region_keys)
     for at in range(gs.TIMELINE_LIMIT + 5):

@@ -188,7 +188,7 @@ class AcgrRules(TabEpoch):
     ANNOUNCES_REGIONS = True
     SWITCH_NOW = True
 
-    def __init__(self, config, shown_region=None, epoch=0):
+    def __init__(self, config, shown_region=None, epoch=0, failover=None):
         keys = config.region_keys
         self.config = config
         self.shown, self.hidden = config.shown_and_hidden(shown_region)
@@ -202,6 +202,7 @@ class AcgrRules(TabEpoch):
         self._names = {region.key: region.name for region in config.regions}
         self._assigned = set()
         self._blocking_contact = {key: None for key in keys}
+        self._hears_failover(failover)
 
     def _other(self, region):
         return self.hidden if region == self.shown else self.shown
@@ -250,7 +251,7 @@ class AcgrRules(TabEpoch):
         if target != self.shown:
             actions.append(Show(target))
             self.hidden, self.shown = self.shown, target
-        self.pending_target = None
+            self.pending_target = None
         return actions + [Post(target, wire.host_message(FETCH_AGENT_DATA)),
                           Post(target, configure_ccp_conduit_message(ACTIVE)),
                           Post(self.hidden, configure_ccp_conduit_message(INACTIVE))]
@@ -272,8 +273,11 @@ class AcgrRules(TabEpoch):
         return [self._relay(region, event, payload)]  # failover_complete and the heartbeat
 
     def _on_init(self, region, payload):
-        """Answered with the CCP's own state; the first init (from either CCP) then shows the active region, as
-        Streams' does (which region is active is positional: this one if it names itself, else the other)."""
+        """The first init (from either CCP) shows the active region, as Streams' does (which region is active is
+        positional: this one if it names itself, else the other), unless a failover to it is in flight (this
+        tab's CCPs or the background said so): that one switches when it is initiated (or complete), and until
+        then the old region's CCP, where its contact may live, stays shown and active. Every init is answered
+        with the state this tab wants the CCP in (Streams echoes the CCP's own, the same but during a flight)."""
         instance, active = payload["instanceRegion"], payload["activeRegion"]
         self._names[region] = instance
         self._assigned.add(region)
@@ -281,13 +285,14 @@ class AcgrRules(TabEpoch):
         if target != region and target not in self._assigned:
             self._names[target] = active
             self._assigned.add(target)
-        actions = [Log(region, "INFO", f"the {region} CCP announced region {instance} "
-                                       f"({payload['instanceState']}); active region {active}"),
-                   Post(region, configure_ccp_conduit_message(payload["instanceState"]))]
+        switch = []
         if not self.initialized:
             self.initialized = True
-            actions += self._activate(target)
-        return actions + [Announced(region, instance, target)]
+            switch = self._activate(self.shown if target == self.detected_target else target)
+        return [Log(region, "INFO", f"the {region} CCP announced region {instance} ({payload['instanceState']}); "
+                                    f"active region {active}"),
+                Post(region, configure_ccp_conduit_message(self._state(region)))] + switch + [
+                    Announced(region, instance, target)]
 
     def _on_detected(self, region, payload):
         target = self._key_named(payload["activeRegion"])
@@ -333,12 +338,9 @@ class AcgrRules(TabEpoch):
         done = failover_complete_message(self._names[region], self.config.region(region).ccp_origin)
         return [self._switched(region, self.hidden, followed=False), Post(region, done), Post(self.hidden, done)]
 
-    def on_global_region(self, region, epoch=None):
-        """The background's active region. A tab still showing the other one (its CCPs' worker did not tell it)
-        switches with the messages of a switch, and says so; word older than what the tab knows (core.tab_epoch)
-        changes nothing."""
-        if not self._hears(epoch) or region != self.hidden:
-            return []
+    def _follow(self, region):
+        """The background's active region is the one hidden here (this tab's CCPs' worker did not tell it): the
+        tab switches with the messages of a switch, and says so (core.tab_epoch.TabEpoch.on_global_region)."""
         self.completing = None
         previous = self.shown
         return self._activate(region) + [self._switched(region, previous, followed=True)]

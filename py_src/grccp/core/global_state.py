@@ -132,6 +132,14 @@ class GlobalState:
         return phase
 
     @property
+    def flight(self):
+        """What the tabs are told of the failover in flight (bg:welcome, bg:region-changed): {"target", "pending"},
+        or None."""
+        if self.failover is None:
+            return None
+        return {"target": self.failover["target"], "pending": self.phase == PENDING}
+
+    @property
     def pending(self):
         """The failover in flight if it waits for a contact, else None."""
         return self.failover if self.phase == PENDING else None

@@ -62,9 +62,10 @@ class HostRules:
         """Actions for the region's agent::update (snapshot.AgentSnapshot)."""
         raise NotImplementedError
 
-    def on_global_region(self, region, epoch=None):
-        """Actions for the background's active region (and the epoch it is at, when it says); none for word older
-        than what the tab knows (TabEpoch._hears)."""
+    def on_global_region(self, region, epoch=None, failover=None):
+        """Actions for the background's active region (and the epoch it is at, when it says, and the failover in
+        flight, {"target", "pending"} or None); none for word older than what the tab knows (TabEpoch._hears).
+        Implemented once, by core.tab_epoch.TabEpoch, on each protocol's `_follow(region)`."""
         raise NotImplementedError
 
     def on_switch_now(self):

@@ -114,7 +114,7 @@ class LegacyDrRules(TabEpoch):
     ANNOUNCES_REGIONS = False
     SWITCH_NOW = True  # completed by the background (COMPLETES_STUCK_FAILOVER); every tab follows
 
-    def __init__(self, config, shown_region=None, epoch=0):
+    def __init__(self, config, shown_region=None, epoch=0, failover=None):
         keys = config.region_keys
         self.config = config
         self.shown, self.hidden = config.shown_and_hidden(shown_region)
@@ -125,6 +125,7 @@ class LegacyDrRules(TabEpoch):
         self._region_by_arn = {region.instance_arn: region.key for region in config.regions}
         self._blocking_contact = {key: None for key in keys}
         self._activated = None  # the region this tab's last switch activated (un-suppressed)
+        self._hears_failover(failover)
 
     # messages ---------------------------------------------------------------------------------------------
     def frame_created_messages(self, region):
@@ -214,12 +215,9 @@ class LegacyDrRules(TabEpoch):
         contact = self._blocking_contact[from_region]
         return [Pending(self.hidden, contact and contact.contact_id, contact and contact.type)]
 
-    def on_global_region(self, region, epoch=None):
-        """The background's active region (bg:region-changed or the hello reply). A tab still showing the other
-        region deactivates it the way the reference's manual failover does, then switches; word older than what
-        the tab knows (core.tab_epoch) changes nothing."""
-        if not self._hears(epoch) or region != self.hidden:
-            return []  # older news, already shown, or not a configured region
+    def _follow(self, region):
+        """The background's active region is the one hidden here: the tab deactivates the region it shows the way
+        the reference's manual failover does, then switches (core.tab_epoch.TabEpoch.on_global_region)."""
         return self._switch(region, followed=True)
 
     def on_switch_now(self):

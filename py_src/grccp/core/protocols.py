@@ -13,6 +13,7 @@ def rules_class(config):
     return RULES[config.protocol]
 
 
-def host_rules_for(config, shown_region, epoch):
-    """The host rules of the configured protocol, for a tab that shows `shown_region` first and knows `epoch`."""
-    return rules_class(config)(config, shown_region, epoch)
+def host_rules_for(config, shown_region, epoch, failover=None):
+    """The host rules of the configured protocol, for a tab that shows `shown_region` first and knows `epoch` and
+    the failover in flight (core.global_state.GlobalState.flight)."""
+    return rules_class(config)(config, shown_region, epoch, failover)

@@ -17,9 +17,11 @@ MAX_LOG_BATCH = 1000
 _region = required(is_region_text)
 _epoch = required(is_count)
 # What a tab runs with: whether its page is allowlisted (the browser's word for its URL), the configuration in
-# force (only for an allowlisted page), the active region and the switch count.
+# force (only for an allowlisted page), the active region, the switch count and the failover in flight
+# (core.global_state.GlobalState.flight).
+_failover = required(optional(conforms({"target": _region, "pending": required(is_bool)})))
 _configuration = {"allowed": required(is_bool), "config": required(optional(is_dict)),
-                  "activeRegion": required(optional(is_region_text)), "epoch": _epoch}
+                  "activeRegion": required(optional(is_region_text)), "epoch": _epoch, "failover": _failover}
 _field_error = {"path": required(is_str), "rule": required(is_str), "message": required(is_str)}
 _field_errors = required(list_of(conforms(_field_error)))
 _finding = {"check": required(is_str), "region": required(optional(is_region_text)), "ok": required(is_bool),
@@ -66,7 +68,7 @@ MESSAGE_TYPES = {
     "bg:welcome": _configuration,
     # the configuration in force changed: every open tab follows it (core.tab_config)
     "bg:config": _configuration,
-    "bg:region-changed": {"region": _region, "epoch": _epoch},
+    "bg:region-changed": {"region": _region, "epoch": _epoch, "failover": _failover},
     # end the pending failover to `region` now (the popup's Switch now): sent to the tabs showing the active region
     "bg:switch-now": {"region": _region},
     # ask the region's CCP for the agent's snapshot with the tab's own api_request (the stuck-failover check);

@@ -11,8 +11,28 @@ from .tab_actions import Complete
 
 
 class TabEpoch:
-    """Methods for a HostRules class whose instances have an `epoch` attribute."""
+    """Methods for a HostRules class whose instances have `epoch`, `hidden`, `detected_target` and
+    `pending_target` attributes and a `_follow(region)` method (the switch that follows the background)."""
     __slots__ = ()
+
+    def on_global_region(self, region, epoch=None, failover=None):
+        """HostRules.on_global_region: a tab still showing the other region follows the background; a failover it
+        says is in flight is taken as this tab's own."""
+        if not self._hears(epoch):
+            return []
+        actions = self._follow(region) if region == self.hidden else []
+        self._hears_failover(failover)
+        return actions
+
+    def _hears_failover(self, failover):
+        """The background's failover in flight ({"target", "pending"}, or None) to the region hidden here: taken as
+        detected (and pending) in this tab too, so that the tab shows it and its CCPs' word of it (which a tab
+        opened late, or on another site, may never get) is no news. Only a switch, or the CCPs turning it back,
+        ends it here: the background's word that none is in flight may be older than this tab's own CCPs'."""
+        if failover is not None and failover["target"] == self.hidden:
+            self.detected_target = failover["target"]
+            if failover["pending"]:
+                self.pending_target = failover["target"]
 
     def _hears(self, epoch):
         """Whether the background's word at `epoch` (None: it did not say) is as new as what this tab knows; the

@@ -147,7 +147,8 @@ class BackgroundEngine:
         """What a tab at `url` (the browser's word, or None) runs with: bg:welcome's and bg:config's fields."""
         allowed = bool(self.config and self.state and url and page_is_allowlisted(url, self.config))
         return {"allowed": allowed, "config": self.config.to_dict() if allowed else None,
-                "activeRegion": self.state.active if allowed else None, "epoch": self.state.epoch if allowed else 0}
+                "activeRegion": self.state.active if allowed else None, "epoch": self.state.epoch if allowed else 0,
+                "failover": self.state.flight if allowed else None}
 
     def _on_goodbye(self, fields, sender, respond):
         if sender["tab_id"] is not None:

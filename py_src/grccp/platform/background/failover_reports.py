@@ -66,6 +66,7 @@ class _Reports:
                                             fields["epoch"], fields["contactType"]):
             engine.log(engine.state.active, "INFO", f"failover to {fields['region']} pending on "
                                                     f"{fields['contactType']} contact {fields['contactId']}")
+            engine.tabs.tell_region_to_all()  # only the tab of the CCP that waits for the contact heard it
             engine.changed()
         return False
 

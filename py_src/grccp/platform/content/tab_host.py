@@ -78,7 +78,7 @@ class TabHost:
                 {"startTime": webext.global_scope.grccpContentStart}))
         if step in (tab_config.START, tab_config.REBUILD):
             started = TabSession(self._agent_changed)
-            if started.begin(config, given["activeRegion"], given["epoch"]):
+            if started.begin(config, given["activeRegion"], given["epoch"], given["failover"]):
                 self.session = started
 
     def _agent_changed(self):

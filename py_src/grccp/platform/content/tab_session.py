@@ -60,7 +60,7 @@ class TabSession:
                             SignInNeeded: lambda action: self.refresh.needed(action.region)}
 
     # start and stop -------------------------------------------------------------------------------------
-    def begin(self, config, active_region, epoch):
+    def begin(self, config, active_region, epoch, failover):
         """Puts the panel on the page and starts its CCPs; False if it could not be placed (said in the console)."""
         self.config = config
         shown = active_region if active_region in config.region_keys else config.first_region.key
@@ -69,7 +69,7 @@ class TabSession:
         if problem:
             window.console.warn("Global Resiliency CCP:", problem)
             return False
-        self.rules = protocols.host_rules_for(config, shown, epoch)
+        self.rules = protocols.host_rules_for(config, shown, epoch, failover)
         self.panel.show(shown)
         self.panel.mark_shown(shown)
         self._parsers = wire.parser_table(self.rules.CCP_EVENTS)
@@ -187,7 +187,8 @@ class TabSession:
     def on_background(self, kind, fields, respond):
         """A parsed runtime message from the background (tab_host.TabHost gives them); True if it answers later."""
         if kind == "bg:region-changed":
-            self.perform(self.rules.on_global_region(fields["region"], fields["epoch"]))
+            self.perform(self.rules.on_global_region(fields["region"], fields["epoch"], fields["failover"]))
+            self.show_status()  # a failover the background said is pending
         elif kind == "bg:switch-now":
             self.logs.log(self.rules.shown, "WARN",
                           f"Switch now (from the popup) for the failover to {fields['region']}")
