@@ -52,8 +52,7 @@ class Background:
                                          fields["contactType"]):
                 self._tell_all(now)
         elif kind == "cs:failover-detected":
-            if state.on_failover_detected(fields["region"], fields["soft"], now, fields["epoch"]):
-                self._tell_all(now)
+            state.on_failover_detected(fields["region"], fields["soft"], now, fields["epoch"])
         elif kind == "cs:agent-update":
             state.on_agent_update(fields["region"], fields["agent"], now)
         elif kind == "cs:region-announced":

@@ -250,6 +250,21 @@ def test_the_backgrounds_word_of_a_failover_in_flight_is_kept_until_the_switch(c
     assert rules.on_global_region(EAST, 2, {"target": WEST, "pending": False}) == []     # older word: nothing
 
 
+def test_a_tab_that_switched_ahead_of_the_background_is_not_sent_back_by_its_word_of_the_same_failover(world):
+    config, bg = world
+    tab = Tab(config, bg)
+    start(tab)
+    tab.ccp(EAST, agent_update(state_name="Busy", contacts=[("c-1", "chat", "connected")]), 5)
+    bg.hold_messages()                                   # the background's word of the pending failover is on its way
+    old = failover([tab], "us-west-2", 10, contact=True)
+    initiate([tab], old, "us-west-2", 20)                # the CCPs switched this tab (e.g. Switch now) before it came
+    assert tab.shown == WEST and bg.in_flight
+    bg.deliver(30)
+    assert tab.shown == WEST and tab.shows == [WEST]
+    tab.ccp(WEST, agent_update(), 40)
+    assert bg.state.active == WEST and len(bg.state.timeline) == 1
+
+
 def test_a_lagging_tab_follows_with_the_switchs_own_messages(config):
     rules = acgr.AcgrRules(config, EAST, epoch=3)
     assert rules.on_global_region(WEST, 4) == [ta.Show(WEST), ta.Post(WEST, FETCH), ta.Post(WEST, ccc("active")),

@@ -16,11 +16,13 @@ class TabEpoch:
     __slots__ = ()
 
     def on_global_region(self, region, epoch=None, failover=None):
-        """HostRules.on_global_region: a tab still showing the other region follows the background; a failover it
-        says is in flight is taken as this tab's own."""
+        """HostRules.on_global_region: a tab still showing the other region follows the background, unless it
+        shows the target of the failover the background says is in flight (its CCPs switched it ahead of the
+        background's word); a failover in flight is taken as this tab's own."""
         if not self._hears(epoch):
             return []
-        actions = self._follow(region) if region == self.hidden else []
+        ahead = failover is not None and failover["target"] == self.shown
+        actions = self._follow(region) if region == self.hidden and not ahead else []
         self._hears_failover(failover)
         return actions
 
