@@ -27,13 +27,8 @@ dist: build
 $(TEST_TMP):
 	@mkdir -p $@
 
-# Known flaky in Firefox, causes not found yet (issues 12 and 16 stay open): the second tab's CCP sometimes not ready
-# within 30 s while an ACGR failover is pending (about 1 run in 3, quiet machine); CCPs that reloaded themselves
-# sometimes not failing over both ways (1 run in 5). They run in `make reliability` until fixed, not in `make test`.
-FLAKY := tests/e2e/test_failover_engine.py::test_second_tab_opened_while_pending_stays_on_the_old_region[firefox-acgr] \
-	tests/e2e/test_new_ccp_windows.py::test_ccps_that_reloaded_themselves_still_fail_over_both_ways[firefox]
 test: build | $(TEST_TMP)
-	$(PYTEST) tests -q $(foreach flaky,$(FLAKY),--deselect '$(flaky)')
+	$(PYTEST) tests -q
 	$(MAKE) --no-print-directory lint
 
 test-unit: setup | $(TEST_TMP)
@@ -60,7 +55,7 @@ clean:
 
 # Faults and hostile input (also part of `make test`)
 reliability: build | $(TEST_TMP)
-	$(PYTEST) tests/e2e/test_faults.py tests/e2e/test_engine_robustness.py tests/unit/test_core_fuzz.py $(foreach flaky,$(FLAKY),'$(flaky)') -q
+	$(PYTEST) tests/e2e/test_faults.py tests/e2e/test_engine_robustness.py tests/unit/test_core_fuzz.py -q
 
 # The long shift: 2,000 contacts, 50 failovers, 200,000 log lines (a short one runs in `make test`)
 soak: build | $(TEST_TMP)

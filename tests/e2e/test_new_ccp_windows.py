@@ -2,9 +2,11 @@
 was navigated to its own URL (a new handshake id in the same frame), or the frame was loading when a switch was
 decided. A new window gets the protocol's whole first-acknowledge sequence, and the region this tab activated is
 activated again in it: failovers still complete, and the active region's agent is offered contacts."""
+from selenium.webdriver.support.wait import WebDriverWait
+
 from .conftest import extension_config
-from .extension_driver import (background_status, configure, host_state, wait_for, wait_until_both_ccps_connected,
-                               wait_until_contact_seen)
+from .extension_driver import (background_status, configure, host_state, region_log, wait_for,
+                               wait_until_both_ccps_connected, wait_until_contact_seen)
 from .test_failover_engine import EAST, WEST, open_ready
 
 
@@ -20,6 +22,28 @@ def reload_ccp(driver, emulator, region):
     wait_for(driver, lambda: page_loads(emulator, region) > before, message=f"the {region} CCP never reloaded")
 
 
+POLLING_STARTS = ("[Disaster Recovery] Initializing active region polling",
+                  "[Disaster Recovery] Adding new CCP to active region polling")
+
+
+def polling_starts(driver, region):
+    """The region's log texts, oldest first, and where its CCP windows' workers started polling for them."""
+    texts = [entry["text"] for entry in sorted(region_log(driver, region) or [], key=lambda entry: entry["time"])]
+    return texts, [i for i, text in enumerate(texts) if text.startswith(POLLING_STARTS)]
+
+
+def wait_until_new_window_polled(driver, region, starts_before):
+    """Until the region's new CCP window has its worker's first decision (the worker outlived the old window or
+    was started anew with the new one): a change of the active region before it reaches the extension as that
+    worker's start-up announcement ("this region is active": the reference switches on it at once), not as a
+    failover of the active region. The worker's log lines reach the background in batches: polled twice a second."""
+    def polled():
+        texts, starts = polling_starts(driver, region)
+        return len(starts) > starts_before and any(text.startswith("[Disaster Recovery] Primary instance is")
+                                                   for text in texts[starts[-1]:])
+    WebDriverWait(driver, 30, poll_frequency=0.5).until(lambda d: polled(), f"the new {region} CCP never polled")
+
+
 def completed(driver, route):
     """The background's status once its timeline holds `route` [(from, to), ...] and no failover is in flight."""
     status = background_status(driver)
@@ -33,7 +57,12 @@ def test_ccps_that_reloaded_themselves_still_fail_over_both_ways(ccp_browser, em
     open_ready(driver, emulator)
     wait_until_both_ccps_connected(driver)
     for region in (EAST, WEST):
+        wait_until_new_window_polled(driver, region, 0)  # the first windows' lines are in the log
+    starts = {region: len(polling_starts(driver, region)[1]) for region in (EAST, WEST)}
+    for region in (EAST, WEST):
         reload_ccp(driver, emulator, region)
+    for region in (EAST, WEST):
+        wait_until_new_window_polled(driver, region, starts[region])
     emulator.client.set_active(WEST)
     wait_for(driver, lambda: host_state(driver)["active"] == WEST, timeout=30)
     status = wait_for(driver, lambda: completed(driver, [(EAST, WEST)]))
