@@ -190,8 +190,7 @@ class TabSession:
             self.perform(self.rules.on_global_region(fields["region"], fields["epoch"], fields["failover"]))
             self.show_status()  # a failover the background said is pending
         elif kind == "bg:switch-now":
-            self.logs.log(self.rules.shown, "WARN",
-                          f"Switch now (from the popup) for the failover to {fields['region']}")
+            self.logs.log(self.rules.shown, "WARN", f"Switch now from the popup: failover to {fields['region']}")
             self.perform(self.rules.on_switch_now())
         elif kind == "bg:check-contacts":
             return self.contact_check.check(fields["region"], respond)
