@@ -121,6 +121,16 @@ def restored(storage, region=REGION, capacity=None):
     return log
 
 
+def stored_one_by_one(capacity, count, **options):
+    """A log given entries 0..count-1 one batch each and stored after each (each record a segment of its own)."""
+    log = log_chunks.ChunkedLog(REGION, capacity, encode, **options)
+    storage = Storage()
+    for number in range(count):
+        log.add([entry(number)])
+        storage.apply(log)
+    return log, storage
+
+
 def texts(storage, log):
     plan = log.export_plan()
     return [item["text"] for item in json.loads(download(storage, plan, False))]
@@ -149,11 +159,7 @@ def test_an_append_writes_only_its_own_records_and_the_meta_record():
 def test_each_record_is_written_to_local_storage_once():
     """The defect: the open chunk (up to 500 records) was written whole on every save, so a chunk filled one
     record at a time cost 500 × 501 / 2 records of writes; now each record is written once."""
-    log = log_chunks.ChunkedLog(REGION, 5000, encode)
-    storage = Storage()
-    for number in range(log_chunks.CHUNK_SIZE * 2):
-        log.add([entry(number)])
-        storage.apply(log)
+    log, storage = stored_one_by_one(5000, log_chunks.CHUNK_SIZE * 2)
     records = sum(len(encode(log_chunks.canonical(entry(n), n))) for n in range(log_chunks.CHUNK_SIZE * 2))
     separators = log_chunks.CHUNK_SIZE * 2
     assert storage.written_bytes <= records + separators, (storage.written_bytes, records)
@@ -271,11 +277,7 @@ def test_restore_drops_tail_records_that_are_not_entries():
 
 
 def test_restore_survives_a_lost_segment():
-    log = log_chunks.ChunkedLog(REGION, 100, encode, chunk_size=4)
-    storage = Storage()
-    for number in range(7):
-        log.add([entry(number)])
-        storage.apply(log)
+    _, storage = stored_one_by_one(100, 7, chunk_size=4)
     del storage.items["log:us-east-1.blue:1:1"]  # line 5
     again = restored(storage)
     storage.apply(again)
