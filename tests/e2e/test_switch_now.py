@@ -1,6 +1,6 @@
 """Switch now from the popup during a pending failover, in both protocols and both browsers: the agent confirms a
-question naming the contact that will be cut off, and every tab (a second one on another site too) ends on the new
-region. (ACGR's own wire details — force_failover to both CCPs, cancelling first — are in test_acgr_engine.)"""
+question naming the contact that will be cut off, every tab (a second one on another site too) ends on the new
+region, and the contact is cut off. (ACGR's own wire details — force_failover to both CCPs, cancelling first — are in test_acgr_engine.)"""
 from .conftest import extension_config
 from .extension_driver import background_status, configure, host_state, shows_only_on, wait_for
 from .test_failover_engine import EAST, WEST, open_ready, pending_on_call
@@ -34,3 +34,6 @@ def test_switch_now_during_a_pending_failover_moves_every_tab(ccp_browser, emula
     entry = status["timeline"][0]
     assert (entry["forcedBy"], entry["contactId"]) == ("popup", contact)
     assert entry["pendingMs"] <= entry["forcedMs"] <= entry["completeMs"]
+    # as the question said: the old region's CCP ended the call (ACGR's then removes it; legacy DR's leaves it in
+    # after-call work)
+    wait_for(driver, lambda: all(c["state"]["type"] == "ended" for c in emulator.client.contacts(EAST)))

@@ -44,7 +44,7 @@ class Background:
         if kind == "cs:switch-complete":
             if not state.on_switch_complete(fields["region"], now, fields["epoch"]):
                 if state.on_tab_region(id(tab), fields["region"]):
-                    self._tell(tab, self._region_changed(), now)
+                    self._tell(tab, self.region_changed(), now)
         elif kind == "cs:failover-initiated":
             state.on_failover_initiated(fields["region"], now, fields["epoch"])
         elif kind == "cs:failover-pending":
@@ -59,18 +59,17 @@ class Background:
             state.on_region_announced(fields["region"], fields["instanceRegion"], fields["activeRegion"],
                                       fields["epoch"])
             if state.active == before and state.on_tab_region(id(tab), fields["shown"]):
-                self._tell(tab, self._region_changed(), now)
+                self._tell(tab, self.region_changed(), now)
         if state.active != before:
             self.broadcasts.append(state.active)
             self._tell_all(now)
 
     def _tell_all(self, now):
         for tab in self.tabs:
-            self._tell(tab, self._region_changed(), now)
+            self._tell(tab, self.region_changed(), now)
 
-    def _region_changed(self):
-        return make_message("bg:region-changed", region=self.state.active, epoch=self.state.epoch,
-                            failover=self.state.flight)
+    def region_changed(self):
+        return make_message("bg:region-changed", **self.state.region_news)
 
     def switch_now(self, target, now):
         """The popup's confirmed Switch now: completed here and followed by every tab, or the tabs showing the
@@ -81,7 +80,7 @@ class Background:
         if completes:
             self.broadcasts.append(self.state.active)
             for tab in self.tabs:
-                self._tell(tab, self._region_changed(), now)
+                self._tell(tab, self.region_changed(), now)
             return True
         for tab in self.tabs:
             if tab.shown == source:
@@ -125,7 +124,7 @@ class Tab:
     def from_background(self, message, now):
         kind, fields = parse_message(message)
         if kind == "bg:region-changed":
-            self.perform(self.rules.on_global_region(fields["region"], fields["epoch"], fields["failover"]), now)
+            self.perform(self.rules.on_global_region(**fields), now)
         else:
             assert kind == "bg:switch-now"
             self.perform(self.rules.on_switch_now(), now)

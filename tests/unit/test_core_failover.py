@@ -210,15 +210,19 @@ def test_switch_now_completes_the_pending_failover_and_every_tab_follows(world):
     assert not bg.switch_now(EAST, 5)                              # not the failover pending
     assert bg.switch_now(WEST, 6)                                  # completed by the background, at once
     assert bg.state.active == WEST and bg.state.failover is None and bg.broadcasts == [WEST]
-    for tab in (master, other):                                    # each follows as a manual failover does
-        assert tab.shown == WEST
-        assert tab.posted[-3:] == [(EAST, dr.suppress_message(True)), (EAST, dr.set_offline_message(True)),
+    for tab in (master, other):                                    # each follows as a hard manual failover does:
+        assert tab.shown == WEST                                   # the call the failover waited for is cut off
+        assert tab.posted[-3:] == [(EAST, dr.suppress_message(True)), (EAST, dr.set_offline_message(False)),
                                    (WEST, dr.suppress_message(False))]
         assert tab.completes == [WEST] and tab.rules.epoch == bg.state.epoch and tab.rules.pending_target is None
     assert not bg.switch_now(WEST, 7)                              # once
     [entry] = bg.state.timeline
     assert (entry["from"], entry["to"], entry["forcedBy"], entry["forcedMs"], entry["completeMs"],
             entry["contactId"]) == (EAST, WEST, "popup", 6, 6, "c-1")
+    late = Tab(config, bg, shown=EAST)                             # a tab that hears of it only now (e.g. woken
+    late.from_background(bg.region_changed(), 8)                   # later) cuts the call off too
+    assert late.posted[-2] == (EAST, dr.set_offline_message(False))
+    del bg.tabs[-1]
     # the worker's own failover, arriving once the call ends, switches nothing more
     master.ccp(EAST, failover(WEST_ARN, is_primary=False), 20)
     assert master.shown == WEST and len(bg.state.timeline) == 1 and bg.state.active == WEST
@@ -227,7 +231,8 @@ def test_switch_now_completes_the_pending_failover_and_every_tab_follows(world):
 def test_a_tab_starting_on_the_wrong_region_is_corrected(world):
     config, bg = world
     stale = Tab(config, bg, shown=WEST)
-    stale.from_background(make_message("bg:region-changed", region=EAST, epoch=bg.state.epoch, failover=None), 5)
+    stale.from_background(make_message("bg:region-changed", region=EAST, epoch=bg.state.epoch, failover=None,
+                                       forced=False), 5)
     assert stale.shown == EAST and stale.completes == [EAST]
     assert bg.state.timeline == [] and bg.broadcasts == []   # EAST was already active: nothing to record
 

@@ -116,6 +116,7 @@ def _corrupt(change):
     lambda d: d.pop("announced"),
     lambda d: d.__setitem__("timeline", [{}] * (gs.TIMELINE_LIMIT + 1)),
     lambda d: d.__setitem__("extra", 1),
+    lambda d: d.__setitem__("switchForced", "yes"),
 ])
 def test_corrupt_state_is_refused_with_a_reason(change):
     with pytest.raises(StateError) as caught:
@@ -225,6 +226,20 @@ def test_switch_now_completed_by_the_background_records_the_switch_at_once(confi
             entry["contactId"]) == (EAST, WEST, "popup", 6, 6, "c-1")
     assert not state.on_switch_complete(WEST, 9, epoch=1)          # the tabs' late reports are stale
     assert len(state.timeline) == 1
+
+
+def test_the_tabs_are_told_a_switch_was_forced_until_the_next_one(config):
+    state = gs.GlobalState(config.region_keys, epoch=1)
+    assert state.region_news == {"region": EAST, "epoch": 1, "failover": None, "forced": False}
+    state.on_failover_pending(WEST, "c-1", 4, epoch=1, contact_type="voice")
+    state.on_switch_now(WEST, 6, complete=True)
+    assert state.region_news == {"region": WEST, "epoch": 2, "failover": None, "forced": True}
+    stored = json.loads(json.dumps(state.to_dict()))
+    assert gs.GlobalState.from_dict(stored).region_news["forced"] is True
+    del stored["switchForced"]                                     # stored before the field existed
+    assert gs.GlobalState.from_dict(stored).region_news["forced"] is False
+    state.on_region_announced(EAST, "us-east-1", EAST, epoch=2)     # the next switch (any kind) is not forced
+    assert state.region_news == {"region": EAST, "epoch": 3, "failover": None, "forced": False}
 
 
 def test_announced_regions_and_the_active_region_they_name(config):

@@ -338,9 +338,10 @@ class AcgrRules(TabEpoch):
         done = failover_complete_message(self._names[region], self.config.region(region).ccp_origin)
         return [self._switched(region, self.hidden, followed=False), Post(region, done), Post(self.hidden, done)]
 
-    def _follow(self, region):
+    def _follow(self, region, forced):
         """The background's active region is the one hidden here (this tab's CCPs' worker did not tell it): the
-        tab switches with the messages of a switch, and says so (core.tab_epoch.TabEpoch.on_global_region)."""
+        tab switches with the messages of a switch, and says so (core.tab_epoch.TabEpoch.on_global_region).
+        `forced` changes nothing: an ACGR Switch now is the CCPs' own force_failover, which ends the contacts."""
         self.completing = None
         previous = self.shown
         return self._activate(region) + [self._switched(region, previous, followed=True)]

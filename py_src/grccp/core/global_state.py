@@ -22,7 +22,9 @@ back (the tabs switch back before the target completed, as Streams does); a dete
 failover, which comes after this switch completes.
 
 Switch now: while a failover is pending, the agent may end it (on_switch_now); the flight, and the switch's
-timeline entry, then say who forced it (`forcedBy`: "popup").
+timeline entry, then say who forced it (`forcedBy`: "popup"). When the background completes it (legacy DR), the
+tabs are told the switch was forced (`region_news`'s `forced`), so that each ends the contact the failover waited
+for as it follows, as the popup's question said it would; the next switch is not forced.
 
 Sign-in: a tab says when a region's CCP needs a sign-in (on_sign_in_needed); the region needs one while a tab
 says so and no tab has it answering. Only the active region's need opens the sign-in window
@@ -82,6 +84,7 @@ _STATE_FIELDS = {
     "agents": required(is_dict),
     "timeline": required(list_of(conforms(_TIMELINE_FIELDS), TIMELINE_LIMIT)),
     "announced": required(is_dict),
+    "switchForced": may(is_bool),  # (absent in a state stored before it existed: not forced)
 }
 
 
@@ -103,7 +106,8 @@ class GlobalState:
     """See the module docstring. Event methods return True when the state changed (persist it then); an
     accepted switch also changes `active` (broadcast bg:region-changed then)."""
 
-    __slots__ = ("region_keys", "active", "epoch", "failover", "tabs", "agents", "timeline", "announced")
+    __slots__ = ("region_keys", "active", "epoch", "failover", "tabs", "agents", "timeline", "announced",
+                 "switch_forced")
 
     def __init__(self, region_keys, active=None, epoch=0):
         self.region_keys = tuple(region_keys)
@@ -115,6 +119,7 @@ class GlobalState:
         self.agents = {key: None for key in self.region_keys}  # {region: {summary, updatedMs} | None}
         self.timeline = []     # completed switches, oldest first, at most TIMELINE_LIMIT
         self.announced = {}    # {region: the AWS region its CCP announced (ACGR's init)}
+        self.switch_forced = False  # the latest switch was completed by the agent's Switch now
 
     @property
     def standby(self):
@@ -138,6 +143,12 @@ class GlobalState:
         if self.failover is None:
             return None
         return {"target": self.failover["target"], "pending": self.phase == PENDING}
+
+    @property
+    def region_news(self):
+        """The fields of bg:region-changed: the active region, the switch count, the failover in flight and
+        whether the switch to `active` was forced (the tabs that follow it end the old region's contacts)."""
+        return {"region": self.active, "epoch": self.epoch, "failover": self.flight, "forced": self.switch_forced}
 
     @property
     def pending(self):
@@ -212,6 +223,7 @@ class GlobalState:
         pending["forcedMs"] = now_ms
         if complete:
             self.on_switch_complete(target, now_ms)
+            self.switch_forced = True
         return True
 
     def on_switch_complete(self, region, now_ms, epoch=None):
@@ -234,6 +246,7 @@ class GlobalState:
         self.active = region
         self.epoch += 1
         self.failover = None
+        self.switch_forced = False
 
     def on_region_announced(self, region, instance_region, active_region, epoch=None):
         """A CCP announced its AWS region and the active region (a key, or None). Returns whether the state
@@ -385,6 +398,7 @@ class GlobalState:
                        for key, record in self.agents.items()},
             "timeline": [dict(entry) for entry in self.timeline],
             "announced": dict(self.announced),
+            "switchForced": self.switch_forced,
         }
 
     @classmethod
@@ -402,6 +416,7 @@ class GlobalState:
         state.agents = {key: None if record is None else dict(record) for key, record in data["agents"].items()}
         state.timeline = [dict(entry) for entry in data["timeline"]]
         state.announced = dict(data["announced"])
+        state.switch_forced = data.get("switchForced", False)
         return state
 
 

@@ -62,10 +62,11 @@ class HostRules:
         """Actions for the region's agent::update (snapshot.AgentSnapshot)."""
         raise NotImplementedError
 
-    def on_global_region(self, region, epoch=None, failover=None):
-        """Actions for the background's active region (and the epoch it is at, when it says, and the failover in
-        flight, {"target", "pending"} or None); none for word older than what the tab knows (TabEpoch._hears).
-        Implemented once, by core.tab_epoch.TabEpoch, on each protocol's `_follow(region)`."""
+    def on_global_region(self, region, epoch=None, failover=None, forced=False):
+        """Actions for the background's active region (and the epoch it is at, when it says, the failover in
+        flight, {"target", "pending"} or None, and whether the switch was the agent's Switch now); none for word
+        older than what the tab knows (TabEpoch._hears). Implemented once, by core.tab_epoch.TabEpoch, on each
+        protocol's `_follow(region, forced)`."""
         raise NotImplementedError
 
     def on_switch_now(self):

@@ -156,14 +156,15 @@ class LegacyDrRules(TabEpoch):
     def _region_of(self, arn):
         return self._region_by_arn.get(arn) if isinstance(arn, str) else None
 
-    def _switch(self, target, followed):
+    def _switch(self, target, followed, forced=False):
         """Show comes first: the agent sees the new region's CCP before anything else is done (the posts that
         follow reach the CCPs all the same). A lagging tab, which follows the background, deactivates the old
-        region first, as the reference's manual failover does; the new region is activated (unsuppressed)."""
+        region first, as the reference's manual failover does — softly (a live call is waited for), or hard when
+        the agent forced the switch (its contacts are ended); the new region is activated (unsuppressed)."""
         previous = self.shown
         actions = [Show(target)]
         if followed:
-            actions += [Post(previous, suppress_message(True)), Post(previous, set_offline_message(True))]
+            actions += [Post(previous, suppress_message(True)), Post(previous, set_offline_message(not forced))]
         self.hidden, self.shown = previous, target
         self.detected_target = self.pending_target = None
         self._activated = target
@@ -215,10 +216,10 @@ class LegacyDrRules(TabEpoch):
         contact = self._blocking_contact[from_region]
         return [Pending(self.hidden, contact and contact.contact_id, contact and contact.type)]
 
-    def _follow(self, region):
+    def _follow(self, region, forced):
         """The background's active region is the one hidden here: the tab deactivates the region it shows the way
         the reference's manual failover does, then switches (core.tab_epoch.TabEpoch.on_global_region)."""
-        return self._switch(region, followed=True)
+        return self._switch(region, followed=True, forced=forced)
 
     def on_switch_now(self):
         """Never asked: the background completes a legacy failover itself (COMPLETES_STUCK_FAILOVER), and every

@@ -68,7 +68,8 @@ MESSAGE_TYPES = {
     "bg:welcome": _configuration,
     # the configuration in force changed: every open tab follows it (core.tab_config)
     "bg:config": _configuration,
-    "bg:region-changed": {"region": _region, "epoch": _epoch, "failover": _failover},
+    # `forced`: the switch was the agent's Switch now; a tab that follows it ends the old region's contacts
+    "bg:region-changed": {"region": _region, "epoch": _epoch, "failover": _failover, "forced": required(is_bool)},
     # end the pending failover to `region` now (the popup's Switch now): sent to the tabs showing the active region
     "bg:switch-now": {"region": _region},
     # ask the region's CCP for the agent's snapshot with the tab's own api_request (the stuck-failover check);

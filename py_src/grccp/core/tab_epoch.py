@@ -12,17 +12,18 @@ from .tab_actions import Complete
 
 class TabEpoch:
     """Methods for a HostRules class whose instances have `epoch`, `hidden`, `detected_target` and
-    `pending_target` attributes and a `_follow(region)` method (the switch that follows the background)."""
+    `pending_target` attributes and a `_follow(region, forced)` method (the switch that follows the background;
+    `forced`: the agent's Switch now, which ends the old region's contacts)."""
     __slots__ = ()
 
-    def on_global_region(self, region, epoch=None, failover=None):
+    def on_global_region(self, region, epoch=None, failover=None, forced=False):
         """HostRules.on_global_region: a tab still showing the other region follows the background, unless it
         shows the target of the failover the background says is in flight (its CCPs switched it ahead of the
         background's word); a failover in flight is taken as this tab's own."""
         if not self._hears(epoch):
             return []
         ahead = failover is not None and failover["target"] == self.shown
-        actions = self._follow(region) if region == self.hidden and not ahead else []
+        actions = self._follow(region, forced) if region == self.hidden and not ahead else []
         self._hears_failover(failover)
         return actions
 

@@ -42,9 +42,8 @@ class OpenTabs:
         return lambda is_open: None if is_open else self.forget(tab_id)
 
     def tell_region(self, tab_id):
-        """bg:region-changed: the active region, the switch count and the failover in flight."""
-        state = self._engine.state
-        message = make_message("bg:region-changed", region=state.active, epoch=state.epoch, failover=state.flight)
+        """bg:region-changed (core.global_state.GlobalState.region_news)."""
+        message = make_message("bg:region-changed", **self._engine.state.region_news)
         runtime_channel.send_to_tab(tab_id, message, self._forget_if_gone(tab_id))
 
     def tell_region_to_all(self):

@@ -187,7 +187,7 @@ class TabSession:
     def on_background(self, kind, fields, respond):
         """A parsed runtime message from the background (tab_host.TabHost gives them); True if it answers later."""
         if kind == "bg:region-changed":
-            self.perform(self.rules.on_global_region(fields["region"], fields["epoch"], fields["failover"]))
+            self.perform(self.rules.on_global_region(**fields))  # the message's fields are the rules' arguments
             self.show_status()  # a failover the background said is pending
         elif kind == "bg:switch-now":
             self.logs.log(self.rules.shown, "WARN", f"Switch now from the popup: failover to {fields['region']}")
