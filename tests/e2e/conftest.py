@@ -44,9 +44,10 @@ def extension_config(emulator, protocol=None, **overrides):
     return config
 
 
-def launch_extension_browser(browser_name, run_dir, emulator, prefs=None, instrument=None):
+def launch_extension_browser(browser_name, run_dir, emulator, prefs=None, instrument=None, other_extensions=()):
     """A browser with a prepared copy of the extension installed (not yet configured) that reaches every
-    emulator host. `prefs`: extra browser preferences; `instrument(extension_dir)`: changes the copy first."""
+    emulator host. `prefs`: extra browser preferences; `instrument(extension_dir)`: changes the copy first;
+    `other_extensions`: directories of unpacked extensions installed beside it (Chromium)."""
     work = os.path.join(run_dir, f"{browser_name}-{uuid.uuid4().hex[:8]}")
     extension_dir = extension_copy.prepare_extension(browser_name, os.path.join(work, "extension"))
     if instrument is not None:
@@ -56,8 +57,10 @@ def launch_extension_browser(browser_name, run_dir, emulator, prefs=None, instru
     all_prefs = dict(prefs or {})
     if browser_name == "chromium":  # one click saves one file per region: allow several downloads at once
         all_prefs["profile.default_content_setting_values.automatic_downloads"] = 1
+    more = {"other_extensions": other_extensions} if other_extensions else {}
     driver = browsers.launch(browser_name, certs=emulator.certs, host_names=emulator.host_names,
-                             extension_dir=extension_dir, download_dir=downloads, tmp_dir=work, prefs=all_prefs)
+                             extension_dir=extension_dir, download_dir=downloads, tmp_dir=work, prefs=all_prefs,
+                             **more)
     driver.download_dir = downloads
     return driver
 

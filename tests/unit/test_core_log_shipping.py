@@ -169,6 +169,14 @@ def test_a_tab_that_is_left_sends_everything_at_once(world):
     assert len(world.sent) == 4 and world.texts()[-1] == "last words"  # answers or not
 
 
+def test_a_tab_left_while_its_sends_throw_goes_on_leaving(world):
+    """Leaving sends every batch, answered or not: one that throws (the extension went away) stops nothing."""
+    relay_lines(world, SEND_SIZE * 2)
+    world.failing = 1
+    world.shipper.leave()
+    assert world.relayed_texts() == [f"line {index}" for index in range(SEND_SIZE, SEND_SIZE * 2)]
+
+
 def test_a_stopped_shipper_drops_its_lines_and_sends_nothing(world):
     relay_lines(world, SEND_SIZE + 5)
     world.timers.advance(FLUSH_MS)

@@ -67,3 +67,11 @@ def test_a_contact_of_any_type_in_any_region_is_a_contact_in_progress():
     assert not tab_config.on_a_contact([]) and not tab_config.on_a_contact([_summary(), _summary()])
     assert tab_config.on_a_contact([_summary(), _summary(blocking=[{"contactId": "c-1"}])])
     assert tab_config.on_a_contact([_summary(others=1)])
+
+
+def test_a_panel_an_earlier_instance_left_gives_way_unless_its_last_word_is_a_contact_in_progress():
+    assert tab_config.contact_word(True) == "in-progress" and tab_config.contact_word(False) == "none"
+    assert not tab_config.predecessor_gives_way(tab_config.contact_word(True))
+    assert tab_config.predecessor_gives_way(tab_config.contact_word(False))
+    assert tab_config.predecessor_gives_way(None)           # a panel from before the word existed
+    assert tab_config.predecessor_gives_way("something")    # (only a contact is a reason to keep it)

@@ -109,7 +109,7 @@ class LogShipper:
         self._queue_batches()
         waiting, self._waiting = self._waiting, []
         for _, region, entries in waiting:
-            self._send_safely(region, entries, lambda taken: None)
+            self._send_safely(region, entries, lambda *_answer: None)
 
     def stop(self):
         """Nothing will take the lines any more (the extension that started this tab is gone): drops them and sends

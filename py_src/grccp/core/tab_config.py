@@ -7,7 +7,17 @@ ARNs, the protocol, the sign-in settings, placement, softphone and page options,
 got those in their handshake, so they are replaced, as a page reload would replace them. What only the
 background uses (the log settings) and allowlist entries for other pages change nothing in the tab. A rebuild or
 a removal would end a contact in progress in one of its CCPs (a call in the softphone): while there is one, the
-tab waits, says so on the panel (WAIT_NOTICE), and follows the configuration once the contacts are gone."""
+tab waits, says so on the panel (WAIT_NOTICE), and follows the configuration once the contacts are gone.
+
+The same holds when the extension is updated or reloaded while the page is open: the new background injects the
+content script again, and the panel of the earlier instance is still on the page. Chromium keeps that instance
+running without its extension (an orphan: it can reach no background any more); Firefox stops it, its panel and
+CCP frames left as they were. Each panel says on its host element whether a contact is in progress
+(contact_word); an orphan gives way at once when none is, or waits, saying so (ORPHAN_NOTICE), and gives way
+when the contacts are gone; the new instance starts its panel once the earlier one gave way
+(predecessor_gives_way) — it removes one whose last word was "no contact" itself, which is all a stopped
+instance can leave it. A stopped instance's panel whose last word was a contact in progress stays until the page
+is reloaded: the call in its CCP goes on, and nothing can tell when it ends."""
 from .config import page_is_allowlisted
 
 NOTHING = "nothing"  # no panel, and none to start: the page is not allowlisted (or nothing is configured)
@@ -17,6 +27,8 @@ REBUILD = "rebuild"  # replace the panel and its CCP frames with new ones for th
 REMOVE = "remove"    # take the panel off the page: it is no longer allowlisted, or nothing is configured
 WAIT = "wait"        # rebuild or remove once no CCP of the panel has a contact
 WAIT_NOTICE = "new configuration: it applies when the contact ends"
+ORPHAN_NOTICE = "the extension was updated: this panel gives way to the new one when the contact ends"
+CONTACT_WORDS = {True: "in-progress", False: "none"}  # a panel's word on its contacts, on its host element
 
 # Configuration fields (Config.to_dict() names) an open tab does not use.
 NOT_THE_TABS = ("allowlist", "logs")
@@ -29,6 +41,16 @@ def _panel_settings(config):
 def on_a_contact(summaries):
     """Whether an agent summary (core.snapshot's to_summary, one per region) holds a contact, of any type."""
     return any(summary["blockingContacts"] or summary["otherContactCount"] for summary in summaries)
+
+
+def contact_word(in_progress):
+    return CONTACT_WORDS[bool(in_progress)]
+
+
+def predecessor_gives_way(word):
+    """Whether the new instance may take the place of an earlier panel whose host says `word`: anything but a
+    contact in progress (a missing or unknown word too: the contact would be the only reason to keep it)."""
+    return word != CONTACT_WORDS[True]
 
 
 def follow(current, new, page_url, contact_in_progress=False):

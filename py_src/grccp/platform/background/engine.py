@@ -51,8 +51,8 @@ class BackgroundEngine:
         self.messages.listen()
         self._config_source.listen()
         self.tabs.listen()
-        # a page restored or open before the registration is given the content script, with the policy kept
-        browser_start.on_start(lambda: self.messages.when_ready(self.tabs.tell_config))
+        # a page restored, or open before the registration or this session, is given the content script
+        browser_start.on_new_session(lambda: self.messages.when_ready(self.tabs.tell_config))
         self.sign_in.listen()
         self._load()
 

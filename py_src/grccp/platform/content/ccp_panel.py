@@ -12,7 +12,7 @@ security section: an ancestor's look in selector placement, covering the panel, 
 tab_session re-mounts it)."""
 from browser import document, window
 
-from grccp.core import health
+from grccp.core import health, tab_config
 
 
 HOST_ID = "grccp-ccp-host"
@@ -20,9 +20,13 @@ HOST_ID = "grccp-ccp-host"
 _STATUS = {health.READY: ("connected", "ok", "ready"), health.SIGNED_OUT: ("sign-in needed", "bad", "signed-out"),
            health.NOT_ANSWERING: ("CCP not answering", "bad", "not-answering"),
            health.LOADING: ("loading…", "warn", "loading")}
-# The host's attributes, all the panel's own (the page and the tests read them; the extension never does)
+# The host's attributes, the panel's own (the page and the tests read them; the extension reads only
+# CONTACT_ATTRIBUTE, of a panel an earlier instance of the extension left, and marks that panel with
+# SUCCESSOR_ATTRIBUTE while it waits for it to give way: tab_host)
+CONTACT_ATTRIBUTE = "data-grccp-contact"
+SUCCESSOR_ATTRIBUTE = "data-grccp-successor"
 OWN_ATTRIBUTES = ("id", "data-grccp-state", "data-grccp-active", "data-grccp-notice",
-                  "data-grccp-status", "data-grccp-log-refusals")
+                  "data-grccp-status", "data-grccp-log-refusals", CONTACT_ATTRIBUTE, SUCCESSOR_ATTRIBUTE)
 # the reference's permissions for the CCP iframe (microphone for the softphone, clipboard, federated sign-in)
 FRAME_ALLOW = "microphone; camera; autoplay; clipboard-write; identity-credentials-get"
 STYLE = """
@@ -77,6 +81,7 @@ class CcpPanel:
         self.host = document.createElement("div")
         self._set_own("id", HOST_ID)
         self._set_own("data-grccp-state", "starting")
+        self.mark_contact(False)
         shadow = self.host.attachShadow({"mode": "closed"})
         style = document.createElement("style")
         style.textContent = host_style(self.placement) + STYLE
@@ -163,6 +168,11 @@ class CcpPanel:
                 self.host.setAttribute(name, value)
                 changed.append(name)
         return changed
+
+    def mark_contact(self, in_progress):
+        """Says on the host element whether one of its CCPs has a contact (core.tab_config.CONTACT_WORDS): the
+        panel's last word on it, for an instance of the extension that finds it left on the page."""
+        self._set_own(CONTACT_ATTRIBUTE, tab_config.contact_word(in_progress))
 
     def mark_log_refusals(self, count):
         """Says on the host element how many log batches the background did not take so far (each is kept and

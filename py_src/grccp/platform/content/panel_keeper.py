@@ -4,7 +4,7 @@ back, as often as core.panel_returns allows. Either way, once it is back its CCP
 load the CCPs again (a call in progress drops): the tab session restarts both conduits (on_renewed). The tab
 logs each return and reports it to the background, whose popup warns about it."""
 from grccp.core.panel_returns import PanelReturns
-from grccp.platform.shared import clock
+from grccp.platform.shared import clock, runtime_channel
 
 from . import frame_messages
 from .ccp_panel import OWN_ATTRIBUTES
@@ -29,8 +29,8 @@ class PanelKeeper:
 
     def _left(self):
         """The host is out of the document (called again on each change of the document until it is back)."""
-        if self.returns.gave_up:
-            return
+        if self.returns.gave_up or not runtime_channel.extension_present():
+            return  # (an orphan's panel taken off by the new instance of the extension: tab_host)
         if not self.returns.may_return(clock.now_ms()):
             self._log("WARN", f"the page keeps removing the CCP panel ({self.returns.count} times): it is not put "
                               f"back any more")

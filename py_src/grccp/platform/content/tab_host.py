@@ -5,16 +5,21 @@ place with new CCP frames or takes it off the page, with no page reload; while a
 waits until the contact is gone, the panel saying so. It passes the background's other messages to the session,
 which says goodbye when the page is left (closed, navigated away or put in the back-forward cache) and hello
 again when the page comes back from that cache, so that the background's registry of tabs holds no page that is
-gone."""
-from browser import window
+gone. When the extension is updated or reloaded, the panel gives way to the new instance's (core.tab_config):
+each instance checks every HANDOVER_CHECK_MS that its extension is still there, and the new one that the earlier
+panel is gone."""
+from browser import document, window
 
 from grccp.core import tab_config
 from grccp.core.config import ConfigError, parse_config
 from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import make_message, parse_message, parse_reply
-from grccp.platform.shared import runtime_channel, webext
+from grccp.platform.shared import clock, runtime_channel, webext
 
+from .ccp_panel import CONTACT_ATTRIBUTE, HOST_ID, SUCCESSOR_ATTRIBUTE
 from .tab_session import TabSession
+
+HANDOVER_CHECK_MS = 1000
 
 
 def _warn(what, problem):
@@ -25,12 +30,38 @@ class TabHost:
     def __init__(self):
         self.session = None  # the TabSession running the panel, or None
         self._waiting = None  # the configuration (bg:config's fields) that waits for the contacts to end
+        self._deferred = None  # the configuration to start with once an earlier instance's panel gave way
+        self._orphaned = False  # the extension that started this script went away (updated or reloaded)
 
     def start(self):
         runtime_channel.listen(self._on_message)
         window.addEventListener("pagehide", self._on_page_hide)
         window.addEventListener("pageshow", self._on_page_show)
         runtime_channel.send(make_message("cs:hello", url=str(window.location.href)), self._on_welcome)
+        clock.call_later(HANDOVER_CHECK_MS, self._check_handover)
+
+    def _check_handover(self):
+        if not runtime_channel.extension_present():
+            _warn("the extension was updated or reloaded:", "this panel gives way to the new one")
+            self._orphaned = True
+            self._give_way()
+            return  # an orphan waits for nothing more but its contact's end (_agent_changed)
+        if self._deferred is not None:
+            self._follow(self._deferred)
+        clock.call_later(HANDOVER_CHECK_MS, self._check_handover)
+
+    def _give_way(self):
+        """The orphan's panel leaves the page now, or says why it stays until the contact ends."""
+        session = self.session
+        if session is None:
+            return
+        if tab_config.on_a_contact(session.agent_summaries.values()):
+            session.notice = tab_config.ORPHAN_NOTICE
+            session.show_status()
+            return
+        session.logs.stop()  # nothing will take its lines, nor a goodbye
+        session.stop(goodbye=False)
+        self.session = None
 
     def _on_welcome(self, reply, error):
         try:
@@ -72,6 +103,9 @@ class TabHost:
             session.stop(goodbye=step == tab_config.REMOVE)  # a rebuilt tab stays registered
             self.session = None
         if step == tab_config.START:
+            self._deferred = None if _earlier_panel_gone() else given
+            if self._deferred is not None:
+                return
             # benchmark: where the content script started (boot/content_pre.js), marked only now that the page is
             # known to be allowlisted (the script runs on every port of an allowlisted host)
             window.performance.mark("grccp-content-start", webext.to_js(
@@ -82,7 +116,11 @@ class TabHost:
                 self.session = started
 
     def _agent_changed(self):
-        if self._waiting is not None:
+        if self.session is not None:
+            self.session.panel.mark_contact(tab_config.on_a_contact(self.session.agent_summaries.values()))
+        if self._orphaned:
+            self._give_way()
+        elif self._waiting is not None:
             self._follow(self._waiting)
 
     def _on_page_hide(self, _event):
@@ -92,3 +130,18 @@ class TabHost:
     def _on_page_show(self, event):
         if event.persisted and self.session is not None:  # back from the back-forward cache
             self.session.rejoin()
+
+
+def _earlier_panel_gone():
+    """Whether no panel of an earlier instance of the extension is on the page; one whose last word is not a
+    contact in progress is removed here (a stopped instance cannot remove it itself)."""
+    earlier = document.getElementById(HOST_ID)
+    if earlier is None:
+        return True
+    if tab_config.predecessor_gives_way(earlier.getAttribute(CONTACT_ATTRIBUTE)):
+        earlier.remove()
+        return True
+    if earlier.getAttribute(SUCCESSOR_ATTRIBUTE) is None:
+        _warn("a panel an earlier instance of the extension left has a contact in progress:", "waiting for it")
+        earlier.setAttribute(SUCCESSOR_ATTRIBUTE, "waiting")
+    return False

@@ -1,9 +1,21 @@
-"""When the browser starts, or the extension is installed or updated: pages may have loaded before the
-extension's content script was registered for them (restored tabs, tabs open before an install or update)."""
-from . import webext
+"""A new session of the extension: the browser started, or the extension was installed, updated, reloaded or
+enabled again. Pages may then be open that no content script of this session runs in (restored tabs, pages
+open before an install or an update; the earlier session's script is an orphan or stopped). The browser empties
+session storage at each of these and at no other time, so a mark there tells a new session from a background
+that only woke up (an extension enabled again gets no install or start event)."""
+from . import storage, webext
+
+SESSION_MARK = "sessionStarted"
 
 
-def on_start(handler):
-    """handler() at each of these (registered at start-up, so that the browser starts the background for them)."""
-    webext.api.runtime.onStartup.addListener(lambda *_: handler())
-    webext.api.runtime.onInstalled.addListener(lambda *_: handler())
+def on_new_session(handler):
+    """handler() once per session of the extension, when its background starts. The browser's start and install
+    events are listened to, so that the browser starts the background for them."""
+    webext.api.runtime.onStartup.addListener(lambda *_: None)
+    webext.api.runtime.onInstalled.addListener(lambda *_: None)
+
+    def got(items, error):
+        if error or not items.get(SESSION_MARK):
+            storage.set_items("session", {SESSION_MARK: True})
+            handler()
+    storage.get("session", [SESSION_MARK], got)

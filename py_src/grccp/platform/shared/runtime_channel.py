@@ -21,7 +21,8 @@ def send(message, on_reply=None):
 def extension_present():
     """Whether the extension that started this script is still there (a content script outlives an update or a
     reload of its extension: Chromium keeps it running without one, and its runtime.id is gone)."""
-    return webext.optional(webext.api.runtime, "id") is not None
+    runtime = webext.optional(webext.api, "runtime")  # (gone too, in a page that is being unloaded)
+    return runtime is not None and webext.optional(runtime, "id") is not None
 
 
 def send_to_tab(tab_id, message, on_reply=None):
