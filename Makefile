@@ -67,17 +67,20 @@ demo: build | $(TEST_TMP)
 
 # The extension side by side with connect-streams-dr.js (slow, noisy: not part of `make test`): dist/bench/.
 # BENCH_MODES: quiet (Chromium), loaded (Chromium beside the bench's fixed CPU load), firefox (Firefox ESR),
-# firefox-loaded; e.g. `make bench BENCH_MODES=loaded`. BENCH_ARGS: any other option of tests/bench/run.py
-# (and of compare.py for bench-compare), e.g. BENCH_ARGS="--runs 3 --load-duty 0.5"
+# firefox-loaded; e.g. `make bench BENCH_MODES=loaded`. BENCH_PAIRS: legacy (the extension in legacy DR mode
+# against connect-streams-dr.js), acgr (in ACGR mode against connect-streams.js with enableGlobalResiliency: init
+# and switch only); e.g. `make bench BENCH_PAIRS=acgr`. BENCH_ARGS: any other option of tests/bench/run.py (and of
+# compare.py for bench-compare), e.g. BENCH_ARGS="--runs 3 --load-duty 0.5"
 BENCH_MODES ?= quiet,loaded,firefox
+BENCH_PAIRS ?= legacy,acgr
 BENCH_ARGS ?=
 bench: build | $(TEST_TMP)
-	$(PY) tests/bench/run.py --modes $(BENCH_MODES) $(BENCH_ARGS)
+	$(PY) tests/bench/run.py --modes $(BENCH_MODES) --pairs $(BENCH_PAIRS) $(BENCH_ARGS)
 
-# One run of each side in each mode with few samples, so the benchmark cannot rot (CI); results in
+# One run of each side of both pairs in each mode with few samples, so the benchmark cannot rot (CI); results in
 # tmp/bench-smoke/ (and one short comparison run under the load, for the same reason)
 bench-smoke: build | $(TEST_TMP)
-	$(PY) tests/bench/run.py --smoke --modes quiet,loaded,firefox --out $(TEST_TMP)/bench-smoke
+	$(PY) tests/bench/run.py --smoke --modes quiet,loaded,firefox --pairs legacy,acgr --out $(TEST_TMP)/bench-smoke
 	$(PY) tests/bench/compare.py current=dist --runs 1 --switches 2 --modes loaded
 
 # switch_ms of builds alternated with the reference, e.g. BUILDS="before=tmp/dist-before after=dist", in one

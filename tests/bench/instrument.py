@@ -2,7 +2,8 @@
 the bench's probes added (never in the product; each costs microseconds per call it wraps):
 
   performance marks   where the content script's start goes, and when the page guard's listener receives, and the
-                      frame bridge finishes handling, a disasterRecovery::failover (the page's own timeline)
+                      frame bridge finishes handling, a disasterRecovery::failover or (ACGR) a
+                      globalResiliency::failover_initiated (the page's own timeline)
   content_probe.js    first in the content script (before the page guard, at document_start): time spent in the
                       content script's own callbacks, timer lateness, cs:log-batch messages, the followed log
                       lines (read with chrome.scripting)
@@ -80,12 +81,17 @@ def instrument(extension_dir):
     _add_background_probe(extension_dir)
 
 
+# The message that switches the visible CCP: legacy DR's, and ACGR's.
+SWITCH_EVENTS = ("disasterRecovery::failover", "globalResiliency::failover_initiated")
+
+
 def _mark_failover(boot):
-    """Marks when the page guard's listener receives a disasterRecovery::failover and when the frame bridge has
-    handed it on (the end of the task handling it)."""
+    """Marks when the page guard's listener receives a message that switches the CCP (SWITCH_EVENTS) and when the
+    frame bridge has handed it on (the end of the task handling it)."""
     call, listener = "onMessage(region, data);", "addEventListener('message', function (event) {"
-    received = "if (event.data && event.data.event === 'disasterRecovery::failover')"
-    handled = "if (data && data.event === 'disasterRecovery::failover')"
+    events = json.dumps(list(SWITCH_EVENTS))
+    received = f"if (event.data && {events}.indexOf(event.data.event) >= 0)"
+    handled = f"if (data && {events}.indexOf(data.event) >= 0)"
     _replace_once(os.path.join(boot, "page_guard.js"), listener,
                   f"{listener} {received} performance.mark('grccp-bench-failover-delivered');")
     _replace_once(os.path.join(boot, "frame_bridge.js"), call,

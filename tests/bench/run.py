@@ -1,16 +1,18 @@
 """`make bench`: the extension side by side with the reference it replaces (connect-streams-dr.js from the pinned
 npm amazon-connect-streams, minified release file), on the same emulator, page shape and browser build,
 alternating A B A B with a fresh browser per run, in each mode asked for (bench.modes: quiet Chromium, Chromium
-beside a fixed CPU load, Firefox ESR). Writes dist/bench/results.json and prints a markdown table per mode and the
-modes' ratios side by side.
+beside a fixed CPU load, Firefox ESR); and the ACGR pair (bench.acgr_sides): the extension in ACGR mode against
+connect-streams.js with enableGlobalResiliency, in the same modes and runs. Writes dist/bench/results.json and
+prints a markdown table per mode and pair and the modes' ratios side by side.
 
-usage: .venv/bin/python tests/bench/run.py [--modes quiet,loaded,firefox] [--runs 7] [--switches 20]
-                                          [--log-entries 50000] [--tab-switches 5] [--load-duty 0.8] ...
+usage: .venv/bin/python tests/bench/run.py [--modes quiet,loaded,firefox] [--pairs legacy,acgr] [--runs 7]
+                                          [--switches 20] [--log-entries 50000] [--tab-switches 5]
+                                          [--load-duty 0.8] ...
        .venv/bin/python tests/bench/run.py --smoke     (one run each, few samples: CI keeps the bench working)
 
-Metrics (see README, "Benchmark"): init_ms, switch_ms, switch_3tabs_ms (extension only), log_intake_ms,
-log_download_ms, memory_bytes, payload_bytes. What each side's timings are made of is kept in the results
-("parts")."""
+Metrics (see README, "Benchmark"): legacy DR pair: init_ms, switch_ms, switch_3tabs_ms (extension only),
+log_intake_ms, log_download_ms, memory_bytes, payload_bytes; ACGR pair: init_ms, switch_ms. What each side's
+timings are made of is kept in the results ("parts")."""
 import argparse
 import base64
 import json
@@ -23,6 +25,7 @@ import time
 import traceback
 
 from bench import browser_kinds, machine, modes, stats
+from bench.acgr_sides import AcgrExtensionSide, AcgrReferenceSide
 from bench.extension_side import ExtensionSide
 from bench.instrument import bench_extension
 from bench.sides import EAST, WEST, ReferenceSide
@@ -34,6 +37,8 @@ from grccp_build.entries import entry
 from rig import REPO
 
 REFERENCE_SCRIPT = "connect-streams-dr-min.js"
+ACGR_REFERENCE_SCRIPT = "connect-streams-min.js"  # what hosts/bench-reference-gr.html loads
+PAIRS = ("legacy", "acgr")  # legacy DR: the extension against connect-streams-dr.js; ACGR (bench.acgr_sides)
 STREAMS_TIMEOUTS = {"ccpAckTimeout": 3000, "ccpSynTimeout": 1000, "ccpLoadTimeout": 5000}  # Streams' defaults
 PACKAGES = {"chromium": "chrome", "firefox": "firefox"}  # the build output folder of each browser's package
 
@@ -48,6 +53,8 @@ def parse_args(argv):
     parser.add_argument("--dist", default=os.path.join(REPO, "dist"),
                         help="the build output holding chrome/ and firefox/ (to measure an experimental build), "
                              "default dist/")
+    parser.add_argument("--pairs", default=",".join(PAIRS),
+                        help=f"which pairs to run, among {', '.join(PAIRS)} (default both)")
     parser.add_argument("--sides", default="extension,reference",
                         help="which sides to run (for investigations; the results need both)")
     parser.add_argument("--smoke", action="store_true",
@@ -58,15 +65,25 @@ def parse_args(argv):
         args.runs, args.switches, args.log_entries, args.tab_switches = 1, 3, 2000, 1
     try:
         args.modes = modes.parse_modes(args.modes)
+        args.pairs = parse_pairs(args.pairs)
     except ValueError as problem:
         parser.error(str(problem))
     return args
 
 
-def bench_config(emulator):
+def parse_pairs(text):
+    """"acgr,legacy" -> ["legacy", "acgr"] (the order they run in); ValueError naming an unknown pair."""
+    names = {name.strip() for name in text.split(",") if name.strip()}
+    unknown = sorted(names - set(PAIRS))
+    if unknown or not names:
+        raise ValueError(f"unknown pairs {unknown}; known: {', '.join(PAIRS)}")
+    return [pair for pair in PAIRS if pair in names]
+
+
+def bench_config(emulator, protocol=None):
     """The extension's configuration on the benchmark page: the reference's shape (a 400×560 container) and
     Streams' default timeouts."""
-    return extension_config(emulator, loginPopup=False, timeouts=dict(STREAMS_TIMEOUTS),
+    return extension_config(emulator, protocol=protocol, loginPopup=False, timeouts=dict(STREAMS_TIMEOUTS),
                             placement={"mode": "selector", "selector": "#ccp", "width": 400, "height": 560})
 
 
@@ -108,16 +125,18 @@ class Samples:
         self.load_average = []  # the one-minute load average as each run of this side began
 
 
-def run_side(side, args, samples, log):
+def measure_init(side, samples):
+    """Starts the side (its browser, the page) and takes its init sample."""
     side.start()
     init = side.init_sample()
     samples.init.append(init["init_ms"])
     samples.init_parts.append(init["parts"])
-    memory = side.memory_sample()
-    samples.memory.append(memory["web_content"])
-    samples.extension_memory.append(memory["extension"])
-    if memory["js_heap_used"] is not None:
-        samples.js_heap.append(memory["js_heap_used"])
+    return init
+
+
+def measure_switches(side, args, samples):
+    """The side's controls opened, the page settled, then `args.switches` switches with the CPU time they took and
+    the side's own activity during each; returns their ms."""
     side.prepare_controls()
     side.settle()
     meter = side.cpu_meter()
@@ -128,6 +147,27 @@ def run_side(side, args, samples, log):
     switches = [sample["ms"] for sample in found]
     samples.switch_parts.extend(dict(sample["parts"], **extra) for sample, extra in zip(found, activity))
     samples.switch.extend(switches)
+    return switches
+
+
+def run_acgr_side(side, args, samples, log):
+    """The ACGR pair measures init and the switches (bench.acgr_sides)."""
+    init = measure_init(side, samples)
+    switches = measure_switches(side, args, samples)
+    completes = [parts["complete"] for parts in samples.switch_parts[-len(switches):]] if switches else []
+    log(f"  {side.name:9} ACGR init {init['init_ms']:7.1f} ms | switch median "
+        f"{stats.median(switches) if switches else float('nan'):6.1f} ms | failover_complete median "
+        f"{stats.median(completes) if completes else float('nan'):6.1f} ms after initiated")
+
+
+def run_side(side, args, samples, log):
+    init = measure_init(side, samples)
+    memory = side.memory_sample()
+    samples.memory.append(memory["web_content"])
+    samples.extension_memory.append(memory["extension"])
+    if memory["js_heap_used"] is not None:
+        samples.js_heap.append(memory["js_heap_used"])
+    switches = measure_switches(side, args, samples)
     intake = side.log_intake_sample(args.log_entries)
     samples.intake.append(intake["ms"])
     samples.intake_parts.append(intake["parts"])
@@ -183,18 +223,28 @@ def wait_until_stable(side, active, settle_s=1.0, timeout_s=10):
     return shown
 
 
-def build_blocks(ext, ref, payload_block):
-    """One mode's metric blocks."""
-    both = {"extension": ext, "reference": ref}
+def _parts(ext, ref, attribute):
+    return {side: getattr(samples, attribute) for side, samples in (("extension", ext), ("reference", ref))}
 
+
+def timing_blocks(ext, ref):
+    """init_ms and switch_ms: what both pairs measure (the ACGR pair's block holds these only)."""
     def parts(attribute):
-        return {side: getattr(samples, attribute) for side, samples in both.items()}
+        return _parts(ext, ref, attribute)
     return {
         "init_ms": stats.metric_block(ext.init, ref.init, parts=stats.parts_medians(parts("init_parts"))),
         "switch_ms": stats.metric_block(ext.switch, ref.switch, parts=stats.parts_medians(parts("switch_parts")),
                                         parts_mean=stats.parts_means(parts("switch_parts")),
                                         cpu_ms_per_switch=stats.parts_medians(parts("switch_cpu")),
                                         parts_samples=parts("switch_parts")),
+    }
+
+
+def build_blocks(ext, ref, payload_block):
+    """One mode's metric blocks of the legacy DR pair."""
+    def parts(attribute):
+        return _parts(ext, ref, attribute)
+    return dict(timing_blocks(ext, ref), **{
         "switch_3tabs_ms": stats.metric_block(ext.switch_3tabs, anomalies=ext.tab_anomalies),
         "log_intake_ms": stats.metric_block(ext.intake, ref.intake, parts=stats.parts_medians(parts("intake_parts")),
                                             parts_samples=parts("intake_parts")),
@@ -206,22 +256,61 @@ def build_blocks(ext, ref, payload_block):
                                            js_heap_used={"extension": stats.summarize(ext.js_heap, 0),
                                                          "reference": stats.summarize(ref.js_heap, 0)}),
         "payload_bytes": payload_block,
-    }
+    })
 
 
-def mode_record(mode, samples_by_side):
+def mode_record(mode, samples_by_pair):
     """The machine block's record of one mode: its browser, whether it ran beside the load, the one-minute load
     average as each side's run began, and what the burners used during each side's runs (the same load for
-    both sides)."""
-    record = {"browser": modes.browser(mode), "loaded": modes.loaded(mode),
-              "load_average_1m_at_start": {side: stats.summarize(samples.load_average, 2)
-                                           for side, samples in samples_by_side.items() if samples.load_average}}
-    if modes.loaded(mode):
-        record["burners_used"] = {
-            side: {"cpu_s": stats.summarize([used["cpu_s"] for used in samples.load]),
-                   "share": stats.summarize([used["share"] for used in samples.load], 2)}
-            for side, samples in samples_by_side.items() if samples.load}
+    both sides); the legacy DR pair's at the record's top, the ACGR pair's in its "acgr"."""
+    record = {"browser": modes.browser(mode), "loaded": modes.loaded(mode)}
+    for pair, samples_by_side in samples_by_pair.items():
+        loads = {"load_average_1m_at_start": {side: stats.summarize(samples.load_average, 2)
+                                              for side, samples in samples_by_side.items() if samples.load_average}}
+        if modes.loaded(mode):
+            loads["burners_used"] = {
+                side: {"cpu_s": stats.summarize([used["cpu_s"] for used in samples.load]),
+                       "share": stats.summarize([used["share"] for used in samples.load], 2)}
+                for side, samples in samples_by_side.items() if samples.load}
+        if pair == "legacy":
+            record.update(loads)
+        else:
+            record[pair] = loads
     return record
+
+
+def make_side(pair, name, emulator, work, label, kind, extension_dir, config):
+    """A fresh side of `pair` ("legacy" or "acgr"): the extension (`extension_dir`, configured with `config`) or
+    the reference."""
+    if name == "extension":
+        return (ExtensionSide if pair == "legacy" else AcgrExtensionSide)(emulator, work, label, kind, extension_dir,
+                                                                            config)
+    if pair == "legacy":
+        return ReferenceSide(emulator, work, label, kind)
+    return AcgrReferenceSide(emulator, work, label, kind, STREAMS_TIMEOUTS)
+
+
+def results_of_mode(mode, samples_by_pair, dist, kinds):
+    """A mode's block: the legacy DR pair's metric blocks, the ACGR pair's in "acgr", and the browser's notes."""
+    browser = modes.browser(mode)
+    blocks = {}
+    if "legacy" in samples_by_pair:
+        legacy = samples_by_pair["legacy"]
+        blocks = build_blocks(legacy["extension"], legacy["reference"],
+                              payload(os.path.join(os.path.abspath(dist), PACKAGES[browser])))
+    if "acgr" in samples_by_pair:
+        blocks[stats.ACGR] = timing_blocks(samples_by_pair["acgr"]["extension"], samples_by_pair["acgr"]["reference"])
+    if kinds[browser].notes:
+        blocks["notes"] = dict(kinds[browser].notes)
+    return blocks
+
+
+def references(pairs):
+    """The reference script of each pair that ran, and the pinned amazon-connect-streams version."""
+    with open(os.path.join(streams_release_dir(REPO), os.pardir, "package.json")) as handle:
+        version = json.load(handle)["version"]
+    scripts = {"legacy": REFERENCE_SCRIPT, "acgr": ACGR_REFERENCE_SCRIPT}
+    return dict({pair: scripts[pair] for pair in pairs}, amazon_connect_streams=version)
 
 
 def main(argv=None):
@@ -237,11 +326,13 @@ def main(argv=None):
 
     setting = modes.load_setting(args)
     load_before = machine.load_average()
-    log(f"bench: modes {', '.join(args.modes)}; {args.runs} runs per side and mode, {args.switches} switches, "
+    log(f"bench: modes {', '.join(args.modes)}; pairs {', '.join(args.pairs)}; {args.runs} runs per side and mode, "
+        f"{args.switches} switches, "
         f"{args.log_entries} log entries per region, {args.tab_switches} three-tab switches; load average "
         f"{load_before}" + (f"; load {setting.describe()}" if any(map(modes.loaded, args.modes)) else ""))
     emulator = Emulator(tmp_dir=work, timings=Timings.fast()).start()
-    samples = {mode: {"extension": Samples(), "reference": Samples()} for mode in args.modes}
+    samples = {mode: {pair: {"extension": Samples(), "reference": Samples()} for pair in args.pairs}
+               for mode in args.modes}
     versions = {}
     failed = False
     try:
@@ -249,38 +340,34 @@ def main(argv=None):
         extensions = {name: bench_extension(name, args.dist, os.path.join(work, f"extension-{name}"))
                       for name in browsers_used}
         kinds = {name: browser_kinds.kind(name) for name in browsers_used}
-        config = bench_config(emulator)
+        configs = {pair: bench_config(emulator, protocol="acgr" if pair == "acgr" else None) for pair in args.pairs}
         for run in range(args.runs):
             for mode in args.modes:
                 log(f"run {run + 1}/{args.runs}, {mode}")
                 kind = kinds[modes.browser(mode)]
-                for name in ("extension", "reference"):
-                    if name not in args.sides.split(","):
-                        continue
-                    emulator.client.reset()
-                    samples[mode][name].load_average.append(machine.load_average()["1m"])
-                    load = modes.load_for(mode, setting).start()
-                    label = f"{mode}-{run}"  # each side's folder (profile, downloads) is named by it
-                    side = (ExtensionSide(emulator, work, label, kind, extensions[kind.name], config)
-                            if name == "extension" else ReferenceSide(emulator, work, label, kind))
-                    try:
-                        run_side(side, args, samples[mode][name], log)
-                        if kind.name not in versions:
-                            versions[kind.name] = side.versions()
-                    finally:
-                        side.close()
-                        used = load.stop()
-                    if used is not None:
-                        samples[mode][name].load.append(used)
+                for pair in args.pairs:
+                    for name in ("extension", "reference"):
+                        if name not in args.sides.split(","):
+                            continue
+                        emulator.client.reset()
+                        found = samples[mode][pair][name]
+                        found.load_average.append(machine.load_average()["1m"])
+                        load = modes.load_for(mode, setting).start()
+                        # each side's folder (profile, downloads) is named by the label
+                        label = f"{mode}-{run}" if pair == "legacy" else f"{mode}-{pair}-{run}"
+                        side = make_side(pair, name, emulator, work, label, kind, extensions[kind.name],
+                                         configs[pair])
+                        try:
+                            (run_side if pair == "legacy" else run_acgr_side)(side, args, found, log)
+                            if kind.name not in versions:
+                                versions[kind.name] = side.versions()
+                        finally:
+                            side.close()
+                            used = load.stop()
+                        if used is not None:
+                            found.load.append(used)
         load_after = machine.load_average()
-        results = {}
-        for mode in args.modes:
-            browser = modes.browser(mode)
-            blocks = build_blocks(samples[mode]["extension"], samples[mode]["reference"],
-                                  payload(os.path.join(os.path.abspath(args.dist), PACKAGES[browser])))
-            if kinds[browser].notes:
-                blocks["notes"] = dict(kinds[browser].notes)
-            results[mode] = blocks
+        results = {mode: results_of_mode(mode, samples[mode], args.dist, kinds) for mode in args.modes}
         machine_block = machine.machine_block(load_before, load_after, versions)
         if any(map(modes.loaded, args.modes)):
             machine_block["load"] = setting.describe()
@@ -288,7 +375,9 @@ def main(argv=None):
         machine_block["bench"] = {"runs": args.runs, "switches_per_run": args.switches,
                                   "log_entries_per_region": args.log_entries,
                                   "three_tab_switches_per_run": args.tab_switches, "smoke": args.smoke,
-                                  "modes": args.modes, "seconds": round(time.monotonic() - started, 1)}
+                                  "modes": args.modes, "pairs": args.pairs,
+                                  "references": references(args.pairs),
+                                  "seconds": round(time.monotonic() - started, 1)}
         document = stats.results_document({modes.block(mode): blocks for mode, blocks in results.items()},
                                           machine_block)
         os.makedirs(args.out, exist_ok=True)

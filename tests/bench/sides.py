@@ -139,20 +139,30 @@ class Side:
             "requestIdleCallback(check);", quiet_ms, timeout_ms)
 
     def switch_sample(self, target, timeout_s=30):
-        """{ms, parts, window}: ms from the old region's CCP relaying disasterRecovery::failover to the target's
-        CCP reporting itself visible (the active-region change itself is noticed at the emulated worker's next
-        poll: not counted); parts: until the host made the target's frame visible in its DOM ("handled"), and
-        from there to the CCP window's resize ("rendered"); window: [relayed, visible] in wall-clock ms."""
+        """{ms, parts, window}: ms from the switch's start (switch_started: legacy DR, the old region's CCP
+        relaying disasterRecovery::failover) to the target's CCP reporting itself visible (the active-region change
+        itself is noticed at the emulated worker's next poll: not counted); parts: until the host made the target's
+        frame visible in its DOM ("handled"), and from there to the CCP window's resize ("rendered"), and what
+        switch_completed adds; window: [start, visible] in wall-clock ms."""
         old = other(target)
         start = now_ms()
         self.client.set_active(target)
-        relayed = wait_until(lambda: self.failover_relayed(old, start - 1), timeout_s,
-                             message=f"{self.name}: {old} CCP relays the failover to {target}")
+        relayed = wait_until(lambda: self.switch_started(old, start - 1), timeout_s,
+                             message=f"{self.name}: the switch from {old} to {target} started")
         visible = wait_until(lambda: self.visible_since(target, relayed), timeout_s,
                              message=f"{self.name}: {target} CCP visible")
         wait_until(lambda: self.hidden(old), timeout_s, message=f"{self.name}: {old} CCP hidden")
-        return {"ms": visible - relayed, "parts": self._switch_parts(target, relayed, visible),
-                "window": (relayed, visible)}
+        parts = dict(self._switch_parts(target, relayed, visible), **self.switch_completed(target, relayed, timeout_s))
+        return {"ms": visible - relayed, "parts": parts, "window": (relayed, visible)}
+
+    def switch_started(self, old, after_ms):
+        """Wall-clock ms at which a switch away from `old` started (at or after `after_ms`), or None yet: in legacy
+        DR, the old region's CCP relaying disasterRecovery::failover (bench.acgr_sides: ACGR's start)."""
+        return self.failover_relayed(old, after_ms)
+
+    def switch_completed(self, target, started, timeout_s):
+        """Waits for what ends a switch after the new CCP is visible; its parts (legacy DR: nothing after it)."""
+        return {}
 
     def _switch_parts(self, target, relayed, visible):
         """What the switch is made of: until the host's handling of the failover message ended ("handled";

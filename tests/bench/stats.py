@@ -92,29 +92,45 @@ def parts_means(parts_by_side):
     return result
 
 
-MODE_EXTRAS = ("notes",)  # what a mode's block may hold besides the metrics
+# The ACGR pair (bench.acgr_sides: the extension in ACGR mode against connect-streams.js in ACGR mode) measures the
+# two timings of METRICS named here, in a block of their own in each mode's block ("acgr").
+ACGR = "acgr"
+ACGR_METRICS = tuple(metric for metric in METRICS if metric[0] in ("init_ms", "switch_ms"))
+MODE_EXTRAS = ("notes", ACGR)  # what a mode's block may hold besides the metrics
+
+
+def _checked(blocks, metrics, extras, label):
+    """`blocks` with exactly the keys of `metrics` (in their order), then the `extras` it has."""
+    names = [name for name, _, _ in metrics]
+    missing = [name for name in names if name not in blocks]
+    unknown = [name for name in blocks if name not in names and name not in extras]
+    if missing or unknown:
+        raise ValueError(f"{label}: metrics missing {missing}, unknown {unknown}")
+    return {name: blocks[name] for name in names + [extra for extra in extras if extra in blocks]}
 
 
 def _mode_block(blocks, label):
-    names = [name for name, _, _ in METRICS]
-    missing = [name for name in names if name not in blocks]
-    unknown = [name for name in blocks if name not in names and name not in MODE_EXTRAS]
-    if missing or unknown:
-        raise ValueError(f"{label}: metrics missing {missing}, unknown {unknown}")
-    return {name: blocks[name] for name in names + [extra for extra in MODE_EXTRAS if extra in blocks]}
+    """A mode's block: every metric of METRICS, or none of them when the mode ran the ACGR pair only; its ACGR
+    block, if any, with exactly ACGR_METRICS."""
+    if ACGR in blocks:
+        blocks = dict(blocks, **{ACGR: _checked(blocks[ACGR], ACGR_METRICS, (), f"{label} {ACGR}")})
+        if not any(name in blocks for name, _, _ in METRICS):
+            return _checked(blocks, (), MODE_EXTRAS, label)
+    return _checked(blocks, METRICS, MODE_EXTRAS, label)
 
 
 def results_document(modes, machine):
     """The results file's content from {block name: that mode's metric blocks}: the block named None (the quiet
     Chromium mode) at the top level, exactly the metric keys in METRICS order; each other mode under its name
-    ("loaded", "firefox", ...) with the same keys (and "notes"); then "machine"."""
+    ("loaded", "firefox", ...) with the same keys (and "notes"); each mode's ACGR pair, if it ran, in its block's
+    "acgr" (the quiet mode's at the top level); then "machine"."""
     document = {}
     for name, blocks in modes.items():
         if name is None:
             document.update(_mode_block(blocks, "quiet"))
     for name, blocks in modes.items():
         if name is not None:
-            if name in document or name == "machine" or name in [metric for metric, _, _ in METRICS]:
+            if name in document or name in ("machine",) + MODE_EXTRAS or name in [m for m, _, _ in METRICS]:
                 raise ValueError(f"{name!r} cannot name a mode's block")
             document[name] = _mode_block(blocks, name)
     document["machine"] = machine
@@ -127,8 +143,15 @@ def mode_blocks(document):
     if METRICS[0][0] in document:
         found.append((None, document))
     found += [(name, value) for name, value in document.items()
-              if name != "machine" and isinstance(value, dict) and METRICS[0][0] in value]
+              if name not in ("machine",) + MODE_EXTRAS and isinstance(value, dict) and METRICS[0][0] in value]
     return found
+
+
+def acgr_blocks(document):
+    """[(mode block name or None for the top level, that mode's ACGR block)] of a results document."""
+    found = [(None, document[ACGR])] if ACGR in document else []
+    return found + [(name, value[ACGR]) for name, value in document.items()
+                    if name not in ("machine",) + MODE_EXTRAS and isinstance(value, dict) and ACGR in value]
 
 
 def _format(value, unit):
@@ -162,12 +185,13 @@ def _row(label, block, unit):
     return "| " + " | ".join(cells) + " |"
 
 
-def markdown_table(document):
-    """One mode's results as a markdown table: one row per metric (median, p95, min, max of each side, and the
-    ratio), plus the extension's own processes' memory and the gzip payload ratio."""
+def markdown_table(document, metrics=METRICS):
+    """One mode's results (or its ACGR block, with ACGR_METRICS) as a markdown table: one row per metric (median,
+    p95, min, max of each side, and the ratio), plus the extension's own processes' memory and the gzip payload
+    ratio."""
     lines = ["| metric | extension median | p95 | min | max | reference median | p95 | min | max | ratio (ext/ref) |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for name, unit, _ in METRICS:
+    for name, unit, _ in metrics:
         block = document[name]
         lines.append(_row(f"`{name}`", block, unit))
         if name == "memory_bytes" and block.get("extension_processes"):
@@ -177,13 +201,13 @@ def markdown_table(document):
     return "\n".join(lines)
 
 
-def ratios_table(document):
-    """The modes side by side: per metric, each mode's ratio (extension / reference of the medians) with the
-    two medians; switch_3tabs_ms (no reference) shows the extension's median."""
-    found = mode_blocks(document)
+def ratios_table(found, metrics=METRICS):
+    """The modes side by side (`found`: [(mode block name or None, its blocks)], see mode_blocks and acgr_blocks):
+    per metric, each mode's ratio (extension / reference of the medians) with the two medians; switch_3tabs_ms (no
+    reference) shows the extension's median."""
     labels = [name or "quiet" for name, _ in found]
     lines = ["| metric | " + " | ".join(labels) + " |", "|---|" + "---:|" * len(labels)]
-    for metric, unit, has_reference in METRICS:
+    for metric, unit, has_reference in metrics:
         cells = []
         for _, blocks in found:
             block = blocks[metric]
@@ -203,9 +227,17 @@ def ratios_table(document):
 
 
 def markdown_report(document):
-    """A table per mode, then the modes' ratios side by side."""
+    """A table per mode, then the modes' ratios side by side; the same for the ACGR pair, if it ran."""
     sections = []
-    for name, blocks in mode_blocks(document):
+    legacy = mode_blocks(document)
+    for name, blocks in legacy:
         sections.append(f"### {name or 'quiet'}\n\n{markdown_table(blocks)}")
-    sections.append("### ratios (extension / reference; medians)\n\n" + ratios_table(document))
+    if legacy:
+        sections.append("### ratios (extension / reference; medians)\n\n" + ratios_table(legacy))
+    acgr = acgr_blocks(document)
+    for name, block in acgr:
+        sections.append(f"### {name or 'quiet'}, ACGR\n\n{markdown_table(block, ACGR_METRICS)}")
+    if acgr:
+        sections.append("### ACGR ratios (extension in ACGR mode / connect-streams.js with enableGlobalResiliency; "
+                        "medians)\n\n" + ratios_table(acgr, ACGR_METRICS))
     return "\n\n".join(sections)

@@ -129,3 +129,49 @@ def test_markdown_table_has_a_row_per_metric_with_its_ratio():
     assert rows["`switch_3tabs_ms`"].rstrip(" |").endswith("—")
     assert "2.0 KiB (gzip 500 B)" in rows["`payload_bytes`"]
     assert "1.25" in rows["`payload_bytes` gzip ratio"]
+
+
+def acgr_block(reference=(20, 40, 60)):
+    return {name: stats.metric_block([10, 20, 30], list(reference)) for name, _, _ in stats.ACGR_METRICS}
+
+
+def test_the_acgr_pair_goes_in_each_modes_block_beside_the_legacy_keys():
+    document = stats.results_document({None: dict(mode_blocks(), acgr=acgr_block()),
+                                       "firefox": dict(mode_blocks(), acgr=acgr_block(reference=(5, 10, 15)))},
+                                      {"cpu_count": 2})
+    assert list(document) == [name for name, _, _ in stats.METRICS] + ["acgr", "firefox", "machine"]
+    assert list(document["acgr"]) == ["init_ms", "switch_ms"]
+    assert list(document["firefox"]) == [name for name, _, _ in stats.METRICS] + ["acgr"]
+    assert document["acgr"]["switch_ms"]["ratio"] == 0.5 and document["firefox"]["acgr"]["init_ms"]["ratio"] == 2.0
+    # the ACGR block is no mode of its own
+    assert [name for name, _ in stats.mode_blocks(document)] == [None, "firefox"]
+    assert [(name, block["init_ms"]["ratio"]) for name, block in stats.acgr_blocks(document)] == [
+        (None, 0.5), ("firefox", 2.0)]
+    with pytest.raises(ValueError):
+        stats.results_document({"acgr": mode_blocks()}, {})
+
+
+def test_a_mode_may_hold_the_acgr_pair_alone_but_not_half_of_the_legacy_pair():
+    document = stats.results_document({None: {"acgr": acgr_block()}, "loaded": {"acgr": acgr_block()}}, {})
+    assert list(document) == ["acgr", "loaded", "machine"]
+    assert stats.mode_blocks(document) == [] and len(stats.acgr_blocks(document)) == 2
+    with pytest.raises(ValueError):
+        stats.results_document({None: {"acgr": acgr_block(), "init_ms": {}}}, {})
+    with pytest.raises(ValueError):
+        stats.results_document({None: {"acgr": dict(acgr_block(), memory_bytes={})}}, {})
+    with pytest.raises(ValueError):
+        stats.results_document({None: {"acgr": {"init_ms": {}}}}, {})
+
+
+def test_report_has_the_acgr_tables_and_ratios_after_the_legacy_ones():
+    document = stats.results_document({None: dict(mode_blocks(), acgr=acgr_block()),
+                                       "loaded": {"acgr": acgr_block(reference=(10, 10, 10))}}, {})
+    report = stats.markdown_report(document)
+    assert report.index("### ratios") < report.index("### quiet, ACGR") < report.index("### loaded, ACGR")
+    assert "### loaded\n" not in report  # no legacy pair ran there
+    acgr_ratios = report.split("### ACGR ratios")[1].splitlines()
+    assert next(line for line in acgr_ratios if line.startswith("| metric")) == "| metric | quiet | loaded |"
+    assert "| `switch_ms` | 0.50 (20.0 / 40.0) | 2.00 (20.0 / 10.0) |" in acgr_ratios
+    assert not any("payload_bytes" in line for line in acgr_ratios)
+    table = report.split("### quiet, ACGR")[1]
+    assert "`init_ms`" in table and "`memory_bytes`" not in table.split("###")[0]

@@ -67,7 +67,27 @@ var CCP = (function () {
   function report(path, body) {
     navigator.sendBeacon(path, JSON.stringify(body));
   }
+  // Benchmark observability (ACGR): when this window started or stopped being shown in its host's viewport, from an
+  // IntersectionObserver, which also sees a frame hidden and shown again with display:none (as Streams hides the
+  // inactive CCP in ACGR): such a window keeps its size, so no resize says it. It watches a 1 px sentinel, not the
+  // page: a target of no area (the page of a 0 x 0 frame) counts as wholly intersecting. `at`: when the browser
+  // computed it (wall clock).
+  function observeShown() {
+    var sentinel = document.createElement('div');
+    sentinel.style.cssText = 'position: fixed; left: 0; top: 0; width: 1px; height: 1px; pointer-events: none;';
+    document.body.appendChild(sentinel);
+    var shown = null;
+    new IntersectionObserver(function (entries) {
+      var entry = entries[entries.length - 1];
+      var now = entry.isIntersecting && entry.intersectionRatio > 0;
+      if (now === shown) return;
+      shown = now;
+      report('/api/mark', {window_id: windowId, kind: now ? 'shown' : 'hidden', host: document.referrer,
+                           at: Math.round(performance.timeOrigin + entry.time)});
+    }, {threshold: [0, 1]}).observe(sentinel);
+  }
   if (framed) {
+    document.addEventListener('DOMContentLoaded', observeShown);
     reportViewport(false);
     window.addEventListener('resize', function () { reportViewport(false); });
     window.addEventListener('pagehide', function () { reportViewport(true); });

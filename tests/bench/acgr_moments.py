@@ -1,0 +1,77 @@
+"""The ACGR pair's moments, read from what the emulated CCP windows report of the ACGR messages they exchanged
+with their host (`EmulatorClient.acgr_events`: {region, window_id, direction, event, at}, `at` the window's wall
+clock): the same ground truth for the extension and for connect-streams.js, whatever either does inside. Pure, so
+it is unit-tested (tests/bench/test_acgr_moments.py). Whether a CCP window is shown comes from its "shown" and
+"hidden" marks (`EmulatorClient.marks`: [(region, {window_id, kind, at})]) and its size reports
+(`EmulatorClient.viewports`: [(region, window_id, {width, height, closed, at})])."""
+
+GR = "globalResiliency::"
+INIT = GR + "init"
+CONFIGURE_CCP_CONDUIT = GR + "configure_ccp_conduit"
+FAILOVER_INITIATED = GR + "failover_initiated"
+FAILOVER_COMPLETE = GR + "failover_complete"
+CONFIGURE = "configure"  # the host's CONFIGURE: sent once the CCP acknowledged and its global sign-in checked out
+
+
+def first_at(events, *, direction, event, region=None, window_id=None, after_ms=0):
+    """Wall-clock ms of the earliest matching event at or after `after_ms`, or None."""
+    found = [e["at"] for e in events if e["direction"] == direction and e["event"] == event
+             and region in (None, e["region"]) and window_id in (None, e["window_id"]) and e["at"] >= after_ms]
+    return min(found) if found else None
+
+
+def init_answered(events, region):
+    """When the host answered the first `init` of a `region` CCP window (the CCP said which region it is and which
+    is active) with configure_ccp_conduit: the earliest over that region's windows; None if not yet."""
+    answers = []
+    for window_id in sorted({e["window_id"] for e in events if e["region"] == region}):
+        announced = first_at(events, direction="to-host", event=INIT, window_id=window_id)
+        if announced is not None:
+            answers.append(first_at(events, direction="from-host", event=CONFIGURE_CCP_CONDUIT, window_id=window_id,
+                                    after_ms=announced))
+    answers = [at for at in answers if at is not None]
+    return min(answers) if answers else None
+
+
+def init_moments(events, regions):
+    """{"configured_<region>", "init_answered_<region>"} as wall-clock ms, once every region's CCP has been
+    configured (handshake and global sign-in check done) and has had its init answered; None until then."""
+    moments = {}
+    for region in regions:
+        moments[f"configured_{region}"] = first_at(events, direction="from-host", event=CONFIGURE, region=region)
+        moments[f"init_answered_{region}"] = init_answered(events, region)
+    return moments if None not in moments.values() else None
+
+
+def switch_started(events, after_ms):
+    """When a CCP posted failover_initiated to its host (the old region's, as a rule; the new one's if the old
+    cannot hand over) at or after `after_ms`: the start of an ACGR switch, or None."""
+    return first_at(events, direction="to-host", event=FAILOVER_INITIATED, after_ms=after_ms)
+
+
+def switch_completed(events, target, after_ms):
+    """When the host told the `target` region's CCP failover_complete (after that region's first agent data) at or
+    after `after_ms`, or None."""
+    return first_at(events, direction="from-host", event=FAILOVER_COMPLETE, region=target, after_ms=after_ms)
+
+
+def shown_since(marks, viewports, region, after_ms=0):
+    """Wall-clock ms at which a `region` CCP window first said it is shown, at or after `after_ms`, or None: its
+    IntersectionObserver's "shown" mark or a report of a non-zero size, whichever came first. A frame shown again
+    after display:none (Streams' way of hiding the inactive CCP) tells Chromium's window through the first, not
+    the second (it kept its size), and Firefox's through the second, not the first (an undisplayed frame is not
+    observed); a frame sized up from 0 x 0 (the extension's way) tells both."""
+    found = [mark["at"] for r, mark in marks if r == region and mark["kind"] == "shown" and mark["at"] >= after_ms]
+    found += [view["at"] for r, _, view in viewports if r == region and not view["closed"] and view["width"] > 0
+              and view["height"] > 0 and view.get("at") and view["at"] >= after_ms]
+    return min(found) if found else None
+
+
+def hidden_by_marks(marks, region):
+    """Whether some `region` CCP window said whether it is shown, and each one that did said last it is hidden."""
+    last = {}
+    for r, mark in marks:
+        if r == region and mark["kind"] in ("shown", "hidden"):
+            if mark["window_id"] not in last or mark["at"] >= last[mark["window_id"]]["at"]:
+                last[mark["window_id"]] = mark
+    return bool(last) and all(mark["kind"] == "hidden" for mark in last.values())

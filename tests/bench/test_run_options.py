@@ -1,0 +1,41 @@
+"""`make bench`'s options and what it records per mode (the browser part is proven by `make bench-smoke`)."""
+import pytest
+
+from bench import run
+from bench.run import Samples
+
+
+def test_pairs_are_parsed_into_their_running_order():
+    assert run.parse_pairs("acgr, legacy") == ["legacy", "acgr"]
+    assert run.parse_pairs("acgr") == ["acgr"]
+    for text in ("", "legacy,dr"):
+        with pytest.raises(ValueError):
+            run.parse_pairs(text)
+    assert run.parse_args(["--smoke"]).pairs == ["legacy", "acgr"]
+
+
+def samples(load_average, used=None):
+    found = Samples()
+    found.load_average = list(load_average)
+    found.load = [used] if used else []
+    return found
+
+
+def test_mode_record_keeps_the_legacy_pairs_loads_at_its_top_and_the_acgr_pairs_in_its_own():
+    used = {"cpu_s": 10.0, "share": 1.6}
+    record = run.mode_record("loaded", {
+        "legacy": {"extension": samples([1.5], used), "reference": samples([2.5], used)},
+        "acgr": {"extension": samples([3.0], used), "reference": samples([])}})
+    assert record["browser"] == "chromium" and record["loaded"]
+    assert record["load_average_1m_at_start"]["reference"]["median"] == 2.5
+    assert record["burners_used"]["extension"]["share"]["median"] == 1.6
+    assert list(record["acgr"]["load_average_1m_at_start"]) == ["extension"]
+    assert list(record["acgr"]["burners_used"]) == ["extension"]
+    quiet = run.mode_record("quiet", {"acgr": {"extension": samples([1.0]), "reference": samples([1.0])}})
+    assert "burners_used" not in quiet["acgr"] and "load_average_1m_at_start" not in quiet
+
+
+def test_the_references_name_each_pairs_script_and_the_pinned_streams():
+    references = run.references(["legacy", "acgr"])
+    assert references["legacy"] == "connect-streams-dr-min.js" and references["acgr"] == "connect-streams-min.js"
+    assert references["amazon_connect_streams"].count(".") == 2
