@@ -23,6 +23,31 @@ from .sides import EAST, REGIONS, Side
 
 # What the reference page reports as going wrong: Streams' own ERROR lines and the page's uncaught errors.
 _PAGE_ERRORS = "return streamsErrors().concat(recordedOf('page-error').map(function (r) { return r.detail; }))"
+# When Streams made a region's CCP frame displayed again (wall clock): a MutationObserver on the container, whose
+# callback runs at the end of the task that changed the frame's style (a microtask), as bench-reference.js does for
+# the legacy reference. Installed once the frames exist.
+_FOLLOW_SHOWN = """
+window.benchShownAt = {};
+var container = document.getElementById('ccp');
+function regionOf(frame) {
+  var origin = new URL(frame.src).origin;
+  var found = window.EMULATOR.instances.filter(function (i) { return new URL(i.ccpUrl).origin === origin; })[0];
+  return found ? found.region : null;
+}
+Array.prototype.forEach.call(container.querySelectorAll('iframe'), function (frame) {
+  frame.benchShown = frame.style.display !== 'none';
+});
+new MutationObserver(function (records) {
+  var at = performance.timeOrigin + performance.now();
+  records.forEach(function (record) {
+    var frame = record.target;
+    if (frame.tagName !== 'IFRAME') return;
+    var shown = frame.style.display !== 'none';
+    if (shown && frame.benchShown === false) window.benchShownAt[regionOf(frame)] = at;
+    frame.benchShown = shown;
+  });
+}).observe(container, {attributes: true, attributeFilter: ['style'], subtree: true});
+"""
 
 
 class AcgrMeasures:
@@ -88,6 +113,11 @@ class AcgrReferenceSide(AcgrMeasures, Side):
     def _init_moments(self):
         return None  # no page marks: the page is the conformance suite's integration
 
+    def init_sample(self, timeout_s=60):
+        found = super().init_sample(timeout_s)
+        self.driver.execute_script(_FOLLOW_SHOWN)
+        return found
+
     def check_page(self):
         errors = self.driver.execute_script(_PAGE_ERRORS)
         if errors:
@@ -100,4 +130,7 @@ class AcgrReferenceSide(AcgrMeasures, Side):
         return not any(frame["region"] == region and frame["visible"] for frame in frames)
 
     def _switch_parts(self, target, relayed, visible):
-        return {}
+        handled = self.driver.execute_script("return window.benchShownAt[arguments[0]] || null", target)
+        if handled is None or not relayed <= handled <= visible:
+            return {}
+        return {"handled": round(handled - relayed, 1), "rendered": round(visible - handled, 1)}

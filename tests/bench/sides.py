@@ -6,6 +6,8 @@ against the same emulator:
   ExtensionSide  hosts/bench-extension.html: the same page without Connect code; the built extension (the bench's
                  instrumented copy, bench.instrument) puts the CCPs in its #ccp container (bench.extension_side)
 
+(the legacy DR pair; bench.acgr_sides makes the ACGR pair of them, timed from the CCP windows' ACGR reports)
+
 Ground truth comes from the emulated CCP windows, the same for both sides: each reports its size in its host with
 the wall clock when it saw it (`viewports`, on load and on every resize), and a beacon when it relays
 disasterRecovery::failover to its host (`marks`). Both frames and the host page run in one browser on this
