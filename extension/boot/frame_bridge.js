@@ -6,7 +6,10 @@
 // Messages with an event name the host does not act on are not handed over (Python would convert each of them
 // only to ignore it). For the same reason this file tells Python when the frames got new windows because the
 // page took the panel out of the document (watchPanel).
-// `log` messages, which come by the thousand, are handed over in batches, in the order they arrived; the other
+// `log` messages, which come by the thousand, are handed over in batches, in the order they arrived, and unread:
+// each region's lines as the JSON text of an array of their data, with their count. Python forwards them to the
+// background, which checks and converts them: converting thousands of lines a second here, on the page's main
+// thread (which the CCP frames share when they are of the page's site), delayed their heartbeat answers. The other
 // messages do not wait for them (a failover comes right after the worker's poll has logged two lines: those are
 // handled after the switch, not before it).
 (function () {
@@ -14,7 +17,7 @@
   var guard = globalThis.grccpPageGuard;
   var windows = new Map();  // region -> the routed frame's window when routed (or last seen in the document)
   var watchers = [];  // the panel watch's observers, disconnected when the session stops
-  var logs = [];  // [region, data] of `log` messages not yet handed over, in arrival order
+  var logs = [];  // [region, data of the message] of `log` messages not yet handed over, in arrival order
   var logTimer = null;
   // The listening session's handlers (null: none listens); the guard's receiver is set once, for the page's life.
   var session = null;
@@ -22,9 +25,23 @@
     clearTimeout(logTimer);
     logTimer = null;
     if (logs.length && session !== null) {
-      var batch = logs;
+      var byRegion = new Map();  // region -> the JSON texts of its lines
+      logs.forEach(function (line) {
+        if (!byRegion.has(line[0])) byRegion.set(line[0], []);
+        byRegion.get(line[0]).push(jsonOf(line[1]));
+      });
       logs = [];
-      session.onLogs(batch);
+      byRegion.forEach(function (texts, region) { session.onLogs(region, '[' + texts.join(',') + ']', texts.length); });
+    }
+  }
+  // A line's JSON text; `null` (a malformed line, for the background to drop and log) if it has none (a BigInt, a
+  // cycle: structured clone carries both).
+  function jsonOf(value) {
+    try {
+      var text = JSON.stringify(value);
+      return text === undefined ? 'null' : text;
+    } catch (error) {
+      return 'null';
     }
   }
   function onCcpMessage(region, data, originOk) {
@@ -36,7 +53,7 @@
     }
     var name = data !== null && typeof data === 'object' ? data.event : undefined;
     if (name === 'log' && current.handled.has(name)) {
-      logs.push([region, data]);
+      logs.push([region, data.data === undefined ? null : data.data]);
       if (logs.length >= current.logBatch.size) {
         deliverLogs();
       } else if (logTimer === null) {

@@ -148,7 +148,7 @@ def stop_background(driver):
 
 
 REGION_LOG = """
-const [region, done] = [arguments[0], arguments[arguments.length - 1]];
+const [region, fragment, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
 const opening = () => new Promise((resolve, reject) => {
   const request = indexedDB.open('grccp-logs');
   request.onerror = () => reject(request.error);
@@ -173,7 +173,8 @@ chrome.runtime.sendMessage({type: 'popup:download-logs'}, async (reply) => {
     chrome.runtime.sendMessage({type: 'popup:log-export-done', exportId: reply.exportId});
     const records = texts.flatMap((text) => text.split(/,\\n(?= {4}\\{)/));
     if (plan.open) records.push(...plan.open.split('\\x1e'));
-    done(records.slice(plan.skip).map((record) => JSON.parse(record)));
+    const entries = records.slice(plan.skip).map((record) => JSON.parse(record));
+    done(fragment === null ? entries : entries.filter((entry) => entry.text.includes(fragment)));
   } catch (error) {
     done({error: String(error)});
   }
@@ -181,10 +182,11 @@ chrome.runtime.sendMessage({type: 'popup:download-logs'}, async (reply) => {
 """
 
 
-def region_log(driver, region):
+def region_log(driver, region, fragment=None):
     """The entries the background keeps for `region`, as the popup's download would write them (read the way
-    platform.pages.log_files reads them: each closed chunk where the plan says it is, and the open one)."""
-    entries = on_extension_page(driver, REGION_LOG, region)
+    platform.pages.log_files reads them: each closed chunk where the plan says it is, and the open one); only those
+    whose text contains `fragment` if given (picked in the browser: a log of 100,000 entries is tens of MB)."""
+    entries = on_extension_page(driver, REGION_LOG, region, fragment)
     if isinstance(entries, dict):
         raise AssertionError(f"the log of {region} could not be read: {entries['error']}")
     return entries
@@ -192,7 +194,7 @@ def region_log(driver, region):
 
 def logged(driver, region, fragment):
     """The texts of `region`'s log entries that contain `fragment`."""
-    return [entry["text"] for entry in region_log(driver, region) or [] if fragment in entry["text"]]
+    return [entry["text"] for entry in region_log(driver, region, fragment) or []]
 
 
 def wait_until_both_ccps_connected(driver, timeout=30):

@@ -2,7 +2,10 @@
 the one before (at most MAX_IN_FLIGHT unanswered); a batch that is not taken (an error, no answer, a send that
 throws) is kept and sent again with a bounded back-off, and shipping never stops for good; the lines a tab holds
 are bounded, and what was dropped is logged; a tab that is left sends what it holds; a stopped shipper (the
-extension went away) drops its lines; dropped frame messages are reported."""
+extension went away) drops its lines; dropped frame messages are reported. Relayed lines go unread (JSON text) in
+cs:relayed-logs, which the fake background here checks and converts as the real one does."""
+import json
+
 import pytest
 
 from core_testdata import EAST, WEST
@@ -10,22 +13,23 @@ from fake_effects import FakeTimers
 from grccp.core import logs
 from grccp.core.log_shipping import (FLUSH_MS, MAX_HELD, MAX_IN_FLIGHT, MAX_RETRY_MS, RETRY_MS, SEND_SIZE,
                                      LogShipper)
+from grccp.core.runtime_messages import MAX_LOG_BATCH, parse_message
 
 
 class World:
     def __init__(self):
         self.timers = FakeTimers()
-        self.sent = []        # (region, entries) in the order sent
+        self.sent = []        # (region, entries as the background stores them) in the order sent
         self.send_tasks = []  # the task that sent each of them
         self.unanswered = []  # on_done of the batches sent and not answered yet, oldest first
         self.failing = 0      # the next sends that throw
         self.shipper = LogShipper((EAST, WEST), "tab-1", self.send, self.timers.now_ms, self.timers.call_later)
 
-    def send(self, region, entries, on_done):
+    def send(self, message, on_done):
         if self.failing:
             self.failing -= 1
             raise RuntimeError("Extension context invalidated.")
-        self.sent.append((region, entries))
+        self.sent.append(received(message))
         self.send_tasks.append(self.timers.tasks)
         self.unanswered.append(on_done)
 
@@ -44,8 +48,22 @@ class World:
         return [text for text in self.texts() if text.startswith("line ")]
 
 
+def received(message):
+    """(region, entries) the background stores of a message (checked as it checks it)."""
+    kind, fields = parse_message(message)
+    if kind == "cs:log-batch":
+        return fields["region"], fields["entries"]
+    assert kind == "cs:relayed-logs"
+    entries, problems = logs.intake_relayed_blocks(
+        [(json.loads(block["lines"]), block["receivedMs"], block["agentResourceId"]) for block in fields["blocks"]],
+        fields["loggerId"], MAX_LOG_BATCH)
+    assert problems == []
+    return fields["region"], entries
+
+
 def relayed(text, logger="worker"):
-    return logs.parse_relayed_entry({"level": "INFO", "text": text, "loggerId": logger})
+    """The JSON text of one relayed line, as the frame bridge hands it over."""
+    return json.dumps([{"level": "INFO", "text": text, "loggerId": logger}])
 
 
 @pytest.fixture
@@ -57,26 +75,45 @@ def world():
 
 def relay_lines(world, count, region=EAST, start=0):
     for index in range(start, start + count):
-        world.shipper.take_relayed(region, relayed(f"line {index}"), index)
+        world.shipper.take_relayed(region, relayed(f"line {index}"), 1)
 
 
 def test_lines_go_in_one_batch_per_region_every_flush(world):
     world.shipper.agent_resource_id[EAST] = "agent-1"
     world.shipper.log(EAST, "INFO", "own line")
-    world.shipper.take_relayed(EAST, relayed("from the worker"), 5)
-    world.shipper.take_relayed(WEST, relayed("west"), 6)
+    world.shipper.take_relayed(EAST, relayed("from the worker"), 1)
+    world.shipper.take_relayed(WEST, relayed("west"), 1)
     world.timers.advance(FLUSH_MS - 1)
     assert world.sent == []
     world.timers.advance(1)
+    world.answer_all()
     assert [(region, [e["text"] for e in entries]) for region, entries in world.sent] == [
-        (EAST, ["own line", "from the worker"]), (WEST, ["west"])]
+        (EAST, ["own line"]), (EAST, ["from the worker"]), (WEST, ["west"])]  # own and relayed: in order, apart
     assert world.sent[0][1][0]["agentResourceId"] == "agent-1" and world.sent[0][1][0]["loggerId"] == "tab-1"
+    assert world.sent[1][1][0]["agentResourceId"] == "agent-1" and world.sent[1][1][0]["loggerId"] == "worker"
+
+
+def test_relayed_lines_are_sent_unread_in_blocks_up_to_the_batch_size():
+    messages = []
+    timers = FakeTimers()
+    shipper = LogShipper((EAST, WEST), "tab-1", lambda message, on_done: messages.append(message), timers.now_ms,
+                         timers.call_later)
+    shipper.agent_resource_id[EAST] = "agent-1"
+    shipper.take_relayed(EAST, "[1, 2]", 2)  # not even read: the background checks them
+    shipper.take_relayed(EAST, relayed("x"), SEND_SIZE - 2)
+    shipper.take_relayed(EAST, "[3]", 1)
+    shipper.flush()
+    assert shipper.held == SEND_SIZE + 1
+    assert [[block["lines"] for block in message["blocks"]] for message in messages] == [
+        ["[1, 2]", relayed("x")], ["[3]"]]
+    assert {message["type"] for message in messages} == {"cs:relayed-logs"}
+    assert messages[0]["blocks"][0] == {"lines": "[1, 2]", "receivedMs": 0, "agentResourceId": "agent-1"}
 
 
 def test_own_lines_coming_back_are_dropped(world):
-    world.shipper.take_relayed(EAST, relayed("echo", logger="tab-1"), 5)
+    world.shipper.take_relayed(EAST, relayed("echo", logger="tab-1"), 1)
     world.timers.advance(FLUSH_MS)
-    assert world.sent == []
+    assert world.texts() == []  # the background drops them (the tab does not read them)
 
 
 def test_a_flood_goes_a_batch_at_a_time_as_the_background_takes_them(world):
@@ -191,10 +228,10 @@ def test_a_stopped_shipper_drops_its_lines_and_sends_nothing(world):
 def test_a_visible_tab_that_is_left_sends_every_batch_in_the_same_task(world):
     """A tab left by navigation may still be visible when it is left: no later task of its runs."""
     world.shipper.count_drop("a message came from a window that is not a CCP frame")
-    for index in range(SEND_SIZE + 1):
-        world.shipper.take_relayed(EAST, relayed(f"line {index}"), index)
+    relay_lines(world, SEND_SIZE + 1)
     world.shipper.leave()
-    assert [(region, len(entries)) for region, entries in world.sent] == [(EAST, SEND_SIZE), (EAST, 2), (WEST, 1)]
+    assert [(region, len(entries)) for region, entries in world.sent] == [(EAST, SEND_SIZE), (EAST, 1), (EAST, 1),
+                                                                          (WEST, 1)]
     assert len(set(world.send_tasks)) == 1
 
 

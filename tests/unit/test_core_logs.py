@@ -144,3 +144,26 @@ def test_entry_problem_refuses_broken_entries(entry):
 def test_log_file_name():
     assert logs.log_file_name("us-east-1", "agent-log") == "us-east-1-agent-log.txt"
     assert logs.log_file_name("us-east-1.blue") == "us-east-1.blue-agent-log.txt"
+
+
+def test_relayed_blocks_are_checked_and_converted_by_the_receiver_in_order():
+    """cs:relayed-logs: a tab relays its CCPs' lines unread; the background drops the malformed ones (each problem
+    said), and the tab's own lines coming back (no problem), and keeps the rest in order."""
+    good = {"level": "INFO", "text": "worker line", "time": "2026-11-24T01:09:21.581Z", "loggerId": "worker"}
+    own = dict(good, text="echo", loggerId=LOGGER)
+    blocks = [([good, "not an object", own, {"level": "INFO"}], T0, "agent-1"),
+              (None, T0, None),  # not JSON
+              ([dict(good, text="later", time=None)], T0 + 5, "agent-2")]
+    entries, problems = logs.intake_relayed_blocks(blocks, LOGGER, 1000)
+    assert [(e["text"], e["time"], e["agentResourceId"]) for e in entries] == [
+        ("worker line", "2026-11-24T01:09:21.581Z", "agent-1"), ("later", "2026-11-24T01:09:21.586Z", "agent-2")]
+    assert entries[0] == relayed(good, agent="agent-1")  # what a tab made of it before
+    assert problems == ["log entry is not an object", 'log entry has no "level" or "text" text',
+                        "relayed log lines are not a JSON array"]
+    assert all(logs.entry_problem(entry) is None for entry in entries)
+
+
+def test_relayed_blocks_take_at_most_the_limit_of_a_message():
+    line = {"level": "INFO", "text": "x"}
+    entries, problems = logs.intake_relayed_blocks([([line] * 3, T0, None), ([line] * 3, T0, None)], LOGGER, 4)
+    assert len(entries) == 4 and problems == ["2 relayed log lines over the limit of 4 a message"]

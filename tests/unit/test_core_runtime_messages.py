@@ -23,6 +23,8 @@ VALID = {
     "cs:region-announced": {"region": EAST, "instanceRegion": EAST, "activeRegion": None, "shown": EAST,
                             "epoch": 1},
     "cs:log-batch": {"region": EAST, "entries": [ENTRY]},
+    "cs:relayed-logs": {"region": EAST, "loggerId": "tab-1", "blocks": [
+        {"lines": '[{"level": "INFO", "text": "x"}]', "receivedMs": 5, "agentResourceId": None}]},
     "cs:need-login": {"region": EAST},
     "cs:goodbye": {},
     "cs:panel-returned": {"returns": 2, "gaveUp": False},
@@ -95,6 +97,11 @@ def test_optional_fields_may_be_left_out():
     {"type": "cs:failover-pending", "region": EAST, "contactId": 5, "epoch": 0},
     {"type": "cs:log-batch", "region": EAST, "entries": [{}]},
     {"type": "cs:log-batch", "region": EAST, "entries": [ENTRY] * (MAX_LOG_BATCH + 1)},
+    {"type": "cs:relayed-logs", "region": EAST, "loggerId": "tab-1", "blocks": [{"lines": [], "receivedMs": 5,
+                                                                                "agentResourceId": None}]},
+    {"type": "cs:relayed-logs", "region": EAST, "loggerId": "", "blocks": []},
+    {"type": "cs:relayed-logs", "region": EAST, "loggerId": "tab-1", "blocks": [
+        {"lines": "[]", "receivedMs": 5, "agentResourceId": None}] * (MAX_LOG_BATCH + 1)},
     {"type": "bg:save-result", "ok": True, "errors": [{"path": "x"}]},
     {"type": "bg:region-changed", "region": EAST, "epoch": 2},
     {"type": "bg:region-changed", "region": EAST, "epoch": 2, "failover": {"target": "us-west-2"}, "forced": False},

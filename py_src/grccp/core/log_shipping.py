@@ -1,5 +1,9 @@
 """A tab's log lines on their way to the background: the extension's own lines and the CCPs' relayed ones are
-collected per region and, every FLUSH_MS, cut into cs:log-batch messages of at most SEND_SIZE entries.
+collected per region, in order, and, every FLUSH_MS, cut into messages of at most SEND_SIZE lines: cs:log-batch for
+the extension's own entries, cs:relayed-logs for the CCPs' lines. Relayed lines are neither read nor converted here:
+they come as the frame bridge handed them over (blocks of JSON text) and the background checks them
+(logs.intake_relayed_blocks). The tab runs on the page's main thread, which the CCP frames may share: converting
+every line there (thousands a second in a flood) delayed the CCPs' heartbeat answers and failover messages.
 
 A batch is sent once the background has taken the one before (MAX_IN_FLIGHT): the background is never handed
 more log work than it can do, so a log flood cannot queue up in front of a failover report or a status request,
@@ -16,17 +20,34 @@ went away (updated or reloaded: nothing will ever take its lines) stops (stop())
 The first batch not taken after one that was is logged in its region's log, with the reason (it reaches the
 background with the next batch it takes), and counted (refused_batches).
 
-Pure: the effects come in as functions — send(region, entries, on_done) (on_done(taken, reason=None) once, taken
-False if the background did not take them, reason why), now_ms(), call_later(ms, callback)."""
+Pure: the effects come in as functions — send(message, on_done) (a runtime message; on_done(taken, reason=None)
+once, taken False if the background did not take it, reason why), now_ms(), call_later(ms, callback)."""
 from . import logs
-from .runtime_messages import MAX_LOG_BATCH
+from .runtime_messages import MAX_LOG_BATCH, make_message
 
 FLUSH_MS = 1000
 SEND_SIZE = MAX_LOG_BATCH // 4  # entries per cs:log-batch, each batch checked and stored in a task of its own
 MAX_IN_FLIGHT = 2               # batches sent and not answered yet
 RETRY_MS = FLUSH_MS             # the first retry of a batch that was not taken; doubled on each failure
 MAX_RETRY_MS = 30_000
-MAX_HELD = 20_000               # entries a tab holds at most (about 6 MB); past it the oldest batch goes
+# Lines a tab holds at most; past it the oldest batch goes. Relayed lines are held as their JSON text (~300 bytes
+# a line): a flood of 2 × 50,000 lines, which a loaded machine's background takes minutes to store, is kept whole.
+MAX_HELD = 100_000
+
+
+class RelayedLines:
+    """A block of lines a CCP relayed, unread: `text` the JSON array of their `log` messages' data, `count` lines."""
+    __slots__ = ("text", "count", "received_ms", "agent_resource_id")
+
+    def __init__(self, text, count, received_ms, agent_resource_id):
+        self.text = text
+        self.count = count
+        self.received_ms = received_ms
+        self.agent_resource_id = agent_resource_id
+
+
+def _size(item):
+    return item.count if type(item) is RelayedLines else 1
 
 
 class LogShipper:
@@ -41,11 +62,11 @@ class LogShipper:
         self._send = send
         self._now_ms = now_ms
         self._call_later = call_later
-        self._pending = {}           # region -> entries not yet batched
+        self._pending = {}           # region -> entries and RelayedLines not yet batched, in arrival order
         self._dropped_messages = {}  # reason -> frame messages dropped since the last flush
-        self._waiting = []           # [sequence, region, entries] batches to send, oldest first
+        self._waiting = []           # [sequence, region, items, lines] batches to send, oldest first
         self._in_flight = []         # the same, sent and not answered yet
-        self._held = 0               # entries in _pending, _waiting and _in_flight
+        self._held = 0               # lines in _pending, _waiting and _in_flight
         self._lost = {}              # region -> lines dropped past MAX_HELD, not yet logged
         self._failures = 0           # batches not taken in a row
         self._retrying = False       # waiting for the retry timer: nothing is sent meanwhile
@@ -67,20 +88,20 @@ class LogShipper:
         self._add(region, logs.make_entry(level, text, self._now_ms(), self.logger_id,
                                           self.agent_resource_id.get(region)))
 
-    def take_relayed(self, region, relayed, now_ms):
-        """A line a CCP relayed (logs.parse_relayed_entry); the tab's own lines coming back are dropped."""
-        entry = logs.intake_relayed(relayed, self.logger_id, self.agent_resource_id.get(region), now_ms)
-        if entry is not None:
-            self._add(region, entry)
+    def take_relayed(self, region, text, count):
+        """`count` lines a CCP relayed, unread (`text`: the JSON array of their `log` messages' data); the
+        background checks them and drops the tab's own lines coming back."""
+        if count > 0:
+            self._add(region, RelayedLines(text, count, self._now_ms(), self.agent_resource_id.get(region)))
 
     def count_drop(self, reason):
         self._dropped_messages[reason] = self._dropped_messages.get(reason, 0) + 1
 
-    def _add(self, region, entry):
+    def _add(self, region, item):
         if self._stopped:
             return
-        self._pending.setdefault(region, []).append(entry)
-        self._held += 1
+        self._pending.setdefault(region, []).append(item)
+        self._held += _size(item)
         if self._held > MAX_HELD:
             self._drop_oldest()
 
@@ -88,9 +109,9 @@ class LogShipper:
         """Past MAX_HELD: the oldest batch not sent yet goes (all pending lines are batched first)."""
         self._queue_batches()
         while self._held > MAX_HELD - SEND_SIZE and self._waiting:  # room for a batch: not at every line
-            _, region, entries = self._waiting.pop(0)
-            self._lost[region] = self._lost.get(region, 0) + len(entries)
-            self._held -= len(entries)
+            _, region, _, lines = self._waiting.pop(0)
+            self._lost[region] = self._lost.get(region, 0) + lines
+            self._held -= lines
 
     def flush(self):
         self._call_later(FLUSH_MS, self.flush)  # first: whatever happens below
@@ -108,8 +129,8 @@ class LogShipper:
         self._report_dropped_messages()
         self._queue_batches()
         waiting, self._waiting = self._waiting, []
-        for _, region, entries in waiting:
-            self._send_safely(region, entries, lambda *_answer: None)
+        for batch in waiting:
+            self._send_safely(batch, lambda *_answer: None)
 
     def stop(self):
         """Nothing will take the lines any more (the extension that started this tab is gone): drops them and sends
@@ -127,22 +148,39 @@ class LogShipper:
                 self.log(region, "WARN", f"dropped messages: {summary}")
 
     def _queue_batches(self):
-        for region, entries in self._pending.items():
-            for start in range(0, len(entries), SEND_SIZE):
-                self._sequence += 1
-                self._waiting.append([self._sequence, region, entries[start:start + SEND_SIZE]])
+        """Each region's pending items as batches, in order: a run of own entries or of relayed blocks, up to
+        SEND_SIZE lines (a relayed block is never split: the frame bridge hands over fewer lines at a time)."""
+        for region, items in self._pending.items():
+            batch = None
+            for item in items:
+                relayed, size = type(item) is RelayedLines, _size(item)
+                if (batch is None or (type(batch[2][0]) is RelayedLines) != relayed
+                        or batch[3] + size > SEND_SIZE):
+                    self._sequence += 1
+                    batch = [self._sequence, region, [], 0]
+                    self._waiting.append(batch)
+                batch[2].append(item)
+                batch[3] += size
         self._pending = {}
+
+    def _message(self, batch):
+        _, region, items, _ = batch
+        if type(items[0]) is RelayedLines:
+            return make_message("cs:relayed-logs", region=region, loggerId=self.logger_id, blocks=[
+                {"lines": block.text, "receivedMs": block.received_ms, "agentResourceId": block.agent_resource_id}
+                for block in items])
+        return make_message("cs:log-batch", region=region, entries=items)
 
     def _send_next(self):
         """Sends waiting batches, oldest first, while fewer than MAX_IN_FLIGHT are unanswered."""
         while not self._stopped and not self._retrying and self._waiting and len(self._in_flight) < MAX_IN_FLIGHT:
             batch = self._waiting.pop(0)
             self._in_flight.append(batch)
-            self._send_safely(batch[1], batch[2], self._answer_of(batch))
+            self._send_safely(batch, self._answer_of(batch))
 
-    def _send_safely(self, region, entries, on_done):
+    def _send_safely(self, batch, on_done):
         try:
-            self._send(region, entries, on_done)
+            self._send(self._message(batch), on_done)
         except Exception as problem:  # noqa: BLE001 -- a send that throws (the extension went away): not taken
             on_done(False, str(problem) or "the send failed")
 
@@ -161,7 +199,7 @@ class LogShipper:
         return on_done
 
     def _taken(self, batch):
-        self._held -= len(batch[2])
+        self._held -= batch[3]
         self._failures = 0
         if self._lost:
             lost, self._lost = self._lost, {}
@@ -178,7 +216,7 @@ class LogShipper:
         self.refused_batches += 1
         delay = min(RETRY_MS * 2 ** (self._failures - 1), MAX_RETRY_MS)
         if self._failures == 1:
-            self.log(batch[1], "WARN", f"the background did not take a batch of {len(batch[2])} log lines "
+            self.log(batch[1], "WARN", f"the background did not take a batch of {batch[3]} log lines "
                                        f"({reason or 'no reason given'}): they are kept and sent again, the first "
                                        f"time in {delay} ms")
         if not self._retrying:

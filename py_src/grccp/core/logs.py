@@ -111,6 +111,35 @@ def intake_relayed(relayed, own_logger_id, agent_resource_id, now_ms):
     return entry
 
 
+def intake_relayed_blocks(blocks, own_logger_id, limit):
+    """The entries to store for the lines of a cs:relayed-logs message, in order, and the problem of each line
+    dropped as malformed: (entries, problems). A tab relays the CCPs' lines unread (on the page's main thread,
+    which the CCP frames may share, converting them would delay their heartbeat), so this is their check.
+    `blocks`: [(lines, received_ms, agent_resource_id)], `lines` as JSON-parsed by the receiver (None if the
+    text was not JSON), each a CCP `log` message's data; `received_ms` is when the tab received them (the time
+    of a line without one), `agent_resource_id` the agent's id in that region then. At most `limit` lines are
+    taken; the tab's own lines coming back (`own_logger_id`) are left out, as no problem."""
+    entries, problems, room = [], [], limit
+    for lines, received_ms, agent_resource_id in blocks:
+        if not isinstance(lines, list):
+            problems.append("relayed log lines are not a JSON array")
+            continue
+        if len(lines) > room:
+            problems.append(f"{len(lines) - room} relayed log lines over the limit of {limit} a message")
+            lines = lines[:room]
+        room -= len(lines)
+        for data in lines:
+            try:
+                relayed = parse_relayed_entry(data)
+            except ProtocolError as problem:
+                problems.append(str(problem))
+                continue
+            entry = intake_relayed(relayed, own_logger_id, agent_resource_id, received_ms)
+            if entry is not None:
+                entries.append(entry)
+    return entries, problems
+
+
 def _is_iso_text(value):
     """Cheap shape check of format_iso_ms output (restores may check 100,000 of these)."""
     return (isinstance(value, str) and len(value) == 24 and value[4] == "-" and value[10] == "T"

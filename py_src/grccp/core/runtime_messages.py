@@ -10,8 +10,10 @@ from .shapes import (anything, conforms, field_problem, is_bool, is_count, is_di
                      list_of, may, optional, required, str_enum)
 from .snapshot import summary_problem
 
-# The most entries one cs:log-batch may carry (the content script sends a batch about every second).
+# The most entries one cs:log-batch (or lines one cs:relayed-logs) may carry (the content script sends a batch about
+# every second), and the longest text of one block of relayed lines.
 MAX_LOG_BATCH = 1000
+MAX_RELAYED_TEXT = 8_000_000
 
 
 _region = required(is_region_text)
@@ -58,6 +60,11 @@ MESSAGE_TYPES = {
         is_region_text)), "shown": _region, "epoch": _epoch},
     "cs:log-batch": {"region": _region,
                      "entries": required(list_of(lambda value: entry_problem(value) is None, MAX_LOG_BATCH))},
+    # log lines a CCP relayed, as the tab received them: blocks of JSON text (each an array of `log` messages' data),
+    # checked and converted here (core.logs.intake_relayed_blocks), not on the page's main thread
+    "cs:relayed-logs": {"region": _region, "loggerId": required(is_text), "blocks": required(list_of(conforms({
+        "lines": required(lambda value: is_str(value) and len(value) <= MAX_RELAYED_TEXT),
+        "receivedMs": required(is_count), "agentResourceId": required(optional(is_str))}), MAX_LOG_BATCH))},
     "cs:need-login": {"region": _region},
     # the page is being left (closed, navigated away, or put in the back-forward cache)
     "cs:goodbye": {},

@@ -15,7 +15,7 @@ from grccp.core.health import READY
 from grccp.core.runtime_messages import make_message
 from grccp.platform.shared import badge, browser_start, clock, storage, webext
 
-from . import content_scripts, sign_in_window
+from . import content_scripts, log_intake, sign_in_window
 from .config_source import ConfigSource
 from .log_store import LogStore
 from .message_router import MessageRouter
@@ -37,6 +37,7 @@ class BackgroundEngine:
         self.tabs = OpenTabs(self, self.changed)
         for kind, handler in (("cs:hello", self._on_hello), ("cs:region-state", self._on_region_state),
                               ("cs:ccp-health", self._on_health), ("cs:log-batch", self._on_log_batch),
+                              ("cs:relayed-logs", self._on_relayed_logs),
                               ("cs:need-login", self._on_need_login), ("cs:goodbye", self._on_goodbye),
                               ("cs:panel-returned", self._on_panel_returned),
                               ("popup:get-status", self._on_get_status)):
@@ -175,6 +176,11 @@ class BackgroundEngine:
     def _on_log_batch(self, fields, sender, respond):
         if self.logs is not None:
             self.logs.add(fields["region"], fields["entries"])
+        return False
+
+    def _on_relayed_logs(self, fields, sender, respond):
+        if self.logs is not None:
+            log_intake.take_relayed(self.logs, fields)
         return False
 
     def _on_panel_returned(self, fields, sender, respond):

@@ -24,16 +24,17 @@ def watch_panel(host, own_attribute_names, on_foreign_attribute, on_left, on_bac
 
 
 # `log` messages are handed over in batches of up to this many, or after this wait (log lines are not urgent;
-# the content script sends them on about once a second). The handling of a batch is bounded by its size.
+# the content script sends them on about once a second), unread: as JSON text, for the background to check.
 LOG_BATCH = {"size": 200, "waitMs": 50}
 
 
 class FrameMessages:
     def __init__(self, on_message, on_logs, on_drop, handled_events):
         """Delivers messages whose event is one of `handled_events` (or that have no event name: malformed);
-        `log` messages among them in batches (in their order; the other messages do not wait for them)."""
+        `log` messages among them in batches, each region's unread (in their order; the other messages do not wait
+        for them)."""
         self._on_message = on_message  # (region, plain data)
-        self._on_logs = on_logs        # ([(region, plain data), ...])
+        self._on_logs = on_logs        # (region, JSON text of the array of the `log` messages' data, their count)
         self._on_drop = on_drop        # (reason)
         self.dropped = 0
         _bridge.listen(self._deliver, self._deliver_logs, self._drop, webext.to_js(list(handled_events)),
@@ -58,8 +59,8 @@ class FrameMessages:
     def _deliver(self, region, data):
         self._on_message(str(region), webext.to_py(data))
 
-    def _deliver_logs(self, batch):
-        self._on_logs([(str(region), data) for region, data in webext.to_py(batch)])
+    def _deliver_logs(self, region, text, count):
+        self._on_logs(str(region), str(text), int(count))
 
     def _drop(self, reason):
         self.dropped += 1

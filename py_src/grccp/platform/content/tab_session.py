@@ -75,7 +75,7 @@ class TabSession:
         self._parsers = wire.parser_table(self.rules.CCP_EVENTS)
         self.logs = LogShipper(config.region_keys, f"{clock.now_ms()}-tab{int(window.Math.random() * 1e9)}",
                                self._send_log_batch, clock.now_ms, self._later)
-        self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_frame_logs,
+        self.frames = frame_messages.FrameMessages(self._on_frame_message, self.logs.take_relayed,
                                                    self.logs.count_drop, list(self._parsers))
         self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, self._later,
                              clock.cancel, _is_hidden)
@@ -171,18 +171,6 @@ class TabSession:
             self.logs.log(region, "INFO", f"CCP acknowledged ({window_text}handshake {conduit.handshakes}); "
                                           f"configured")
 
-    def _on_frame_logs(self, messages):
-        """A batch of `log` messages (by far the most frequent), [(region, data)] in arrival order."""
-        now = clock.now_ms()
-        for region, data in messages:
-            try:
-                event, payload = wire.parse_ccp_message(data, self._parsers)
-            except ProtocolError as problem:
-                self.logs.log(region, "WARN", f"dropped a malformed message from the {region} CCP: {problem}")
-                continue
-            if event == wire.LOG:
-                self.logs.take_relayed(region, payload, now)
-
     # messages from the background -----------------------------------------------------------------------
     def on_background(self, kind, fields, respond):
         """A parsed runtime message from the background (tab_host.TabHost gives them); True if it answers later."""
@@ -265,7 +253,7 @@ class TabSession:
     def send(self, kind, **fields):
         self.outbox.send(make_message(kind, **fields))
 
-    def _send_log_batch(self, region, entries, on_done):
+    def _send_log_batch(self, message, on_done):
         """core.log_shipping's send: on_done(whether the background took the batch, why not); a batch not taken is
         counted on the panel's host element too."""
         def answered(reply, error):
@@ -274,7 +262,7 @@ class TabSession:
                 return
             on_done(False, error or (reply or {}).get("error") or "no answer")
             self.panel.mark_log_refusals(self.logs.refused_batches)
-        self.outbox.send_logs(make_message("cs:log-batch", region=region, entries=entries), answered)
+        self.outbox.send_logs(message, answered)
 
     def show_status(self):
         shown, hidden = self.rules.shown, self.rules.hidden
