@@ -37,12 +37,10 @@
 
   events(scope.chrome.runtime.onMessage, function (message) { return 'message:' + (message && message.type); },
          function (message) {
-           if (message && message.type === 'cs:log-batch' && Array.isArray(message.entries)) {
-             message.entries.forEach(function (entry) {
-               var region = watch[entry && entry.text];
-               if (region !== undefined && !received[region]) received[region] = recorder.wall();
-             });
-           }
+           grccpBenchFollowedIn(message, watch).forEach(function (text) {
+             var region = watch[text];
+             if (!received[region]) received[region] = recorder.wall();
+           });
          });
   events(scope.chrome.storage.onChanged, 'storage-changed');
   recorder.timers(scope);

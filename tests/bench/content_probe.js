@@ -47,12 +47,12 @@
     var args = Array.prototype.slice.call(arguments);
     var message = args[0];
     var type = message && message.type;
-    if (type === 'cs:log-batch' && Array.isArray(message.entries)) {
+    if (type === 'cs:log-batch' || type === 'cs:relayed-logs') {
       logBatches += 1;
-      logEntriesSent += message.entries.length;
-      message.entries.forEach(function (entry) {
-        var region = watch[entry && entry.text];
-        if (region !== undefined && seen[region] && !seen[region].sent) seen[region].sent = recorder.wall();
+      if (Array.isArray(message.entries)) logEntriesSent += message.entries.length;
+      grccpBenchFollowedIn(message, watch).forEach(function (text) {
+        var region = watch[text];
+        if (seen[region] && !seen[region].sent) seen[region].sent = recorder.wall();
       });
     }
     var last = args.length - 1;

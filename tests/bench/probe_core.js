@@ -63,3 +63,22 @@ var grccpBenchRecorder = function (ringSize) {
   };
   return recorder;
 };
+
+// The followed log lines ({text: region}) a runtime message carries: the entries of a cs:log-batch, or the lines of
+// a cs:relayed-logs (blocks of JSON text, searched for each followed text as a JSON string, not parsed).
+var grccpBenchFollowedIn = function (message, watch) {
+  var found = [];
+  if (message && message.type === 'cs:log-batch' && Array.isArray(message.entries)) {
+    message.entries.forEach(function (entry) {
+      if (entry && watch[entry.text] !== undefined) found.push(entry.text);
+    });
+  } else if (message && message.type === 'cs:relayed-logs' && Array.isArray(message.blocks)) {
+    Object.keys(watch).forEach(function (text) {
+      var quoted = JSON.stringify(text);
+      if (message.blocks.some(function (block) {
+        return block && typeof block.lines === 'string' && block.lines.indexOf(quoted) >= 0;
+      })) found.push(text);
+    });
+  }
+  return found;
+};
