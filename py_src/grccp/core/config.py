@@ -281,6 +281,9 @@ OPTION_GROUPS = {
         "filterByLogLevel": Option("boolean", False),
         "logName": Option("log-name", "agent-log"),
     },
+    "outage": {
+        "askBeforeLeaving": Option("boolean", False),
+    },
 }
 
 ACGR = "acgr"
@@ -463,7 +466,7 @@ class Config:
     member names (they go into CCP messages as they are); treat everything as read-only."""
 
     __slots__ = ("protocol", "regions", "login_url", "login_origin", "login_popup", "login_popup_auto_close",
-                 "allowlist", "page_patterns", "placement", "softphone", "page_options", "timeouts", "logs")
+                 "allowlist", "page_patterns", "placement", "softphone", "page_options", "timeouts", "logs", "outage")
 
     def __init__(self, protocol, regions, login_url, login_origin, login_popup, login_popup_auto_close,
                  page_patterns, groups):
@@ -480,6 +483,7 @@ class Config:
         self.page_options = groups["pageOptions"]
         self.timeouts = groups["timeouts"]
         self.logs = groups["logs"]
+        self.outage = groups["outage"]
 
     @property
     def region_keys(self):
@@ -527,6 +531,7 @@ class Config:
             "pageOptions": dict(self.page_options),
             "timeouts": dict(self.timeouts),
             "logs": dict(self.logs),
+            "outage": dict(self.outage),
         }
 
 

@@ -75,6 +75,7 @@ SECTIONS = (
     ("pageOptions", "CCP settings page", "Which settings the agent may change in the CCP."),
     ("timeouts", "Timeouts", "CCP conduit timeouts in milliseconds, as in amazon-connect-streams."),
     ("logs", "Logs", "The per-region log kept by the extension and downloaded from the popup."),
+    ("outage", "Outage day", "What the extension does for the agent while a region fails."),
 )
 
 
@@ -136,6 +137,8 @@ FIELDS = (
     Field("logs/filterByLogLevel", "Download only INFO and above", "boolean", "logs"),
     Field("logs/logName", "Log name", "text", "logs", "Files are named <region>-<log name>.txt.",
           placeholder="agent-log"),
+    Field("outage/askBeforeLeaving", "Ask before leaving the page during a contact or a pending failover",
+          "boolean", "outage", "Reloading the tab whose CCP carries the softphone drops the call."),
 )
 FIELD_BY_PATH = {field.path: field for field in FIELDS}
 

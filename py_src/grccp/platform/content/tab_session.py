@@ -7,7 +7,7 @@ conduit_timer's, the panel's watch panel_keeper's, the stuck-failover check cont
 while it does (_later, ConduitTimer.stop)."""
 from browser import window
 
-from grccp.core import ccp_conduit, ccp_messages as wire, health, protocols
+from grccp.core import ccp_conduit, ccp_messages as wire, health, leave_prompt, protocols
 from grccp.core.errors import ProtocolError
 from grccp.core.tab_actions import (Announced, Complete, Detected, Health, Initiated, Log, Pending, Post, Show,
                                     SignInChecked, SignInNeeded)
@@ -22,6 +22,7 @@ from .ccp_panel import CcpPanel
 from .conduit_timer import ConduitTimer
 from .contact_check import ContactCheck
 from .frame_refresh import FrameRefresh
+from .leave_prompt import LeavePrompt
 from .panel_keeper import PanelKeeper
 
 CONDUIT_EVENTS = (wire.ACKNOWLEDGE, wire.REQUEST_CONFIGURE, wire.AUTH_FAIL, wire.TERMINATED)
@@ -46,6 +47,7 @@ class TabSession:
         self._timer = ConduitTimer(self.conduits, lambda region, now: self._conduit_step(
             region, lambda conduit: conduit.tick(now)))
         self.refresh = FrameRefresh(self, self._later)
+        self.leave_prompt = LeavePrompt()
         self._health_detail = {}  # region -> why its CCP is not ready, as its conduit said
         self.agent_summaries = {}  # {region: the last agent::update's summary}
         self.notice = None  # shown after the status, for the agent (tab_host: a configuration that waits)
@@ -102,6 +104,7 @@ class TabSession:
         holds is sent, its frames go, none of its timers acts any more; goodbye: no panel follows it."""
         self.leave(goodbye)
         self._stopped = True
+        self.leave_prompt.hold(False)
         self._timer.stop()
         self.frames.stop()
         self.panel.unmount()
@@ -140,6 +143,7 @@ class TabSession:
             if summary != self.agent_summaries.get(region):
                 self.agent_summaries[region] = summary
                 self.send("cs:agent-update", region=region, agent=summary)
+                self.show_status()
                 self._on_agent_change()
         elif event in CONDUIT_EVENTS:
             self._on_conduit_event(region, event, payload)
@@ -265,7 +269,10 @@ class TabSession:
         self.outbox.send_logs(message, answered)
 
     def show_status(self):
+        """The panel's status line, and whether leaving the page asks first."""
         shown, hidden = self.rules.shown, self.rules.hidden
         self.panel.show_state(shown, self.conduits[shown].health, self._health_detail.get(shown),
                               self.rules.pending_target,
                               hidden if self.conduits[hidden].health == health.SIGNED_OUT else None, self.notice)
+        self.leave_prompt.hold(leave_prompt.asks_before_leaving(self.config.outage, self.agent_summaries.values(),
+                                                                self.rules.pending_target))
