@@ -156,6 +156,9 @@ def test_a_reloaded_ccp_announces_itself_again_and_streams_keeps_its_regions(
 
 # ----- sign-in validation -------------------------------------------------------------------------------------------
 
+STAND_BY_LOAD_TIMEOUT = "CCP LoadTimeout detected but ignored for non-primary regions"  # connect-streams.js:24344
+
+
 @pytest.mark.parametrize("state, error_type", [("missing", "LILY_AGENT_CONFIG_MISSING"),
                                                ("parse_error", "LILY_AGENT_CONFIG_PARSE_ERROR")])
 def test_invalid_global_sign_in_on_the_active_ccp_opens_the_login_and_refreshes_until_signed_in_globally(
@@ -185,7 +188,10 @@ def test_invalid_global_sign_in_on_the_active_ccp_opens_the_login_and_refreshes_
     assert page.call_streams("agent.setState(agent.getAgentStates()[1], callbacks);") == {"ok": True}
     assert emulator_client.agent_state(EAST) == "Break"
     assert len(emulator_client.region_state(EAST)["ccp_page_loads"]) >= 2  # Streams refreshed the frame
-    assert page.streams_errors() == [], page.streams_errors()
+    # the 1 s load timeout is short for a busy machine: Streams may say it ignored the stand-by's late load, which
+    # is its own rule at work, not a handler that threw
+    errors = [line for line in page.streams_errors() if not line.startswith(STAND_BY_LOAD_TIMEOUT)]
+    assert errors == [], errors
 
 
 def test_a_ccp_that_does_not_answer_the_validation_is_taken_as_valid(
