@@ -28,7 +28,7 @@ $(TEST_TMP):
 	@mkdir -p $@
 
 test: build | $(TEST_TMP)
-	$(PYTEST) tests -q
+	$(PYTEST) tests -q -m "not reliability_only"
 	$(MAKE) --no-print-directory lint
 
 test-unit: setup | $(TEST_TMP)
@@ -53,7 +53,8 @@ emulator: setup
 clean:
 	rm -rf dist $(TEST_TMP)
 
-# Faults and hostile input (also part of `make test`)
+# Faults and hostile input, every variant (`make test` runs them too, the stress scenarios on one diagonal of
+# browser x protocol: tests/e2e/conftest.py)
 reliability: build | $(TEST_TMP)
 	$(PYTEST) tests/e2e/test_faults.py tests/e2e/test_engine_robustness.py tests/unit/test_core_fuzz.py -q
 

@@ -15,6 +15,9 @@ def browser_name(request):
 
 
 PROTOCOLS = ("legacy-dr", "acgr")
+# A stress scenario runs in `make test` on one diagonal of browser x protocol (both browsers, both protocols), and
+# in `make reliability` in all four variants: they are the slowest tests.
+STRESS_DIAGONAL = (("chromium", "acgr"), ("firefox", "legacy-dr"))
 
 
 @pytest.fixture(params=PROTOCOLS)
@@ -70,3 +73,11 @@ def ccp_browser(browser_name, run_dir, emulator):
     driver = launch_extension_browser(browser_name, run_dir, emulator)
     yield driver
     driver.quit()
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        params = item.callspec.params if hasattr(item, "callspec") else {}
+        if (item.get_closest_marker("stress") is not None
+                and (params.get("browser_name"), params.get("protocol")) not in STRESS_DIAGONAL):
+            item.add_marker(pytest.mark.reliability_only)

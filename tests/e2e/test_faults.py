@@ -61,6 +61,7 @@ def consistent_timeline(status):
         all(e["from"] != e["to"] for e in timeline)
 
 
+@pytest.mark.stress
 def test_flapping_without_a_contact_ends_in_one_final_state(ccp_browser, emulator, protocol):
     driver = ccp_browser
     configure(driver, extension_config(emulator, protocol))
@@ -77,6 +78,7 @@ def test_flapping_without_a_contact_ends_in_one_final_state(ccp_browser, emulato
     assert status["timeline"][0]["to"] == EAST
 
 
+@pytest.mark.stress
 def test_flapping_while_a_call_is_pending_leaves_no_pending_behind(ccp_browser, emulator, protocol):
     driver = ccp_browser
     configure(driver, extension_config(emulator, protocol))
@@ -150,6 +152,7 @@ def restless_browser(browser_name, run_dir, emulator):
     driver.quit()
 
 
+@pytest.mark.stress
 def test_background_stopped_repeatedly_during_a_failover(restless_browser, emulator, protocol):
     driver = restless_browser
 
