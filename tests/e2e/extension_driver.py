@@ -68,19 +68,21 @@ def shows_only(emulator, region, hosts=1):
     return len(visible) == hosts and all(r == region for r, _ in visible)
 
 
-def on_extension_page(driver, script, *args):
+def on_extension_page(driver, script, *args, page="popup.html"):
     """Runs an async script on an extension page opened in a new tab (where chrome.* is available), then closes
-    the tab and returns to the page the test was on."""
+    the tab and returns to the page the test was on. `page`: e.g. QUIET_PAGE, where nothing of the extension
+    runs (the popup tells the background it is open, and reads the policy)."""
     original = driver.current_window_handle
     driver.switch_to.new_window("tab")
     try:
-        driver.get(driver.extension_base_url + "popup.html")
+        driver.get(driver.extension_base_url + page)
         return driver.execute_async_script(script, *args)
     finally:
         driver.close()
         driver.switch_to.window(original)
 
 
+QUIET_PAGE = "test/blank.html"  # (tests/rig/extension_copy.py)
 ASK_BACKGROUND = ("const done = arguments[arguments.length - 1];"
                   "chrome.runtime.sendMessage(arguments[0], done);")
 

@@ -7,6 +7,7 @@ turn off here), so the test reads what the browser saw: a listener of the page, 
 writes the event's defaultPrevented into session storage, which survives the real reload it then does."""
 from .conftest import extension_config
 from .extension_driver import configure, wait_for
+from .test_config_changes import store
 from .test_failover_engine import EAST, call_in_progress, open_ready, ready_on
 
 RECORD_THE_QUESTION = """sessionStorage.removeItem('leaveAsked');
@@ -45,10 +46,24 @@ def test_leaving_the_page_asks_first_only_while_a_contact_is_in_progress(ccp_bro
     assert not leaving_asks(driver)
 
 
-def test_leaving_asks_nothing_unless_the_configuration_says_so(ccp_browser, emulator):
+def listener_asks(driver):
+    """Whether the page's beforeunload would ask now (a synthetic event: nothing is left)."""
+    return driver.execute_script(
+        "const event = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(event);"
+        "return event.defaultPrevented")
+
+
+def test_leaving_asks_nothing_unless_the_configuration_says_so_which_an_open_page_follows(ccp_browser, emulator):
     driver = ccp_browser
     configure(driver, extension_config(emulator))
     open_ready(driver, emulator)
     call_in_progress(driver, emulator)
     wait_for(driver, lambda: contact_word(driver) == "in-progress")
     assert not leaving_asks(driver)
+    wait_for(driver, lambda: contact_word(driver) == "in-progress")
+    loads = {region: len(emulator.client.region_state(region)["ccp_page_loads"]) for region in emulator.regions}
+    store(driver, extension_config(emulator, outage={"askBeforeLeaving": True}))
+    wait_for(driver, lambda: listener_asks(driver), message="the open page did not take the option over")
+    # taken over in place: the CCPs were not loaded again (the call's panel stays as it is)
+    assert {region: len(emulator.client.region_state(region)["ccp_page_loads"]) for region in emulator.regions} == loads
+    assert leaving_asks(driver)

@@ -55,6 +55,9 @@ def _install_tripwire(destination, manifest):
     with open(os.path.join(destination, "test", "probe.html"), "w") as f:
         f.write('<!doctype html><meta charset="utf-8"><script src="tripwire.js"></script>'
                 '<script src="eval_probe.js"></script>')
+    # an extension page that does nothing of its own (the popup tells the background it is open, for one)
+    with open(os.path.join(destination, "test", "blank.html"), "w") as f:
+        f.write('<!doctype html><meta charset="utf-8"><script src="tripwire.js"></script>')
     for page in ("popup.html", "options.html"):
         path = os.path.join(destination, page)
         with open(path) as f:

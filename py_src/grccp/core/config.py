@@ -283,6 +283,7 @@ OPTION_GROUPS = {
     },
     "outage": {
         "askBeforeLeaving": Option("boolean", False),
+        "notifications": Option("boolean", False),
     },
 }
 
@@ -765,6 +766,11 @@ def host_permission_patterns(config):
     hosts += [parse_https_url(region.ccp_url).host for region in config.regions]
     hosts.append(parse_https_url(config.login_url).host)
     return _unique(f"https://{host}/*" for host in hosts)
+
+
+def api_permissions(config):
+    """The optional API permissions the configuration needs (manifest optional_permissions)."""
+    return ["notifications"] if config.outage["notifications"] else []
 
 
 def _split_page_url(url):

@@ -139,6 +139,8 @@ FIELDS = (
           placeholder="agent-log"),
     Field("outage/askBeforeLeaving", "Ask before leaving the page during a contact or a pending failover",
           "boolean", "outage", "Reloading the tab whose CCP carries the softphone drops the call."),
+    Field("outage/notifications", "Notifications: failover pending or complete, a region signed out or not answering",
+          "boolean", "outage", "The browser asks for permission to show notifications when you save."),
 )
 FIELD_BY_PATH = {field.path: field for field in FIELDS}
 

@@ -117,7 +117,7 @@ def region_card(region, open_tabs=0):
     }
 
 
-def _contact_text(contact_type, contact_id, article="the"):
+def contact_text(contact_type, contact_id, article="the"):
     word = f"{CONTACT_KINDS.get(contact_type, contact_type)} contact" if contact_type else "contact"
     return f"{word} {contact_id}" if contact_id else f"{article} {word}"
 
@@ -130,7 +130,7 @@ def failover_lines(failover, clock_time=None):
     target = failover["target"]
     forced = f" ({FORCED_BY.get(failover['forcedBy'], failover['forcedBy'])})" if failover["forcedBy"] else ""
     if failover["phase"] == "pending":
-        waits_on = _contact_text(failover["contactType"] or "voice", failover["contactId"])
+        waits_on = contact_text(failover["contactType"] or "voice", failover["contactId"])
         since = f"since {clock_time(failover['pendingMs'])} ({duration_text(failover['forMs'])})" if clock_time \
             else f"for {duration_text(failover['forMs'])}"
         return f"Failover to {target} pending{forced}", f"Waiting for {waits_on} to end, {since}", "pending"
@@ -146,7 +146,7 @@ def failover_lines(failover, clock_time=None):
 def switch_now_confirmation(failover):
     """The question Switch now asks, naming the contact that will be cut off (type and id)."""
     if failover["contactId"]:
-        contact = _contact_text(failover["contactType"], failover["contactId"])
+        contact = contact_text(failover["contactType"], failover["contactId"])
         return f"Switch to {failover['target']} now? The {contact} in {failover['from']} will be cut off."
     kind = CONTACT_KINDS.get(failover["contactType"], failover["contactType"])
     contact = f"{kind} contact" if kind else "contact"

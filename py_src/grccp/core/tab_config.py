@@ -22,7 +22,7 @@ from .config import page_is_allowlisted
 
 NOTHING = "nothing"  # no panel, and none to start: the page is not allowlisted (or nothing is configured)
 START = "start"      # no panel yet: start one
-KEEP = "keep"        # the panel runs with this configuration already (or with one that differs only elsewhere)
+KEEP = "keep"        # the panel runs with this configuration already (or one that differs only in NOT_THE_TABS: taken over)
 REBUILD = "rebuild"  # replace the panel and its CCP frames with new ones for this configuration
 REMOVE = "remove"    # take the panel off the page: it is no longer allowlisted, or nothing is configured
 WAIT = "wait"        # rebuild or remove once no CCP of the panel has a contact
@@ -30,8 +30,9 @@ WAIT_NOTICE = "new configuration: it applies when the contact ends"
 ORPHAN_NOTICE = "the extension was updated: this panel gives way to the new one when the contact ends"
 CONTACT_WORDS = {True: "in-progress", False: "none"}  # a panel's word on its contacts, on its host element
 
-# Configuration fields (Config.to_dict() names) an open tab does not use.
-NOT_THE_TABS = ("allowlist", "logs")
+# Configuration fields (Config.to_dict() names) an open tab does not use, or takes over with no new CCP frames
+# (outage: whether leaving the page asks first, read when it is left).
+NOT_THE_TABS = ("allowlist", "logs", "outage")
 
 
 def _panel_settings(config):

@@ -15,7 +15,7 @@ from grccp.core.health import READY
 from grccp.core.runtime_messages import make_message
 from grccp.platform.shared import badge, browser_start, clock, storage, webext
 
-from . import content_scripts, log_intake, sign_in_window
+from . import content_scripts, log_intake, notifier, sign_in_window
 from .config_source import ConfigSource
 from .log_store import LogStore
 from .message_router import MessageRouter
@@ -31,6 +31,7 @@ class BackgroundEngine:
         self.state = None
         self.logs = None
         self.sign_in = SignInWindow()
+        self.notifier = notifier.Notifier()
         self._active_seen = None  # the active region when the state last changed
         self.messages = MessageRouter(self._refusal)
         self._refused = set()      # (tab, kind) of the refusals logged
@@ -55,15 +56,17 @@ class BackgroundEngine:
         # a page restored, or open before the registration or this session, is given the content script
         browser_start.on_new_session(lambda: self.messages.when_ready(self.tabs.tell_config))
         self.sign_in.listen()
+        self.notifier.listen()
         self._load()
 
     def _load(self):
         """The configuration, then the stored state and sign-in window, then the logs."""
         def got_config():
-            storage.get("session", [STATE_KEY, sign_in_window.STORAGE_KEY], got_session)
+            storage.get("session", [STATE_KEY, sign_in_window.STORAGE_KEY, notifier.STORAGE_KEY], got_session)
 
         def got_session(items, error):
             self.sign_in.restore(items.get(sign_in_window.STORAGE_KEY))
+            self.notifier.restore(items.get(notifier.STORAGE_KEY))
             self._restore_state(items.get(STATE_KEY))
             self.logs = LogStore(self.config)
             self.logs.load(self._become_ready)
@@ -243,10 +246,13 @@ class BackgroundEngine:
 
     # state, badge, logs ----------------------------------------------------------------------------------
     def changed(self):
-        """After every change of the state: persisted, the badge; a region that became active while it waits
-        for a sign-in gets the sign-in window (a stand-by's need opens none)."""
+        """After every change of the state: persisted, the badge, the notifications; a region that became active
+        while it waits for a sign-in gets the sign-in window (a stand-by's need opens none)."""
         self._persist()
-        self._update_badge()
+        model = self.status()
+        self._update_badge(model)
+        if self.config is not None:
+            self.notifier.update(model, self.config.outage["notifications"])
         active = self.state.active if self.state is not None else None
         if active != self._active_seen:
             self._active_seen = active
@@ -256,8 +262,9 @@ class BackgroundEngine:
     def _persist(self):
         storage.set_items("session", {STATE_KEY: None if self.state is None else self.state.to_dict()})
 
-    def _update_badge(self):
-        shown = self.status()["badge"]
+    def _update_badge(self, model=None):
+        """Shows the badge of the status model (the current one if none is given)."""
+        shown = (model or self.status())["badge"]
         badge.show(shown["text"], shown["color"])
 
     def log(self, region, level, text):

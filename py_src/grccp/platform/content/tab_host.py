@@ -98,6 +98,8 @@ class TabHost:
         self._waiting = given if step == tab_config.WAIT else None
         if step in (tab_config.WAIT, tab_config.KEEP):
             session.notice = tab_config.WAIT_NOTICE if step == tab_config.WAIT else None
+            if step == tab_config.KEEP:
+                session.config = config  # differs, if at all, only where the panel needs no new frames
             session.show_status()
         if step in (tab_config.REBUILD, tab_config.REMOVE):
             session.stop(goodbye=step == tab_config.REMOVE)  # a rebuilt tab stays registered

@@ -12,7 +12,7 @@ error][data-origins], #managed-banner, #export, #import-file, #transfer-status[d
 #download-log-name-error, #download-filter, #download-logs, #download-status[data-state]; the form's: see
 options_form."""
 from grccp.core import options_model as model
-from grccp.core.config import host_permission_patterns, log_name_errors
+from grccp.core.config import api_permissions, host_permission_patterns, log_name_errors
 from grccp.core.effective_config import effective_config, merge_managed
 from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import make_message, parse_reply
@@ -169,17 +169,18 @@ class OptionsPage:
             self.form.focus_first(errors)
             return
         origins = host_permission_patterns(config)
+        asked = ", ".join(origins) + (" and to show notifications" if api_permissions(config) else "")
         self.busy = True
-        self.set_status("asking", "Asking the browser for access to " + ", ".join(origins) + "…", origins)
-        permissions.request_origins(origins, lambda granted, error: self._permission_answer(config_obj, origins,
-                                                                                            granted, error))
+        self.set_status("asking", f"Asking the browser for access to {asked}…", origins)
+        permissions.request(origins, api_permissions(config),
+                            lambda granted, error: self._permission_answer(config_obj, asked, granted, error))
 
-    def _permission_answer(self, config_obj, origins, granted, error):
+    def _permission_answer(self, config_obj, asked, granted, error):
         if not granted:
             self.busy = False
             reason = f" ({error})" if error else ""
-            self.set_status("refused", "Not saved: the browser did not grant access to " + ", ".join(origins)
-                            + reason + ". Without it nothing is embedded; the configuration in force is unchanged.")
+            self.set_status("refused", f"Not saved: the browser did not grant access to {asked}{reason}. Without "
+                                       "it nothing is embedded; the configuration in force is unchanged.")
             return
         self.set_status("saving", "Saving…")
         runtime_channel.send(make_message("options:save-config", config=config_obj),

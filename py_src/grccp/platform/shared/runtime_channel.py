@@ -33,6 +33,32 @@ def send_to_tab(tab_id, message, on_reply=None):
     webext.api.tabs.sendMessage(tab_id, webext.to_js(message), replied)
 
 
+def stay_connected(name):
+    """From an extension page: a port named `name` that the background sees as long as the page is open (and
+    again after a background restart closed it)."""
+    port = webext.api.runtime.connect(webext.to_js({"name": name}))
+    port.onDisconnect.addListener(lambda *_: stay_connected(name))
+
+
+def count_connections(name, on_count):
+    """In the background: on_count(open ports named `name`) whenever that number changes. Only this extension's
+    contexts are counted."""
+    own_id = webext.extension_id()
+    count = [0]
+
+    def disconnected(*_):
+        count[0] -= 1
+        on_count(count[0])
+
+    def connected(port):
+        if str(port.name) != name or str(webext.optional(port.sender, "id")) != own_id:
+            return
+        count[0] += 1
+        port.onDisconnect.addListener(disconnected)
+        on_count(count[0])
+    webext.api.runtime.onConnect.addListener(connected)
+
+
 def sender_info(sender):
     """What a handler may rely on about a sender: our own extension's context, maybe in a tab."""
     tab = webext.optional(sender, "tab")
