@@ -133,7 +133,8 @@ def test_a_full_policy_configures_the_extension_read_only(launch_with_policy, em
         assert page.wait_status("saved", "refused", "invalid", "error")["state"] == "saved"
         stored = page.stored_config()
     # only what the policy does not set is stored; the policy's settings stay in force
-    assert set(stored) == {"loginPopup", "loginPopupAutoClose", "placement", "softphone", "pageOptions", "timeouts"}
+    assert set(stored) == {"loginPopup", "loginPopupAutoClose", "placement", "softphone", "pageOptions", "timeouts",
+                           "outage"}
     assert stored["timeouts"]["ccpLoadTimeout"] == 12000
     wait_for_policy(driver, ["protocol", "regions", "loginUrl", "allowlist", "logs"], timeout=5)
 
