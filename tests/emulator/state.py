@@ -31,7 +31,7 @@ def no_login_impairment():
 
 def no_impairments():
     return {
-        "no_ack": False,  # the worker never acknowledges (neither the first ACK nor SYN replies)
+        "no_ack": False,  # the worker never acknowledges (neither the first ACK nor SYN replies), holds its log lines
         "active_region_status": None,  # HTTP status the active-region endpoint answers instead of 200
         "api_status": None,  # HTTP status for every CTI call (the worker turns it into api_response.err)
         "ccp_page": "ok",  # "ok" | "error" (HTTP 503) | "hang" (no answer until cleared)

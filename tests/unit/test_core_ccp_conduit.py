@@ -80,6 +80,43 @@ def test_missed_ack_is_not_answering_then_ready_again_without_a_new_handshake():
     assert conduit.handshakes == 1
 
 
+def test_a_ccp_still_relaying_log_lines_is_answering_while_its_acknowledge_waits_behind_them():
+    """A log flood (issue 16 item 10): the worker posts the acknowledge after the lines it flushed before, on the
+    same port, and the CCP relays them in that order; lines still coming are the answer the acknowledge would be."""
+    conduit = make()
+    conduit.start(0)
+    conduit.on_acknowledge({"id": "p"}, 0)  # SYN sent at 0
+    assert conduit.on_relayed_lines(ACK - 10) == []
+    assert conduit.tick(ACK) == []
+    assert conduit.next_deadline() == ACK - 10 + SYN
+    assert events(conduit.tick(ACK - 10 + SYN)) == [wire.SYNCHRONIZE]
+
+
+def test_only_silence_is_not_answering_and_relayed_lines_make_the_ccp_ready_again():
+    conduit = make()
+    conduit.start(0)
+    conduit.on_acknowledge({"id": "p"}, 0)
+    conduit.on_relayed_lines(ACK - 10)
+    conduit.tick(ACK - 10 + SYN)  # the next SYN: nothing at all comes after it
+    silent = ACK - 10 + SYN + ACK
+    assert conduit.tick(silent) == [Health(conduit.region, NOT_ANSWERING, "the CCP stopped answering the heartbeat")]
+    assert events(conduit.on_relayed_lines(silent + 5)) == [(Health, READY)]
+    assert conduit.handshakes == 1
+
+
+def test_relayed_lines_neither_start_a_ccp_nor_end_its_sign_in_check():
+    conduit = make()
+    conduit.start(0)
+    assert conduit.on_relayed_lines(10) == [] and not conduit.ready
+    assert conduit.tick(LOAD)[0] == Health(conduit.region, NOT_ANSWERING, "the CCP did not answer after loading")
+    conduit.start(LOAD)
+    conduit.on_acknowledge({"id": "p"}, LOAD + 1)
+    conduit.on_auth_fail()
+    assert conduit.on_relayed_lines(LOAD + 2) == [] and conduit.health == SIGNED_OUT
+    acgr_conduit = checked(make_acgr())
+    assert acgr_conduit.on_relayed_lines(110) == [] and not acgr_conduit.ready
+
+
 def test_load_deadline_asks_for_sign_in_once():
     conduit = make()
     conduit.start(0)

@@ -1,8 +1,9 @@
 """One CCP frame's link to the host, as decisions: the handshake on the first acknowledge with an id, the
-SYNCHRONIZE/ACKNOWLEDGE heartbeat, and the load deadline (ccp-protocol 1.3-1.5). Pure: time comes in as
-`now_ms`, and every method returns what to do (core.tab_actions: Post, Health, SignInNeeded, Log) for the content
-script to perform. Protocol-agnostic: what is posted on a new frame, at the handshake and as configure
-comes from the protocol's host rules (core.host_rules.HostRules).
+SYNCHRONIZE/ACKNOWLEDGE heartbeat (which the log lines the CCP relays from its worker answer too), and the load
+deadline (ccp-protocol 1.3-1.5). Pure: time comes in as `now_ms`, and every method returns what to do
+(core.tab_actions: Post, Health, SignInNeeded, Log) for the content script to perform. Protocol-agnostic: what
+is posted on a new frame, at the handshake and as configure comes from the protocol's host rules
+(core.host_rules.HostRules).
 
 A protocol may check the sign-in between the first acknowledge and the handshake (ACGR's global sign-in
 validation, ccp-protocol 7.4): the conduit posts its check and waits for the answer (on_sign_in_checked) or for
@@ -75,6 +76,14 @@ class CcpConduit:
         if self._next_syn_ms is None:
             self._next_syn_ms = now_ms + self._timeout("ccpSynTimeout")
         return self._set_health(READY)
+
+    def on_relayed_lines(self, now_ms):
+        """The CCP relayed log lines. They come from its worker, as acknowledges do (ccp-protocol 4.2: the CCP app's
+        own log is not forwarded), on the same port and through the same relay, in order: in a flood the
+        acknowledge waits behind the lines the worker flushed before it, so a CCP still relaying them is answering.
+        Only silence is not answering. They are a keep-alive once the handshake is done, never a new window's
+        first acknowledge nor an answer to the sign-in check."""
+        return self.on_acknowledge(None, now_ms)
 
     def _new_window(self, port_id, now_ms):
         """The first acknowledge of a CCP window: the frame's first, or one that replaced it (the heartbeat of the
@@ -154,7 +163,8 @@ class CcpConduit:
         if not self.ready:
             return []
         if self._syn_sent_ms is not None and now_ms >= self._syn_sent_ms + self._timeout("ccpAckTimeout"):
-            # no ACK in time: the next SYN still goes out after ccpSynTimeout, as the reference does
+            # nothing from the CCP in time (no ACK, no relayed line): the next SYN still goes out after
+            # ccpSynTimeout, as the reference does
             self._syn_sent_ms = None
             self._next_syn_ms = now_ms + self._timeout("ccpSynTimeout")
             return self._set_health(NOT_ANSWERING, "the CCP stopped answering the heartbeat")

@@ -77,7 +77,7 @@ class TabSession:
         self._parsers = wire.parser_table(self.rules.CCP_EVENTS)
         self.logs = LogShipper(config.region_keys, f"{clock.now_ms()}-tab{int(window.Math.random() * 1e9)}",
                                self._send_log_batch, clock.now_ms, self._later)
-        self.frames = frame_messages.FrameMessages(self._on_frame_message, self.logs.take_relayed,
+        self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_relayed_lines,
                                                    self.logs.count_drop, list(self._parsers))
         self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, self._later,
                              clock.cancel, _is_hidden)
@@ -149,6 +149,13 @@ class TabSession:
             self._on_conduit_event(region, event, payload)
         elif event == wire.API_RESPONSE:
             self.contact_check.on_response(region, payload)
+
+    def _on_relayed_lines(self, region, text, count):
+        """A batch of the CCP's relayed log lines: shipped unread, and an answer to the heartbeat (a flood delays
+        the CCP's acknowledge behind them: CcpConduit.on_relayed_lines)."""
+        self.logs.take_relayed(region, text, count)
+        self._conduit_step(region, lambda conduit: conduit.on_relayed_lines(clock.now_ms()))
+        self._timer.reschedule()
 
     def _on_conduit_event(self, region, event, payload):
         """The handshake, keep-alives and sign-in: the only messages that move the region's conduit deadlines."""

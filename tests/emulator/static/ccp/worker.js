@@ -36,7 +36,9 @@ var ready = fetch('/api/worker-config', {cache: 'no-store'}).then(function (r) {
   impairments = cfg.impairments;  // known before the first window is welcomed
   hub.reviver = CcpProtocol.dateReviver(cfg.dateKeys);
   hub.log.info('Emulated CCP worker started for ' + cfg.region + ' (' + cfg.instanceArn + ')');
-  setInterval(function () { hub.log.flush(); }, cfg.timings.log_flush_ms);
+  // A worker that does not acknowledge (impairment no_ack) is one that answers nothing: it also holds its log lines
+  // (the host takes relayed lines as an answer to its heartbeat too) and posts them once it answers again.
+  setInterval(function () { if (!impairments.no_ack) hub.log.flush(); }, cfg.timings.log_flush_ms);
   pollSnapshots(0, -1);
 });
 
