@@ -4,10 +4,14 @@ from grccp.platform.shared import clock
 
 
 class ConduitTimer:
-    def __init__(self, conduits, tick_region):
-        """conduits: {region: CcpConduit}; tick_region(region, now_ms) performs what that conduit's tick decides."""
+    def __init__(self, conduits, tick_region, hear_waiting):
+        """conduits: {region: CcpConduit}; tick_region(region, now_ms) performs what that conduit's tick decides;
+        hear_waiting() hands the conduits, before any deadline acts, what came from the CCPs and waits in a batch
+        (relayed log lines answer the heartbeat: a tab in the background runs the batch's 50 ms timer and this one
+        in the same wake-up, at most once a second)."""
         self._conduits = conduits
         self._tick_region = tick_region
+        self._hear_waiting = hear_waiting
         self._handle = None
         self._at = None  # the deadline the timer is set for
 
@@ -31,6 +35,7 @@ class ConduitTimer:
 
     def _tick(self):
         self._handle = None
+        self._hear_waiting()
         now = clock.now_ms()
         for region in list(self._conduits):
             self._tick_region(region, now)

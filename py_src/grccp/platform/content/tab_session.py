@@ -45,7 +45,7 @@ class TabSession:
         self.contact_check = None
         self._parsers = None
         self._timer = ConduitTimer(self.conduits, lambda region, now: self._conduit_step(
-            region, lambda conduit: conduit.tick(now)))
+            region, lambda conduit: conduit.tick(now)), lambda: self.frames.deliver_waiting_logs())
         self.refresh = FrameRefresh(self, self._later)
         self.leave_prompt = LeavePrompt()
         self._health_detail = {}  # region -> why its CCP is not ready, as its conduit said
@@ -150,9 +150,7 @@ class TabSession:
         elif event == wire.API_RESPONSE:
             self.contact_check.on_response(region, payload)
 
-    def _on_relayed_lines(self, region, text, count):
-        """A batch of the CCP's relayed log lines: shipped unread, and an answer to the heartbeat (a flood delays
-        the CCP's acknowledge behind them: CcpConduit.on_relayed_lines)."""
+    def _on_relayed_lines(self, region, text, count):  # shipped unread, and an answer to the heartbeat
         self.logs.take_relayed(region, text, count)
         self._conduit_step(region, lambda conduit: conduit.on_relayed_lines(clock.now_ms()))
         self._timer.reschedule()
