@@ -32,7 +32,8 @@ class EntryPoint:
 PUBLIC_SUFFIXES = "data/public_suffixes.js"
 
 ENTRY_POINTS = (
-    EntryPoint("content", "content_script", start=("boot/page_guard.js",), before=("boot/content_pre.js",),
+    EntryPoint("content", "content_script", start=("boot/page_guard.js", "boot/panel_dom.js", "boot/early_start.js"),
+               before=("boot/content_pre.js",),
                helpers=("boot/frame_bridge.js",), run="boot/content_run.js"),
     EntryPoint("background", "background", helpers=(PUBLIC_SUFFIXES,), run="boot/background_page.js"),
     EntryPoint("popup", "popup", run="boot/run_page.js", page="popup.html"),

@@ -102,6 +102,10 @@
     listen: function (onMessage, onLogBatch, onDrop, handledEvents, logBatch) {
       session = {onMessage: onMessage, onLogs: onLogBatch, onDrop: onDrop, handled: new Set(handledEvents),
                  logBatch: logBatch};
+    },
+    // The session is ready for the CCPs' messages (its conduits started): the first time, the page guard hands
+    // over what the frames of the early start (boot/early_start.js) sent before, then everything as it comes.
+    open: function () {
       if (!listening) {
         listening = true;
         guard.receive(onCcpMessage, onOtherMessage);

@@ -11,12 +11,13 @@
 //   * leaves every other message to the page (the content script counts it as not a CCP's).
 // It changes nothing the page can see: until the background says the page is allowlisted there is no frame, no
 // receiver, and nothing is stopped (the script runs on every port of an allowlisted host, boot/content_pre.js).
-// The rest of the content script (boot/frame_bridge.js) says which frames are the CCPs' (route) and where their
-// messages go (receive); messages that come before a receiver are kept, in order, and handed to it.
+// The rest of the content script (boot/early_start.js, boot/frame_bridge.js) says which frames are the CCPs' (route)
+// and where their messages go (receive); messages that come before a receiver (frames the early start made load
+// while the runtime does) are kept, in order, and handed to it.
 (function () {
   'use strict';
   if (globalThis.grccpPageGuard) return;  // the browser may inject the file again into the same world
-  var KEPT_LIMIT = 1000;
+  var KEPT_LIMIT = 10000;  // a bound, not a budget: the early start's frames send a few dozen before Python listens
   var routes = new Map();  // key -> {frame: HTMLIFrameElement, origin: string}
   var receiver = null;     // {ccp(key, data, originOk), other(reason)}
   var kept = [];           // [key, data, originOk] of CCP messages that came before a receiver
@@ -52,8 +53,11 @@
     /** Messages from `frame`'s window are the CCP's of `key`, expected from `origin`; call again with a new frame. */
     route: function (key, frame, origin) { routes.set(key, {frame: frame, origin: origin}); },
     routeOf: function (key) { return routes.get(key); },
-    /** No frame is the CCPs' any more (the panel was taken off the page). */
-    unrouteAll: function () { routes.clear(); },
+    /** No frame is the CCPs' any more (the panel was taken off the page): what they sent and is kept goes too. */
+    unrouteAll: function () {
+      routes.clear();
+      kept = [];
+    },
     /** ccp(key, data, originOk) for each message of a routed frame, other(reason) for every other message. */
     receive: function (ccp, other) {
       receiver = {ccp: ccp, other: other};

@@ -99,7 +99,8 @@ class ExtensionSide(Side):
         parts = {name: round(marks[mark], 1) for name, mark in (
             ("content_script_start", "grccp-content-start"), ("runtime_evaluated", "grccp-bench-runtime-evaluated"),
             ("bundle_evaluated", "grccp-bench-bundle-evaluated"), ("main_returned", "grccp-bench-main-returned"),
-            ("panel_mounted", "grccp-first-dom-change"), ("panel_status", "grccp-status")) if mark in marks}
+            ("early_panel", "grccp-early-panel"), ("panel_mounted", "grccp-first-dom-change"),
+            ("panel_status", "grccp-status")) if mark in marks}
         return {"ready": {r: marks[f"grccp-ready-{r}"] for r in REGIONS}, "parts": parts}
 
     def _switch_parts(self, target, relayed, visible):

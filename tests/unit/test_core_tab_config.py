@@ -1,4 +1,6 @@
 """What an open tab does with a configuration the background gives it (core.tab_config)."""
+from urllib.parse import urlsplit
+
 import pytest
 
 from core_testdata import EAST_CCP, make_config
@@ -76,3 +78,40 @@ def test_a_panel_an_earlier_instance_left_gives_way_unless_its_last_word_is_a_co
     assert tab_config.predecessor_gives_way(tab_config.contact_word(False))
     assert tab_config.predecessor_gives_way(None)           # a panel from before the word existed
     assert tab_config.predecessor_gives_way("something")    # (only a contact is a reason to keep it)
+
+
+def _wanted(config):
+    """The frames a panel of `config` wants, as tab_session gives them to the panel."""
+    return [(region.key, region.ccp_url, region.ccp_origin) for region in config.regions]
+
+
+def _made_early(config_dict):
+    """The frames boot/early_start.js makes from the background's configuration (bg:welcome's `config`):
+    [key, ccpUrl as given, the URL's origin as the browser's URL parser gives it (default port left out)]."""
+    made = []
+    for region in config_dict["regions"]:
+        parts = urlsplit(region["ccpUrl"])
+        port = "" if parts.port in (None, 443) else f":{parts.port}"
+        made.append([region["region"], region["ccpUrl"], f"{parts.scheme}://{parts.hostname}{port}"])
+    return made
+
+
+@pytest.mark.parametrize("ccp_urls", [
+    None,  # the test data's: a port given
+    ["https://ccp.us-east-1.example.test/ccp-v2/", "https://ccp.us-west-2.example.test:443/connect/ccp-v2"],
+])
+def test_early_frames_made_from_the_same_configuration_fit(ccp_urls):
+    config = make_config()
+    if ccp_urls is not None:
+        regions = [dict(region.to_dict(), ccpUrl=url) for region, url in zip(config.regions, ccp_urls)]
+        config = make_config(regions=regions)
+    assert tab_config.early_frames_fit(_made_early(config.to_dict()), _wanted(config))
+
+
+def test_early_frames_of_another_configuration_do_not_fit():
+    config = make_config()
+    made = _made_early(config.to_dict())
+    other_url = [made[0][:1] + [EAST_CCP + "?tenant=2"] + made[0][2:], made[1]]
+    other_origin = [made[0][:2] + ["https://ccp.us-east-1.example.test"], made[1]]
+    for stale in (other_url, other_origin, made[::-1], made[:1], made + [made[0]], []):
+        assert not tab_config.early_frames_fit(stale, _wanted(config))

@@ -66,3 +66,11 @@ def follow(current, new, page_url, contact_in_progress=False):
     if contact_in_progress:
         return WAIT
     return REBUILD if wanted else REMOVE
+
+
+def early_frames_fit(made, wanted):
+    """Whether the frames the content script's early start made, before Python ran ([key, CCP URL, CCP origin]
+    each, in the panel's order, from the background's first answer), are exactly those the panel wants
+    ([(key, CCP URL, CCP origin)] of the configuration it starts with): only then are they adopted. Anything else
+    (a configuration that changed since, another order, a URL written differently) has them replaced."""
+    return [list(frame) for frame in made] == [list(frame) for frame in wanted]

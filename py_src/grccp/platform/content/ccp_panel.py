@@ -9,13 +9,19 @@ inner context wins over everything of the page, its !important rules, layered or
 style on the host included; the host carries no `part`, so ::part reaches nothing. Attributes the page sets on the
 host (hidden, inert, ...) are removed (keep_own_attributes). What the page can still do is stated in the README's
 security section: an ancestor's look in selector placement, covering the panel, removing it (noticed:
-tab_session re-mounts it)."""
+tab_session re-mounts it).
+
+The elements are made by boot/panel_dom.js, for the content script's early start too: an early panel whose frames
+fit is adopted (early_start)."""
 from browser import document, window
 
 from grccp.core import health, tab_config
+from grccp.platform.shared import webext
 
+from . import early_start
 
-HOST_ID = "grccp-ccp-host"
+_dom = webext.global_scope.grccpPanelDom
+HOST_ID = str(_dom.HOST_ID)
 # The status line per health of the shown region: (text after the region, level, state)
 _STATUS = {health.READY: ("connected", "ok", "ready"), health.SIGNED_OUT: ("sign-in needed", "bad", "signed-out"),
            health.NOT_ANSWERING: ("CCP not answering", "bad", "not-answering"),
@@ -27,8 +33,6 @@ CONTACT_ATTRIBUTE = "data-grccp-contact"
 SUCCESSOR_ATTRIBUTE = "data-grccp-successor"
 OWN_ATTRIBUTES = ("id", "data-grccp-state", "data-grccp-active", "data-grccp-notice",
                   "data-grccp-status", "data-grccp-log-refusals", CONTACT_ATTRIBUTE, SUCCESSOR_ATTRIBUTE)
-# the reference's permissions for the CCP iframe (microphone for the softphone, clipboard, federated sign-in)
-FRAME_ALLOW = "microphone; camera; autoplay; clipboard-write; identity-credentials-get"
 STYLE = """
 .panel { box-sizing: border-box; display: flex; flex-direction: column; width: 100%; height: 100%;
   min-width: 320px; min-height: 460px; background: #fff; color: #16191f; border: 1px solid #d1d5db;
@@ -64,11 +68,11 @@ class CcpPanel:
 
     def __init__(self, placement, regions):
         self.placement = placement  # {mode, selector, width, height, side}
-        self.regions = regions      # [(region key, ccp url)] in configuration order
+        self.regions = regions      # [(region key, ccp url, ccp origin)] in configuration order
         self.host = None
         self._own_attributes = {}   # the host's attributes as the panel set them
         self._frames = {}
-        self._order = {key: index for index, (key, _) in enumerate(regions)}  # a frame's place in the box
+        self._order = {region[0]: index for index, region in enumerate(regions)}  # a frame's place in the box
         self._status = None
         self._frame_box = None
 
@@ -77,30 +81,18 @@ class CcpPanel:
         invalid or matches nothing)."""
         container, problem = self._container()
         if problem:
+            early_start.discard()
             return problem
-        self.host = document.createElement("div")
+        css = host_style(self.placement) + STYLE
+        parts = early_start.adopt(container, self.regions)
+        if parts is None:
+            parts = _dom.build(container, css, webext.to_js([[key, url] for key, url, _ in self.regions]))
+        parts.style.textContent = css  # an adopted panel's frames were unstyled (0 x 0) until now
+        self.host, self._status, self._frame_box = parts.host, parts.status, parts.frameBox
+        self._frames = {key: webext.optional(parts.frames, key) for key, _, _ in self.regions}
         self._set_own("id", HOST_ID)
         self._set_own("data-grccp-state", "starting")
         self.mark_contact(False)
-        shadow = self.host.attachShadow({"mode": "closed"})
-        style = document.createElement("style")
-        style.textContent = host_style(self.placement) + STYLE
-        panel = document.createElement("section")
-        panel.className = "panel"
-        panel.setAttribute("aria-label", "Amazon Connect CCP")
-        self._status = document.createElement("div")
-        self._status.className = "status"
-        self._status.setAttribute("role", "status")
-        self._frame_box = document.createElement("div")
-        self._frame_box.className = "frames"
-        panel.appendChild(self._status)
-        panel.appendChild(self._frame_box)
-        shadow.appendChild(style)
-        shadow.appendChild(panel)
-        for key, url in self.regions:
-            self._frames[key] = self._new_frame(key, url)
-            self._frame_box.appendChild(self._frames[key])
-        container.appendChild(self.host)
         window.performance.mark("grccp-first-dom-change")
         return None
 
@@ -116,14 +108,6 @@ class CcpPanel:
         if found is None:
             return None, f"placement selector {selector!r} matches nothing on this page"
         return found, None
-
-    def _new_frame(self, key, url):
-        frame = document.createElement("iframe")
-        frame.setAttribute("allow", FRAME_ALLOW)
-        frame.setAttribute("title", f"Amazon Connect CCP ({key})")
-        frame.setAttribute("data-region", key)
-        frame.src = url
-        return frame
 
     def unmount(self):
         """Takes the panel, and so its CCP frames, off the page."""
@@ -182,7 +166,7 @@ class CcpPanel:
     def refresh(self, key, url):
         """Replaces a region's frame with a fresh one (sign-in recovery); returns the new frame."""
         old = self._frames[key]
-        fresh = self._new_frame(key, url)
+        fresh = _dom.frame(key, url)
         self._frame_box.replaceChild(fresh, old)
         self._frames[key] = fresh
         return fresh

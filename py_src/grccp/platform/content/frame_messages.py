@@ -40,6 +40,11 @@ class FrameMessages:
         _bridge.listen(self._deliver, self._deliver_logs, self._drop, webext.to_js(list(handled_events)),
                        webext.to_js(LOG_BATCH))
 
+    def open(self):
+        """The session is ready for the CCPs' messages: those its frames sent before are delivered now (the frames
+        of the content script's early start load while the runtime does), then each as it comes."""
+        _bridge.open()
+
     def route(self, region, frame, origin):
         """Messages from `frame`'s window with `origin` belong to `region`; call again after replacing the frame."""
         _bridge.route(region, frame, origin)

@@ -1,5 +1,7 @@
-"""The content script's life on a page (content_script.py starts it). It asks the background for the
-configuration (cs:hello), runs a TabSession while the page is allowlisted, and follows every configuration the
+"""The content script's life on a page (content_script.py starts it). It starts with the configuration the
+background gave the content script's early start (boot/early_start.js asked with cs:hello at document_start, and
+may have made the CCP frames load already: early_start), asks again once it listens (a change in between reached
+no listener), runs a TabSession while the page is allowlisted, and follows every configuration the
 background gives it later (bg:config; what to do: core.tab_config): it starts the panel, keeps it, rebuilds it in
 place with new CCP frames or takes it off the page, with no page reload; while a contact is in progress, it
 waits until the contact is gone, the panel saying so. It passes the background's other messages to the session,
@@ -16,6 +18,7 @@ from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import make_message, parse_message, parse_reply
 from grccp.platform.shared import clock, runtime_channel, webext
 
+from . import early_start
 from .ccp_panel import CONTACT_ATTRIBUTE, HOST_ID, SUCCESSOR_ATTRIBUTE
 from .tab_session import TabSession
 
@@ -32,13 +35,21 @@ class TabHost:
         self._waiting = None  # the configuration (bg:config's fields) that waits for the contacts to end
         self._deferred = None  # the configuration to start with once an earlier instance's panel gave way
         self._orphaned = False  # the extension that started this script went away (updated or reloaded)
+        self._welcomed = False  # a welcome was followed
 
     def start(self):
         runtime_channel.listen(self._on_message)
         window.addEventListener("pagehide", self._on_page_hide)
         window.addEventListener("pageshow", self._on_page_show)
-        runtime_channel.send(make_message("cs:hello", url=str(window.location.href)), self._on_welcome)
+        early_start.on_welcome(self._on_early_welcome)
         clock.call_later(HANDOVER_CHECK_MS, self._check_handover)
+
+    def _on_early_welcome(self, reply, error):
+        """The answer to the early start's cs:hello, then the background is asked again: it may have said more
+        since, when nothing listened (a fresher answer, or a bg:config, that came first wins)."""
+        if not self._welcomed:
+            self._on_welcome(reply, error)
+        runtime_channel.send(make_message("cs:hello", url=str(window.location.href)), self._on_welcome)
 
     def _check_handover(self):
         if not runtime_channel.extension_present():
@@ -68,8 +79,9 @@ class TabHost:
             welcome = parse_reply(reply, error, "bg:welcome")
         except MessageError as problem:
             _warn("refused the background's answer:", problem)
-            return
-        self._follow(welcome)
+        else:
+            self._follow(welcome)
+        early_start.discard()  # an early panel not adopted by now is not wanted
 
     def _on_message(self, message, sender, respond):
         try:
@@ -79,6 +91,7 @@ class TabHost:
             return False
         if kind == "bg:config":
             self._follow(fields)
+            early_start.discard()
         elif self.session is not None:
             return self.session.on_background(kind, fields, respond)
         return False
@@ -86,6 +99,7 @@ class TabHost:
     def _follow(self, given):
         """A configuration from the background (bg:welcome, bg:config): the page's URL is checked here too, port
         included (the registered patterns cannot carry one)."""
+        self._welcomed = True
         config = None
         if given["allowed"] and given["config"] is not None:
             try:

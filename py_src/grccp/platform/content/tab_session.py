@@ -66,7 +66,7 @@ class TabSession:
         """Puts the panel on the page and starts its CCPs; False if it could not be placed (said in the console)."""
         self.config = config
         shown = active_region if active_region in config.region_keys else config.first_region.key
-        self.panel = CcpPanel(config.placement, [(r.key, r.ccp_url) for r in config.regions])
+        self.panel = CcpPanel(config.placement, [(r.key, r.ccp_url, r.ccp_origin) for r in config.regions])
         problem = self.panel.mount()
         if problem:
             window.console.warn("Global Resiliency CCP:", problem)
@@ -90,6 +90,7 @@ class TabSession:
         self.send("cs:region-state", region=shown, epoch=self.rules.epoch)
         self.show_status()
         self.logs.start()
+        self.frames.open()  # what the frames sent before (an adopted early panel's) is handled now, in order
         return True
 
     def _start_conduits(self):
