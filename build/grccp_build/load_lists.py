@@ -19,7 +19,7 @@ PAGE_MARKER = "<!-- scripts: written by the build from its entry table -->"
 def _background_run():
     """The background's run code: the content script's files for the registrations, then the entry module."""
     content = entry("content")
-    files = {"document_start": list(content.start), "document_idle": list(content.scripts)}
+    files = {"document_start": list(content.start), "document_end": list(content.scripts)}
     return (f"globalThis.grccpContentScriptFiles = {json.dumps(files)};\n"
             f"__BRYTHON__.aot.runMain('{entry('background').module}');\n")
 

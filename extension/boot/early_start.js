@@ -60,11 +60,15 @@
     answer = [reply, error];
     waiting.splice(0).forEach(function (callback) { callback(reply, error); });
     if (error !== null) return;
-    if (document.readyState === 'loading') {
-      document.addEventListener('DOMContentLoaded', function () { makePanel(reply); }, {once: true});
-    } else {
+    if (document.readyState !== 'loading') {
       makePanel(reply);
+      return;
     }
+    // parsed: before the DOMContentLoaded event's listeners and the content script's main part (document_end)
+    document.addEventListener('readystatechange', function parsed() {
+      document.removeEventListener('readystatechange', parsed);
+      makePanel(reply);
+    });
   }
 
   try {

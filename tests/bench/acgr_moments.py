@@ -43,6 +43,18 @@ def init_moments(events, regions):
     return moments if None not in moments.values() else None
 
 
+def host_spoke(events, regions):
+    """{"host_spoke_<region>": wall-clock ms} of the first ACGR message each region's CCP windows got from their
+    host (the reference: configure_ccp_conduit; the extension: that or its global sign-in check, once the CCP's
+    first acknowledge reached Python): where the handshake begins. Regions not spoken to yet are left out."""
+    moments = {}
+    for region in regions:
+        found = [e["at"] for e in events if e["region"] == region and e["direction"] == "from-host"]
+        if found:
+            moments[f"host_spoke_{region}"] = min(found)
+    return moments
+
+
 def switch_started(events, after_ms):
     """When a CCP posted failover_initiated to its host (the old region's, as a rule; the new one's if the old
     cannot hand over) at or after `after_ms`: the start of an ACGR switch, or None."""

@@ -60,7 +60,8 @@ class AcgrMeasures:
         visible_at = wait_until(lambda: self.visible_since(EAST), timeout_s, message=f"{self.name}: {EAST} visible")
         self.check_page()
         origin = self.driver.execute_script("return performance.timeOrigin")
-        parts = {name: round(at - origin, 1) for name, at in moments.items()}
+        spoke = acgr_moments.host_spoke(self.client.acgr_events(), REGIONS)
+        parts = {name: round(at - origin, 1) for name, at in dict(moments, **spoke).items()}
         parts["active_visible"] = round(visible_at - origin, 1)
         page = self._init_moments()  # the side's own page marks, if it has any
         if page:

@@ -158,6 +158,8 @@ def run_acgr_side(side, args, samples, log):
     log(f"  {side.name:9} ACGR init {init['init_ms']:7.1f} ms | switch median "
         f"{stats.median(switches) if switches else float('nan'):6.1f} ms | failover_complete median "
         f"{stats.median(completes) if completes else float('nan'):6.1f} ms after initiated")
+    log("    init parts (ms): " + ", ".join(f"{name} {at:.0f}" for name, at in sorted(init["parts"].items(),
+                                                                                   key=lambda item: item[1])))
 
 
 def run_side(side, args, samples, log):

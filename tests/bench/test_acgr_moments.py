@@ -72,3 +72,11 @@ def test_hidden_by_marks_needs_every_window_last_hidden():
     assert not moments.hidden_by_marks([mark(EAST, "hidden", 200), mark(EAST, "shown", 100, window="w2")], EAST)
     assert not moments.hidden_by_marks([mark(EAST, "hidden", 100), mark(EAST, "shown", 200)], EAST)
     assert not moments.hidden_by_marks([mark(WEST, "hidden", 100)], EAST)  # no window said anything
+
+
+def test_the_host_spoke_first_to_each_region_when_it_sent_it_its_first_acgr_message():
+    events = [{"region": "us-east-1", "window_id": "a", "direction": "to-host", "event": "x", "at": 5},
+              {"region": "us-east-1", "window_id": "a", "direction": "from-host", "event": "y", "at": 9},
+              {"region": "us-east-1", "window_id": "b", "direction": "from-host", "event": "z", "at": 7},
+              {"region": "us-west-2", "window_id": "c", "direction": "to-host", "event": "x", "at": 3}]
+    assert moments.host_spoke(events, ["us-east-1", "us-west-2"]) == {"host_spoke_us-east-1": 7}

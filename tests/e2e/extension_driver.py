@@ -21,7 +21,7 @@ def configure(driver, config):
 
 def settle(driver):
     """Returns once the page has loaded and the browser has been idle once: content scripts registered for
-    document_idle have run by then (what a negative assertion about injection needs)."""
+    document_end (or document_idle) have run by then (what a negative assertion about injection needs)."""
     wait_for(driver, lambda: driver.execute_script("return document.readyState") == "complete")
     driver.execute_async_script("const done = arguments[0]; requestIdleCallback(() => setTimeout(done, 0));")
 

@@ -18,7 +18,7 @@ def hostile_url(emulator, **query):
 
 def configure_registered(driver, config):
     """Stores the configuration and waits until the background has registered both parts of the content script
-    for it (the page guard at document_start, the rest at document_idle): a page that began loading before that
+    for it (the page guard at document_start, the rest at document_end): a page that began loading before that
     gets no guard (no panel: boot/content_run.js), or, already open when it became allowlisted, the content
     script injected after its own scripts (README, "Security") — neither is the page these tests attack."""
     configure(driver, config)
@@ -299,6 +299,34 @@ def test_a_re_rendered_container_gets_the_panel_back(ccp_browser, emulator):
     wait_for(driver, lambda: ready_on(driver, EAST))
     wait_for(driver, lambda: shows_only(emulator, EAST))
     wait_for(driver, lambda: logged(driver, EAST, "the page removed the CCP panel"))
+
+
+def test_attributes_the_page_sets_on_the_panel_as_it_arrives_are_removed(ccp_browser, emulator):
+    """The page's script sees the panel arrive in its container (made by the content script's early start, before
+    the Python side runs it: boot/early_start.js) and hides it and makes it inert at once: the attributes are
+    removed when the panel starts, and logged."""
+    driver = ccp_browser
+    configure_registered(driver, extension_config(emulator, placement={"mode": "selector", "selector": "#ccp-slot"}))
+    open_hostile(driver, emulator, arrival="attributes")
+    wait_for(driver, lambda: shows_only(emulator, EAST))
+    assert driver.execute_script("const h = document.getElementById('grccp-ccp-host');"
+                                 "return [h.hidden, h.inert, h.getAttribute('style')]") == [False, False, None]
+    wait_for(driver, lambda: logged(driver, EAST, "the page changed the CCP panel's attributes"))
+
+
+def test_a_container_re_rendered_before_the_panel_starts_gets_the_one_panel(ccp_browser, emulator):
+    """The page replaces the panel's container as soon as it is parsed, taking the panel the early start made
+    there with it: the panel starts in the new container with new frames, and it is the only one (the early one's
+    frames and what they sent are gone)."""
+    driver = ccp_browser
+    configure_registered(driver, extension_config(emulator, placement={"mode": "selector", "selector": "#ccp-slot"}))
+    open_hostile(driver, emulator, arrival="container")
+    wait_for(driver, lambda: shows_only(emulator, EAST))
+    assert driver.execute_script(
+        "const hosts = [...document.querySelectorAll('#ccp-slot > div')];"
+        "return [hosts.length, document.getElementById('grccp-ccp-host') === hosts[0],"
+        " document.querySelectorAll('iframe').length]") == [1, True, 0]
+    unmoved(driver, emulator)
 
 
 def page_frame(driver, region):

@@ -1,7 +1,9 @@
 """The content script registered at run time for the configured pages (never in the manifest), so that it is
 injected on exactly the allowlisted pages and nowhere else. It is two registrations with the same patterns: the
-page guard at document_start (boot/page_guard.js: its message listener must come before any page script's), and
-the rest at document_idle.
+page guard and the early start at document_start (boot/page_guard.js: its message listener must come before any
+page script's; boot/early_start.js), and the rest at document_end: as soon as the document is parsed, so that
+Python is ready about when the CCP frames the early start made have loaded (at document_idle, Firefox would wait
+for their load event, and Chromium might).
 
 The registrations are changed in place (updateContentScripts), and left alone when they already match: never
 unregistered first, so a page that loads while the configuration changes, or while the background starts after
@@ -14,8 +16,8 @@ from grccp.platform.shared import scripting, webext
 FILES = webext.to_py(webext.global_scope.grccpContentScriptFiles)
 # Every file in order, for a page that is already open (open_tabs injects them): its scripts ran before the page
 # guard there, so until it loads again they may have listened to the CCPs' messages first (README, "Security").
-CONTENT_FILES = FILES["document_start"] + FILES["document_idle"]
-PARTS = (("grccp-page-guard", "document_start"), ("grccp-ccp-host", "document_idle"))  # (id, runAt)
+CONTENT_FILES = FILES["document_start"] + FILES["document_end"]
+PARTS = (("grccp-page-guard", "document_start"), ("grccp-ccp-host", "document_end"))  # (id, runAt)
 
 _queue = {"busy": False, "wanted": None, "waiting": []}
 

@@ -21,6 +21,7 @@ class PanelKeeper:
         self._region_keys = region_keys
         self._send = send
         frame_messages.watch_panel(panel.host, OWN_ATTRIBUTES, self._foreign_attribute, self._left, self._back)
+        self._foreign_attribute()  # any the page set before the watch (on an adopted early panel: ccp_panel)
 
     def _foreign_attribute(self):
         changed = self.panel.keep_own_attributes()

@@ -5,7 +5,10 @@
    ?stop=1   its listener stops every message event it sees (stopImmediatePropagation): no later listener gets them
    ?echo=1   on sight of each CCP window (a message's `source` from a CCP origin that is not a frame of its own) it
              posts `broadcast {disasterRecovery::failover, isPrimary false, nextActiveArn: the second region}` to it:
-             the CCP passes a broadcast to its worker, which sends the inner event to every CCP window of the region */
+             the CCP passes a broadcast to its worker, which sends the inner event to every CCP window of the region
+   ?arrival=attributes  every element that arrives in #ccp-slot gets hidden, inert and a hiding style at once
+   ?arrival=container   #ccp-slot is replaced by a new one as soon as the document is parsed (a re-render: what
+             the extension put in the old one goes with it) */
 'use strict';
 
 window.hostile = (function () {
@@ -29,6 +32,31 @@ window.hostile = (function () {
       });
     }).observe(document, {subtree: true, childList: true, attributes: true});
   });
+
+  // ?arrival: what the page does to a panel as it arrives (before the extension's Python side runs it, when the
+  // content script's early start made it)
+  if (query.get('arrival') === 'attributes') {
+    new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        if (record.target.id !== 'ccp-slot') return;
+        record.addedNodes.forEach(function (node) {
+          if (node.nodeType !== 1) return;
+          node.hidden = true;
+          node.setAttribute('inert', '');
+          node.style.cssText = 'display: none !important';
+        });
+      });
+    }).observe(document, {subtree: true, childList: true});
+  } else if (query.get('arrival') === 'container') {
+    document.addEventListener('readystatechange', function rerender() {
+      document.removeEventListener('readystatechange', rerender);
+      var old = document.getElementById('ccp-slot');
+      var fresh = document.createElement('div');
+      fresh.id = 'ccp-slot';
+      fresh.style.cssText = old.style.cssText;
+      old.replaceWith(fresh);
+    });
+  }
 
   function failoverToSecond() {
     return {event: 'disasterRecovery::failover', data: {isPrimary: false, nextActiveArn: instances[1].instanceArn}};
