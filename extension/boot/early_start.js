@@ -2,8 +2,9 @@
 // Brython runtime does (~0.2-0.4 s before Python could create them). It asks the background for the page's
 // configuration at once (cs:hello) and, once the background said the page is allowlisted (port included: the
 // browser's URL of the tab, checked there) and the document is parsed, puts the panel with one frame per configured
-// region into its container (boot/panel_dom.js), unstyled and 0 x 0, and routes the frames at the page guard: their
-// messages are stopped there and kept, in order, until Python listens. Nothing is made when the background says no,
+// region into its container (boot/panel_dom.js: styled, the active region's frame shown, its status line empty until
+// Python fills it), and routes the frames at the page guard: their messages are stopped there and kept, in order,
+// until Python listens. Nothing is made when the background says no,
 // when the placement's container is not there, or when a panel (an earlier instance's) is already on the page.
 // Python (platform/content/early_start.py) takes the answer and decides everything again: it adopts the panel only
 // if it holds exactly the configured frames in the right container, and removes it otherwise.
@@ -12,11 +13,6 @@
   if (globalThis.grccpEarlyStart) return;  // the browser may inject the file again into the same world
   var guard = globalThis.grccpPageGuard;
   var dom = globalThis.grccpPanelDom;
-  // Until Python styles the panel (it replaces this stylesheet): nothing of it shows, and its frames are 0 x 0, as
-  // a stand-by CCP's is, so that they load unseen.
-  var LOADING_CSS = ':host { all: initial !important; display: block !important; width: 0 !important;' +
-                    ' height: 0 !important; overflow: hidden !important; }\n' +
-                    'iframe { border: 0; width: 0; height: 0; position: absolute; }\n';
   var answer = null;    // [reply, error]: the background's answer to the early cs:hello
   var waiting = [];     // callbacks for it
   var early = null;     // the panel made here, until Python adopts or discards it: {regions, parts}
@@ -50,7 +46,9 @@
     if (settled || early !== null || regions === null || document.getElementById(dom.HOST_ID) !== null) return;
     var container = containerOf(welcome.config.placement);
     if (container === null) return;
-    var parts = dom.build(container, LOADING_CSS, regions);
+    // shown: the active region's frame, as the tab session will show it (it decides again)
+    var shown = Math.max(0, regions.findIndex(function (region) { return region[0] === welcome.activeRegion; }));
+    var parts = dom.build(container, welcome.config.placement, regions, shown);
     regions.forEach(function (region) { guard.route(region[0], parts.frames[region[0]], region[2]); });
     early = {regions: regions, parts: parts};
     performance.mark('grccp-early-panel');  // the page is allowlisted (benchmark: tests/bench)

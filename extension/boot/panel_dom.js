@@ -1,14 +1,48 @@
-// The panel's elements, made in one place for the content script's two ways of starting it: early, from JS, before
-// the Brython runtime is ready (boot/early_start.js), and from Python (platform/content/ccp_panel.py, which also
-// styles, fills and runs every panel, adopted or its own). A host element with a closed shadow root holding a
-// stylesheet, the panel (a status line, the frames' box) and one CCP iframe per region. The frames are created
-// in their box and the host is put into its container last: an iframe starts loading once it is in the
+// The panel's elements and stylesheet, made in one place for the content script's two ways of starting it: early,
+// from JS, before the Brython runtime is ready (boot/early_start.js), and from Python (platform/content/ccp_panel.py,
+// which fills and runs every panel, adopted or its own). A host element with a closed shadow root holding the
+// stylesheet, the panel (a status line, the frames' box) and one CCP iframe per region, the shown one at full size
+// from the start (a frame resized while its document loads may never tell it a resize, in Firefox). The frames are
+// created in their box and the host is put into its container last: an iframe starts loading once it is in the
 // document, and loads again if it is ever moved, so they never move.
 (function () {
   'use strict';
   if (globalThis.grccpPanelDom) return;  // the browser may inject the file again into the same world
   // the reference's permissions for the CCP iframe (microphone for the softphone, clipboard, federated sign-in)
   var FRAME_ALLOW = 'microphone; camera; autoplay; clipboard-write; identity-credentials-get';
+  var STYLE = '\n' +
+    '.panel { box-sizing: border-box; display: flex; flex-direction: column; width: 100%; height: 100%;\n' +
+    '  min-width: 320px; min-height: 460px; background: #fff; color: #16191f; border: 1px solid #d1d5db;\n' +
+    '  font: 13px/1.4 system-ui, sans-serif; box-shadow: 0 4px 16px rgba(0,0,0,.18); }\n' +
+    '.status { padding: 4px 8px; background: #232f3e; color: #fff; white-space: nowrap; overflow: hidden;\n' +
+    '  text-overflow: ellipsis; }\n' +
+    '.status[data-level="warn"] { background: #8a5a00; }\n' +
+    '.status[data-level="bad"] { background: #b0260f; }\n' +
+    '.frames { position: relative; flex: 1; }\n' +
+    'iframe { border: 0; width: 0; height: 0; position: absolute; }\n' +
+    '.frames[data-shown="0"] > iframe:nth-child(1), .frames[data-shown="1"] > iframe:nth-child(2) {\n' +
+    '  width: 100%; height: 100%; position: static; }\n';
+
+  // The host's `:host` rules: all: initial, then its place and size, each !important (ccp_panel.py's docstring
+  // says why). Docked: fixed to the bottom corner, above the page.
+  function hostStyle(placement) {
+    var width = Math.max(320, parseInt(placement.width === undefined ? 360 : placement.width, 10));
+    var height = Math.max(460, parseInt(placement.height === undefined ? 600 : placement.height, 10));
+    var rules = ['all: initial', 'display: block', 'box-sizing: border-box', 'width: ' + width + 'px',
+                 'height: ' + height + 'px', 'opacity: 1', 'visibility: visible', 'pointer-events: auto', 'zoom: 1',
+                 'content-visibility: visible'];
+    if (placement.mode === 'selector') {
+      rules.push('position: relative');
+    } else {
+      var side = placement.side === 'left' ? 'left' : 'right';
+      rules.push('position: fixed', 'bottom: 0', side + ': 0', 'z-index: 2147483646');
+    }
+    return ':host { ' + rules.map(function (rule) { return rule + ' !important'; }).join('; ') + '; }\n';
+  }
+
+  function css(placement) {
+    return hostStyle(placement) + STYLE;
+  }
 
   function frame(key, url) {
     var element = document.createElement('iframe');
@@ -21,14 +55,16 @@
 
   globalThis.grccpPanelDom = {
     HOST_ID: 'grccp-ccp-host',  // the host's id, once Python runs the panel (an earlier instance's is found by it)
+    css: css,
     frame: frame,
-    /** The panel put into `container` with `css` as its stylesheet and a frame per [key, url] of `regions`, in
-        their order: {host, style, status, frameBox, frames: {key: iframe}}. */
-    build: function (container, css, regions) {
+    /** The panel put into `container`, styled for `placement` ({mode, selector, width, height, side}), with a frame
+        per [key, url] of `regions` in their order, the one at index `shown` (0 if not given) at full size:
+        {host, style, status, frameBox, frames: {key: iframe}}. */
+    build: function (container, placement, regions, shown) {
       var host = document.createElement('div');
       var shadow = host.attachShadow({mode: 'closed'});
       var style = document.createElement('style');
-      style.textContent = css;
+      style.textContent = css(placement);
       var panel = document.createElement('section');
       panel.className = 'panel';
       panel.setAttribute('aria-label', 'Amazon Connect CCP');
@@ -37,6 +73,7 @@
       status.setAttribute('role', 'status');
       var frameBox = document.createElement('div');
       frameBox.className = 'frames';
+      frameBox.setAttribute('data-shown', String(shown || 0));
       panel.appendChild(status);
       panel.appendChild(frameBox);
       shadow.appendChild(style);

@@ -11,8 +11,8 @@ host (hidden, inert, ...) are removed (keep_own_attributes). What the page can s
 security section: an ancestor's look in selector placement, covering the panel, removing it (noticed:
 tab_session re-mounts it).
 
-The elements are made by boot/panel_dom.js, for the content script's early start too: an early panel whose frames
-fit is adopted (early_start)."""
+The elements and their stylesheet are made by boot/panel_dom.js, for the content script's early start too: an early
+panel whose frames fit is adopted (early_start)."""
 from browser import document, window
 
 from grccp.core import health, tab_config
@@ -33,36 +33,6 @@ CONTACT_ATTRIBUTE = "data-grccp-contact"
 SUCCESSOR_ATTRIBUTE = "data-grccp-successor"
 OWN_ATTRIBUTES = ("id", "data-grccp-state", "data-grccp-active", "data-grccp-notice",
                   "data-grccp-status", "data-grccp-log-refusals", CONTACT_ATTRIBUTE, SUCCESSOR_ATTRIBUTE)
-STYLE = """
-.panel { box-sizing: border-box; display: flex; flex-direction: column; width: 100%; height: 100%;
-  min-width: 320px; min-height: 460px; background: #fff; color: #16191f; border: 1px solid #d1d5db;
-  font: 13px/1.4 system-ui, sans-serif; box-shadow: 0 4px 16px rgba(0,0,0,.18); }
-.status { padding: 4px 8px; background: #232f3e; color: #fff; white-space: nowrap; overflow: hidden;
-  text-overflow: ellipsis; }
-.status[data-level="warn"] { background: #8a5a00; }
-.status[data-level="bad"] { background: #b0260f; }
-.frames { position: relative; flex: 1; }
-iframe { border: 0; width: 0; height: 0; position: absolute; }
-.frames[data-shown="0"] > iframe:nth-child(1), .frames[data-shown="1"] > iframe:nth-child(2) {
-  width: 100%; height: 100%; position: static; }
-"""
-
-
-def host_style(placement):
-    """The host's `:host` rules: all: initial, then its place and size, each !important (see the module's
-    docstring). Docked: fixed to the bottom corner, above the page."""
-    width = max(320, int(placement.get("width", 360)))
-    height = max(460, int(placement.get("height", 600)))
-    rules = ["all: initial", "display: block", "box-sizing: border-box", f"width: {width}px", f"height: {height}px",
-             "opacity: 1", "visibility: visible", "pointer-events: auto", "zoom: 1", "content-visibility: visible"]
-    if placement.get("mode") == "selector":
-        rules.append("position: relative")
-    else:
-        side = "left" if placement.get("side") == "left" else "right"
-        rules += ["position: fixed", "bottom: 0", f"{side}: 0", "z-index: 2147483646"]
-    return ":host { " + "; ".join(rule + " !important" for rule in rules) + "; }\n"
-
-
 class CcpPanel:
     """Owns the host element and the frames; knows nothing of the protocol."""
 
@@ -83,11 +53,12 @@ class CcpPanel:
         if problem:
             early_start.discard()
             return problem
-        css = host_style(self.placement) + STYLE
+        placement = webext.to_js(self.placement)
         parts = early_start.adopt(container, self.regions)
         if parts is None:
-            parts = _dom.build(container, css, webext.to_js([[key, url] for key, url, _ in self.regions]))
-        parts.style.textContent = css  # an adopted panel's frames were unstyled (0 x 0) until now
+            parts = _dom.build(container, placement, webext.to_js([[key, url] for key, url, _ in self.regions]))
+        else:
+            parts.style.textContent = _dom.css(placement)  # as this configuration says (the early start's was)
         self.host, self._status, self._frame_box = parts.host, parts.status, parts.frameBox
         self._frames = {key: webext.optional(parts.frames, key) for key, _, _ in self.regions}
         self._set_own("id", HOST_ID)
