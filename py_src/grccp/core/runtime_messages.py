@@ -13,9 +13,6 @@ from .snapshot import summary_problem
 # The most entries one cs:log-batch (or lines one cs:relayed-logs) may carry (the content script sends a batch about
 # every second), and the longest text of one block of relayed lines.
 MAX_LOG_BATCH = 1000
-# The port an open popup holds to the background, which tells no notification while one is open (no message
-# crosses it)
-POPUP_PORT = "popup"
 MAX_RELAYED_TEXT = 8_000_000
 
 

@@ -56,7 +56,6 @@ class BackgroundEngine:
         # a page restored, or open before the registration or this session, is given the content script
         browser_start.on_new_session(lambda: self.messages.when_ready(self.tabs.tell_config))
         self.sign_in.listen()
-        self.notifier.listen()
         self._load()
 
     def _load(self):

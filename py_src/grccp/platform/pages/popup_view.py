@@ -14,7 +14,7 @@ done|error], #warning (title: every warning), #open-options, #managed-note. The 
 popup.html's #region-card template."""
 from grccp.core import status_view
 from grccp.core.errors import MessageError
-from grccp.core.runtime_messages import POPUP_PORT, make_message, parse_reply
+from grccp.core.runtime_messages import make_message, parse_reply
 from grccp.core.shapes import REGION_COUNT
 from grccp.platform.shared import clock, runtime_channel, storage, webext
 
@@ -65,7 +65,6 @@ class PopupView:
         return card
 
     def start(self):
-        runtime_channel.stay_connected(POPUP_PORT)  # no notification while the popup is open
         dom.on(self.download_button, "click", lambda event: self.download())
         self.switch_now.start()
         for ident in ("open-options", "open-options-setup"):

@@ -33,30 +33,20 @@ def send_to_tab(tab_id, message, on_reply=None):
     webext.api.tabs.sendMessage(tab_id, webext.to_js(message), replied)
 
 
-def stay_connected(name):
-    """From an extension page: a port named `name` that the background sees as long as the page is open (and
-    again after a background restart closed it)."""
-    port = webext.api.runtime.connect(webext.to_js({"name": name}))
-    port.onDisconnect.addListener(lambda *_: stay_connected(name))
+def page_open(path, on_answer):
+    """on_answer(bool): whether one of the extension's own pages at `path` (e.g. "popup.html") is open, as the
+    action's popup or in a tab (runtime.getContexts; False where the browser cannot say). Holding no port to the
+    background, a page open does not keep the background from being stopped."""
+    get_contexts = webext.optional(webext.api.runtime, "getContexts")
+    if get_contexts is None:
+        on_answer(False)
+        return
+    suffix = "/" + path
 
-
-def count_connections(name, on_count):
-    """In the background: on_count(open ports named `name`) whenever that number changes. Only this extension's
-    contexts are counted."""
-    own_id = webext.extension_id()
-    count = [0]
-
-    def disconnected(*_):
-        count[0] -= 1
-        on_count(count[0])
-
-    def connected(port):
-        if str(port.name) != name or str(webext.optional(port.sender, "id")) != own_id:
-            return
-        count[0] += 1
-        port.onDisconnect.addListener(disconnected)
-        on_count(count[0])
-    webext.api.runtime.onConnect.addListener(connected)
+    def answered(contexts=None, *_):
+        urls = [str(webext.optional(context, "documentUrl") or "") for context in (contexts or [])]
+        on_answer(webext.last_error() is None and any(url.split("?")[0].endswith(suffix) for url in urls))
+    webext.api.runtime.getContexts(webext.to_js({}), answered)
 
 
 def sender_info(sender):
