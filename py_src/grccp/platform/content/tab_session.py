@@ -17,7 +17,7 @@ from grccp.core.runtime_messages import make_message
 
 from grccp.platform.shared import clock, runtime_channel
 
-from . import frame_messages
+from . import frame_messages, log_sender
 from .ccp_panel import CcpPanel
 from .conduit_timer import ConduitTimer
 from .contact_check import ContactCheck
@@ -75,8 +75,10 @@ class TabSession:
         self.panel.show(shown)
         self.panel.mark_shown(shown)
         self._parsers = wire.parser_table(self.rules.CCP_EVENTS)
+        send_batch = log_sender.batch_sender(lambda message, on_reply: self.outbox.send_logs(message, on_reply),
+                                             lambda: self.panel.mark_log_refusals(self.logs.refused_batches))
         self.logs = LogShipper(config.region_keys, f"{clock.now_ms()}-tab{int(window.Math.random() * 1e9)}",
-                               self._send_log_batch, clock.now_ms, self._later)
+                               send_batch, clock.now_ms, self._later)
         self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_relayed_lines,
                                                    self.logs.count_drop, list(self._parsers))
         self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, self._later,
@@ -192,6 +194,8 @@ class TabSession:
             self.perform(self.rules.on_switch_now())
         elif kind == "bg:check-contacts":
             return self.contact_check.check(fields["region"], respond)
+        elif kind == "bg:framing-refused":
+            self._conduit_step(fields["region"], lambda conduit: conduit.on_framing_refused(fields["detail"]))
         return False
 
     # performing decisions -------------------------------------------------------------------------------
@@ -262,17 +266,6 @@ class TabSession:
 
     def send(self, kind, **fields):
         self.outbox.send(make_message(kind, **fields))
-
-    def _send_log_batch(self, message, on_done):
-        """core.log_shipping's send: on_done(whether the background took the batch, why not); a batch not taken is
-        counted on the panel's host element too."""
-        def answered(reply, error):
-            if not error and reply is not None and reply.get("type") != "bg:error":
-                on_done(True)
-                return
-            on_done(False, error or (reply or {}).get("error") or "no answer")
-            self.panel.mark_log_refusals(self.logs.refused_batches)
-        self.outbox.send_logs(message, answered)
 
     def show_status(self):
         """The panel's status line, and whether leaving the page asks first."""
