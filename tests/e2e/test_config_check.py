@@ -3,9 +3,9 @@ and the sign-in page with the host permission the options page asked for, reads 
 emulator sends Connect's `Content-Security-Policy: frame-ancestors` and a proxy's `X-Frame-Options` on request), and
 the options page shows findings that name the fix — after the button, and after every save."""
 from .conftest import extension_config
-from .extension_driver import configure, wait_for
+from .extension_driver import background_status, configure, host_state, open_allowlisted, wait_for
 from .test_options import fill
-from .ui_pages import OptionsPage
+from .ui_pages import OptionsPage, Popup
 
 EAST, WEST = "us-east-1", "us-west-2"
 
@@ -83,3 +83,31 @@ def test_an_unreachable_sign_in_page_is_reported_as_not_answering(ccp_browser, e
     (problem,) = [message for ok, _, _, message in results if not ok]
     assert state == "problems"
     assert problem.startswith(f"the sign-in URL {emulator.login_url} did not answer (")
+
+
+def test_a_ccp_the_browser_refuses_to_show_on_the_page_is_said_so_with_the_fix(ccp_browser, emulator):
+    """At run time (issue 17 item 2): a CCP frame the browser refuses (the page's origin is not an approved origin
+    of the instance) is named as that, with the fix, in the panel and the popup — not as "not answering"; once
+    the administrator approves the origin, the frame's next refresh shows the CCP."""
+    driver = ccp_browser
+    configure(driver, extension_config(emulator))
+    crm, crm2 = emulator.crm_url("").rstrip("/"), emulator.crm_url("", site=1).rstrip("/")
+    emulator.client.set_framing(EAST, approved_origins=[crm2])  # the page at crm is not approved
+    open_allowlisted(driver, emulator.crm_url())
+    page = driver.current_window_handle
+    fix = f"{EAST} does not list {crm} as an approved origin: add it under Application integration"
+    state = wait_for(driver, lambda: (lambda s: s if s["state"] == "refused-framing" else None)(host_state(driver)),
+                     timeout=60, message="the panel never said that the browser refuses the CCP")
+    assert state["status"].startswith(f"{EAST} — the browser refuses to show the CCP on this site: {fix}")
+    status = background_status(driver)
+    assert [region["health"] for region in status["regions"]] == ["refused_framing", "ready"]
+    assert [problem["path"] for problem in status["regionProblems"]] == ["regions/0/ccpUrl"]
+    with Popup(driver) as popup:
+        shown = popup.wait(lambda s: s["regions"][0]["health"] == "refused_framing" and s["problems"])
+        assert shown["regions"][0]["healthText"] == "Refused framing"
+        assert len(shown["problems"]) == 1 and fix in shown["problems"][0]
+    driver.switch_to.window(page)
+    emulator.client.set_framing(EAST, approved_origins=None)  # approved (no frame-ancestors at all)
+    wait_for(driver, lambda: host_state(driver)["state"] == "ready", timeout=90,
+             message="the CCP never showed after its origin was approved")
+    wait_for(driver, lambda: background_status(driver)["regionProblems"] == [])

@@ -6,7 +6,7 @@ from grccp.core import acgr
 from grccp.core import ccp_messages as wire
 from grccp.core import legacy_dr
 from grccp.core.ccp_conduit import CcpConduit
-from grccp.core.health import LOADING, NOT_ANSWERING, READY, SIGNED_OUT
+from grccp.core.health import LOADING, NOT_ANSWERING, READY, REFUSED_FRAMING, SIGNED_OUT
 from grccp.core.tab_actions import Health, Log, Post, SignInNeeded
 
 from core_testdata import make_acgr_config, make_config
@@ -249,3 +249,21 @@ def test_a_new_acgr_window_in_the_same_frame_is_checked_and_configured_again():
     assert events(actions) == [wire.CONFIGURE, wire.OUTER_CONTEXT_INFO, wire.SYNCHRONIZE]
     assert actions[0].message["data"]["instanceState"] == "active"
     assert conduit.port_id == "port-2" and conduit.handshakes == 2
+
+
+def test_a_ccp_the_browser_refuses_to_frame_is_said_so_until_a_window_answers():
+    """The background found that the page's origin is not approved (bg:framing-refused): the region is said
+    refused, also through the refreshes and after them, not "not answering" or "signed out"; a window that
+    answers after all (the administrator approved the origin) ends it."""
+    conduit = make()
+    conduit.start(0)
+    conduit.tick(LOAD)
+    assert conduit.on_framing_refused("add it") == [Health(conduit.region, REFUSED_FRAMING, "add it")]
+    assert conduit.start(LOAD * 2, sign_in_requested=True) == []  # a refresh: still refused, not loading
+    assert conduit.tick(LOAD * 3) == []
+    assert conduit.give_up("the CCP never answered") == []
+    assert conduit.health == REFUSED_FRAMING
+    conduit.start(LOAD * 4, sign_in_requested=True)
+    assert (Health, READY) in events(conduit.on_acknowledge({"id": "approved"}, LOAD * 5))
+    assert conduit.on_framing_refused("late") == []  # a window answers: the probe was wrong or old
+    assert conduit.health == READY

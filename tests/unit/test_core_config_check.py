@@ -137,3 +137,21 @@ def test_two_ccp_urls_that_lead_to_one_instance_are_named():
     results = config_check.findings(_config(), _answers(west=_page(EAST_CCP + "home")))
     (problem,) = _problems(results)
     assert problem.startswith(f"both CCP URLs lead to {CCP_ORIGIN}: the two regions must be two instances")
+
+
+def test_at_run_time_a_refused_page_origin_is_named_with_the_fix():
+    """A tab whose CCP does not answer: the background reads the CCP's headers for that page's origin
+    (platform.background.framing_watch)."""
+    refusing = _page(WEST_CCP, "frame-ancestors 'self' https://other.example.com")
+    assert config_check.framing_refusal(WEST, CRM, refusing, "https://unused.example") == (
+        f"{WEST} does not list {CRM} as an approved origin: add it under Application integration in the Amazon "
+        f"Connect console (pages at {CRM} cannot show the CCP)")
+    assert config_check.framing_refusal(WEST, "https://other.example.com", refusing, "https://unused.example") is None
+    deny = {"status": 200, "url": WEST_CCP, "headers": {"x-frame-options": "DENY"}}
+    assert config_check.framing_refusal(WEST, CRM, deny, "https://unused.example").startswith(
+        f"{WEST} sends X-Frame-Options: DENY, so no other site may embed its CCP")
+
+
+@pytest.mark.parametrize("answer", [{"error": "no answer within 10 s"}, _page(WEST_CCP, "frame-ancestors 'none'", 503)])
+def test_at_run_time_a_ccp_that_does_not_answer_is_not_called_refused(answer):
+    assert config_check.framing_refusal(WEST, CRM, answer, "https://unused.example") is None

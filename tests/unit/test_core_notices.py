@@ -85,3 +85,12 @@ def test_the_memory_survives_a_restart():
 def test_an_unconfigured_extension_tells_nothing():
     notices = Notices([])
     assert notices.step(status.not_configured_status(), popup_open=False) == []
+
+
+def test_a_ccp_the_browser_refuses_to_show_is_told_with_the_fix():
+    state = gs.GlobalState(CONFIG.region_keys)
+    notices = started(state)
+    state.on_ccp_health(1, WEST, hl.REFUSED_FRAMING, 1000, "add https://crm.example.com ...")
+    assert notices.step(model(state), popup_open=False)[0][1:] == (
+        f"The browser refuses to show the {WEST} CCP", "add https://crm.example.com ...")
+    assert notices.step(model(state), popup_open=False) == []

@@ -34,6 +34,7 @@ VALID = {
                           "forced": False},
     "bg:switch-now": {"region": EAST},
     "bg:check-contacts": {"region": EAST},
+    "bg:framing-refused": {"region": EAST, "detail": "us-east-1 does not list https://crm.example.com ..."},
     "cs:contacts": {"region": EAST, "agent": SUMMARY, "error": None},
     "popup:get-status": {},
     "popup:download-logs": {},

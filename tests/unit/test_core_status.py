@@ -156,3 +156,20 @@ def test_acgr_announcements_and_the_problems_they_reveal():
     [problem] = model["regionProblems"]
     assert problem["path"] == "regions/1/ccpUrl" and "us-west-2 CCP" in problem["message"] and \
         "has not announced its region" in problem["message"]
+
+
+def test_a_site_the_browser_refuses_to_show_a_ccp_on_is_a_problem_named_with_its_fix(config):
+    """Each tab's refusal is listed, also while a tab of another site shows the region's CCP (the best health)."""
+    state = gs.GlobalState(config.region_keys)
+    refused = "us-west-2 does not list https://crm2.example.com as an approved origin: add it ..."
+    state.on_ccp_health(1, WEST, hl.READY, 100)
+    state.on_ccp_health(2, WEST, hl.REFUSED_FRAMING, 200, refused)
+    state.on_ccp_health(3, WEST, hl.REFUSED_FRAMING, 300, refused)
+    model = build(config, state, 1000)
+    assert model["regions"][1]["health"] == hl.READY
+    assert model["regionProblems"] == [{"path": "regions/1/ccpUrl", "message": refused}]
+    state.on_ccp_health(1, WEST, hl.LOADING, 400)
+    model = build(config, state, 1000)
+    assert (model["regions"][1]["health"], model["regions"][1]["healthDetail"]) == (hl.REFUSED_FRAMING, refused)
+    state.on_ccp_health(1, EAST, hl.REFUSED_FRAMING, 500, "east refused")
+    assert build(config, state, 1000)["badge"]["color"] == status.BADGE_COLORS["trouble"]

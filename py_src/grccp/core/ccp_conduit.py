@@ -13,13 +13,14 @@ only with the handshake. An invalid sign-in is a sign-in to ask for.
 Every new CCP window gets the whole handshake: a refreshed frame, and a window that replaced the last one in the
 same frame (the CCP reloaded itself, or was navigated to its own URL: its first acknowledge carries a new id)."""
 from . import ccp_messages as wire
-from .health import LOADING, NOT_ANSWERING, READY, SIGNED_OUT
+from .health import LOADING, NOT_ANSWERING, READY, REFUSED_FRAMING, SIGNED_OUT
 from .tab_actions import Health, Log, Post, SignInNeeded
 
 
 class CcpConduit:
     __slots__ = ("config", "region", "protocol", "health", "port_id", "handshakes", "_load_deadline",
-                 "_syn_sent_ms", "_next_syn_ms", "_login_asked", "_checked_port", "_check_deadline", "_unanswered_port")
+                 "_syn_sent_ms", "_next_syn_ms", "_login_asked", "_checked_port", "_check_deadline", "_unanswered_port",
+                 "_framing_refusal")
 
     def __init__(self, config, region, protocol):
         self.config = config
@@ -35,6 +36,7 @@ class CcpConduit:
         self._checked_port = None   # the port id of the acknowledge whose sign-in is being checked
         self._check_deadline = None
         self._unanswered_port = None  # the window whose check timed out, until its late answer
+        self._framing_refusal = None  # why the browser does not show this CCP in the page, until a window answers
 
     @property
     def ready(self):
@@ -60,7 +62,8 @@ class CcpConduit:
         self.port_id = self._checked_port = self._check_deadline = self._unanswered_port = None
         self._syn_sent_ms = self._next_syn_ms = None
         self._load_deadline = now_ms + self._timeout("ccpLoadTimeout")
-        return self._posts(self.protocol.frame_created_messages(self.region)) + self._set_health(LOADING)
+        loading = [] if self._framing_refusal else self._set_health(LOADING)  # a refreshed frame is refused too
+        return self._posts(self.protocol.frame_created_messages(self.region)) + loading
 
     def on_acknowledge(self, payload, now_ms):
         """Any acknowledge answers the heartbeat (the worker broadcasts keep-alive ACKs to every host of the
@@ -120,10 +123,19 @@ class CcpConduit:
             actions.append(SignInNeeded(self.region))
         return actions
 
+    def on_framing_refused(self, detail):
+        """The background read the CCP's response headers: the browser refuses to show it in this page (`detail`
+        names the fix). Said as that, not as "not answering", until a CCP window answers after all."""
+        if self.ready:
+            return []
+        self._framing_refusal = detail
+        return self._set_health(REFUSED_FRAMING, detail)
+
     def _handshake(self, port_id, now_ms):
         self.port_id = port_id
         self.handshakes += 1
         self._login_asked = False
+        self._framing_refusal = None
         return (self._posts(self.protocol.handshake_messages(self.region)) + self._send_syn(now_ms)
                 + self._set_health(READY))
 
@@ -137,9 +149,9 @@ class CcpConduit:
         return self._set_health(SIGNED_OUT, "the CCP reported that the sign-in expired")
 
     def give_up(self, detail):
-        """The frame was refreshed as often as allowed and never acknowledged."""
+        """The frame was refreshed as often as allowed and never acknowledged (a refused one stays said so)."""
         self._load_deadline = None
-        return self._set_health(SIGNED_OUT, detail)
+        return [] if self._framing_refusal else self._set_health(SIGNED_OUT, detail)
 
     def _send_syn(self, now_ms):
         self._syn_sent_ms = now_ms
@@ -155,7 +167,8 @@ class CcpConduit:
                                              "as Streams does")] + self._handshake(port, now_ms)
         if self._load_deadline is not None and now_ms >= self._load_deadline:
             self._load_deadline = None
-            actions = self._set_health(NOT_ANSWERING, "the CCP did not answer after loading")
+            actions = [] if self._framing_refusal else self._set_health(NOT_ANSWERING,
+                                                                        "the CCP did not answer after loading")
             if not self._login_asked:
                 self._login_asked = True
                 actions.append(SignInNeeded(self.region))

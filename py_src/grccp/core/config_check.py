@@ -88,16 +88,29 @@ def _framing_finding(region_key, entry, origins, headers, ccp_origin):
     refused = [origin for origin in origins if not frame_allowed(headers, origin, ccp_origin)]
     if not refused:
         return _finding(CHECK_FRAMING, region_key, True, f"{region_key} lets {entry} embed its CCP")
-    ancestors = frame_ancestors(headers.get("content-security-policy"))
-    if ancestors is not None:
-        wanted = _wanted_origin(refused[0], origins)
-        fix = (f"{region_key} does not list {wanted} as an approved origin: add it under Application integration "
-               "in the Amazon Connect console")
-    else:
-        fix = (f"{region_key} sends X-Frame-Options: {headers.get('x-frame-options')}, so no other site may embed "
-               "its CCP: remove that header (a proxy in front of the instance?) or approve origins with "
-               "Application integration")
+    fix = _framing_fix(region_key, _wanted_origin(refused[0], origins), headers)
     return _finding(CHECK_FRAMING, region_key, False, f"{fix} (the allowlist's {entry} cannot show the CCP)")
+
+
+def _framing_fix(region_key, wanted, headers):
+    """What the administrator changes so that pages at origin `wanted` may frame the region's CCP."""
+    if frame_ancestors(headers.get("content-security-policy")) is not None:
+        return (f"{region_key} does not list {wanted} as an approved origin: add it under Application integration "
+                "in the Amazon Connect console")
+    return (f"{region_key} sends X-Frame-Options: {headers.get('x-frame-options')}, so no other site may embed "
+            "its CCP: remove that header (a proxy in front of the instance?) or approve origins with "
+            "Application integration")
+
+
+def framing_refusal(region_key, page_origin, answer, ccp_origin):
+    """Why the browser refuses to show the region's CCP (`answer`: its probe, as in findings) in a page at
+    `page_origin`, worded as the fix; None if it shows it, or if the CCP did not answer (not a framing matter)."""
+    if _answer_problem(answer):
+        return None
+    headers = answer.get("headers") or {}
+    if frame_allowed(headers, page_origin, _origin(answer.get("url")) or ccp_origin):
+        return None
+    return f"{_framing_fix(region_key, page_origin, headers)} (pages at {page_origin} cannot show the CCP)"
 
 
 def _wanted_origin(refused, origins):

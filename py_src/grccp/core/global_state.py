@@ -379,6 +379,12 @@ class GlobalState:
             best = health.better(best, tab["health"].get(region))
         return (None, None, None) if best is None else (best["status"], best["sinceMs"], best["detail"])
 
+    def details_of(self, region, status):
+        """The distinct details of the tabs that report `status` for `region`, sorted (e.g. each site the browser
+        refuses to show the CCP in, while other tabs may show it)."""
+        return sorted({report["detail"] for report in (tab["health"].get(region) for tab in self.tabs.values())
+                       if report is not None and report["status"] == status and report["detail"]})
+
     def agent(self, region):
         """(summary, updated ms) of `region`'s agent, or (None, None)."""
         record = self.agents.get(region)

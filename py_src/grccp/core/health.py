@@ -5,8 +5,11 @@ LOADING = "loading"
 READY = "ready"
 NOT_ANSWERING = "not_answering"
 SIGNED_OUT = "signed_out"
-HEALTH_STATES = (LOADING, READY, NOT_ANSWERING, SIGNED_OUT)
-_RANK = {READY: 0, SIGNED_OUT: 1, NOT_ANSWERING: 2, LOADING: 3}
+# The browser refuses to show the CCP in this page (its origin is not an approved origin of the instance): a
+# not-answering CCP the background found the reason for (platform.background.framing_watch)
+REFUSED_FRAMING = "refused_framing"
+HEALTH_STATES = (LOADING, READY, NOT_ANSWERING, SIGNED_OUT, REFUSED_FRAMING)
+_RANK = {READY: 0, SIGNED_OUT: 1, REFUSED_FRAMING: 2, NOT_ANSWERING: 3, LOADING: 4}
 
 
 def is_health(value):

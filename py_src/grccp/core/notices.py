@@ -3,7 +3,7 @@ status model (core.status.build_status): a failover pending, with the contact it
 the stand-by region signed out or not answering (the next failover would strand the agent); the active CCP not
 answering. Each condition is one event with a key: shown once while it holds, again only after it cleared and
 came back. While the popup is open, what happens is taken as seen (the popup shows it), and nothing is shown."""
-from .health import NOT_ANSWERING, SIGNED_OUT
+from .health import NOT_ANSWERING, REFUSED_FRAMING, SIGNED_OUT
 from .status_view import contact_text
 
 
@@ -30,6 +30,9 @@ def current_events(status):
             events[f"standby-not-answering:{key}"] = (
                 f"Stand-by region {key} is not answering",
                 "A failover now would land on a CCP that does not answer.")
+        elif health == REFUSED_FRAMING:
+            events[f"refused-framing:{key}:{region['healthDetail']}"] = (
+                f"The browser refuses to show the {key} CCP", region["healthDetail"] or "")
         elif region["role"] == "active" and health == NOT_ANSWERING:
             events[f"active-not-answering:{key}"] = (
                 f"The {key} CCP is not answering", "The active region's CCP stopped answering in every tab.")

@@ -82,6 +82,8 @@ MESSAGE_TYPES = {
     # ask the region's CCP for the agent's snapshot with the tab's own api_request (the stuck-failover check);
     # answered with cs:contacts: the snapshot's summary, or why there is none
     "bg:check-contacts": {"region": _region},
+    # the browser refuses to show the region's CCP in this tab's page: `detail` names the fix (framing_watch)
+    "bg:framing-refused": {"region": _region, "detail": required(is_text)},
     "cs:contacts": {"region": _region, "agent": required(optional(lambda value: summary_problem(value) is None)),
                     "error": required(optional(is_str))},
     # popup <-> background

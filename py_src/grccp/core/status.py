@@ -4,7 +4,7 @@ bundle carries no protocol). Plain data only; the same keys are present whether 
 configured, so the popup never has to guess."""
 
 from .global_state import DETECTED, INITIATED, PENDING, latencies
-from .health import NOT_ANSWERING, READY, SIGNED_OUT
+from .health import NOT_ANSWERING, READY, REFUSED_FRAMING, SIGNED_OUT
 from .panel_returns import warning_text
 
 BADGE_COLORS = {
@@ -82,16 +82,19 @@ def _region_status(config_region, state, label, now_ms, traits):
         "signInNeeded": sign_in_needed,
         "agent": summary,
         "agentUpdatedMs": updated,
+        "refusedFraming": state.details_of(key, REFUSED_FRAMING),
         "announcedRegion": state.announced.get(key),
         "announcement": _announcement(config_region, state, traits, health, health_for),
     }
 
 
 def region_problems(config, regions):
-    """Configuration problems the CCPs revealed, [{path, message}]: a CCP that announced another region than
-    the configured one (the field to fix), or none at all."""
+    """Configuration problems the CCPs revealed, [{path, message}]: a CCP the browser refuses to show on a site
+    (the fix is the instance's approved origins), a CCP that announced another region than the configured one
+    (the field to fix), or none at all."""
     problems = []
     for index, (config_region, region) in enumerate(zip(config.regions, regions)):
+        problems.extend({"path": f"regions/{index}/ccpUrl", "message": detail} for detail in region["refusedFraming"])
         if region["announcement"] == ANNOUNCED_OTHER:
             problems.append({"path": f"regions/{index}/region",
                              "message": f'the CCP at {config_region.ccp_url} announces region '
@@ -138,7 +141,7 @@ def badge(state, labels):
     health = state.region_health(state.active)[0]
     if health == READY:
         color = BADGE_COLORS["ok"]
-    elif health in (SIGNED_OUT, NOT_ANSWERING):
+    elif health in (SIGNED_OUT, NOT_ANSWERING, REFUSED_FRAMING):
         color = BADGE_COLORS["trouble"]
     else:
         color = BADGE_COLORS["idle"]

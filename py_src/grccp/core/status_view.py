@@ -4,7 +4,7 @@ only puts these strings into fixed elements (textContent) and these tones into d
 
 Clock times are left to the caller (the browser's locale formats them); durations are written here."""
 
-from .health import LOADING, NOT_ANSWERING, READY, SIGNED_OUT
+from .health import LOADING, NOT_ANSWERING, READY, REFUSED_FRAMING, SIGNED_OUT
 from .status import ANNOUNCED, ANNOUNCED_OTHER, BADGE_COLORS, NOT_ANNOUNCED
 
 TIMELINE_ROWS = 3
@@ -14,6 +14,7 @@ HEALTH = {
     LOADING: ("Loading…", "idle"),
     NOT_ANSWERING: ("Not answering", "trouble"),
     SIGNED_OUT: ("Signed out", "trouble"),
+    REFUSED_FRAMING: ("Refused framing", "trouble"),
     None: ("No CCP open", "idle"),
 }
 SIGNED_IN = {True: ("Signed in", "ok"), False: ("Sign-in needed", "trouble"), None: ("Unknown", "idle")}

@@ -11,12 +11,13 @@ from grccp.core import protocols, status
 from grccp.core.config import content_script_matches, page_is_allowlisted
 from grccp.core.errors import StateError
 from grccp.core.global_state import GlobalState
-from grccp.core.health import READY
+from grccp.core.health import NOT_ANSWERING, READY
 from grccp.core.runtime_messages import make_message
 from grccp.platform.shared import badge, browser_start, clock, storage, webext
 
 from . import content_scripts, log_intake, notifier, sign_in_window
 from .config_source import ConfigSource
+from .framing_watch import FramingWatch
 from .log_store import LogStore
 from .message_router import MessageRouter
 from .open_tabs import OpenTabs
@@ -32,6 +33,7 @@ class BackgroundEngine:
         self.logs = None
         self.sign_in = SignInWindow()
         self.notifier = notifier.Notifier()
+        self.framing = FramingWatch()
         self._active_seen = None  # the active region when the state last changed
         self.messages = MessageRouter(self._refusal)
         self._refused = set()      # (tab, kind) of the refusals logged
@@ -165,6 +167,8 @@ class BackgroundEngine:
         return False
 
     def _on_health(self, fields, sender, respond):
+        if fields["health"] == NOT_ANSWERING:
+            self.framing.check(self.config, sender["tab_id"], sender["url"], fields["region"])
         if self.state.on_ccp_health(sender["tab_id"], fields["region"], fields["health"], clock.now_ms(),
                                     fields.get("detail")):
             self.log(fields["region"], "INFO" if fields["health"] == READY else "WARN",

@@ -25,7 +25,8 @@ HOST_ID = str(_dom.HOST_ID)
 # The status line per health of the shown region: (text after the region, level, state)
 _STATUS = {health.READY: ("connected", "ok", "ready"), health.SIGNED_OUT: ("sign-in needed", "bad", "signed-out"),
            health.NOT_ANSWERING: ("CCP not answering", "bad", "not-answering"),
-           health.LOADING: ("loading…", "warn", "loading")}
+           health.LOADING: ("loading…", "warn", "loading"),
+           health.REFUSED_FRAMING: ("the browser refuses to show the CCP on this site", "bad", "refused-framing")}
 # The host's attributes, the panel's own (the page and the tests read them; the extension reads only
 # CONTACT_ATTRIBUTE, of a panel an earlier instance of the extension left, and marks that panel with
 # SUCCESSOR_ATTRIBUTE while it waits for it to give way: tab_host)
