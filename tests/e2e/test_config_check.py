@@ -87,7 +87,8 @@ def test_an_unreachable_sign_in_page_is_reported_as_not_answering(ccp_browser, e
 
 def test_a_ccp_the_browser_refuses_to_show_on_the_page_is_said_so_with_the_fix(ccp_browser, emulator):
     """At run time (issue 17 item 2): a CCP frame the browser refuses (the page's origin is not an approved origin
-    of the instance) is named as that, with the fix, in the panel and the popup — not as "not answering"; once
+    of the instance) is named as that, with the fix, in the panel and the popup — not as "not answering", and no
+    sign-in window opens; once
     the administrator approves the origin, the frame's next refresh shows the CCP."""
     driver = ccp_browser
     configure(driver, extension_config(emulator))
@@ -101,6 +102,8 @@ def test_a_ccp_the_browser_refuses_to_show_on_the_page_is_said_so_with_the_fix(c
     assert state["status"].startswith(f"{EAST} — the browser refuses to show the CCP on this site: {fix}")
     status = background_status(driver)
     assert [region["health"] for region in status["regions"]] == ["refused_framing", "ready"]
+    assert [region["signInNeeded"] for region in status["regions"]] == [False, False]
+    assert driver.window_handles == [page]  # a sign-in cannot help a refused frame: no sign-in window
     assert [problem["path"] for problem in status["regionProblems"]] == ["regions/0/ccpUrl"]
     with Popup(driver) as popup:
         shown = popup.wait(lambda s: s["regions"][0]["health"] == "refused_framing" and s["problems"])

@@ -232,12 +232,15 @@ class BackgroundEngine:
 
     # sign-in: one window for every tab and region, driven by the active region ---------------------------
     def _on_need_login(self, fields, sender, respond):
-        region = fields["region"]
-        self.log(region, "INFO", f"tab {sender['tab_id']}: sign-in needed")
-        if self.state.on_sign_in_needed(sender["tab_id"], region):
-            self.changed()
-        if self.config.login_popup and self.state.sign_in_opens_window(region):
-            self.sign_in.show(self.config.login_url, region)
+        region, tab_id = fields["region"], sender["tab_id"]
+
+        def needed():  # unless the browser refuses to show the CCP in that tab (then the tab says so)
+            self.log(region, "INFO", f"tab {tab_id}: sign-in needed")
+            if self.state.on_sign_in_needed(tab_id, region):
+                self.changed()
+            if self.config is not None and self.config.login_popup and self.state.sign_in_opens_window(region):
+                self.sign_in.show(self.config.login_url, region)
+        self.framing.check(self.config, tab_id, sender["url"], region, needed)
         return False
 
     def open_sign_in(self, region):

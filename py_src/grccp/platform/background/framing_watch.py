@@ -16,10 +16,13 @@ class FramingWatch:
         self._answers = {}  # CCP URL -> (answer, when ms)
         self._waiting = {}  # CCP URL -> [on_answer] while its request is out
 
-    def check(self, config, tab_id, page_url, region_key):
-        """The tab's CCP of `region_key` does not answer: tells the tab if the browser refuses to show it there."""
+    def check(self, config, tab_id, page_url, region_key, otherwise=None):
+        """The tab's CCP of `region_key` does not answer: tells the tab if the browser refuses to show it there,
+        else calls otherwise() (a sign-in cannot help a refused frame: the sign-in window waits for this)."""
         region = config.region(region_key) if config is not None else None
         if region is None or tab_id is None or not page_url:
+            if otherwise is not None:
+                otherwise()
             return
         page_origin = str(webext.global_scope.URL.new(page_url).origin)
 
@@ -28,6 +31,8 @@ class FramingWatch:
             if detail is not None:
                 runtime_channel.send_to_tab(tab_id, make_message("bg:framing-refused", region=region.key,
                                                                  detail=detail))
+            elif otherwise is not None:
+                otherwise()
         self._answer(region.ccp_url, answered)
 
     def _answer(self, url, on_answer):
