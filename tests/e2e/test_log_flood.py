@@ -37,6 +37,9 @@ NOT_ANSWERING = "not_answering"
 # shares with the CCP frames (of its site), which keep relaying.
 CCP_BACKLOG_WAIT_S = 90
 EXTENSION_SWITCH_S = 10
+# One read of a region's log (100,000 entries, read the way a download reads them, while the background is still
+# storing the flood): over WebDriver's default 30 s on a loaded machine
+READ_TIMEOUT_S = 120
 
 
 class Flood:
@@ -77,6 +80,20 @@ def flood_texts(driver, region):
     return [entry["text"] for entry in region_log(driver, region, "flood ")]
 
 
+def shipping_report(driver):
+    """What the tab's log shipping logged about batches not taken or lines dropped, and how many backgrounds wrote
+    to the log (each start has a logger id of its own)."""
+    report = {}
+    for region in (EAST, WEST):
+        entries = region_log(driver, region)
+        report[region] = {
+            "lines": [entry["text"] for entry in entries
+                      if "did not take" in entry["text"] or "were dropped" in entry["text"]],
+            "background starts": len({entry["loggerId"] for entry in entries
+                                      if str(entry["loggerId"]).endswith("-background")})}
+    return report
+
+
 def wait_until_stored(driver, region, text, timeout):
     """Waits until `text` is in `region`'s log. Polled once a second: each look reads the whole log (100,000
     entries), which competes with the background storing it."""
@@ -86,6 +103,7 @@ def wait_until_stored(driver, region, text, timeout):
 
 def test_a_log_flood_neither_starves_the_heartbeat_nor_slows_a_failover(ccp_browser, emulator):
     driver = ccp_browser
+    driver.set_script_timeout(READ_TIMEOUT_S)
     configure(driver, extension_config(emulator, logs={"maxEntriesPerRegion": 100_000}))
     open_ready(driver, emulator)
     flood = Flood(emulator.client)
@@ -108,6 +126,9 @@ def test_a_log_flood_neither_starves_the_heartbeat_nor_slows_a_failover(ccp_brow
         emitted = flood.emitted[region]
         wait_until_stored(driver, region, emitted[-1], timeout=180)
         print(f"{region}: all stored {time.monotonic() - started:.1f} s after the region changed")
-        assert flood_texts(driver, region) == emitted, f"flood lines of {region} lost or out of order"
+        stored = flood_texts(driver, region)
+        assert stored == emitted, (
+            f"flood lines of {region} lost or out of order: {len(stored)} of {len(emitted)} stored, the first "
+            f"missing {sorted(set(emitted) - set(stored))[:3]}; the shipping's own report: {shipping_report(driver)}")
         assert [entry["text"] for entry in region_log(driver, region, NOT_ANSWERING)] == [], (
             f"{region}'s CCP was taken for one not answering")
