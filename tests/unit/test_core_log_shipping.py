@@ -11,19 +11,22 @@ import pytest
 from core_testdata import EAST, WEST
 from fake_effects import FakeTimers
 from grccp.core import logs
-from grccp.core.log_shipping import (FLUSH_MS, MAX_HELD, MAX_IN_FLIGHT, MAX_RETRY_MS, RETRY_MS, SEND_SIZE,
-                                     LogShipper)
+from grccp.core.log_shipping import FLUSH_MS, MAX_IN_FLIGHT, MAX_RETRY_MS, RETRY_MS, SEND_SIZE, LogShipper
 from grccp.core.runtime_messages import MAX_LOG_BATCH, parse_message
 
 
+CAPACITY = 5_000  # the lines a region's log keeps (logs.maxEntriesPerRegion), small here
+
+
 class World:
-    def __init__(self):
+    def __init__(self, capacity=CAPACITY):
         self.timers = FakeTimers()
         self.sent = []        # (region, entries as the background stores them) in the order sent
         self.send_tasks = []  # the task that sent each of them
         self.unanswered = []  # on_done of the batches sent and not answered yet, oldest first
         self.failing = 0      # the next sends that throw
-        self.shipper = LogShipper((EAST, WEST), "tab-1", self.send, self.timers.now_ms, self.timers.call_later)
+        self.shipper = LogShipper((EAST, WEST), "tab-1", self.send, self.timers.now_ms, self.timers.call_later,
+                                  capacity)
 
     def send(self, message, on_done):
         if self.failing:
@@ -97,7 +100,7 @@ def test_relayed_lines_are_sent_unread_in_blocks_up_to_the_batch_size():
     messages = []
     timers = FakeTimers()
     shipper = LogShipper((EAST, WEST), "tab-1", lambda message, on_done: messages.append(message), timers.now_ms,
-                         timers.call_later)
+                         timers.call_later, CAPACITY)
     shipper.agent_resource_id[EAST] = "agent-1"
     shipper.take_relayed(EAST, "[1, 2]", 2)  # not even read: the background checks them
     shipper.take_relayed(EAST, relayed("x"), SEND_SIZE - 2)
@@ -178,24 +181,54 @@ def test_batches_not_taken_keep_their_order(world):
     assert world.relayed_texts()[-SEND_SIZE * 3:] == [f"line {n}" for n in range(SEND_SIZE * 3)]
 
 
-def test_the_lines_held_are_bounded_and_what_went_is_logged(world):
+def test_the_lines_held_are_bounded_per_region_and_what_went_is_logged(world):
     relay_lines(world, SEND_SIZE)
     world.timers.advance(FLUSH_MS)  # sent; the background never answers it (asleep, busy, gone for a while)
-    relay_lines(world, MAX_HELD * 2, start=SEND_SIZE)
-    assert world.shipper.held <= MAX_HELD
+    relay_lines(world, CAPACITY * 2, start=SEND_SIZE)
+    relay_lines(world, 10, region=WEST)
+    assert world.shipper.held <= CAPACITY + 10
     world.timers.advance(FLUSH_MS)
     world.answer_all()
     while world.unanswered:
         world.answer_all()
     world.timers.advance(FLUSH_MS)
     world.answer_all()
-    relayed_texts = [text for text in world.texts() if text.startswith("line ")]
+    relayed_texts = [text for region, entries in world.sent if region == EAST for text in
+                     (entry["text"] for entry in entries) if text.startswith("line ")]
     warnings = [text for text in world.texts() if "were dropped" in text]
-    lost = SEND_SIZE + MAX_HELD * 2 - len(relayed_texts)
+    lost = SEND_SIZE + CAPACITY * 2 - len(relayed_texts)
     assert lost > 0 and warnings == [f"{lost} log lines were dropped: the background did not take them in time "
-                                     f"(a tab holds at most {MAX_HELD})"]
+                                     f"(a tab holds at most {CAPACITY} a region, as many as its log keeps)"]
     numbers = [int(text.split()[1]) for text in relayed_texts]
-    assert numbers == sorted(numbers) and numbers[-1] == SEND_SIZE + MAX_HELD * 2 - 1  # the oldest went
+    assert numbers == sorted(numbers) and numbers[-1] == SEND_SIZE + CAPACITY * 2 - 1  # the oldest went
+    assert len(relayed_texts) >= CAPACITY - SEND_SIZE  # what the log would keep of them, within a batch
+    assert [text for region, entries in world.sent if region == WEST for text in
+            (entry["text"] for entry in entries) if text.startswith("line ")] == [f"line {n}" for n in range(10)]
+
+
+def test_a_flood_into_both_regions_that_their_logs_keep_loses_no_line_however_late_the_background_answers():
+    """The CI failure of the log-flood test: 2 × 50,000 lines into logs of 100,000, the first two batches in flight
+    and unanswered (a loaded page lets the answers in late) while the rest arrived. A bound on both regions together
+    (100,000 then) dropped the 3rd and 4th blocks, which the logs would have kept."""
+    world, flood = World(capacity=100_000), 50_000
+    world.shipper.start()
+    world.shipper.log(EAST, "INFO", "the extension's own line, before")
+    for block in range(flood // 200):
+        for region in (EAST, WEST):
+            texts = [f"{region} {block * 200 + n}" for n in range(200)]
+            world.shipper.take_relayed(region, json.dumps([{"level": "INFO", "text": text, "loggerId": "worker"}
+                                                           for text in texts]), 200)
+        if block == 1:
+            world.timers.advance(FLUSH_MS)  # the first blocks go; no answer comes
+    world.shipper.log(EAST, "INFO", "the extension's own line, after")
+    assert len(world.unanswered) == MAX_IN_FLIGHT
+    while world.unanswered:
+        world.answer_all()
+        world.timers.advance(FLUSH_MS)
+    for region in (EAST, WEST):
+        texts = [entry["text"] for sent_region, entries in world.sent if sent_region == region for entry in entries]
+        assert [text for text in texts if text.startswith(region)] == [f"{region} {n}" for n in range(flood)]
+    assert [text for text in world.texts() if "were dropped" in text] == []
 
 
 def test_a_tab_that_is_left_sends_everything_at_once(world):

@@ -10,8 +10,11 @@ more log work than it can do, so a log flood cannot queue up in front of a failo
 and each batch goes in a task of its own (the answer's). A batch the background did not take (no answer, an
 error, a send that failed) is kept and sent again, first after RETRY_MS and then after twice as long each time,
 up to MAX_RETRY_MS: retries are bounded in rate, and shipping never stops for good. The lines a tab holds are
-bounded too (MAX_HELD): past it the oldest waiting batch goes, and how many lines went is logged in the region's
-log once the background takes a batch again. Messages the frame bridge dropped are counted and reported, once
+bounded too, per region, by as many as the region's log keeps (`capacity`, the configuration's
+logs.maxEntriesPerRegion): past it the region's oldest waiting batch goes — lines the log would have dropped for the
+newer ones anyway — and how many went is logged in the region's log once the background takes a batch again. (A
+bound on both regions together dropped lines the log would have kept: a flood of 2 × 50,000 lines into logs of
+100,000 each, relayed faster than a loaded page let the background's answers in, lost its 3rd and 4th blocks.) Messages the frame bridge dropped are counted and reported, once
 per flush, in every region's log.
 
 A tab that is left sends everything it holds at once, not waiting for answers (leave()); a tab whose extension
@@ -30,9 +33,6 @@ SEND_SIZE = MAX_LOG_BATCH // 4  # entries per cs:log-batch, each batch checked a
 MAX_IN_FLIGHT = 2               # batches sent and not answered yet
 RETRY_MS = FLUSH_MS             # the first retry of a batch that was not taken; doubled on each failure
 MAX_RETRY_MS = 30_000
-# Lines a tab holds at most; past it the oldest batch goes. Relayed lines are held as their JSON text (~300 bytes
-# a line): a flood of 2 × 50,000 lines, which a loaded machine's background takes minutes to store, is kept whole.
-MAX_HELD = 100_000
 
 
 class RelayedLines:
@@ -52,10 +52,12 @@ def _size(item):
 
 class LogShipper:
     __slots__ = ("logger_id", "agent_resource_id", "_regions", "_send", "_now_ms", "_call_later", "_pending",
-                 "_dropped_messages", "_waiting", "_in_flight", "_held", "_lost", "_failures", "_retrying",
-                 "_sequence", "_stopped", "refused_batches")
+                 "_dropped_messages", "_waiting", "_in_flight", "_held", "_held_in", "_capacity", "_lost", "_failures",
+                 "_retrying", "_sequence", "_stopped", "refused_batches")
 
-    def __init__(self, regions, logger_id, send, now_ms, call_later):
+    def __init__(self, regions, logger_id, send, now_ms, call_later, capacity):
+        """capacity: the lines a region's log keeps (held at most per region; relayed lines are held as their JSON
+        text, ~300 bytes a line)."""
         self.logger_id = logger_id
         self.agent_resource_id = {}  # region -> the agent's resource id, stamped on every entry (as Streams does)
         self._regions = tuple(regions)
@@ -67,7 +69,9 @@ class LogShipper:
         self._waiting = []           # [sequence, region, items, lines] batches to send, oldest first
         self._in_flight = []         # the same, sent and not answered yet
         self._held = 0               # lines in _pending, _waiting and _in_flight
-        self._lost = {}              # region -> lines dropped past MAX_HELD, not yet logged
+        self._held_in = {}           # region -> its part of them
+        self._capacity = capacity
+        self._lost = {}              # region -> lines dropped past the capacity, not yet logged
         self._failures = 0           # batches not taken in a row
         self._retrying = False       # waiting for the retry timer: nothing is sent meanwhile
         self._sequence = 0
@@ -101,17 +105,27 @@ class LogShipper:
         if self._stopped:
             return
         self._pending.setdefault(region, []).append(item)
-        self._held += _size(item)
-        if self._held > MAX_HELD:
-            self._drop_oldest()
+        size = _size(item)
+        self._held += size
+        self._held_in[region] = self._held_in.get(region, 0) + size
+        if self._held_in[region] > self._capacity:
+            self._drop_oldest(region)
 
-    def _drop_oldest(self):
-        """Past MAX_HELD: the oldest batch not sent yet goes (all pending lines are batched first)."""
+    def _drop_oldest(self, region):
+        """Past the capacity: the region's oldest batches not sent yet go (all pending lines are batched first),
+        until a batch's room is free again (not at every line)."""
         self._queue_batches()
-        while self._held > MAX_HELD - SEND_SIZE and self._waiting:  # room for a batch: not at every line
-            _, region, _, lines = self._waiting.pop(0)
-            self._lost[region] = self._lost.get(region, 0) + lines
-            self._held -= lines
+        while self._held_in[region] > self._capacity - SEND_SIZE:
+            oldest = next((batch for batch in self._waiting if batch[1] == region), None)
+            if oldest is None:
+                return
+            self._waiting.remove(oldest)
+            self._lost[region] = self._lost.get(region, 0) + oldest[3]
+            self._forget(oldest)
+
+    def _forget(self, batch):
+        self._held -= batch[3]
+        self._held_in[batch[1]] -= batch[3]
 
     def flush(self):
         self._call_later(FLUSH_MS, self.flush)  # first: whatever happens below
@@ -137,7 +151,7 @@ class LogShipper:
         nothing from now on. Returns how many lines were dropped."""
         dropped = self._held
         self._stopped = True
-        self._pending, self._waiting, self._in_flight, self._held = {}, [], [], 0
+        self._pending, self._waiting, self._in_flight, self._held, self._held_in = {}, [], [], 0, {}
         return dropped
 
     def _report_dropped_messages(self):
@@ -199,13 +213,14 @@ class LogShipper:
         return on_done
 
     def _taken(self, batch):
-        self._held -= batch[3]
+        self._forget(batch)
         self._failures = 0
         if self._lost:
             lost, self._lost = self._lost, {}
             for region, count in lost.items():
                 self.log(region, "WARN", f"{count} log lines were dropped: the background did not take them in "
-                                         f"time (a tab holds at most {MAX_HELD})")
+                                         f"time (a tab holds at most {self._capacity} a region, as many as its "
+                                         "log keeps)")
         self._send_next()
 
     def _not_taken(self, batch, reason):

@@ -78,7 +78,7 @@ class TabSession:
         send_batch = log_sender.batch_sender(lambda message, on_reply: self.outbox.send_logs(message, on_reply),
                                              lambda: self.panel.mark_log_refusals(self.logs.refused_batches))
         self.logs = LogShipper(config.region_keys, f"{clock.now_ms()}-tab{int(window.Math.random() * 1e9)}",
-                               send_batch, clock.now_ms, self._later)
+                               send_batch, clock.now_ms, self._later, config.logs["maxEntriesPerRegion"])
         self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_relayed_lines,
                                                    self.logs.count_drop, list(self._parsers))
         self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, self._later,
