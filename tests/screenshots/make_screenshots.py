@@ -4,8 +4,10 @@ Chromium) against the CCP emulator, into dist/screenshots/:
   popup-normal.png, popup-normal-dark.png   both regions answering, agent available
   popup-pending.png                          a failover waiting for the agent's voice call
   popup-not-answering.png                    the active region's CCP stopped answering (after the failover)
+  popup-refused-framing.png                  the browser refuses the active region's CCP on the page's site
   popup-not-configured.png                   first start
   options-valid.png, options-errors.png      the options page with a valid configuration, then with mistakes
+  options-check.png                          the configuration check naming what to fix
 
 Run from the repository root after `make build` (the Makefile target does both)."""
 import os
@@ -72,6 +74,14 @@ def popup_shots(driver, emulator):
     shoot_popup(driver, popup, "popup-not-answering")
     popup.close()
 
+    emulator.client.clear_impairments(WEST)
+    emulator.client.set_framing(WEST, approved_origins=[emulator.crm_url("", site=1)])  # not this page's site
+    open_allowlisted(driver, emulator.crm_url())
+    wait_for(driver, lambda: (host_state(driver) or {}).get("state") == "refused-framing", timeout=60)
+    with Popup(driver) as popup:
+        popup.wait(lambda s: s["regions"][1]["health"] == "refused_framing" and s["problems"])
+        shoot_popup(driver, popup, "popup-refused-framing")
+
 
 def options_shots(driver, emulator):
     page = OptionsPage(driver)
@@ -83,6 +93,13 @@ def options_shots(driver, emulator):
     page.wait_status("invalid")
     driver.execute_script("window.scrollTo(0, 0)")
     shoot_page(driver, "options-errors")
+    page.close()
+    emulator.client.set_framing(EAST, x_frame_options="DENY")
+    page = OptionsPage(driver)
+    driver.find_element("id", "check-config").click()
+    wait_for(driver, lambda: driver.execute_script(
+        "return document.getElementById('check-status').dataset.state") == "problems", timeout=30)
+    shoot_page(driver, "options-check")
     page.close()
 
 

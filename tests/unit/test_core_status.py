@@ -163,7 +163,9 @@ def test_a_site_the_browser_refuses_to_show_a_ccp_on_is_a_problem_named_with_its
     state = gs.GlobalState(config.region_keys)
     refused = "us-west-2 does not list https://crm2.example.com as an approved origin: add it ..."
     state.on_ccp_health(1, WEST, hl.READY, 100)
+    state.on_sign_in_needed(2, WEST)  # its CCP did not answer after loading, before the background found why
     state.on_ccp_health(2, WEST, hl.REFUSED_FRAMING, 200, refused)
+    assert not state.sign_in_needed(WEST) and state.tabs["2"]["signIn"] == []
     state.on_ccp_health(3, WEST, hl.REFUSED_FRAMING, 300, refused)
     model = build(config, state, 1000)
     assert model["regions"][1]["health"] == hl.READY

@@ -283,7 +283,8 @@ class GlobalState:
             return False
         since = reports[region]["sinceMs"] if region in reports and reports[region]["status"] == status else now_ms
         reports[region] = {"status": status, "sinceMs": since, "detail": detail if is_str(detail) else None}
-        if status == health.READY and region in self._tab(tab_id)["signIn"]:
+        # a tab whose CCP answers, or whose frame the browser refuses (no sign-in helps), waits for no sign-in
+        if status in (health.READY, health.REFUSED_FRAMING) and region in self._tab(tab_id)["signIn"]:
             self._tab(tab_id)["signIn"].remove(region)
         return True
 
