@@ -26,7 +26,9 @@ return {
               question: text('#switch-now-question'), status: text('#switch-now-status')},
   problems: Array.from(document.querySelectorAll('#problems li')).map(li => li.textContent),
   timeline: Array.from(document.querySelectorAll('#timeline li')).filter(li => li.dataset.filled === 'yes')
-             .map(li => ({route: text('.route', li), latency: text('.latency', li)})),
+             .map(li => ({route: text('.route', li), latency: text('.latency', li),
+                          agentState: li.querySelector('.agent-state').title, agentStateShort: text('.agent-state', li),
+                          agentStateTone: li.querySelector('.agent-state').dataset.tone})),
   setup: {headline: text('#setup-headline'),
           errors: Array.from(document.querySelectorAll('#setup-errors li')).map(li => li.textContent)},
   download: {state: q('#download-status').dataset.state, text: text('#download-status'),

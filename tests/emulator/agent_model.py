@@ -146,6 +146,18 @@ class AgentModel:
         long poll passes one to wait for a change; a host's api_request gets the present at once)."""
         return {"snapshot": self.snapshot(), "nextToken": None}
 
+    def get_agent_states(self, params):
+        """The agent states the agent may choose, as Connect's GetAgentStates pages them (Streams asks with
+        `maxResults` and follows `nextToken`): `nextToken` is the index of the page's first state."""
+        size = 100 if params.get("maxResults") is None else params["maxResults"]
+        start = params.get("nextToken") or "0"
+        if not isinstance(size, int) or size < 1 or not isinstance(start, str) or not start.isdigit():
+            raise ApiError("InvalidParameterException", "maxResults must be a positive integer, nextToken a token")
+        start = int(start)
+        end = start + size
+        return {"states": [dict(s) for s in self.agent_states[start:end]],
+                "nextToken": str(end) if end < len(self.agent_states) else None}
+
     def put_agent_state(self, params):
         wanted = params.get("state") or {}
         state = next((s for s in self.agent_states if wanted.get("agentStateARN") == s["agentStateARN"]
@@ -225,6 +237,7 @@ class AgentModel:
 
     _API = {
         "getAgentSnapshot": get_agent_snapshot,
+        "getAgentStates": get_agent_states,
         "putAgentState": put_agent_state,
         "acceptContact": accept_contact,
         "rejectContact": reject_contact,

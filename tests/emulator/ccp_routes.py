@@ -148,6 +148,8 @@ class CcpOrigin:
         regional = self._regional()
         if not regional.signed_in:
             return Response.json(401, {"error": "session expired"})
+        if regional.impairments["api_latency_ms"]:
+            time.sleep(regional.impairments["api_latency_ms"] / 1000)  # a slow CTI backend; the state is read after
         forced_status = regional.impairments["api_status"]
         if forced_status:
             self._state.record(self._region, "api_calls", {"method": method, "params": params, "ok": False})

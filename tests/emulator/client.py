@@ -128,7 +128,7 @@ class EmulatorClient:
 
     def impair(self, region, **impairments):
         """no_ack=bool, active_region_status=int|None, api_status=int|None, ccp_page='ok'|'error'|'hang',
-        latency_ms=int. Unnamed impairments stay as they are."""
+        latency_ms=int, api_latency_ms=int. Unnamed impairments stay as they are."""
         return self.request("POST", "/impair", dict(impairments, region=region))
 
     def clear_impairments(self, region=None):

@@ -36,6 +36,7 @@ def no_impairments():
         "api_status": None,  # HTTP status for every CTI call (the worker turns it into api_response.err)
         "ccp_page": "ok",  # "ok" | "error" (HTTP 503) | "hang" (no answer until cleared)
         "latency_ms": 0,  # added before every response of this instance's origin
+        "api_latency_ms": 0,  # added before every CTI call (what a host's api_request waits for), nothing else
     }
 
 

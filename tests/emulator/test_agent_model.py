@@ -167,3 +167,13 @@ def test_snapshot_timestamps_are_epoch_milliseconds_under_the_date_keys(agent):
 def test_configuration_carries_the_agent_queue_for_log_agent_resource_id(agent):
     queues = agent.configuration()["routingProfile"]["queues"]
     assert any(q["queueARN"].endswith(f"/queue/agent/{agent.agent_id}") for q in queues)
+
+
+def test_get_agent_states_pages_the_states_the_agent_may_choose(agent):
+    first = agent.call("getAgentStates", {"nextToken": None, "maxResults": 2})
+    assert [s["name"] for s in first["states"]] == ["Available", "Break"] and first["nextToken"] == "2"
+    rest = agent.call("getAgentStates", {"nextToken": first["nextToken"], "maxResults": 2})
+    assert [s["name"] for s in rest["states"]] == ["Offline"] and rest["nextToken"] is None
+    assert agent.call("getAgentStates", {})["states"] == agent.configuration()["agentStates"]
+    with pytest.raises(ApiError):
+        agent.call("getAgentStates", {"maxResults": 0})

@@ -82,9 +82,21 @@ def test_timeline_rows_are_always_three(config):
     state.on_switch_complete(EAST, 40_000)
     rows = status_view.timeline_rows(model(config, state, 50_000)["timeline"])
     assert rows[2] is None
-    assert rows[0] == {"completeMs": 40_000, "route": f"{WEST} → {EAST}", "latency": "switched in 0.0 s"}
+    assert rows[0] == {"completeMs": 40_000, "route": f"{WEST} → {EAST}", "latency": "switched in 0.0 s",
+                       "agentState": None}
     assert rows[1] == {"completeMs": 31_500, "route": f"{EAST} → {WEST}",
-                       "latency": "switched in 30 s, 30 s after the call"}
+                       "latency": "switched in 30 s, 30 s after the call", "agentState": None}
+
+
+def test_a_timeline_row_says_what_became_of_the_agent_s_state(config):
+    state = gs.GlobalState(config.region_keys)
+    state.on_switch_complete(WEST, 31_500)
+    state.note_agent_state(31_500, {"outcome": "failed", "stateName": "Break", "afterMs": 4000,
+                                    "detail": "not set in us-west-2: putAgentState: refused"})
+    assert status_view.timeline_rows(model(config, state, 40_000)["timeline"])[0]["agentState"] == (
+        "Break not kept",
+        "Agent state Break not kept: not set in us-west-2: putAgentState: refused (4.0 s after the switch)",
+        "trouble")
 
 
 def test_summary_and_setup(config):

@@ -26,7 +26,7 @@ def test_a_panel_is_taken_off_a_page_no_longer_allowlisted_or_without_a_configur
 @pytest.mark.parametrize("change", [
     {"logs": {"logName": "other-log"}},
     {"allowlist": ["https://crm.example.test/*", "https://other.example.test/*"]},
-    {"outage": {"askBeforeLeaving": True, "notifications": True}},  # taken over in place (tab_host)
+    {"outage": {"askBeforeLeaving": True, "notifications": True, "keepAgentState": True}},  # taken over in place (tab_host)
     {},
 ])
 def test_what_the_panel_does_not_use_keeps_it(change):

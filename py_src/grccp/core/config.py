@@ -284,6 +284,7 @@ OPTION_GROUPS = {
     "outage": {
         "askBeforeLeaving": Option("boolean", False),
         "notifications": Option("boolean", False),
+        "keepAgentState": Option("boolean", False),
     },
 }
 

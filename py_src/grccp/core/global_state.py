@@ -35,6 +35,7 @@ from . import health
 from .errors import StateError
 from .shapes import (conforms, field_problem, is_bool, is_count, is_dict, is_region_text, is_str, list_of, may,
                      optional, required, str_enum)
+from .agent_state_keeper import record_problem
 from .snapshot import summary_problem
 
 TIMELINE_LIMIT = 20
@@ -69,6 +70,8 @@ _FLIGHT_FIELDS = {
 _FAILOVER_FIELDS = dict(_FLIGHT_FIELDS, target=required(is_region_text))
 _TIMELINE_FIELDS = dict(_FLIGHT_FIELDS, completeMs=required(is_count), **{"from": required(is_region_text),
                                                                           "to": required(is_region_text)})
+# what became of the agent's state after the switch (core.agent_state_keeper; absent when it is not kept)
+_TIMELINE_FIELDS["agentState"] = may(lambda value: record_problem(value) is None)
 _HEALTH_FIELDS = {"status": required(health.is_health), "sinceMs": required(is_count),
                   "detail": required(optional(is_str))}
 _PANEL_FIELDS = {"returns": required(is_count), "gaveUp": required(is_bool)}
@@ -352,12 +355,25 @@ class GlobalState:
         summary = self.agent(self.active)[0]
         if self.pending is None or summary is None or summary["blockingContacts"]:
             return None
+        return self.ready_tab(self.active)
+
+    def ready_tab(self, region):
+        """The first tab (lowest id) that shows `region` with its CCP ready, or None."""
         for key in sorted(self.tabs, key=int):
             tab = self.tabs[key]
-            report = tab["health"].get(self.active)
-            if tab["shown"] == self.active and report is not None and report["status"] == health.READY:
+            report = tab["health"].get(region)
+            if tab["shown"] == region and report is not None and report["status"] == health.READY:
                 return int(key)
         return None
+
+    def note_agent_state(self, complete_ms, agent_state):
+        """Notes what became of the agent's state (core.agent_state_keeper record) on the timeline entry of the
+        switch completed at complete_ms; False if it is no longer on the timeline."""
+        for entry in self.timeline:
+            if entry["completeMs"] == complete_ms:
+                entry["agentState"] = dict(agent_state)
+                return True
+        return False
 
     def complete_stuck_failover(self, now_ms, checked_summary):
         """Completes the pending failover if its contact is gone as the active region's CCP answered the

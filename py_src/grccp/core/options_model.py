@@ -141,6 +141,8 @@ FIELDS = (
           "boolean", "outage", "Reloading the tab whose CCP carries the softphone drops the call."),
     Field("outage/notifications", "Notifications: failover pending or complete, a region signed out or not answering",
           "boolean", "outage", "The browser asks for permission to show notifications when you save."),
+    Field("outage/keepAgentState", "Keep the agent's state (Available, Lunch, ...) across a failover", "boolean",
+          "outage", "Set in the new region once it is active, unless the agent chose another state there first."),
 )
 FIELD_BY_PATH = {field.path: field for field in FIELDS}
 

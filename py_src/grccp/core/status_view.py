@@ -4,6 +4,7 @@ only puts these strings into fixed elements (textContent) and these tones into d
 
 Clock times are left to the caller (the browser's locale formats them); durations are written here."""
 
+from .agent_state_keeper import describe as describe_agent_state
 from .health import LOADING, NOT_ANSWERING, READY, REFUSED_FRAMING, SIGNED_OUT
 from .status import ANNOUNCED, ANNOUNCED_OTHER, BADGE_COLORS, NOT_ANNOUNCED
 
@@ -156,8 +157,9 @@ def switch_now_confirmation(failover):
 
 def timeline_rows(timeline, limit=TIMELINE_ROWS):
     """The newest `limit` completed failovers (core.status timeline, newest first) as
-    {"completeMs", "route", "latency"}; always `limit` rows, padded with None (a fixed-height list). An
-    entry with an initiated phase (ACGR) shows each phase's latency."""
+    {"completeMs", "route", "latency", "agentState": (short words, words, tone) or None}; always `limit` rows,
+    padded with None (a fixed-height list). An entry with an initiated phase (ACGR) shows each phase's latency; agentState
+    says what became of the agent's state (outage.keepAgentState)."""
     rows = []
     for entry in timeline[:limit]:
         if entry.get("initiatedMs") is not None:
@@ -174,7 +176,9 @@ def timeline_rows(timeline, limit=TIMELINE_ROWS):
         route = f"{entry['from']} → {entry['to']}"
         if entry.get("forcedBy"):
             route += f" ({FORCED_BY.get(entry['forcedBy'], entry['forcedBy'])})"
-        rows.append({"completeMs": entry["completeMs"], "route": route, "latency": latency})
+        kept = entry.get("agentState")
+        rows.append({"completeMs": entry["completeMs"], "route": route, "latency": latency,
+                     "agentState": None if kept is None else describe_agent_state(kept, entry["to"])})
     return rows + [None] * (limit - len(rows))
 
 

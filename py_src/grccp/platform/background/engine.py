@@ -3,7 +3,7 @@ content script for the allowlisted pages, keeps the GlobalState (persisted in se
 service-worker restart or an event-page unload loses nothing), tells the open tabs which region is active and
 which configuration is in force (open_tabs), and owns the single sign-in window (sign_in_window), the badge and
 the per-region logs (log_store). The tabs' failover reports are failover_reports', the pages' requests
-page_requests'; both are installed on the engine.
+page_requests'; both are installed on the engine. The agent's state kept across a failover is agent_state_keeping's.
 
 Messages are validated before anything acts on them, and those that arrive while the stored state is still being
 read wait for it (message_router)."""
@@ -15,7 +15,7 @@ from grccp.core.health import NOT_ANSWERING, READY
 from grccp.core.runtime_messages import make_message
 from grccp.platform.shared import badge, browser_start, clock, storage, webext
 
-from . import content_scripts, log_intake, notifier, sign_in_window
+from . import agent_state_keeping, content_scripts, log_intake, notifier, sign_in_window
 from .config_source import ConfigSource
 from .framing_watch import FramingWatch
 from .log_store import LogStore
@@ -34,6 +34,7 @@ class BackgroundEngine:
         self.sign_in = SignInWindow()
         self.notifier = notifier.Notifier()
         self.framing = FramingWatch()
+        self.agent_states = agent_state_keeping.AgentStateKeeping(self)
         self._active_seen = None  # the active region when the state last changed
         self.messages = MessageRouter(self._refusal)
         self._refused = set()      # (tab, kind) of the refusals logged
@@ -63,12 +64,13 @@ class BackgroundEngine:
     def _load(self):
         """The configuration, then the stored state and sign-in window, then the logs."""
         def got_config():
-            storage.get("session", [STATE_KEY, sign_in_window.STORAGE_KEY, notifier.STORAGE_KEY], got_session)
+            storage.get("session", [STATE_KEY, sign_in_window.STORAGE_KEY, notifier.STORAGE_KEY,
+                                    agent_state_keeping.STORAGE_KEY], got_session)
 
         def got_session(items, error):
             self.sign_in.restore(items.get(sign_in_window.STORAGE_KEY))
             self.notifier.restore(items.get(notifier.STORAGE_KEY))
-            self._restore_state(items.get(STATE_KEY))
+            self._restore_state(items.get(STATE_KEY), items.get(agent_state_keeping.STORAGE_KEY))
             self.logs = LogStore(self.config)
             self.logs.load(self._become_ready)
         self._config_source.load(got_config)
@@ -97,7 +99,7 @@ class BackgroundEngine:
                 print("content script registration failed:", error)
         content_scripts.register(matches, registered)
 
-    def _restore_state(self, stored):
+    def _restore_state(self, stored, stored_keeper=None):
         self.state = None
         if self.config is not None and stored is not None:
             try:
@@ -107,6 +109,7 @@ class BackgroundEngine:
         if self.config is not None and self.state is None:
             self.state = GlobalState(self.config.region_keys, epoch=clock.now_ms())
         self._active_seen = self.state.active if self.state is not None else None
+        self.agent_states.restore(stored_keeper)
 
     def _config_changed(self, previous):
         """A new configuration (previous: the Config before it, or None): a fresh state for other regions, and
@@ -254,6 +257,7 @@ class BackgroundEngine:
     def changed(self):
         """After every change of the state: persisted, the badge, the notifications; a region that became active
         while it waits for a sign-in gets the sign-in window (a stand-by's need opens none)."""
+        self.agent_states.step()  # before persisting: what it notes on the timeline is persisted with it
         self._persist()
         model = self.status()
         self._update_badge(model)

@@ -3,8 +3,8 @@ region, the protocol's host rules, and the link to the background (the single so
 region). The decisions live in the core (CcpConduit, the protocol's HostRules, parse_ccp_message); this class
 dispatches what arrives, performs the decisions (through core.outbox.Outbox, in order around a switch, and
 core.log_shipping.LogShipper); the sign-in refreshes are frame_refresh's, the conduits' deadlines on one timer
-conduit_timer's, the panel's watch panel_keeper's, the stuck-failover check contact_check's. Its timers run only
-while it does (_later, ConduitTimer.stop)."""
+conduit_timer's, the panel's watch panel_keeper's, the background's requests to the CCPs ccp_requests' (the
+stuck-failover check, the agent's state kept). Its timers run only while it does (_later, ConduitTimer.stop)."""
 from browser import window
 
 from grccp.core import ccp_conduit, ccp_messages as wire, health, leave_prompt, protocols
@@ -17,10 +17,9 @@ from grccp.core.runtime_messages import make_message
 
 from grccp.platform.shared import clock, runtime_channel
 
-from . import frame_messages, log_sender
+from . import ccp_requests, frame_messages, log_sender
 from .ccp_panel import CcpPanel
 from .conduit_timer import ConduitTimer
-from .contact_check import ContactCheck
 from .frame_refresh import FrameRefresh
 from .leave_prompt import LeavePrompt
 from .panel_keeper import PanelKeeper
@@ -42,7 +41,7 @@ class TabSession:
         self.frames = None
         self.outbox = None
         self.logs = None
-        self.contact_check = None
+        self.requests = None  # the tab's own api_requests to its CCPs (ccp_requests)
         self._parsers = None
         self._timer = ConduitTimer(self.conduits, lambda region, now: self._conduit_step(
             region, lambda conduit: conduit.tick(now)), lambda: self.frames.deliver_waiting_logs())
@@ -83,7 +82,7 @@ class TabSession:
                                                    self.logs.count_drop, list(self._parsers))
         self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, self._later,
                              clock.cancel, _is_hidden)
-        self.contact_check = ContactCheck(self.outbox.post, self.conduits, self.rules.BLOCKING_CONTACT_TYPES)
+        self.requests = ccp_requests.CcpRequests(self.outbox.post, self.conduits, self.rules.BLOCKING_CONTACT_TYPES)
         for region in config.regions:
             self.conduits[region.key] = ccp_conduit.CcpConduit(config, region.key, self.rules)
             self.logs.log(region.key, "INFO", f"CCP frame created for {region.key} ({region.ccp_url})")
@@ -151,7 +150,7 @@ class TabSession:
         elif event in CONDUIT_EVENTS:
             self._on_conduit_event(region, event, payload)
         elif event == wire.API_RESPONSE:
-            self.contact_check.on_response(region, payload)
+            self.requests.on_response(region, payload)
 
     def _on_relayed_lines(self, region, text, count):  # shipped unread, and an answer to the heartbeat
         self.logs.take_relayed(region, text, count)
@@ -192,10 +191,10 @@ class TabSession:
         elif kind == "bg:switch-now":
             self.logs.log(self.rules.shown, "WARN", f"Switch now from the popup: failover to {fields['region']}")
             self.perform(self.rules.on_switch_now())
-        elif kind == "bg:check-contacts":
-            return self.contact_check.check(fields["region"], respond)
         elif kind == "bg:framing-refused":
             self._conduit_step(fields["region"], lambda conduit: conduit.on_framing_refused(fields["detail"]))
+        elif kind in ccp_requests.ANSWERED:
+            return self.requests.answer(kind, fields, respond)
         return False
 
     # performing decisions -------------------------------------------------------------------------------

@@ -137,8 +137,13 @@ class PopupView:
         rows = status_view.timeline_rows(status["timeline"])
         for index, row in enumerate(rows):
             item = self.timeline[index]
-            when, route, latency = item.children[0], item.children[1], item.children[2]
+            when, line, latency = item.children[0], item.children[1], item.children[2]
+            route, kept = line.children[0], line.children[1]
             dom.set_attr(item, "data-filled", "yes" if row else "no")
+            kept_short, kept_words, kept_tone = (row and row["agentState"]) or ("", "", "idle")
+            dom.set_text(kept, kept_short)
+            dom.set_attr(kept, "data-tone", kept_tone)
+            dom.set_attr(kept, "title", kept_words or None)
             if row is None:
                 dom.set_text(when, "")
                 dom.set_text(route, "None yet" if index == 0 else "")

@@ -1,0 +1,208 @@
+"""The agent's state kept across a failover (outage.keepAgentState, off by default): the state the agent chose in
+the region that was active — routable (Available) or a named non-routable one (Lunch) — is set in the new region
+once the switch completes, through the CCP API as Streams' agent.setState does (putAgentState with an entry of the
+new region's own agent states, matched by name), unless the agent changed the new region's state meanwhile.
+
+Two halves, both pure:
+* the background's AgentStateKeeper remembers, from the agent updates, the state the agent last chose in each
+  region and when that region's agent went Offline; on a switch it decides what to keep and which tab sets it (the
+  CCP worker is shared by every tab of a region, so once is right), and records the outcome for the timeline;
+* plan() is what the tab that sets it decides from the new region's CCP's own answers (its agent states and
+  snapshot, through api_requests page script never sees).
+
+Offline: the failover itself takes the old region's agent Offline (legacy DR's force_offline; ACGR's hand-over),
+around its first sign. An Offline seen OFFLINE_GRACE_MS or more before the failover's first sign was the agent's:
+nothing is kept then. Later ones are taken as the failover's (an agent who goes Offline while the failover is
+pending is taken as set Offline by it).
+
+The agent's choice in the new region: its state at the switch, as the background last heard it (the baseline),
+against the new region's CCP's snapshot when the tab sets it: a state other than Offline that is not the baseline
+(another name, or the same name since another time) is the agent's, and is never overridden."""
+from .shapes import (conforms, field_problem, is_count, is_int, is_str, is_text, list_of, may, optional, required,
+                     str_enum)
+
+KEPT_TYPES = ("routable", "not_routable")  # the states an agent chooses (Offline is not kept)
+OFFLINE = "offline"
+OFFLINE_GRACE_MS = 2000
+DEADLINE_MS = 5000      # the switch -> the state set (or the failure known), at the background
+TAB_DEADLINE_MS = 4000  # the tab's own limit for its requests, so that its answer comes within DEADLINE_MS
+MAX_STATE_PAGES = 10    # getAgentStates pages followed (Streams follows every nextToken; 100 states a page)
+
+WAITING, SET, ALREADY, AGENT, NOTHING, FAILED = "waiting", "set", "already", "agent", "nothing", "failed"
+TAB_OUTCOMES = (SET, ALREADY, AGENT, FAILED)  # what a tab answers (cs:agent-state)
+OUTCOMES = (WAITING, NOTHING) + TAB_OUTCOMES
+
+# The state to keep (bg:keep-agent-state) and the new region's state at the switch, as the background heard it
+WANTED_FIELDS = {"name": required(is_text), "type": required(str_enum(KEPT_TYPES))}
+BASELINE_FIELDS = {"stateName": required(is_str), "stateSinceMs": required(optional(is_int))}
+# A timeline entry's agentState: what happened to the agent's state after that switch
+RECORD_FIELDS = {"outcome": required(str_enum(OUTCOMES)), "stateName": required(optional(is_str)),
+                 "detail": required(optional(is_str)), "afterMs": required(optional(is_count))}
+_SEEN_FIELDS = {"chosen": required(optional(conforms(WANTED_FIELDS))), "offlineMs": required(optional(is_count))}
+_DUE_FIELDS = {"from": required(is_text), "to": required(is_text), "switchMs": required(is_count),
+               "want": required(conforms(WANTED_FIELDS)), "baseline": required(optional(conforms(BASELINE_FIELDS))),
+               "tab": required(optional(is_count))}
+_STORED_FIELDS = {"seen": required(lambda value: isinstance(value, dict)), "lastSwitchMs": required(optional(is_count)),
+                  "due": required(optional(conforms(_DUE_FIELDS)))}
+
+
+def record(outcome, state_name=None, detail=None, after_ms=None):
+    return {"outcome": outcome, "stateName": state_name, "detail": detail, "afterMs": after_ms}
+
+
+def record_problem(value):
+    return field_problem(value, RECORD_FIELDS)
+
+
+class AgentStateKeeper:
+    """See the module docstring. Methods that change it return what changed (persist it then: to_dict)."""
+
+    __slots__ = ("seen", "last_switch_ms", "due")
+
+    def __init__(self, region_keys, last_switch_ms=None):
+        """last_switch_ms: the latest switch already past (a fresh keeper keeps nothing for it)."""
+        self.seen = {key: {"chosen": None, "offlineMs": None} for key in region_keys}
+        self.last_switch_ms = last_switch_ms
+        self.due = None  # the switch whose state is being kept: _DUE_FIELDS ("tab": the tab asked, or None)
+
+    def on_agent_update(self, region, summary, now_ms):
+        """A region's agent summary (snapshot.AgentSnapshot.to_summary()): a state the agent chose is remembered,
+        the first Offline after it timed; other states (Busy, after-call work) change nothing."""
+        seen = self.seen.get(region)
+        if seen is None:
+            return False
+        before = dict(seen)
+        if summary["stateType"] in KEPT_TYPES:
+            seen["chosen"] = {"name": summary["stateName"], "type": summary["stateType"]}
+            seen["offlineMs"] = None
+        elif summary["stateType"] == OFFLINE and seen["offlineMs"] is None:
+            seen["offlineMs"] = now_ms
+        return seen != before
+
+    def on_switch(self, entry, baseline, enabled):
+        """The timeline entry of a switch the background accepted, and the new region's agent summary then (or
+        None): the record to note on it (WAITING: a tab is to set it; NOTHING: why not), or None when this switch
+        was considered already or keeping is off. A switch while another is kept ends that one (never set late
+        in a region the agent has left)."""
+        if entry["completeMs"] == self.last_switch_ms:
+            return None
+        self.last_switch_ms = entry["completeMs"]
+        self.due = None
+        if not enabled:
+            return None
+        source = entry["from"]
+        seen = self.seen.get(source) or {"chosen": None, "offlineMs": None}
+        if seen["offlineMs"] is not None and seen["offlineMs"] + OFFLINE_GRACE_MS <= entry["detectedMs"]:
+            return record(NOTHING, "Offline", f"the agent was Offline in {source} before the failover")
+        if seen["chosen"] is None:
+            return record(NOTHING, None, f"no state the agent chose in {source} was seen")
+        self.due = {"from": source, "to": entry["to"], "switchMs": entry["completeMs"], "want": dict(seen["chosen"]),
+                    "baseline": None if baseline is None else {"stateName": baseline["stateName"],
+                                                               "stateSinceMs": baseline["stateSinceMs"]},
+                    "tab": None}
+        return record(WAITING, seen["chosen"]["name"])
+
+    def tab_to_ask(self, ready_tab):
+        """The due switch's request (region, wanted state, baseline) for the tab ready_tab(region) names (the
+        tab id, or None: none shows the region with its CCP ready yet): (tab id, fields) once, else None."""
+        if self.due is None or self.due["tab"] is not None:
+            return None
+        tab_id = ready_tab(self.due["to"])
+        if tab_id is None:
+            return None
+        self.due["tab"] = tab_id
+        return tab_id, {"region": self.due["to"], "state": dict(self.due["want"]), "baseline": self.due["baseline"]}
+
+    def on_answer(self, switch_ms, outcome, state_name, error, now_ms):
+        """The asked tab's answer (cs:agent-state's fields) for the switch at switch_ms: the final record, or None
+        when that switch is no longer the due one."""
+        due = self.due
+        if due is None or due["switchMs"] != switch_ms:
+            return None
+        self.due = None
+        after = max(0, now_ms - switch_ms)
+        region, wanted = due["to"], due["want"]["name"]
+        if outcome == SET:
+            return record(SET, wanted, f"set in {region}", after)
+        if outcome == ALREADY:
+            return record(ALREADY, wanted, f"{region} had it already", after)
+        if outcome == AGENT:
+            return record(AGENT, wanted, f"the agent chose {state_name} in {region} after the switch", after)
+        return record(FAILED, wanted, f"not set in {region}: {error or 'no reason given'}", after)
+
+    def expired(self, now_ms):
+        """The due switch's record once DEADLINE_MS passed with no answer (FAILED), else None."""
+        due = self.due
+        if due is None or now_ms - due["switchMs"] < DEADLINE_MS:
+            return None
+        self.due = None
+        why = (f"no tab showed {due['to']} with its CCP ready" if due["tab"] is None else
+               f"tab {due['tab']} did not answer")
+        return record(FAILED, due["want"]["name"], f"not set in {due['to']}: {why} within {DEADLINE_MS // 1000} s",
+                      max(0, now_ms - due["switchMs"]))
+
+    def to_dict(self):
+        return {"seen": {key: dict(seen) for key, seen in self.seen.items()}, "lastSwitchMs": self.last_switch_ms,
+                "due": None if self.due is None else dict(self.due)}
+
+    @classmethod
+    def from_dict(cls, data, region_keys, last_switch_ms):
+        """The keeper stored by to_dict() for these regions, or a fresh one (past last_switch_ms) if it is not
+        one (absent, corrupt, or of other regions)."""
+        keeper = cls(region_keys, last_switch_ms)
+        if (field_problem(data, _STORED_FIELDS) is None and set(data["seen"]) == set(region_keys)
+                and all(field_problem(seen, _SEEN_FIELDS) is None for seen in data["seen"].values())):
+            keeper.seen = {key: dict(seen) for key, seen in data["seen"].items()}
+            keeper.last_switch_ms = data["lastSwitchMs"]
+            keeper.due = None if data["due"] is None else dict(data["due"])
+        return keeper
+
+
+# the tab's half ------------------------------------------------------------------------------------------------
+_STATE_ENTRY_FIELDS = {"name": required(is_str), "type": required(is_str), "agentStateARN": may(optional(is_str))}
+_STATES_PAGE_FIELDS = {"states": required(list_of(conforms(_STATE_ENTRY_FIELDS, allow_extra=True), 1000)),
+                       "nextToken": may(optional(is_text))}
+
+
+def states_page(data):
+    """(states, next token or None) of a getAgentStates answer's data; (None, why) if it is not one."""
+    problem = field_problem(data, _STATES_PAGE_FIELDS, allow_extra=True)
+    if problem is not None:
+        return None, f"its agent states are malformed: {problem}"
+    return list(data["states"]), data.get("nextToken")
+
+
+def _changed_by_agent(baseline, state_name, state_type, since_ms):
+    if state_type == OFFLINE:
+        return False
+    return baseline is None or (baseline["stateName"], baseline["stateSinceMs"]) != (state_name, since_ms)
+
+
+def plan(wanted, baseline, snapshot, states, region):
+    """What the tab does, from the new region's CCP's answers: (SET, the entry of `states` to put), (ALREADY,
+    None), (AGENT, the state the agent is in there) or (FAILED, why). wanted: {name, type}; baseline: {stateName,
+    stateSinceMs} or None; snapshot: its snapshot.AgentSnapshot."""
+    if snapshot.state_name == wanted["name"]:
+        return ALREADY, None
+    if _changed_by_agent(baseline, snapshot.state_name, snapshot.state_type, snapshot.state_since_ms):
+        return AGENT, snapshot.state_name
+    named = [state for state in states if state["name"] == wanted["name"]]
+    match = [state for state in named if state["type"] == wanted["type"]] or named
+    if not match:
+        return FAILED, f"{region} has no agent state named {wanted['name']}"
+    return SET, match[0]
+
+
+def describe(agent_state, to_region):
+    """(short words, words, tone) of a timeline entry's agentState: the popup's timeline row shows the short words
+    beside the route, the words as their tooltip (and in the region's log); tone "ok", "pending" or "trouble"."""
+    outcome, name = agent_state["outcome"], agent_state["stateName"]
+    after = agent_state["afterMs"]
+    timing = "" if after is None else f" ({after / 1000:.1f} s after the switch)"
+    if outcome == WAITING:
+        return f"setting {name}…", f"Agent state {name}: being set in {to_region}", "pending"
+    if outcome in (SET, ALREADY):
+        return f"{name} kept", f"Agent state {name} kept: {agent_state['detail']}{timing}", "ok"
+    if outcome == FAILED:
+        return f"{name} not kept", f"Agent state {name} not kept: {agent_state['detail']}{timing}", "trouble"
+    return "state not kept", f"Agent state not kept: {agent_state['detail']}", "ok"
