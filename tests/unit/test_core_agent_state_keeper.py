@@ -151,10 +151,24 @@ def test_the_record_is_noted_on_the_switch_s_timeline_entry_and_stored_with_it()
     assert not state.note_agent_state(99, keeper.record(WAITING, "Available"))
     restored = GlobalState.from_dict(state.to_dict(), [EAST, WEST])
     assert restored.timeline[0]["agentState"]["stateName"] == "Available"
+    without_keeper = state.to_dict()
+    del without_keeper["agentStateKeeper"]  # stored before the keeper existed: its past switches are not kept again
+    assert GlobalState.from_dict(without_keeper, [EAST, WEST]).keeper.last_switch_ms == 11_000
     broken = state.to_dict()
     broken["timeline"][0]["agentState"] = {"outcome": "maybe"}
     with pytest.raises(Exception):
         GlobalState.from_dict(broken, [EAST, WEST])
+
+
+def test_the_global_state_feeds_its_keeper_and_stores_it():
+    state = GlobalState([EAST, WEST], epoch=1)
+    state.on_agent_update(EAST, dict(summary("Break", "not_routable"), nextStateName=None, blockingContacts=[],
+                                     otherContactCount=0, afterCallWork=False), 1000)
+    stored = state.to_dict()
+    assert stored["agentStateKeeper"]["seen"][EAST]["chosen"] == BREAK
+    assert GlobalState.from_dict(stored, [EAST, WEST]).keeper.to_dict() == state.keeper.to_dict()
+    del stored["agentStateKeeper"]  # a state stored before the keeper existed
+    assert GlobalState.from_dict(stored, [EAST, WEST]).keeper.seen[EAST]["chosen"] is None
 
 
 def test_the_option_is_off_by_default():

@@ -29,13 +29,17 @@ for as it follows, as the popup's question said it would; the next switch is not
 Sign-in: a tab says when a region's CCP needs a sign-in (on_sign_in_needed); the region needs one while a tab
 says so and no tab has it answering. Only the active region's need opens the sign-in window
 (sign_in_opens_window; the reference gives the stand-by loginPopup false); the stand-by's is shown and offered
-as an action."""
+as an action.
+
+The agent's state kept across a failover: `keeper` (core.agent_state_keeper) learns from every agent update what
+the agent chose in each region, and is stored with the state; background/agent_state_keeping acts on it.
+"""
 
 from . import health
 from .errors import StateError
 from .shapes import (conforms, field_problem, is_bool, is_count, is_dict, is_region_text, is_str, list_of, may,
                      optional, required, str_enum)
-from .agent_state_keeper import record_problem
+from .agent_state_keeper import AgentStateKeeper, record_problem
 from .snapshot import summary_problem
 
 TIMELINE_LIMIT = 20
@@ -88,6 +92,7 @@ _STATE_FIELDS = {
     "timeline": required(list_of(conforms(_TIMELINE_FIELDS), TIMELINE_LIMIT)),
     "announced": required(is_dict),
     "switchForced": may(is_bool),  # (absent in a state stored before it existed: not forced)
+    "agentStateKeeper": may(is_dict),  # (checked by AgentStateKeeper.from_dict; absent or wrong: a fresh one)
 }
 
 
@@ -110,7 +115,7 @@ class GlobalState:
     accepted switch also changes `active` (broadcast bg:region-changed then)."""
 
     __slots__ = ("region_keys", "active", "epoch", "failover", "tabs", "agents", "timeline", "announced",
-                 "switch_forced")
+                 "switch_forced", "keeper")
 
     def __init__(self, region_keys, active=None, epoch=0):
         self.region_keys = tuple(region_keys)
@@ -123,6 +128,7 @@ class GlobalState:
         self.timeline = []     # completed switches, oldest first, at most TIMELINE_LIMIT
         self.announced = {}    # {region: the AWS region its CCP announced (ACGR's init)}
         self.switch_forced = False  # the latest switch was completed by the agent's Switch now
+        self.keeper = AgentStateKeeper(self.region_keys)  # the agent's state kept across a failover
 
     @property
     def standby(self):
@@ -334,6 +340,7 @@ class GlobalState:
         if region not in self.region_keys:
             return False
         self.agents[region] = {"summary": summary, "updatedMs": now_ms}
+        self.keeper.on_agent_update(region, summary, now_ms)
         pending = self.pending
         if pending is not None and region == self.active and summary["blockingContacts"]:
             pending["contactId"] = summary["blockingContacts"][0]["contactId"]
@@ -422,6 +429,7 @@ class GlobalState:
             "timeline": [dict(entry) for entry in self.timeline],
             "announced": dict(self.announced),
             "switchForced": self.switch_forced,
+            "agentStateKeeper": self.keeper.to_dict(),
         }
 
     @classmethod
@@ -440,6 +448,8 @@ class GlobalState:
         state.timeline = [dict(entry) for entry in data["timeline"]]
         state.announced = dict(data["announced"])
         state.switch_forced = data.get("switchForced", False)
+        state.keeper = AgentStateKeeper.from_dict(data.get("agentStateKeeper"), state.region_keys,
+                                                  state.timeline[-1]["completeMs"] if state.timeline else None)
         return state
 
 

@@ -3,7 +3,8 @@ content script for the allowlisted pages, keeps the GlobalState (persisted in se
 service-worker restart or an event-page unload loses nothing), tells the open tabs which region is active and
 which configuration is in force (open_tabs), and owns the single sign-in window (sign_in_window), the badge and
 the per-region logs (log_store). The tabs' failover reports are failover_reports', the pages' requests
-page_requests'; both are installed on the engine. The agent's state kept across a failover is agent_state_keeping's.
+page_requests'; both are installed on the engine. The agent's state kept across a failover is
+agent_state_keeping's (after every change of the state).
 
 Messages are validated before anything acts on them, and those that arrive while the stored state is still being
 read wait for it (message_router)."""
@@ -34,16 +35,14 @@ class BackgroundEngine:
         self.sign_in = SignInWindow()
         self.notifier = notifier.Notifier()
         self.framing = FramingWatch()
-        self.agent_states = agent_state_keeping.AgentStateKeeping(self)
         self._active_seen = None  # the active region when the state last changed
         self.messages = MessageRouter(self._refusal)
         self._refused = set()      # (tab, kind) of the refusals logged
         self.tabs = OpenTabs(self, self.changed)
         for kind, handler in (("cs:hello", self._on_hello), ("cs:region-state", self._on_region_state),
                               ("cs:ccp-health", self._on_health), ("cs:log-batch", self._on_log_batch),
-                              ("cs:relayed-logs", self._on_relayed_logs),
-                              ("cs:need-login", self._on_need_login), ("cs:goodbye", self._on_goodbye),
-                              ("cs:panel-returned", self._on_panel_returned),
+                              ("cs:relayed-logs", self._on_relayed_logs), ("cs:need-login", self._on_need_login),
+                              ("cs:goodbye", self._on_goodbye), ("cs:panel-returned", self._on_panel_returned),
                               ("popup:get-status", self._on_get_status)):
             self.handle(kind, handler)
 
@@ -64,13 +63,12 @@ class BackgroundEngine:
     def _load(self):
         """The configuration, then the stored state and sign-in window, then the logs."""
         def got_config():
-            storage.get("session", [STATE_KEY, sign_in_window.STORAGE_KEY, notifier.STORAGE_KEY,
-                                    agent_state_keeping.STORAGE_KEY], got_session)
+            storage.get("session", [STATE_KEY, sign_in_window.STORAGE_KEY, notifier.STORAGE_KEY], got_session)
 
         def got_session(items, error):
             self.sign_in.restore(items.get(sign_in_window.STORAGE_KEY))
             self.notifier.restore(items.get(notifier.STORAGE_KEY))
-            self._restore_state(items.get(STATE_KEY), items.get(agent_state_keeping.STORAGE_KEY))
+            self._restore_state(items.get(STATE_KEY))
             self.logs = LogStore(self.config)
             self.logs.load(self._become_ready)
         self._config_source.load(got_config)
@@ -99,7 +97,7 @@ class BackgroundEngine:
                 print("content script registration failed:", error)
         content_scripts.register(matches, registered)
 
-    def _restore_state(self, stored, stored_keeper=None):
+    def _restore_state(self, stored):
         self.state = None
         if self.config is not None and stored is not None:
             try:
@@ -109,7 +107,6 @@ class BackgroundEngine:
         if self.config is not None and self.state is None:
             self.state = GlobalState(self.config.region_keys, epoch=clock.now_ms())
         self._active_seen = self.state.active if self.state is not None else None
-        self.agent_states.restore(stored_keeper)
 
     def _config_changed(self, previous):
         """A new configuration (previous: the Config before it, or None): a fresh state for other regions, and
@@ -257,7 +254,7 @@ class BackgroundEngine:
     def changed(self):
         """After every change of the state: persisted, the badge, the notifications; a region that became active
         while it waits for a sign-in gets the sign-in window (a stand-by's need opens none)."""
-        self.agent_states.step()  # before persisting: what it notes on the timeline is persisted with it
+        agent_state_keeping.step(self)  # before persisting: what it notes on the timeline is persisted with it
         self._persist()
         model = self.status()
         self._update_badge(model)

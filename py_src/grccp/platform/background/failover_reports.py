@@ -31,7 +31,6 @@ class _Reports:
 
     def agent_update(self, fields, sender, respond):
         engine = self.engine
-        engine.agent_states.agent_updated(fields["region"], fields["agent"])
         if engine.state.on_agent_update(fields["region"], fields["agent"], clock.now_ms()):
             engine.changed()
             if engine.traits().COMPLETES_STUCK_FAILOVER:
