@@ -63,12 +63,14 @@ def test_an_agent_available_in_the_old_region_is_available_in_the_new_one_within
     configure(driver, extension_config(emulator, protocol, outage=KEEP))
     open_ready_with_the_stand_by_offline(driver, emulator)
     emulator.client.set_active(WEST)
-    shown = switch_seen(driver)
+    switch_seen(driver)
+    wait_for(driver, lambda: background_status(driver)["timeline"])  # the switch completed (ACGR: after it showed)
+    completed = time.monotonic()
     wait_for(driver, lambda: emulator.client.agent_state(WEST) == "Available", timeout=10)
-    took = time.monotonic() - shown
+    took = time.monotonic() - completed
     record = wait_for(driver, lambda: agent_state_record(driver))
-    print(f"\n[{protocol}] agent state set {took:.2f} s after the page showed {WEST}; "
-          f"recorded {record['afterMs']} ms after the switch")
+    print(f"\n[{protocol}] agent state set in the emulator {took:.2f} s after the test saw the switch complete; "
+          f"the background had the tab's answer {record['afterMs']} ms after the switch")
     assert took < 5 and record["afterMs"] <= 5000
     assert (record["outcome"], record["stateName"]) == ("set", "Available")
     assert set_states(emulator, WEST) == [f"{emulator.instance_arn(WEST)}/agent-state/available"]  # once
