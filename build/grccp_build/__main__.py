@@ -11,7 +11,7 @@ import sys
 import time
 
 from . import (aot_compiler, brython_pin, bundler, entries, load_lists, manifests, module_graph, package, runtime_cuts,
-               runtime_patch)
+               runtime_patch, vendor)
 from .errors import BuildError
 from .files import read_bytes, write_if_changed
 
@@ -73,7 +73,7 @@ def build(layout, archives=True):
     report["compiled"] = compiler.compiled
 
     shared = {"runtime/brython_csp.js": read_bytes(runtime_path), "runtime/aot_loader.js": read_bytes(LOADER_JS),
-              **bundles}
+              **bundles, **vendor.files()}
     report["runtime"] = {name: _size(data) for name, data in shared.items() if name.startswith("runtime/")}
     for browser in manifests.BROWSERS:
         target = os.path.join(layout.out, browser)

@@ -31,6 +31,12 @@ class EntryPoint:
 # (the background and the options page); the content script reads one the background checked.
 PUBLIC_SUFFIXES = "data/public_suffixes.js"
 
+# The page API's files, registered only for the pages opted in to it (platform/background/content_scripts.py): the
+# port acceptor in the content script's isolated world, and in the page's main world the unmodified Streams
+# (vendor.py) with the script that starts it.
+PAGE_API_PORT = ("boot/page_port.js",)
+PAGE_API_MAIN = ("vendor/connect-streams-min.js", "page_api/main.js")
+
 ENTRY_POINTS = (
     EntryPoint("content", "content_script", start=("boot/page_guard.js", "boot/panel_dom.js", "boot/early_start.js"),
                before=("boot/content_pre.js",),

@@ -9,7 +9,7 @@
 import html
 import json
 
-from .entries import ENTRY_POINTS, entry
+from .entries import ENTRY_POINTS, PAGE_API_MAIN, PAGE_API_PORT, entry
 from .errors import BuildError
 
 WORKER_BOOT = "boot/background_worker.js"
@@ -19,7 +19,8 @@ PAGE_MARKER = "<!-- scripts: written by the build from its entry table -->"
 def _background_run():
     """The background's run code: the content script's files for the registrations, then the entry module."""
     content = entry("content")
-    files = {"document_start": list(content.start), "document_end": list(content.scripts)}
+    files = {"document_start": list(content.start), "document_end": list(content.scripts),
+             "page_api_port": list(PAGE_API_PORT), "page_api_main": list(PAGE_API_MAIN)}
     return (f"globalThis.grccpContentScriptFiles = {json.dumps(files)};\n"
             f"__BRYTHON__.aot.runMain('{entry('background').module}');\n")
 

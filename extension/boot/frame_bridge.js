@@ -21,6 +21,8 @@
   var logTimer = null;
   // The listening session's handlers (null: none listens); the guard's receiver is set once, for the page's life.
   var session = null;
+  // The page API's relay (platform/content/page_api), on opted-in pages: {hear(region, data), notHeard: Set}
+  var pageRelay = null;
   function deliverLogs() {
     clearTimeout(logTimer);
     logTimer = null;
@@ -52,6 +54,7 @@
       return;
     }
     var name = data !== null && typeof data === 'object' ? data.event : undefined;
+    if (pageRelay !== null && !pageRelay.notHeard.has(name)) pageRelay.hear(region, data);
     if (name === 'log' && current.handled.has(name)) {
       logs.push([region, data.data === undefined ? null : data.data]);
       if (logs.length >= current.logBatch.size) {
@@ -111,9 +114,14 @@
         guard.receive(onCcpMessage, onOtherMessage);
       }
     },
+    // The page API's relay hears every message of the routed frames but those named in notHeard (null: none).
+    relayToPage: function (hear, notHeard) {
+      pageRelay = hear === null ? null : {hear: hear, notHeard: new Set(notHeard)};
+    },
     // The session ends (its panel is taken off the page): no route, no watch, no handler, nothing waiting.
     stop: function () {
       session = null;
+      pageRelay = null;
       guard.unrouteAll();
       windows.clear();
       watchers.forEach(function (observer) { observer.disconnect(); });

@@ -127,7 +127,8 @@ class Emulator:
         release = streams_release_dir(REPO_ROOT)
         for host in (*CRM_HOSTS, OTHER_HOST):
             site_dir = os.path.join(STATIC, "sites", host.split(".")[0])
-            origins[host] = SiteOrigin(site_dir, os.path.join(STATIC, "hosts"), release, self.page_config())
+            origins[host] = SiteOrigin(site_dir, os.path.join(STATIC, "hosts"), release, self.page_config(),
+                                       os.path.join(STATIC, "page_api"))
         return origins
 
     def _route_by_host(self, request):

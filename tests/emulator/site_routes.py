@@ -4,6 +4,8 @@ Every site also serves, for host pages that run the real Streams library:
   /vendor/amazon-connect-streams/<file>  the npm package's release files, straight from node_modules
   /hosts/<page>                          host harness pages (plain Streams, connect-streams-dr.js, raw postMessage)
   /emulator/config.js                    `window.EMULATOR = {instances, loginUrl, ...}` for those pages
+  /page-api/<file>                       CRM pages for the extension's page API (static/page_api/), sent with a strict
+                                         CSP (STRICT_CSP: no inline script, no eval), as a careful CRM sends them
 """
 import json
 import os
@@ -13,6 +15,10 @@ from .control_api import sign_in_everywhere
 from .http_handler import Response, static_file
 
 VENDOR_PREFIX = "/vendor/amazon-connect-streams/"
+PAGE_API_PREFIX = "/page-api/"
+# frame-src: the CCP origins the extension's panel frames (the page API's stand-in frames are about:blank)
+STRICT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+              "connect-src 'self'; frame-src {frames}; object-src 'none'; base-uri 'none'")
 
 
 class LoginOrigin:
@@ -40,9 +46,12 @@ class LoginOrigin:
 
 
 class SiteOrigin:
-    def __init__(self, site_dir, hosts_dir, streams_release_dir, page_config):
+    def __init__(self, site_dir, hosts_dir, streams_release_dir, page_config, page_api_dir):
         self._site_dir = site_dir
         self._hosts_dir = hosts_dir
+        self._page_api_dir = page_api_dir
+        self._csp = STRICT_CSP.format(frames=" ".join(sorted({"/".join(i["ccpUrl"].split("/")[:3])
+                                                               for i in page_config["instances"]})))
         self._streams_release_dir = streams_release_dir
         self._config_js = "window.EMULATOR = " + json.dumps(page_config, indent=2) + ";\n"
 
@@ -54,6 +63,10 @@ class SiteOrigin:
             return static_file(self._streams_release_dir, path[len(VENDOR_PREFIX):])
         if path.startswith("/hosts/"):
             return static_file(self._hosts_dir, path[len("/hosts/"):])
+        if path.startswith(PAGE_API_PREFIX):
+            response = static_file(self._page_api_dir, path[len(PAGE_API_PREFIX):])
+            response.headers["Content-Security-Policy"] = self._csp
+            return response
         return static_file(self._site_dir, path)
 
 

@@ -17,7 +17,8 @@ modules that schedule work (outbox, log_shipping) are given their timers and sen
   leave_prompt      whether a tab asks before its page is left (a contact in progress, a pending failover)
   legacy_dr         the legacy DR protocol (connect-streams-dr.js): its messages and host rules (LegacyDrRules)
   acgr              ACGR, Global Resiliency as Streams 2.16+ speaks it: its messages and host rules (AcgrRules)
-  protocols         which protocol's host rules a tab drives, and the protocol's traits
+  protocols         which protocol's host rules a tab drives, the protocol's traits and its page view
+  page_relay        the page API's relay: the page's Streams <-> the extension's CCP frames, as decisions
   ccp_conduit       one CCP frame's link: handshake, heartbeat, load deadline, as decisions
   outbox            a tab's posts and reports in order around a switch (shown at once, the rest once rendered)
   log_shipping      a tab's log lines to the background in bounded batches

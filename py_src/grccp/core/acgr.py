@@ -20,6 +20,7 @@ AcgrRules: the per-tab host rules of Streams' initGRCCP, and where they differ, 
 
 from . import ccp_messages as wire
 from .errors import ProtocolError
+from .runtime_messages import FORCE_FAILOVER_REQUEST
 from .shapes import is_str, is_text
 from .tab_actions import Announced, Detected, Initiated, Log, Pending, Post, Show, SignInChecked
 from .tab_epoch import TabEpoch
@@ -352,3 +353,62 @@ class AcgrRules(TabEpoch):
         message = wire.host_message(FORCE_FAILOVER)
         return [Log(self.shown, "WARN", "Switch now: force_failover sent to both CCPs"),
                 Post(self.shown, message), Post(self.hidden, message)]
+
+
+class AcgrPageView:
+    """The page API's view of ACGR (core.page_relay.PageRelay asks it). The page's Streams runs initGRCCP on two
+    stand-in CCP windows and hears the extension's decisions in GR terms, never the CCPs' own GR events (the
+    extension's host rules act on those): its sign-in check is answered valid with an init naming the region this
+    tab shows as active; a failover detected or pending here is told to the active stand-in; the switch is told as
+    Streams hears it (failover_initiated to the new region, then that region's agent data, after which Streams
+    itself fires failover_complete). Its force_failover (sent to both stand-ins) is one request for the extension."""
+
+    def __init__(self, config, shown):
+        self.config = config
+        self.shown = shown      # the region the page's Streams was told is active
+        self.detected = None    # the failover target it was told of (Streams dedupes on it)
+        self.pending = None     # the target of the failover it was told is pending
+
+    def _name(self, key):
+        return self.config.region(key).name
+
+    def hears_from(self, region):
+        """Streams' GR conduit passes only the active CCP's traffic to the host."""
+        return region == self.shown
+
+    def on_host_event(self, region, event):
+        """The page-relay actions for a host message of the protocol's, or None (not one: dropped)."""
+        if event == VALIDATE_GLOBAL_SIGNIN:
+            init = {"instanceRegion": self._name(region), "instanceState": ACTIVE if region == self.shown else INACTIVE,
+                    "activeRegion": self._name(self.shown)}
+            return [("page", region, wire.host_message(GLOBAL_SIGNIN_VALID)),
+                    ("page", region, wire.host_message(INIT, init))]
+        if event == FORCE_FAILOVER:
+            return [("request", FORCE_FAILOVER_REQUEST)] if region == self.shown else []
+        return None
+
+    def decisions(self, rules, agent):
+        """The messages that tell the page's Streams what `rules` (this tab's AcgrRules) decided since it was last
+        told; `agent`: each region's latest agent data (or None)."""
+        actions = []
+        if rules.shown != self.shown:
+            previous, self.shown = self.shown, rules.shown
+            if self.detected != rules.shown:
+                actions.append(("page", previous, wire.host_message(FAILOVER_DETECTED,
+                                                                    {"activeRegion": self._name(rules.shown)})))
+            self.detected, self.pending = rules.shown, None
+            actions.append(("page", rules.shown, wire.host_message(FAILOVER_INITIATED,
+                                                                   {"activeRegion": self._name(rules.shown)})))
+            if agent.get(rules.shown) is not None:
+                actions.append(("page", rules.shown, {"event": "agent::update", "data": agent[rules.shown]}))
+            return actions
+        if rules.detected_target is not None and rules.detected_target != self.detected:
+            self.detected = rules.detected_target
+            actions.append(("page", self.shown, wire.host_message(FAILOVER_DETECTED,
+                                                                  {"activeRegion": self._name(self.detected)})))
+        if rules.pending_target != self.pending:
+            self.pending = rules.pending_target
+            if self.pending is not None:
+                actions.append(("page", self.shown, wire.host_message(FAILOVER_PENDING,
+                                                                      {"activeRegion": self._name(self.pending)})))
+        return actions

@@ -299,11 +299,13 @@ TOP_LEVEL_OPTIONS = {
     "loginUrl": Option("https-url"),
     "loginPopup": Option("boolean", True),
     "loginPopupAutoClose": Option("boolean", True),
+    # The page API may ask for a forced failover (connect.globalResiliency.forceFailover): the agent's Switch now.
+    "pageApiForceFailover": Option("boolean", False),
 }
 
 REQUIRED_FIELDS = ("regions", "loginUrl", "allowlist")
 TOP_LEVEL_FIELDS = ("protocol", "regions", "loginUrl", "loginPopup", "loginPopupAutoClose",
-                    "allowlist") + tuple(OPTION_GROUPS)
+                    "allowlist", "pageApi", "pageApiForceFailover") + tuple(OPTION_GROUPS)
 REGION_FIELDS = ("region", "ccpUrl", "instanceArn")
 REGION_REQUIRED = ("region", "ccpUrl")
 # Legacy DR finds the active instance by ARN: each region needs its own (the schema's top-level if/else).
@@ -313,7 +315,7 @@ LEGACY_REGION_REQUIRED = REGION_FIELDS
 # $comment lists them).
 CROSS_FIELD_RULES = ("arn-region-match", "distinct-regions", "distinct-instances", "distinct-aws-regions",
                      "ccp-host-region-match", "distinct-ccp-origins", "allowlist-not-ccp-origin",
-                     "allowlist-not-login-origin", "public-suffix-wildcard")
+                     "allowlist-not-login-origin", "public-suffix-wildcard", "page-api-allowlisted")
 
 _INVALID = object()  # marks a value that produced a FieldError
 
@@ -468,10 +470,11 @@ class Config:
     member names (they go into CCP messages as they are); treat everything as read-only."""
 
     __slots__ = ("protocol", "regions", "login_url", "login_origin", "login_popup", "login_popup_auto_close",
-                 "allowlist", "page_patterns", "placement", "softphone", "page_options", "timeouts", "logs", "outage")
+                 "allowlist", "page_patterns", "page_api", "page_api_force_failover", "placement", "softphone",
+                 "page_options", "timeouts", "logs", "outage")
 
     def __init__(self, protocol, regions, login_url, login_origin, login_popup, login_popup_auto_close,
-                 page_patterns, groups):
+                 page_patterns, groups, page_api=(), page_api_force_failover=False):
         self.protocol = protocol
         self.regions = regions
         self.login_url = login_url
@@ -480,6 +483,9 @@ class Config:
         self.login_popup_auto_close = login_popup_auto_close
         self.page_patterns = page_patterns
         self.allowlist = tuple(pattern.text for pattern in page_patterns)
+        # The allowlisted patterns opted in to the page API (a subset of page_patterns, in allowlist order)
+        self.page_api = tuple(pattern for pattern in page_patterns if pattern.text in page_api)
+        self.page_api_force_failover = page_api_force_failover
         self.placement = groups["placement"]
         self.softphone = groups["softphone"]
         self.page_options = groups["pageOptions"]
@@ -528,6 +534,8 @@ class Config:
             "loginPopup": self.login_popup,
             "loginPopupAutoClose": self.login_popup_auto_close,
             "allowlist": list(self.allowlist),
+            "pageApi": [pattern.text for pattern in self.page_api],
+            "pageApiForceFailover": self.page_api_force_failover,
             "placement": dict(self.placement),
             "softphone": dict(self.softphone),
             "pageOptions": dict(self.page_options),
@@ -668,6 +676,32 @@ def _check_allowlist(collector, members, public_suffixes):
     return tuple(patterns)
 
 
+def _check_page_api(collector, members, allowed):
+    """The opted-in patterns of `pageApi` (each an allowlist entry, listed once), as texts."""
+    value = members["pageApi"]
+    if not isinstance(value, list):
+        collector.add("pageApi", "type", f"must be an array of page patterns, not {type_name(value)}")
+        return ()
+    if len(value) > MAX_ALLOWLIST_ITEMS:
+        collector.add("pageApi", "max-items", f"must list at most {MAX_ALLOWLIST_ITEMS} page patterns")
+    listed = set(pattern.text for pattern in allowed or ())
+    seen = set()
+    for index, item in enumerate(value):
+        path = f"pageApi/{index}"
+        text = collector.string(item, path)
+        if text is _INVALID:
+            continue
+        if parse_page_pattern(text) is None:
+            collector.add(path, "page-pattern", f'"{_clip(text)}" is not a page pattern')
+        elif text in seen:
+            collector.add(path, "unique-items", f'"{_clip(text)}" is listed twice')
+        elif allowed is not None and text not in listed:
+            collector.add(path, "page-api-allowlisted", f'"{_clip(text)}" is not an allowlist entry: the page API is '
+                                                        f"opted in per allowlisted pattern, written as in the allowlist")
+        seen.add(text)
+    return tuple(seen)
+
+
 def _embedded_origins(members):
     """[(field, what, rule, HttpsUrl)] of the pages the extension embeds or opens: each region's CCP and the
     sign-in page (those given as valid URLs)."""
@@ -727,6 +761,7 @@ def _validate(obj, public_suffixes):
     acgr = members.get("protocol") == ACGR
     regions = _check_regions(collector, members["regions"], acgr) if "regions" in members else None
     allow = _check_allowlist(collector, members, public_suffixes) if "allowlist" in members else None
+    page_api = _check_page_api(collector, members, allow) if "pageApi" in members else ()
     top = {}
     for name, option in TOP_LEVEL_OPTIONS.items():
         if name in members:
@@ -738,7 +773,7 @@ def _validate(obj, public_suffixes):
         return None, collector.errors
     login = parse_https_url(top["loginUrl"])
     config = Config(top["protocol"], regions, top["loginUrl"], login.origin, top["loginPopup"],
-                    top["loginPopupAutoClose"], allow, groups)
+                    top["loginPopupAutoClose"], allow, groups, page_api, top["pageApiForceFailover"])
     return config, []
 
 
@@ -797,6 +832,17 @@ def _split_page_url(url):
         path = path.partition(delimiter)[0]
     port = None if split[1] == _DEFAULT_HTTPS_PORT else split[1]
     return split[0], port, path or "/"
+
+
+def page_api_matches(config):
+    """Port-free match patterns of the pages opted in to the page API."""
+    return _unique(pattern.match_pattern for pattern in config.page_api)
+
+
+def page_api_enabled(url, config):
+    """Whether the page at `url` is opted in to the page API, port included. Never raises."""
+    page = _split_page_url(url)
+    return page is not None and any(pattern.matches(*page) for pattern in config.page_api)
 
 
 def page_is_allowlisted(url, config):

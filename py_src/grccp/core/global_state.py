@@ -59,7 +59,7 @@ _ACCEPTED_IN = {
     PENDING: (NO_FAILOVER, DETECTED),
     INITIATED: (NO_FAILOVER, DETECTED, PENDING),
 }
-FORCED_BY = ("popup",)  # who may force a pending failover (Switch now)
+FORCED_BY = ("popup", "page-api")  # who may force a pending failover (Switch now; the page API's forceFailover)
 
 _FLIGHT_FIELDS = {
     "detectedMs": required(is_count),

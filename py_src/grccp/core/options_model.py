@@ -76,6 +76,9 @@ SECTIONS = (
     ("timeouts", "Timeouts", "CCP conduit timeouts in milliseconds, as in amazon-connect-streams."),
     ("logs", "Logs", "The per-region log kept by the extension and downloaded from the popup."),
     ("outage", "Outage day", "What the extension does for the agent while a region fails."),
+    ("pageApi", "Page API", "Allowlisted pages whose own scripts get the Amazon Connect Streams API (window.connect, "
+                            "connect.globalResiliency), backed by the extension's CCPs: for CRM code written for "
+                            "Streams. ACGR only for now. Off for every page unless listed here."),
 )
 
 
@@ -143,6 +146,11 @@ FIELDS = (
           "boolean", "outage", "The browser asks for permission to show notifications when you save."),
     Field("outage/keepAgentState", "Keep the agent's state (Available, Lunch, ...) across a failover", "boolean",
           "outage", "Set in the new region once it is active, unless the agent chose another state there first."),
+    Field("pageApi", "Pages with the page API", "lines", "pageApi",
+          "One allowlist entry per line, written exactly as in the allowlist. Their scripts see the agent's data "
+          "and contacts, as with their own Streams copy.", placeholder="https://crm.example.com/*"),
+    Field("pageApiForceFailover", "Let those pages force a failover (connect.globalResiliency.forceFailover)",
+          "boolean", "pageApi", "What the popup's Switch now does: the contacts that hold the failover are cut off."),
 )
 FIELD_BY_PATH = {field.path: field for field in FIELDS}
 
@@ -259,8 +267,8 @@ def field_of_error(path):
     if path in FIELD_BY_PATH:
         return path
     parts = path.split("/")
-    if parts[0] == "allowlist":
-        return "allowlist"
+    if parts[0] in ("allowlist", "pageApi"):
+        return parts[0]
     if parts[0] == "regions" and len(parts) == 2 and is_digits(parts[1]):
         first = f"regions/{parts[1]}/region"
         return first if first in FIELD_BY_PATH else None
@@ -276,7 +284,7 @@ def error_text(error):
     if shown is not None:
         name = FIELD_BY_PATH[shown].label
         if shown != path:
-            if path.startswith("allowlist/"):
+            if path.startswith(("allowlist/", "pageApi/")):
                 name = f"{name}, line {int(path.split('/')[1]) + 1}"
             else:
                 name = f"{name} ({path})"

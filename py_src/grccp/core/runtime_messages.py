@@ -44,6 +44,11 @@ def _is_closed_chunk(value):
 _log_file = {"region": _region, "fileName": required(is_text), "chunks": required(list_of(_is_closed_chunk, 100000)),
              "open": required(is_str), "skip": required(is_count), "count": required(is_count)}
 
+# What page code on a page opted in to the page API may ask the extension for (core.page_relay turns them into
+# requests): connect.globalResiliency.forceFailover().
+FORCE_FAILOVER_REQUEST = "force-failover"
+PAGE_REQUESTS = (FORCE_FAILOVER_REQUEST,)
+
 MESSAGE_TYPES = {
     # content script -> background
     "cs:hello": {"url": required(is_str)},
@@ -72,6 +77,9 @@ MESSAGE_TYPES = {
     # the page took the panel out of the document: it came back `returns` times so far (its CCPs reloaded each
     # time), or the tab gave up putting it back (core.panel_returns)
     "cs:panel-returned": {"returns": required(is_count), "gaveUp": required(is_bool)},
+    # page code on a page opted in to the page API asked for something (PAGE_REQUESTS): decided by
+    # the background (background/page_api_requests); a refusal is answered with bg:error
+    "cs:page-request": {"request": required(str_enum(PAGE_REQUESTS))},
     # background -> content script
     "bg:welcome": _configuration,
     # the configuration in force changed: every open tab follows it (core.tab_config)

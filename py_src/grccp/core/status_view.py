@@ -24,7 +24,7 @@ SIGNED_IN = {True: ("Signed in", "ok"), False: ("Sign-in needed", "trouble"), No
 CONTACT_WORDS = {"voice": ("voice call", "voice calls"), "queue_callback": ("voice call", "voice calls"),
                  "chat": ("chat", "chats")}
 CONTACT_KINDS = {"voice": "voice", "queue_callback": "voice", "chat": "chat"}
-FORCED_BY = {"popup": "Switch now, from the popup"}
+FORCED_BY = {"popup": "Switch now, from the popup", "page-api": "forceFailover, from the page API"}
 
 
 def duration_text(ms):

@@ -31,8 +31,9 @@ ORPHAN_NOTICE = "the extension was updated: this panel gives way to the new one 
 CONTACT_WORDS = {True: "in-progress", False: "none"}  # a panel's word on its contacts, on its host element
 
 # Configuration fields (Config.to_dict() names) an open tab does not use, or takes over with no new CCP frames
-# (outage: whether leaving the page asks first, read when it is left).
-NOT_THE_TABS = ("allowlist", "logs", "outage")
+# (outage: whether leaving the page asks first, read when it is left; the page API's opt-in applies from the page's
+# next load, its main-world part being registered for document_start; its forceFailover is the background's).
+NOT_THE_TABS = ("allowlist", "logs", "outage", "pageApi", "pageApiForceFailover")
 
 
 def _panel_settings(config):

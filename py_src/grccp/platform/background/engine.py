@@ -9,7 +9,7 @@ agent_state_keeping's (after every change of the state).
 Messages are validated before anything acts on them, and those that arrive while the stored state is still being
 read wait for it (message_router)."""
 from grccp.core import protocols, status
-from grccp.core.config import content_script_matches, page_is_allowlisted
+from grccp.core.config import page_is_allowlisted
 from grccp.core.errors import StateError
 from grccp.core.global_state import GlobalState
 from grccp.core.health import NOT_ANSWERING, READY
@@ -90,12 +90,10 @@ class BackgroundEngine:
 
     def _register_content_script(self):
         """For the allowlisted pages of the configuration in force (or for nothing)."""
-        matches = content_script_matches(self.config) if self.config else []
-
         def registered(error):
             if error:
                 print("content script registration failed:", error)
-        content_scripts.register(matches, registered)
+        content_scripts.register(self.config, registered)
 
     def _restore_state(self, stored):
         self.state = None
@@ -209,20 +207,20 @@ class BackgroundEngine:
         """The configured protocol's traits (core.host_rules.HostRules class attributes)."""
         return protocols.rules_class(self.config)
 
-    def switch_now(self, target):
-        """The agent's Switch now, confirmed in a page, for the pending failover to `target`: an error message, or
-        None once the background completed it and told every tab, or asked the tabs showing the active region to
-        end it (core.host_rules: COMPLETES_STUCK_FAILOVER)."""
+    def switch_now(self, target, forced_by="popup"):
+        """The agent's Switch now for the pending failover to `target` (`forced_by`: the popup or the page API, as
+        core.global_state.FORCED_BY): an error message, or None once the background completed it and told every
+        tab, or asked the tabs showing the active region to end it (core.host_rules: COMPLETES_STUCK_FAILOVER)."""
         if self.config is None or self.state is None:
             return "not configured"
         if not self.traits().SWITCH_NOW:
             return f"{self.config.protocol} has no Switch now"
         completes = self.traits().COMPLETES_STUCK_FAILOVER
         source = self.state.active
-        if not self.state.on_switch_now(target, clock.now_ms(), completes):
+        if not self.state.on_switch_now(target, clock.now_ms(), completes, forced_by):
             return f"no failover to {target} is pending (or it was already forced)"
-        self.log(source, "WARN", f"Switch now (from the popup): the pending failover to {target} is ended now, "
-                                 f"cutting off the contact it waits for")
+        self.log(source, "WARN", f"Switch now ({forced_by}): the pending failover to {target} is ended now, cutting "
+                                 f"off the contact it waits for")
         if completes:
             self.tabs.tell_region_to_all()
         else:

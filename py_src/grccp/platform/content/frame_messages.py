@@ -23,6 +23,12 @@ def watch_panel(host, own_attribute_names, on_foreign_attribute, on_left, on_bac
     _bridge.watchPanel(host, webext.to_js(list(own_attribute_names)), on_foreign_attribute, on_left, on_back)
 
 
+def relay_to_page(hear, not_heard):
+    """hear(region, data as the bridge has it) for every message of the routed frames whose event is not one of
+    `not_heard`, until the session stops (the page API's relay, platform/content/page_api)."""
+    _bridge.relayToPage(hear, webext.to_js(list(not_heard)))
+
+
 # `log` messages are handed over in batches of up to this many, or after this wait (log lines are not urgent;
 # the content script sends them on about once a second), unread: as JSON text, for the background to check.
 LOG_BATCH = {"size": 200, "waitMs": 50}

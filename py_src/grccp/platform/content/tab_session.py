@@ -17,7 +17,7 @@ from grccp.core.runtime_messages import make_message
 
 from grccp.platform.shared import clock, runtime_channel
 
-from . import ccp_requests, frame_messages, log_sender
+from . import ccp_requests, frame_messages, log_sender, page_api
 from .ccp_panel import CcpPanel
 from .conduit_timer import ConduitTimer
 from .frame_refresh import FrameRefresh
@@ -52,6 +52,7 @@ class TabSession:
         self.notice = None  # shown after the status, for the agent (tab_host: a configuration that waits)
         self._on_agent_change = on_agent_change
         self._stopped = False
+        self.page_api = None  # platform/content/page_api.PageApi on a page opted in to the page API
         self._performers = {Post: lambda action: self.outbox.post(action.region, action.message),
                             Log: lambda action: self.logs.log(action.region, action.level, action.text),
                             Detected: self._do_detected,
@@ -91,6 +92,7 @@ class TabSession:
         self.send("cs:region-state", region=shown, epoch=self.rules.epoch)
         self.show_status()
         self.logs.start()
+        self.page_api = page_api.start(self)
         self.frames.open()  # what the frames sent before (an adopted early panel's) is handled now, in order
         return True
 
@@ -202,6 +204,8 @@ class TabSession:
         """Core actions in order. A switch (Show) goes first: the new region's CCP is shown at once, and the rest
         runs once the browser has rendered it, in order, so that the bookkeeping (posts, reports, logs) never
         delays what the agent sees."""
+        if self.page_api is not None:  # told first: it posts nothing to the CCPs
+            self.page_api.follow(self.rules)
         shows = [action.region for action in actions if type(action) is Show]
         if not shows:
             for action in actions:
