@@ -28,7 +28,7 @@ $(TEST_TMP):
 	@mkdir -p $@
 
 test: build | $(TEST_TMP)
-	$(PYTEST) tests -q -m "not reliability_only"
+	$(PYTEST) tests -q -m "not reliability_only" --durations=40
 	$(MAKE) --no-print-directory lint
 
 test-unit: setup | $(TEST_TMP)

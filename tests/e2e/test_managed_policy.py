@@ -134,7 +134,7 @@ def test_a_full_policy_configures_the_extension_read_only(launch_with_policy, em
         stored = page.stored_config()
     # only what the policy does not set is stored; the policy's settings stay in force
     assert set(stored) == {"loginPopup", "loginPopupAutoClose", "placement", "softphone", "pageOptions", "timeouts",
-                           "outage"}
+                           "outage", "pageApi", "pageApiForceFailover"}
     assert stored["timeouts"]["ccpLoadTimeout"] == 12000
     wait_for_policy(driver, ["protocol", "regions", "loginUrl", "allowlist", "logs"], timeout=5)
 
