@@ -107,7 +107,7 @@ def test_a_ccp_the_browser_refuses_to_show_on_the_page_is_said_so_with_the_fix(c
     assert [problem["path"] for problem in status["regionProblems"]] == ["regions/0/ccpUrl"]
     with Popup(driver) as popup:
         shown = popup.wait(lambda s: s["regions"][0]["health"] == "refused_framing" and s["problems"])
-        assert shown["regions"][0]["healthText"] == "Refused framing"
+        assert shown["regions"][0]["healthText"] == "Blocked"
         assert len(shown["problems"]) == 1 and fix in shown["problems"][0]
     driver.switch_to.window(page)
     emulator.client.set_framing(EAST, approved_origins=None)  # approved (no frame-ancestors at all)

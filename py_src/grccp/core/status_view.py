@@ -15,7 +15,7 @@ HEALTH = {
     LOADING: ("Loading…", "idle"),
     NOT_ANSWERING: ("Not answering", "trouble"),
     SIGNED_OUT: ("Signed out", "trouble"),
-    REFUSED_FRAMING: ("Refused framing", "trouble"),
+    REFUSED_FRAMING: ("Blocked", "trouble"),  # short: the card is narrow; the problem line says why
     None: ("No CCP open", "idle"),
 }
 SIGNED_IN = {True: ("Signed in", "ok"), False: ("Sign-in needed", "trouble"), None: ("Unknown", "idle")}
