@@ -36,15 +36,19 @@ def host_state(driver):
     return driver.execute_script(HOST_STATE)
 
 
-def open_allowlisted(driver, url, timeout=20):
+def open_allowlisted(driver, url, timeout=30):
     """Loads `url` until the extension's panel is on it (the background registers the content script
-    asynchronously after a configuration is stored)."""
+    asynchronously after a configuration is stored). Each load waits twice as long as the one before: a reload
+    restarts the content script, so a fixed short wait would never let a slow boot on a loaded machine finish."""
+    patience = [3]
+
     def injected():
         driver.get(url)
         try:
-            WebDriverWait(driver, 3, poll_frequency=0.05).until(lambda d: host_state(d) is not None)
+            WebDriverWait(driver, patience[0], poll_frequency=0.05).until(lambda d: host_state(d) is not None)
             return True
         except Exception:
+            patience[0] *= 2
             return False
     wait_for(driver, injected, timeout, f"the extension never appeared on {url}")
 
