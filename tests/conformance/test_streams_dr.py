@@ -158,7 +158,8 @@ def test_failed_hard_offline_still_switches_and_is_retried_until_it_succeeds(
     emulator_client.impair(EAST, api_status=None)
     wait_until(lambda: emulator_client.region_state(EAST)["agent"]["selected_state"] == "Offline", 10,
                message="retry succeeded: old region offline")
-    assert emulator_client.contacts(EAST)[0]["state"]["type"] == "ended"
+    # the call was cut off: in after-call work, or already cleared when a later snapshot's retry destroyed it again
+    assert all(contact["state"]["type"] == "ended" for contact in emulator_client.contacts(EAST))
     assert len(page.recorded("failover-complete")) == 1
 
 
