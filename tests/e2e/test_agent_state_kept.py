@@ -7,6 +7,8 @@ shown in the popup's timeline and the region's log. Each scenario runs in one pr
 protocol in the other browser (the feature sits above the protocols); the first runs in both."""
 import time
 
+import pytest
+
 from .conftest import extension_config
 from .extension_driver import background_status, configure, host_state, logged, wait_for
 from .test_failover_engine import EAST, WEST, call_in_progress, open_ready, pending_status, ready_on
@@ -57,6 +59,7 @@ def open_ready_with_the_stand_by_offline(driver, emulator):
     assert emulator.client.agent_state(EAST) == "Available"
 
 
+@pytest.mark.stress
 def test_an_agent_available_in_the_old_region_is_available_in_the_new_one_within_5_s(ccp_browser, emulator,
                                                                                           protocol):
     driver = ccp_browser

@@ -102,6 +102,7 @@ for (const message of messages.slice(0, 200)) frame.contentWindow.parent.postMes
 """
 
 
+@pytest.mark.stress
 def test_messages_imitating_the_protocol_from_the_page_change_nothing(ccp_browser, emulator, protocol):
     driver = ccp_browser
     configure(driver, extension_config(emulator, protocol))
@@ -146,6 +147,7 @@ def test_malformed_messages_from_a_ccp_are_dropped(ccp_browser, emulator):
     assert len(dropped) >= 6
 
 
+@pytest.mark.stress
 def test_a_ccp_frame_navigated_to_another_origin_is_not_trusted(ccp_browser, emulator, protocol):
     """The frame window is the same, its origin is not the CCP's any more: its messages (legacy DR's and ACGR's
     failover events) are dropped."""

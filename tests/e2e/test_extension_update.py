@@ -77,6 +77,7 @@ def update_the_extension(driver):
     driver.switch_to.window(page)
 
 
+@pytest.mark.stress
 def test_an_update_replaces_the_panel_of_an_open_page(updatable_browser, emulator, protocol):
     driver = updatable_browser
     configure(driver, extension_config(emulator, protocol))

@@ -1,5 +1,7 @@
 """The failover engine end to end against the emulator, in Chromium and Firefox; the scenarios both Global
 Resiliency protocols share run in each (the `protocol` fixture), what only ACGR has is in test_acgr_engine."""
+import pytest
+
 from .conftest import extension_config
 from .extension_driver import (background_status, configure, host_state, open_allowlisted, shows_only,
                                shows_only_on, visible_ccps, wait_for, wait_until_both_workers_polled,
@@ -82,6 +84,7 @@ def test_switch_at_start_up_when_the_first_region_is_not_active(ccp_browser, emu
     assert background_status(driver)["activeRegion"] == WEST
 
 
+@pytest.mark.stress
 def test_hard_failover_in_three_tabs_on_two_sites(ccp_browser, emulator, protocol):
     driver = ccp_browser
     configure(driver, extension_config(emulator, protocol))
@@ -167,6 +170,7 @@ def pending_on(driver, region):
     return state is not None and state["state"] == "pending" and state["active"] == region
 
 
+@pytest.mark.stress
 def test_second_tab_opened_while_pending_stays_on_the_old_region(ccp_browser, emulator, protocol):
     """It shows the old region, with the failover pending (the background says so: only the tab whose CCP waits
     for the contact hears it from its CCP), and never the new region's CCP until the switch (ACGR: its CCPs'

@@ -2,6 +2,7 @@
 own first script is hostile (emulator `hosts/hostile-page.js`) tries every route it has to move the region, blind
 the extension or learn that the extension is there. Each test is the attack; its assertions are what the extension
 lets it achieve (nothing, or — for what no extension can close — exactly what remains, measured)."""
+import pytest
 from grccp.core.config import content_script_matches, parse_config
 from selenium.common.exceptions import TimeoutException
 
@@ -339,6 +340,7 @@ FORGED_SWITCH = {"legacy-dr": "hostile.failoverToSecond()",
                  "acgr": f"{{event: 'globalResiliency::failover_initiated', data: {{activeRegion: '{WEST}'}}}}"}
 
 
+@pytest.mark.stress
 def test_a_ccp_frame_made_by_the_page_echoes_a_failover_that_the_next_poll_undoes(ccp_browser, emulator, protocol):
     """What no extension can close: the page frames the CCP itself (the instance approves the page's origin,
     since the extension's frames sit on it) and posts its own frame a broadcast; the worker sends the inner event
