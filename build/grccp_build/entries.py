@@ -32,10 +32,14 @@ class EntryPoint:
 PUBLIC_SUFFIXES = "data/public_suffixes.js"
 
 # The page API's files, registered only for the pages opted in to it (platform/background/content_scripts.py): the
-# port acceptor in the content script's isolated world, and in the page's main world the unmodified Streams
-# (vendor.py) with the script that starts it.
+# port acceptor in the content script's isolated world, and in the page's main world the script that starts the
+# unmodified Streams (vendor.py): ACGR's in the top, after Streams itself; legacy DR's once per region, each in its
+# own frame (the region-frame script asks the background to load it there).
+STREAMS = ("vendor/connect-streams-min.js",)
 PAGE_API_PORT = ("boot/page_port.js",)
-PAGE_API_MAIN = ("vendor/connect-streams-min.js", "page_api/main.js")
+PAGE_API_MAIN = STREAMS + ("page_api/main.js",)
+PAGE_API_LEGACY_MAIN = ("page_api/main.js",)
+PAGE_API_REGION_FRAME = ("page_api/region_frame.js",)
 
 ENTRY_POINTS = (
     EntryPoint("content", "content_script", start=("boot/page_guard.js", "boot/panel_dom.js", "boot/early_start.js"),

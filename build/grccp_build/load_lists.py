@@ -9,7 +9,8 @@
 import html
 import json
 
-from .entries import ENTRY_POINTS, PAGE_API_MAIN, PAGE_API_PORT, entry
+from .entries import (ENTRY_POINTS, PAGE_API_LEGACY_MAIN, PAGE_API_MAIN, PAGE_API_PORT, PAGE_API_REGION_FRAME, STREAMS,
+                      entry)
 from .errors import BuildError
 
 WORKER_BOOT = "boot/background_worker.js"
@@ -20,7 +21,10 @@ def _background_run():
     """The background's run code: the content script's files for the registrations, then the entry module."""
     content = entry("content")
     files = {"document_start": list(content.start), "document_end": list(content.scripts),
-             "page_api_port": list(PAGE_API_PORT), "page_api_main": list(PAGE_API_MAIN)}
+             "page_api_port": list(PAGE_API_PORT), "page_api_main": list(PAGE_API_MAIN),
+             "page_api_legacy_main": list(PAGE_API_LEGACY_MAIN),
+             "page_api_region_frame": list(PAGE_API_REGION_FRAME),
+             "streams": list(STREAMS)}
     return (f"globalThis.grccpContentScriptFiles = {json.dumps(files)};\n"
             f"__BRYTHON__.aot.runMain('{entry('background').module}');\n")
 

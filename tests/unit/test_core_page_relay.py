@@ -4,7 +4,7 @@ request routing, and what the page's Streams is told of the tab's decisions."""
 import pytest
 
 from core_testdata import EAST, WEST, make_acgr_config, make_config, snapshot_data
-from grccp.core import acgr, page_relay as pr, protocols
+from grccp.core import acgr, legacy_dr, page_relay as pr, protocols
 from grccp.core.config import page_api_enabled, page_api_matches, parse_config
 
 GR = "globalResiliency::"
@@ -171,7 +171,7 @@ def test_acgr_page_view_answers_the_sign_in_check_and_turns_force_failover_into_
         ("page", WEST, {"event": GR + "init", "data": {"instanceRegion": WEST, "instanceState": "inactive",
                                                         "activeRegion": EAST}})]
     force = {"event": GR + "force_failover"}
-    assert relay.on_page(to_ccp(EAST, force), 0) == [("request", "force-failover")]
+    assert relay.on_page(to_ccp(EAST, force), 0) == [("request", "force-failover", {})]
     assert relay.on_page(to_ccp(WEST, force), 0) == []  # Streams sends it to both stand-ins: one wish
     for event in ("configure", "close", "terminate", "download_log_from_ccp", GR + "failover_complete",
                   GR + "configure_ccp_conduit", "disasterRecovery::suppress"):
@@ -216,8 +216,11 @@ def test_decisions_wait_for_the_pages_host():
     assert relay.on_decisions(Rules(detected_target=WEST)) == []
 
 
-def test_only_acgr_serves_the_page_api():
-    assert protocols.serves_page_api(make_acgr_config()) and not protocols.serves_page_api(make_config())
+def test_each_protocol_has_its_page_view():
+    assert isinstance(protocols.page_view_for(make_acgr_config(), EAST), acgr.AcgrPageView)
+    assert isinstance(protocols.page_view_for(make_config(), EAST), legacy_dr.LegacyDrPageView)
+    assert {cls.MAIN_FILES: cls.REGIONAL_REALMS for cls in protocols.PAGE_VIEWS.values()} == {
+        "page_api_main": False, "page_api_legacy_main": True}
 
 
 def test_the_opt_in_is_per_allowlisted_pattern_port_included():

@@ -29,6 +29,8 @@ VALID = {
     "cs:goodbye": {},
     "cs:panel-returned": {"returns": 2, "gaveUp": False},
     "cs:page-request": {"request": "force-failover"},
+    "cs:load-streams": {"region": EAST, "document": "1764727200123.4"},
+    "bg:streams-loaded": {},
     "bg:welcome": {"allowed": True, "config": {"regions": []}, "activeRegion": EAST, "epoch": 5, "failover": None},
     "bg:config": {"allowed": False, "config": None, "activeRegion": None, "epoch": 0, "failover": None},
     "bg:region-changed": {"region": EAST, "epoch": 2, "failover": {"target": "us-west-2", "pending": True},

@@ -19,6 +19,7 @@ modules that schedule work (outbox, log_shipping) are given their timers and sen
   acgr              ACGR, Global Resiliency as Streams 2.16+ speaks it: its messages and host rules (AcgrRules)
   protocols         which protocol's host rules a tab drives, the protocol's traits and its page view
   page_relay        the page API's relay: the page's Streams <-> the extension's CCP frames, as decisions
+  regional_realms   legacy DR's page API: how often Streams is loaded into a page's regional frames
   ccp_conduit       one CCP frame's link: handshake, heartbeat, load deadline, as decisions
   outbox            a tab's posts and reports in order around a switch (shown at once, the rest once rendered)
   log_shipping      a tab's log lines to the background in bounded batches

@@ -363,6 +363,11 @@ class AcgrPageView:
     Streams hears it (failover_initiated to the new region, then that region's agent data, after which Streams
     itself fires failover_complete). Its force_failover (sent to both stand-ins) is one request for the extension."""
 
+    # The registrations (platform/background/content_scripts): Streams and the script that starts it in the top's
+    # main world (the build's load list of that name); no regional realms.
+    MAIN_FILES = "page_api_main"
+    REGIONAL_REALMS = False
+
     def __init__(self, config, shown):
         self.config = config
         self.shown = shown      # the region the page's Streams was told is active
@@ -384,7 +389,7 @@ class AcgrPageView:
             return [("page", region, wire.host_message(GLOBAL_SIGNIN_VALID)),
                     ("page", region, wire.host_message(INIT, init))]
         if event == FORCE_FAILOVER:
-            return [("request", FORCE_FAILOVER_REQUEST)] if region == self.shown else []
+            return [("request", FORCE_FAILOVER_REQUEST, {})] if region == self.shown else []
         return None
 
     def decisions(self, rules, agent):

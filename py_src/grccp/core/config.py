@@ -839,6 +839,11 @@ def page_api_matches(config):
     return _unique(pattern.match_pattern for pattern in config.page_api)
 
 
+def page_api_origin_matches(config):
+    """Port-free match patterns of every page of the opted-in pages' origins ("https://<host>/*")."""
+    return _unique(f"https://{'*.' + p.host if p.any_subdomain else p.host}/*" for p in config.page_api)
+
+
 def page_api_enabled(url, config):
     """Whether the page at `url` is opted in to the page API, port included. Never raises."""
     page = _split_page_url(url)

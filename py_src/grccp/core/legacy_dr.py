@@ -225,3 +225,44 @@ class LegacyDrRules(TabEpoch):
         """Never asked: the background completes a legacy failover itself (COMPLETES_STUCK_FAILOVER), and every
         tab follows it (on_global_region: the old region suppressed and set offline, the new one activated)."""
         return []
+
+
+class LegacyDrPageView:
+    """The page API's view of legacy DR (core.page_relay.PageRelay asks it), behind the interface of
+    core.acgr.AcgrPageView. The page gets connect-streams-dr.js's `globalConnect.core` as a facade
+    (extension/page_api/main.js) over one real Streams per region, each in a regional realm of its own (a
+    same-origin blank frame into which the background loads Streams) and each its own region's plain host: it
+    hears its region's traffic, never the DR events (the extension's host rules act on those), and sends nothing of
+    the protocol's (no failover or failoverTo from the page). The facade hears the tab's decisions: the region
+    shown (onFailoverComplete, window.connect rebound, primaryRegion and secondaryRegion swapped) and a failover
+    pending on a contact (onFailoverPending with the ARN of the region it waits to switch to)."""
+
+    # The registrations (platform/background/content_scripts): only the facade's script in the top's main world
+    # (the build's load list of that name); Streams is loaded into each regional realm on request.
+    MAIN_FILES = "page_api_legacy_main"
+    REGIONAL_REALMS = True
+
+    def __init__(self, config, shown):
+        self.config = config
+        self.shown = shown      # the region the facade was told is active
+        self.pending = None     # the target of the failover it was told is pending
+
+    def hears_from(self, region):
+        """Each region's Streams is that region's own host."""
+        return region in self.config.region_keys
+
+    def on_host_event(self, region, event):
+        """None: a plain Streams host sends nothing of legacy DR's; DR control is the extension's (dropped)."""
+        return None
+
+    def decisions(self, rules, agent):
+        """The facade's messages for what `rules` (this tab's LegacyDrRules) decided since it was last told."""
+        if rules.shown != self.shown:
+            self.shown, self.pending = rules.shown, None
+            return [("facade", {"event": "complete", "region": self.shown})]
+        if rules.pending_target == self.pending:
+            return []
+        self.pending = rules.pending_target
+        if self.pending is None:
+            return []
+        return [("facade", {"event": "pending", "nextActiveArn": self.config.region(self.pending).instance_arn})]

@@ -17,10 +17,15 @@ CCP -> host (a message of the extension's CCP frame, already accepted by the fra
 The relay's decisions are returned as data for the platform (platform/content/page_api) to perform:
   ("page", region, message)   delivered to the page's Streams as if the stand-in of region had posted it
   ("ccp", region, message)    posted to the region's real CCP frame
-  ("request", what)           a wish of page code (core.runtime_messages.PAGE_REQUESTS), decided by the background
+  ("request", what, fields)   a wish of page code (core.runtime_messages.PAGE_REQUESTS, with the message's fields),
+                              decided by the background
+  ("facade", message)         the extension's decisions, told to the page API's own script (legacy DR's facade)
+A page's log download (legacy DR's globalConnect.core.downloadLogs: {"kind": "download-logs", "logName",
+"filterByLogLevel"}, each null or of its type) is the request of the popup's download, with those options.
 Not served: download_log_from_ccp (the agent's logs are downloaded from the popup), the CCP's relayed log lines.
 """
-from .shapes import is_text
+from .runtime_messages import DOWNLOAD_LOGS_REQUEST
+from .shapes import is_bool, is_text
 
 FORWARD = "forward"
 ANSWER = "answer"
@@ -78,6 +83,16 @@ _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 def _method_name(value):
     return is_text(value) and len(value) <= 64 and all(c in _LETTERS for c in value)
+
+
+def download_request(message):
+    """The page's log download as a request, or None if its options are malformed."""
+    name, by_level = message.get("logName"), message.get("filterByLogLevel")
+    if not (name is None or (is_text(name) and len(name) <= _MAX_NAME)) or not (by_level is None or
+                                                                               is_bool(by_level)):
+        return None
+    fields = {key: value for key, value in (("logName", name), ("filterByLogLevel", by_level)) if value is not None}
+    return ("request", DOWNLOAD_LOGS_REQUEST, fields)
 
 
 def master_answer(request):
@@ -157,7 +172,13 @@ class PageRelay:
     # the page's side ---------------------------------------------------------------------------------------
     def on_page(self, message, now):
         """A message on the page's port: {"kind": "host-ready", "region"} once the page's Streams made the
-        region's stand-in, {"kind": "to-ccp", "region", "msg"} for each message it posted there."""
+        region's stand-in, {"kind": "to-ccp", "region", "msg"} for each message it posted there; a log download
+        (download_request)."""
+        if _is_object(message) and message.get("kind") == DOWNLOAD_LOGS_REQUEST:
+            request = download_request(message)
+            if request is None:
+                self.dropped += 1
+            return [] if request is None else [request]
         if not _is_object(message) or message.get("region") not in self.host_ready:
             self.dropped += 1
             return []

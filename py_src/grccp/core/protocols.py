@@ -3,11 +3,11 @@ interface) a tab session drives, and the protocol's traits the background and th
 attributes). One table; nothing else asks which protocol is configured."""
 from .acgr import AcgrPageView, AcgrRules
 from .config import ACGR, LEGACY_DR
-from .legacy_dr import LegacyDrRules
+from .legacy_dr import LegacyDrPageView, LegacyDrRules
 
 RULES = {ACGR: AcgrRules, LEGACY_DR: LegacyDrRules}
-# The page API's view of each protocol that serves it (core.page_relay); legacy DR's globalConnect is not built yet.
-PAGE_VIEWS = {ACGR: AcgrPageView}
+# The page API's view of each protocol (core.page_relay): ACGR's connect.globalResiliency, legacy DR's globalConnect.
+PAGE_VIEWS = {ACGR: AcgrPageView, LEGACY_DR: LegacyDrPageView}
 
 
 def rules_class(config):
@@ -21,11 +21,11 @@ def host_rules_for(config, shown_region, epoch, failover=None):
     return rules_class(config)(config, shown_region, epoch, failover)
 
 
-def serves_page_api(config):
-    """Whether the configured protocol serves the page API (its opted-in pages get it)."""
-    return config.protocol in PAGE_VIEWS
+def page_view_class(config):
+    """The protocol's page view class (its traits: MAIN_FILES, REGIONAL_REALMS)."""
+    return PAGE_VIEWS[config.protocol]
 
 
 def page_view_for(config, shown_region):
     """The protocol's page view (core.page_relay) for a tab that shows `shown_region`."""
-    return PAGE_VIEWS[config.protocol](config, shown_region)
+    return page_view_class(config)(config, shown_region)

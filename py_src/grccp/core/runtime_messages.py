@@ -45,9 +45,14 @@ _log_file = {"region": _region, "fileName": required(is_text), "chunks": require
              "open": required(is_str), "skip": required(is_count), "count": required(is_count)}
 
 # What page code on a page opted in to the page API may ask the extension for (core.page_relay turns them into
-# requests): connect.globalResiliency.forceFailover().
+# requests): connect.globalResiliency.forceFailover(), globalConnect.core.downloadLogs(options).
 FORCE_FAILOVER_REQUEST = "force-failover"
-PAGE_REQUESTS = (FORCE_FAILOVER_REQUEST,)
+DOWNLOAD_LOGS_REQUEST = "download-logs"
+PAGE_REQUESTS = (FORCE_FAILOVER_REQUEST, DOWNLOAD_LOGS_REQUEST)
+# Sent by a content script in a frame of the tab's page, not its top frame: its sender is heard by the tab's URL.
+FROM_PAGE_FRAMES = ("cs:load-streams",)
+# The time origin that names a top document (page_api/region_frame.js: String(performance.timeOrigin)).
+MAX_DOCUMENT_NAME = 40
 
 MESSAGE_TYPES = {
     # content script -> background
@@ -79,7 +84,13 @@ MESSAGE_TYPES = {
     "cs:panel-returned": {"returns": required(is_count), "gaveUp": required(is_bool)},
     # page code on a page opted in to the page API asked for something (PAGE_REQUESTS): decided by
     # the background (background/page_api_requests); a refusal is answered with bg:error
-    "cs:page-request": {"request": required(str_enum(PAGE_REQUESTS))},
+    "cs:page-request": {"request": required(str_enum(PAGE_REQUESTS)), "logName": may(optional(is_str)),
+                        "filterByLogLevel": may(optional(is_bool))},
+    # legacy DR's page API: a regional frame of an opted-in page (not its top frame: page_api/region_frame.js) asks
+    # for Streams in its main world; answered with bg:streams-loaded once it is there, or bg:error
+    "cs:load-streams": {"region": _region, "document": required(lambda value: is_text(value) and len(value) <=
+                                                               MAX_DOCUMENT_NAME)},
+    "bg:streams-loaded": {},
     # background -> content script
     "bg:welcome": _configuration,
     # the configuration in force changed: every open tab follows it (core.tab_config)

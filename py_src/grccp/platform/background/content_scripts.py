@@ -3,14 +3,15 @@ injected on exactly the allowlisted pages and nowhere else. It is two registrati
 page guard and the early start at document_start (boot/page_guard.js: its message listener must come before any
 page script's; boot/early_start.js), and the rest at document_end: as soon as the document is parsed, so that
 Python is ready about when the CCP frames the early start made have loaded (at document_idle, Firefox would wait
-for their load event, and Chromium might). Two more on the pages opted in to the page API (PAGE_API_PARTS).
+for their load event, and Chromium might). Two more on the pages opted in to the page API (PAGE_API_PARTS), and
+for a protocol whose page view has regional realms (legacy DR) a third (REGION_FRAME_PART).
 
 The registrations are changed in place (updateContentScripts), and left alone when they already match: never
 unregistered first, so a page that loads while the configuration changes, or while the background starts after
 a browser restart (the registrations persist), is injected under the old patterns or the new ones, never under
 none. Changes are made one at a time, the latest wanted patterns last."""
 from grccp.core import protocols
-from grccp.core.config import content_script_matches, page_api_matches
+from grccp.core.config import content_script_matches, page_api_matches, page_api_origin_matches
 from grccp.platform.shared import scripting, webext
 
 # The files of each part in order, by when they run: written by the build from its entry table into the
@@ -21,32 +22,48 @@ FILES = webext.to_py(webext.global_scope.grccpContentScriptFiles)
 CONTENT_FILES = FILES["document_start"] + FILES["document_end"]
 PARTS = (("grccp-page-guard", "document_start"), ("grccp-ccp-host", "document_end"))  # (id, runAt)
 # The page API's, on the opted-in patterns only (README "Page API"): the port acceptor in the isolated world, then
-# Streams and the script that starts it in the page's main world; both at document_start, before any page script.
-PAGE_API_PARTS = (("grccp-page-api-port", "page_api_port", "ISOLATED"), ("grccp-page-api-main", "page_api_main",
+# in the page's main world the protocol page view's MAIN_FILES (core.protocols.page_view_class); both at
+# document_start, before any page script.
+PAGE_API_PARTS = (("grccp-page-api-port", "page_api_port", "ISOLATED"), ("grccp-page-api-main", None,
                                                                          "MAIN"))  # (id, files, world)
-SCRIPT_IDS = [script_id for script_id, _ in PARTS] + [script_id for script_id, _, _ in PAGE_API_PARTS]
+# Regional realms (legacy DR): in every frame of the opted-in pages' origins (a blank frame has no URL of its own:
+# matchOriginAsFallback needs origin-wide patterns), the script with which the facade's frames ask for Streams.
+REGION_FRAME_PART = "grccp-page-api-region-frame"
+SCRIPT_IDS = [script_id for script_id, _ in PARTS] + [script_id for script_id, _, _ in PAGE_API_PARTS] + [
+    REGION_FRAME_PART]
 
 _queue = {"busy": False, "wanted": None, "waiting": []}
 
 
 def register(config, on_done):
     """Makes the registrations inject on the allowlisted pages of `config` (port-free patterns: Firefox ignores
-    ports), the page API's on its opted-in pages where the protocol serves it; config None unregisters them all.
+    ports), the page API's on its opted-in pages; config None unregisters them all.
     on_done(error or None) once done (or superseded by a later call's change)."""
     matches = content_script_matches(config) if config else []
-    page_api = page_api_matches(config) if config and protocols.serves_page_api(config) else []
-    _queue["wanted"] = _scripts(matches, page_api)
+    page_api = config is not None and page_api_matches(config)
+    _queue["wanted"] = _scripts(matches, _page_api_scripts(config) if page_api else [])
     _queue["waiting"].append(on_done)
     if not _queue["busy"]:
         _next()
 
 
-def _scripts(patterns, page_api_patterns):
+def _scripts(patterns, page_api_scripts):
     """The registrations wanted, in order."""
-    scripts = [{"id": script_id, "matches": patterns, "js": FILES[run_at], "runAt": run_at}
-               for script_id, run_at in PARTS if patterns]
-    return scripts + [{"id": script_id, "matches": page_api_patterns, "js": FILES[files], "runAt": "document_start",
-                       "world": world} for script_id, files, world in PAGE_API_PARTS if page_api_patterns]
+    return [{"id": script_id, "matches": patterns, "js": FILES[run_at], "runAt": run_at, "allFrames": False}
+            for script_id, run_at in PARTS if patterns] + page_api_scripts
+
+
+def _page_api_scripts(config):
+    view = protocols.page_view_class(config)
+    patterns = page_api_matches(config)
+    scripts = [{"id": script_id, "matches": patterns, "js": FILES[files or view.MAIN_FILES],
+                "runAt": "document_start", "world": world, "allFrames": False}
+               for script_id, files, world in PAGE_API_PARTS]
+    if view.REGIONAL_REALMS:
+        scripts.append({"id": REGION_FRAME_PART, "matches": page_api_origin_matches(config),
+                        "js": FILES["page_api_region_frame"], "runAt": "document_start", "world": "ISOLATED",
+                        "allFrames": True, "matchOriginAsFallback": True})
+    return scripts
 
 
 def _next():
@@ -69,7 +86,7 @@ def _apply(wanted, finished):
             return
         wanted_ids = [script["id"] for script in wanted]
         stale = [script_id for script_id in current if script_id not in wanted_ids]
-        missing = [dict(script, allFrames=False, persistAcrossSessions=True) for script in wanted
+        missing = [dict(script, persistAcrossSessions=True) for script in wanted
                    if script["id"] not in current]
         changed = [script for script in wanted if script["id"] in current and _differs(current[script["id"]], script)]
 

@@ -13,7 +13,7 @@ from grccp.core.config import page_is_allowlisted
 from grccp.core.errors import StateError
 from grccp.core.global_state import GlobalState
 from grccp.core.health import NOT_ANSWERING, READY
-from grccp.core.runtime_messages import make_message
+from grccp.core.runtime_messages import FROM_PAGE_FRAMES, make_message
 from grccp.platform.shared import badge, browser_start, clock, storage, webext
 
 from . import agent_state_keeping, content_scripts, log_intake, notifier, sign_in_window
@@ -118,11 +118,13 @@ class BackgroundEngine:
         self.messages.when_ready(self.tabs.tell_config)  # with the state the tabs are to be told
 
     # messages from the content scripts ---------------------------------------------------------------------
-    def _sender_problem(self, sender):
+    def _sender_problem(self, sender, kind):
         """Why a content script's sender is not heard, or None: its URL (the browser's word) is checked for every
         message, not only the first, as the allowlist can change while a tab stays open."""
         if self.config is None or self.state is None:
             return "not configured"
+        if kind in FROM_PAGE_FRAMES and sender["frame_id"]:  # a frame of the tab's page: the tab's URL is checked
+            sender = dict(sender, frame_id=0, url=sender["tab_url"])
         if sender["tab_id"] is None or sender["frame_id"] != 0:
             return "not from a tab's top frame"
         allowlisted = bool(sender["url"]) and page_is_allowlisted(sender["url"], self.config)
@@ -133,7 +135,7 @@ class BackgroundEngine:
         tab and type), or None. A hello is answered anyway (allowed: false); a goodbye only removes the tab. The
         extension's own pages are its code, not a content script (the log tests seed the intake from one)."""
         own_page = (sender["url"] or "").startswith(webext.extension_url(""))
-        problem = self._sender_problem(sender) if kind.startswith("cs:") and not own_page else None
+        problem = self._sender_problem(sender, kind) if kind.startswith("cs:") and not own_page else None
         if problem is not None and self.config is not None and (sender["tab_id"], kind) not in self._refused:
             self._refused.add((sender["tab_id"], kind))
             for region in self.config.region_keys:

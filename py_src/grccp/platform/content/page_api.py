@@ -16,9 +16,9 @@ _port = getattr(webext.global_scope, "grccpPagePort", None)  # registered on opt
 
 def start(session):
     """The page API of a TabSession that just began (before its frames' messages flow), or None where the page is
-    not opted in (its URL with the port) or the protocol does not serve it."""
+    not opted in (its URL with the port)."""
     config = session.config
-    if _port is None or not protocols.serves_page_api(config) or not page_api_enabled(
+    if _port is None or not page_api_enabled(
             str(window.location.href), config):
         return None
     return PageApi(session)
@@ -36,7 +36,9 @@ class PageApi:
         _port.receive(self._on_page)
         _port.post(webext.to_js({
             "kind": "config", "loginUrl": config.login_url, "timeouts": dict(config.timeouts),
-            "regions": [{"key": r.key, "ccpUrl": r.ccp_url, "origin": r.ccp_origin} for r in config.regions]}))
+            "active": self.relay.view.shown,
+            "regions": [{"key": r.key, "name": r.name, "ccpUrl": r.ccp_url, "origin": r.ccp_origin}
+                        for r in config.regions]}))
 
     def _on_page(self, data):
         self._perform(self.relay.on_page(webext.to_py(data), clock.now_ms()))
@@ -54,8 +56,10 @@ class PageApi:
                 _port.post(webext.to_js({"kind": "to-host", "region": action[1], "msg": action[2]}))
             elif action[0] == "ccp":
                 self._session.frames.post(action[1], action[2])
+            elif action[0] == "facade":
+                _port.post(webext.to_js(dict(action[1], kind="facade")))
             else:
-                self._session.send("cs:page-request", request=action[1])
+                self._session.send("cs:page-request", request=action[1], **action[2])
 
     def stop(self):
         _port.stop()

@@ -54,10 +54,12 @@ def sender_info(sender):
     tab = webext.optional(sender, "tab")
     frame_id = webext.optional(sender, "frameId")
     url = webext.optional(sender, "url")
+    tab_url = webext.optional(tab, "url") if tab is not None else None
     return {
         "tab_id": int(tab.id) if tab is not None else None,
         "frame_id": int(frame_id) if tab is not None and frame_id is not None else None,
         "url": str(url) if url is not None else None,
+        "tab_url": str(tab_url) if tab_url is not None else None,  # the top frame's (sent from a frame in it)
     }
 
 

@@ -1,5 +1,6 @@
 """Content scripts registered at run time (chrome.scripting), as plain data: a script is {id, matches, js, runAt,
-allFrames, persistAcrossSessions}; and a content script injected into an open tab. Every callback gets the
+allFrames, persistAcrossSessions, world, matchOriginAsFallback}; and a content script injected into an open tab
+(or Streams into one frame's main world: the page API's regional realms). Every callback gets the
 lastError message or None."""
 from . import webext
 
@@ -38,3 +39,9 @@ def inject(tab_id, files, on_done):
         found = None if error else (webext.to_py(results) or [{}])
         on_done(None if error else found[0].get("result"), error)
     webext.api.scripting.executeScript(webext.to_js({"target": {"tabId": tab_id}, "files": files}), done)
+
+
+def inject_main(tab_id, frame_id, files, on_done):
+    """Runs `files` in the main world of one frame of the tab now; on_done(error or None)."""
+    webext.api.scripting.executeScript(webext.to_js({"target": {"tabId": tab_id, "frameIds": [frame_id]},
+                                                     "world": "MAIN", "files": files}), _done(on_done))

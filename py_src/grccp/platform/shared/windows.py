@@ -1,5 +1,6 @@
 """Browser windows and tabs as the background needs them: when a tab or window goes away, whether a tab is still open,
-the open tabs and their URLs, and the one sign-in popup window (open, focus, close). Ids are ints; errors are
+the open tabs and their URLs, a tab opened in the background, the one sign-in popup window (open, focus, close); and
+an extension page's own tab closed. Ids are ints; errors are
 lastError messages."""
 from . import webext
 
@@ -22,6 +23,21 @@ def open_tabs(on_tabs):
         found = [] if webext.last_error() else (webext.to_py(tabs) or [])
         on_tabs([(int(tab["id"]), tab.get("url")) for tab in found if isinstance(tab.get("id"), int)])
     webext.api.tabs.query(webext.to_js({}), got)
+
+
+def open_in_background(url):
+    """Opens `url` in a new tab that does not take the focus."""
+    webext.api.tabs.create(webext.to_js({"url": url, "active": False}))
+
+
+def close_own_tab():
+    """Closes the tab of the extension page that calls it (the window, if it is not in a tab)."""
+    def got(tab=None, *_):
+        if tab is not None:
+            webext.api.tabs.remove(tab.id)
+        else:
+            webext.global_scope.close()
+    webext.api.tabs.getCurrent(got)
 
 
 def on_window_removed(handler):
