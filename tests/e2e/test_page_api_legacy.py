@@ -60,7 +60,7 @@ def open_legacy_page(driver, emulator):
     """Loads the opted-in CRM page until it has the page API (a page loaded before the background registered the
     page API's scripts gets it from its next load), and waits for both regions' agents."""
     url = emulator.crm_url(PAGE)
-    open_allowlisted(driver, url)
+    open_allowlisted(driver, url, timeout=60)  # (each reload restarts the boot: on a loaded machine it wants time)
     wait_for(driver, lambda: crm(driver)["atFirstScript"]["globalConnect"] == "object" or driver.get(url))
     wait_for(driver, lambda: sorted(e["region"] for e in events(driver, "agent")) == [EAST, WEST])
 
