@@ -23,6 +23,7 @@ return {
   failover: {phase: q('#failover').dataset.phase, headline: text('#failover-headline'),
              detail: text('#failover-detail')},
   switchNow: {offered: shown('#switch-now'), confirming: shown('#switch-now-confirm'),
+              label: text('#switch-now'), kind: q('#switch-now').dataset.kind || null,
               question: text('#switch-now-question'), status: text('#switch-now-status')},
   problems: Array.from(document.querySelectorAll('#problems li')).map(li => li.textContent),
   timeline: Array.from(document.querySelectorAll('#timeline li')).filter(li => li.dataset.filled === 'yes')

@@ -31,7 +31,8 @@ def test_never_asks_unless_the_configuration_says_so():
 
 def test_the_option_is_off_by_default_and_kept_by_a_round_trip():
     config = parse_config(example("minimal"))
-    assert config.outage == {"askBeforeLeaving": False, "notifications": False, "keepAgentState": False}
+    assert config.outage == {"askBeforeLeaving": False, "notifications": False, "keepAgentState": False,
+                             "manualFailover": False}
     on = parse_config(dict(example("minimal"), outage={"askBeforeLeaving": True}))
     assert parse_config(on.to_dict()).outage == {"askBeforeLeaving": True, "notifications": False,
-                                                 "keepAgentState": False}
+                                                 "keepAgentState": False, "manualFailover": False}

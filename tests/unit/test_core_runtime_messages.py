@@ -48,6 +48,8 @@ VALID = {
     "popup:switch-now": {"region": EAST},
     "popup:sign-in": {"region": WEST},
     "bg:switch-now-result": {"ok": False, "error": "no failover is pending"},
+    "popup:manual-failover": {"region": WEST},
+    "bg:manual-failover-result": {"switched": False, "message": "us-east-1 is already active: nothing to do"},
     "bg:log-export": {"files": [{"region": EAST, "fileName": "us-east-1-agent-log.txt",
                                  "chunks": [{"index": 0, "archived": True}, {"index": 1, "key": "log:us-east-1:1"},
                                             {"index": 2, "text": "    {}"}],

@@ -10,7 +10,7 @@ from grccp.core.snapshot import VOICE_CONTACT_TYPES as VOICE, parse_agent_update
 
 SUMMARY = parse_agent_update(snapshot_data(contacts=[("c-1", "voice", "connected")])).to_summary(VOICE)
 EXPECTED_KEYS = {"configured", "configErrors", "managedFields", "activeRegion", "standbyRegion", "protocol",
-                 "regions", "regionProblems", "warnings", "failover", "timeline", "openTabs", "badge"}
+                 "regions", "regionProblems", "warnings", "failover", "manualFailover", "timeline", "openTabs", "badge"}
 
 
 def build(config, state, now, managed_fields=()):

@@ -35,6 +35,7 @@ modules that schedule work (outbox, log_shipping) are given their timers and sen
   status_view       the popup's words and tones for the status model
   notices           the agent's notifications: which events the status model holds, each shown once
   agent_state_keeper the agent's state kept across a failover: what to keep, who sets it, what the tab does
+  manual_failover   the administrator's manual failover: whether it is offered, and why one is not done
   options_model     the options page's form as data (fields, values, where each problem shows)
 
 Modules are imported one by one by the entry points (nothing is imported here), so that each bundle carries

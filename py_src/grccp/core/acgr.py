@@ -188,6 +188,7 @@ class AcgrRules(TabEpoch):
     COMPLETES_STUCK_FAILOVER = False  # the CCPs initiate the switch; Switch now ends a stuck one
     ANNOUNCES_REGIONS = True
     SWITCH_NOW = True
+    MANUAL_FAILOVER = False  # the CCPs act on force_failover only while a failover is pending (7.4)
 
     def __init__(self, config, shown_region=None, epoch=0, failover=None):
         keys = config.region_keys

@@ -285,6 +285,7 @@ OPTION_GROUPS = {
         "askBeforeLeaving": Option("boolean", False),
         "notifications": Option("boolean", False),
         "keepAgentState": Option("boolean", False),
+        "manualFailover": Option("boolean", False),
     },
 }
 

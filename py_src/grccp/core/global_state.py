@@ -26,6 +26,12 @@ timeline entry, then say who forced it (`forcedBy`: "popup"). When the backgroun
 tabs are told the switch was forced (`region_news`'s `forced`), so that each ends the contact the failover waited
 for as it follows, as the popup's question said it would; the next switch is not forced.
 
+A manual failover (core.manual_failover, the administrator's "Fail over to <region>" while no failover is in
+flight): on_manual_failover completes a switch at once, forced like Switch now but with no pending phase
+(is_manual: `forcedBy` set, `pendingMs` None), so every tab ends the old region's contacts as it follows. It does
+not change what the CCPs poll (legacy DR's traffic distribution group): the next switch back to the region it left,
+reported by the CCPs, is marked `afterManual` on its timeline entry, so that the popup says why the region came back.
+
 Sign-in: a tab says when a region's CCP needs a sign-in (on_sign_in_needed); the region needs one while a tab
 says so and no tab has it answering. Only the active region's need opens the sign-in window
 (sign_in_opens_window; the reference gives the stand-by loginPopup false); the stand-by's is shown and offered
@@ -76,6 +82,8 @@ _TIMELINE_FIELDS = dict(_FLIGHT_FIELDS, completeMs=required(is_count), **{"from"
                                                                           "to": required(is_region_text)})
 # what became of the agent's state after the switch (core.agent_state_keeper; absent when it is not kept)
 _TIMELINE_FIELDS["agentState"] = may(lambda value: record_problem(value) is None)
+# the CCPs switched back to the region a manual failover left (absent otherwise)
+_TIMELINE_FIELDS["afterManual"] = may(is_bool)
 _HEALTH_FIELDS = {"status": required(health.is_health), "sinceMs": required(is_count),
                   "detail": required(optional(is_str))}
 _PANEL_FIELDS = {"returns": required(is_count), "gaveUp": required(is_bool)}
@@ -108,6 +116,11 @@ def latencies(entry):
             "detectedToPendingMs": _between(entry, "detectedMs", "pendingMs"),
             "pendingToInitiatedMs": _between(entry, "pendingMs", "initiatedMs"),
             "initiatedToCompleteMs": _between(entry, "initiatedMs", "completeMs")}
+
+
+def is_manual(entry):
+    """Whether a flight or timeline entry is a manual failover: forced with no pending phase."""
+    return entry.get("forcedBy") is not None and entry.get("pendingMs") is None
 
 
 class GlobalState:
@@ -235,6 +248,19 @@ class GlobalState:
             self.switch_forced = True
         return True
 
+    def on_manual_failover(self, target, now_ms, forced_by="popup"):
+        """The administrator's manual failover to `target` (core.manual_failover decided it may be done): only to
+        the stand-by region while no failover is in flight. Completed here and forced (hard: the tabs that follow
+        end the old region's contacts); the caller has every tab follow."""
+        if target not in self.region_keys or target == self.active or self.failover is not None:
+            return False
+        self._start_flight(target, False, now_ms)
+        self.failover["forcedBy"] = forced_by
+        self.failover["forcedMs"] = now_ms
+        self.on_switch_complete(target, now_ms)
+        self.switch_forced = True
+        return True
+
     def on_switch_complete(self, region, now_ms, epoch=None):
         """A tab switched to `region`. Accepted once per switch: the first report moves `active`, records the
         timeline entry and ends the failover in flight; duplicates and stale reports return False."""
@@ -246,6 +272,9 @@ class GlobalState:
             flight = self.failover
         entry = {name: flight[name] for name in _FLIGHT_FIELDS}
         entry.update({"from": self.active, "to": region, "completeMs": now_ms})
+        last = self.timeline[-1] if self.timeline else None
+        if last is not None and is_manual(last) and last["from"] == region and flight["forcedBy"] is None:
+            entry["afterManual"] = True
         self.timeline.append(entry)
         del self.timeline[:-TIMELINE_LIMIT]
         self._move_to(region)

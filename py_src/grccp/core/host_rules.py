@@ -24,13 +24,19 @@ class HostRules:
                                now asks the tabs showing the active region (on_switch_now)
       ANNOUNCES_REGIONS        whether each CCP announces its region (ACGR's init): the background checks the
                                configured region names against it and says which CCP has not announced
-      SWITCH_NOW               whether on_switch_now can end a pending failover (the popup's Switch now)"""
+      SWITCH_NOW               whether on_switch_now can end a pending failover (the popup's Switch now)
+      MANUAL_FAILOVER          whether the background can switch regions while no failover is in flight (the
+                               administrator's manual failover, core.manual_failover), every tab following it
+                               (on_global_region, forced): the host's own deactivate/activate, as the
+                               reference's failoverTo. ACGR's CCPs act on force_failover only while a failover
+                               is pending, so only legacy DR can"""
 
     CCP_EVENTS = {}
     BLOCKING_CONTACT_TYPES = ()
     COMPLETES_STUCK_FAILOVER = False
     ANNOUNCES_REGIONS = False
     SWITCH_NOW = False
+    MANUAL_FAILOVER = False
 
     def frame_created_messages(self, region):
         """Messages posted to a new CCP frame of `region` before it acknowledges anything."""

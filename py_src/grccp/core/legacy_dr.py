@@ -113,6 +113,9 @@ class LegacyDrRules(TabEpoch):
     COMPLETES_STUCK_FAILOVER = True
     ANNOUNCES_REGIONS = False
     SWITCH_NOW = True  # completed by the background (COMPLETES_STUCK_FAILOVER); every tab follows
+    # The reference's failoverTo: the host deactivates the old region (suppress, set_offline) and activates the other;
+    # here the background switches and every tab follows it that way (_follow, forced)
+    MANUAL_FAILOVER = True
 
     def __init__(self, config, shown_region=None, epoch=0, failover=None):
         keys = config.region_keys

@@ -146,6 +146,9 @@ FIELDS = (
           "boolean", "outage", "The browser asks for permission to show notifications when you save."),
     Field("outage/keepAgentState", "Keep the agent's state (Available, Lunch, ...) across a failover", "boolean",
           "outage", "Set in the new region once it is active, unless the agent chose another state there first."),
+    Field("outage/manualFailover", "Offer a manual failover to the other region in the popup (legacy DR)", "boolean",
+          "outage", "Ends the old region's contacts. The CCPs switch back at their next poll unless the traffic "
+          "distribution group names the new region."),
     Field("pageApi", "Pages with the page API", "lines", "pageApi",
           "One allowlist entry per line, written exactly as in the allowlist. Their scripts see the agent's data "
           "and contacts, as with their own Streams copy.", placeholder="https://crm.example.com/*"),

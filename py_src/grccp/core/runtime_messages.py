@@ -122,6 +122,10 @@ MESSAGE_TYPES = {
     # Switch now, confirmed in the popup for the pending failover to `region` (refused for any other one)
     "popup:switch-now": {"region": _region},
     "bg:switch-now-result": {"ok": required(is_bool), "error": required(optional(is_str))},
+    # the administrator's manual failover to `region` (core.manual_failover), confirmed in the popup; answered with
+    # whether the background switched, and if not why (the region already active: a no-op)
+    "popup:manual-failover": {"region": _region},
+    "bg:manual-failover-result": {"switched": required(is_bool), "message": required(is_str)},
     # the reply to popup:download-logs once every entry is in storage: what the page reads and saves
     "bg:log-export": {"files": required(list_of(conforms(_log_file), 8)), "filterByLogLevel": required(is_bool),
                       "exportId": required(is_count)},

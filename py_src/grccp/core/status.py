@@ -3,6 +3,7 @@ GlobalState and the configured protocol's traits (core.host_rules.HostRules: pas
 bundle carries no protocol). Plain data only; the same keys are present whether or not the extension is
 configured, so the popup never has to guess."""
 
+from . import manual_failover
 from .global_state import DETECTED, INITIATED, PENDING, latencies
 from .health import NOT_ANSWERING, READY, REFUSED_FRAMING, SIGNED_OUT
 from .panel_returns import warning_text
@@ -129,6 +130,18 @@ def _failover_status(state, now_ms, traits):
     }
 
 
+def _manual_failover_status(config, state, traits):
+    """The manual failover the popup offers (core.manual_failover), or None: to the stand-by region while no
+    failover is in flight, naming the active region's contact it would cut off (the first that a failover waits
+    for; contactType None: any other)."""
+    if state.failover is not None or not manual_failover.offered(config, traits):
+        return None
+    summary = state.agent(state.active)[0]
+    contact = summary["blockingContacts"][0] if summary and summary["blockingContacts"] else None
+    return {"from": state.active, "target": state.standby, "contactId": contact and contact["contactId"],
+            "contactType": contact and contact["type"]}
+
+
 def badge(state, labels):
     """{text, color} for a configured extension: the active region's label, in the colour of the failover in
     flight or of the active region's CCP; marked with STANDBY_SIGN_IN_MARK while the stand-by region waits for a
@@ -169,6 +182,7 @@ def build_status(config, state, now_ms, traits, managed_fields=()):
         "regionProblems": region_problems(config, regions),
         "warnings": [{"text": warning_text(returns, gave_up)} for returns, gave_up in state.panel_warnings()],
         "failover": _failover_status(state, now_ms, traits),
+        "manualFailover": _manual_failover_status(config, state, traits),
         "timeline": timeline,
         "openTabs": len(state.tabs),
         "badge": badge(state, labels),
@@ -189,6 +203,7 @@ def not_configured_status(config_errors=(), managed_fields=()):
         "regionProblems": [],
         "warnings": [],
         "failover": None,
+        "manualFailover": None,
         "timeline": [],
         "openTabs": 0,
         "badge": {"text": NOT_CONFIGURED_BADGE,

@@ -5,6 +5,7 @@ only puts these strings into fixed elements (textContent) and these tones into d
 Clock times are left to the caller (the browser's locale formats them); durations are written here."""
 
 from .agent_state_keeper import describe as describe_agent_state
+from .global_state import is_manual
 from .health import LOADING, NOT_ANSWERING, READY, REFUSED_FRAMING, SIGNED_OUT
 from .status import ANNOUNCED, ANNOUNCED_OTHER, BADGE_COLORS, NOT_ANNOUNCED
 
@@ -25,6 +26,8 @@ CONTACT_WORDS = {"voice": ("voice call", "voice calls"), "queue_callback": ("voi
                  "chat": ("chat", "chats")}
 CONTACT_KINDS = {"voice": "voice", "queue_callback": "voice", "chat": "chat"}
 FORCED_BY = {"popup": "Switch now, from the popup", "page-api": "forceFailover, from the page API"}
+# a manual failover (core.manual_failover), by who asked for it
+MANUAL_BY = {"popup": "manual failover, from the popup", "page-api": "manual failover, from the page API"}
 
 
 def duration_text(ms):
@@ -130,7 +133,7 @@ def failover_lines(failover, clock_time=None):
     if failover is None:
         return "No failover in progress", "", "none"
     target = failover["target"]
-    forced = f" ({FORCED_BY.get(failover['forcedBy'], failover['forcedBy'])})" if failover["forcedBy"] else ""
+    forced = f" ({forced_words(failover)})" if failover["forcedBy"] else ""
     if failover["phase"] == "pending":
         waits_on = contact_text(failover["contactType"] or "voice", failover["contactId"])
         since = f"since {clock_time(failover['pendingMs'])} ({duration_text(failover['forMs'])})" if clock_time \
@@ -155,6 +158,46 @@ def switch_now_confirmation(failover):
     return f"Switch to {failover['target']} now? Any {contact} still in {failover['from']} will be cut off."
 
 
+def manual_failover_confirmation(offer):
+    """The question the manual failover asks (the status model's manualFailover): Switch now's, and what the CCPs
+    will do at their next poll."""
+    return (switch_now_confirmation(offer) + f" The CCPs switch back at their next poll unless the traffic "
+            f"distribution group names {offer['target']}.")
+
+
+def failover_action(status):
+    """What the popup's failover button offers, or None: Switch now while the failover in flight can be ended,
+    else the manual failover where the configuration offers it. {"kind": "switch-now" | "manual-failover",
+    "label", "target", "question": the confirmation, naming the contact that will be cut off}."""
+    failover = status["failover"]
+    if failover is not None and failover["canSwitchNow"]:
+        return {"kind": "switch-now", "label": "Switch now", "target": failover["target"],
+                "question": switch_now_confirmation(failover)}
+    offer = status.get("manualFailover")
+    if offer is not None:
+        return {"kind": "manual-failover", "label": f"Fail over to {offer['target']}", "target": offer["target"],
+                "question": manual_failover_confirmation(offer)}
+    return None
+
+
+def action_result(action, done, why):
+    """What the popup says once the background answered the confirmed action: `done`, or not and why."""
+    if not done:
+        return f"Not switched: {why}."
+    if action["kind"] == "switch-now":
+        return f"Switch now sent: the CCPs end the failover to {action['target']}."
+    return f"Failed over to {action['target']}: every tab switched."
+
+
+def forced_words(entry):
+    """Who forced a flight or timeline entry, and how ("Switch now, from the popup", "manual failover, from the
+    popup"), or "" when nothing forced it."""
+    if not entry.get("forcedBy"):
+        return ""
+    words = MANUAL_BY if is_manual(entry) else FORCED_BY
+    return words.get(entry["forcedBy"], entry["forcedBy"])
+
+
 def timeline_rows(timeline, limit=TIMELINE_ROWS):
     """The newest `limit` completed failovers (core.status timeline, newest first) as
     {"completeMs", "route", "latency", "agentState": (short words, words, tone) or None}; always `limit` rows,
@@ -175,7 +218,9 @@ def timeline_rows(timeline, limit=TIMELINE_ROWS):
                 latency += f", {duration_text(entry['waitMs'])} after the call"
         route = f"{entry['from']} → {entry['to']}"
         if entry.get("forcedBy"):
-            route += f" ({FORCED_BY.get(entry['forcedBy'], entry['forcedBy'])})"
+            route += f" ({forced_words(entry)})"
+        elif entry.get("afterManual"):
+            route += f" (undone: the CCPs' poll names {entry['to']} active)"
         kept = entry.get("agentState")
         rows.append({"completeMs": entry["completeMs"], "route": route, "latency": latency,
                      "agentState": None if kept is None else describe_agent_state(kept, entry["to"])})

@@ -13,6 +13,8 @@ install(engine) before engine.start():
   popup:sign-in        the one sign-in window, opened (or brought to the front) for a region's sign-in
   popup:switch-now     the agent confirmed Switch now for the pending failover to a region: the engine asks the
                        tabs showing the active region to end it (bg:switch-now-result)
+  popup:manual-failover the administrator's manual failover to a region, confirmed (manual_failover): switched
+                       in every tab, or why not, the region already active a no-op (bg:manual-failover-result)
 
 Only the extension's own pages may send these (a content script runs inside web pages)."""
 from grccp.core import logs
@@ -23,7 +25,7 @@ from grccp.core.runtime_messages import make_message
 from grccp.platform.shared import storage, webext
 from grccp.platform.shared.public_suffix_list import public_suffixes
 
-from . import config_probe
+from . import config_probe, manual_failover
 
 
 def install(engine):
@@ -35,6 +37,7 @@ def install(engine):
     engine.handle("options:check-config", handlers.check_config)
     engine.handle("popup:sign-in", handlers.sign_in)
     engine.handle("popup:switch-now", handlers.switch_now)
+    engine.handle("popup:manual-failover", handlers.manual_failover)
     return handlers
 
 
@@ -164,4 +167,12 @@ class _Handlers:
             return False
         error = self.engine.switch_now(fields["region"])
         respond(make_message("bg:switch-now-result", ok=error is None, error=error))
+        return False
+
+    def manual_failover(self, fields, sender, respond):
+        if self._refuse(sender, respond):
+            return False
+        problem = manual_failover.fail_over(self.engine, fields["region"], "popup")
+        respond(make_message("bg:manual-failover-result", switched=problem is None,
+                             message=problem or f"switched to {fields['region']} in every tab"))
         return False

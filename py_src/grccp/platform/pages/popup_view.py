@@ -133,7 +133,7 @@ class PopupView:
         dom.set_attr(self.failover, "data-phase", phase)
         dom.set_text(dom.by_id("failover-headline"), headline)
         dom.set_text(dom.by_id("failover-detail"), detail)
-        self.switch_now.render(status["failover"])
+        self.switch_now.render(status)
         rows = status_view.timeline_rows(status["timeline"])
         for index, row in enumerate(rows):
             item = self.timeline[index]
