@@ -2,6 +2,7 @@
 Chromium) against the CCP emulator, into dist/screenshots/:
 
   popup-normal.png, popup-normal-dark.png   both regions answering, agent available
+  popup-manual-failover.png                  the administrator's manual failover asking first (outage.manualFailover)
   popup-pending.png                          a failover waiting for the agent's voice call
   popup-not-answering.png                    the active region's CCP stopped answering (after the failover)
   popup-refused-framing.png                  the browser refuses the active region's CCP on the page's site
@@ -46,6 +47,12 @@ def set_dark(driver, dark):
         "features": [{"name": "prefers-color-scheme", "value": "dark" if dark else "light"}]})
 
 
+def store_config(driver, popup, config):
+    """Stores a configuration from the popup's window (the popup loads again)."""
+    popup.focus()
+    configure(driver, config)
+
+
 def popup_shots(driver, emulator):
     with Popup(driver) as popup:
         popup.wait(lambda s: s["view"] == "setup")
@@ -62,6 +69,15 @@ def popup_shots(driver, emulator):
 
     contact = emulator.client.route_contact(EAST, "voice")
     emulator.client.accept(EAST, contact)
+    popup.wait(lambda s: "voice call" in s["regions"][0]["agent"])
+    store_config(driver, popup, extension_config(emulator, outage={"manualFailover": True}))
+    popup.wait(lambda s: s["switchNow"]["kind"] == "manual-failover")
+    driver.find_element("id", "switch-now").click()
+    popup.wait(lambda s: s["switchNow"]["confirming"])
+    shoot_popup(driver, popup, "popup-manual-failover")
+    driver.find_element("id", "switch-now-no").click()
+    store_config(driver, popup, extension_config(emulator))
+    popup.wait(lambda s: not s["switchNow"]["offered"] and not s["switchNow"]["confirming"])
     emulator.client.set_active(WEST)
     popup.wait(lambda s: s["failover"]["phase"] == "pending")
     shoot_popup(driver, popup, "popup-pending")

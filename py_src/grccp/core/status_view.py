@@ -201,8 +201,9 @@ def forced_words(entry):
 def timeline_rows(timeline, limit=TIMELINE_ROWS):
     """The newest `limit` completed failovers (core.status timeline, newest first) as
     {"completeMs", "route", "latency", "agentState": (short words, words, tone) or None}; always `limit` rows,
-    padded with None (a fixed-height list). An entry with an initiated phase (ACGR) shows each phase's latency; agentState
-    says what became of the agent's state (outage.keepAgentState)."""
+    padded with None (a fixed-height list). The route says who forced the switch (Switch now, a manual failover),
+    or that the CCPs undid a manual failover (afterManual); an entry with an initiated phase (ACGR) shows each
+    phase's latency; agentState says what became of the agent's state (outage.keepAgentState)."""
     rows = []
     for entry in timeline[:limit]:
         if entry.get("initiatedMs") is not None:
