@@ -29,6 +29,20 @@ def set_state(driver, name):
     return driver.execute_async_script("crm.setState(arguments[0]).then(arguments[arguments.length - 1]);", name)
 
 
+def page_accepts(driver, emulator, contact_id):
+    """The page's own Streams accepts an incoming contact (crm.accept: Contact.accept, in its region's Streams in
+    legacy DR); returns Streams' answer and what the emulator saw: each region's acceptContact calls for it (ok or
+    not) and the contact's state in each region that has it."""
+    answer = driver.execute_async_script("crm.accept(arguments[0]).then(arguments[arguments.length - 1]);",
+                                         contact_id)
+    calls = {region: [c["ok"] for c in emulator.client.region_state(region)["api_calls"]
+                      if c["method"] == "acceptContact" and c["params"].get("contactId") == contact_id]
+             for region in (EAST, WEST)}
+    states = {region: c["state"]["type"] for region in (EAST, WEST) for c in emulator.client.contacts(region)
+              if c["contactId"] == contact_id}
+    return answer, calls, states
+
+
 def open_page_api(driver, emulator):
     """Loads the opted-in CRM page until it has the page API, and returns its first agent events. (A page loaded
     before the background registered the page API's scripts gets the panel, which the background injects into
@@ -56,7 +70,8 @@ def test_crm_code_gets_agent_contacts_api_calls_and_failover_events(ccp_browser,
     # a contact in the active region reaches the page's subscription
     contact = emulator.client.route_contact(EAST, "voice")
     wait_for(driver, lambda: {"id": contact, "region": EAST} in events(driver, "connecting"))
-    emulator.client.accept(EAST, contact)
+    # the page accepts it: the accept round-trips to the active region's CCP, and the emulator connects the call
+    assert page_accepts(driver, emulator, contact) == ("ok", {EAST: [True], WEST: []}, {EAST: "connected"})
     wait_until_contact_seen(driver, EAST, contact)  # (a failover drops a contact that is not connected yet)
     # failover over the call: detected and pending, then complete once the call is gone
     emulator.client.set_active(WEST)

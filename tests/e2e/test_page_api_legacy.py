@@ -7,6 +7,7 @@ from .extension_driver import (background_status, configure, open_allowlisted, s
                                wait_until_contact_seen)
 from .test_failover_engine import EAST, WEST, ready_on
 from .test_logs import clear_downloads, files_of
+from .test_page_api import page_accepts
 
 PAGE = "/page-api/legacy.html"
 WINDOW_CONNECT_AVAILABLE = """
@@ -88,7 +89,8 @@ def test_the_documented_hooks_run_unchanged_over_both_regions_and_follow_the_ext
     # the documented onInit example sees a contact in its own region
     contact = emulator.client.route_contact(EAST, "voice")
     wait_for(driver, lambda: connecting_lines(driver) == [f"contact with ID {contact} connecting in region {EAST}"])
-    emulator.client.accept(EAST, contact)
+    # the page accepts it through its region's Streams: the accept round-trips to that region's CCP only
+    assert page_accepts(driver, emulator, contact) == ("ok", {EAST: [True], WEST: []}, {EAST: "connected"})
     wait_until_contact_seen(driver, EAST, contact)
     # a failover over the call: pending, window.connect still the old region's; complete once the call is gone
     emulator.client.set_active(WEST)

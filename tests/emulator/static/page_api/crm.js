@@ -44,3 +44,11 @@ crm.setState = function (name) {
                                failure: function (error) { resolve('failed: ' + error); }});
   });
 };
+
+/** An incoming contact accepted through Streams: resolves with 'ok' or the error Streams reported. */
+crm.accept = function (contactId) {
+  return new Promise(function (resolve) {
+    crm.contacts[contactId].accept({success: function () { resolve('ok'); },
+                                    failure: function (error) { resolve('failed: ' + error); }});
+  });
+};

@@ -3,7 +3,8 @@
    connect-streams-dr.js documentation's own examples; the tests' observers (tests/e2e/test_page_api_legacy.py)
    record what they see, and console.log, into window.crm. */
 'use strict';
-window.crm = {events: [], log: [], errors: [], violations: [], connects: {}, agents: {}, readyEvent: false,
+window.crm = {events: [], log: [], errors: [], violations: [], connects: {}, agents: {}, contacts: {},
+              readyEvent: false,
               atFirstScript: {globalConnect: typeof window.globalConnect, connect: typeof window.connect,
                               grccpPageApi: typeof window.grccpPageApi}};
 document.addEventListener('securitypolicyviolation', function (e) {
@@ -49,6 +50,7 @@ if (window.globalConnect) {
       crm.agents[region] = agent;
       record('agent', {region: region, state: agent.getState().name});
     });
+    connect.contact(function (contact) { crm.contacts[contact.getContactId()] = contact; });
   });
   globalConnect.core.onFailoverPending(function (e) {
     record('pending', {nextActiveArn: e.nextActiveArn, windowConnect: activeRegionOfWindowConnect()});
@@ -75,5 +77,13 @@ crm.setState = function (region, name) {
     var state = agent.getAgentStates().filter(function (s) { return s.name === name; })[0];
     agent.setState(state, {success: function () { resolve('ok'); },
                            failure: function (error) { resolve('failed: ' + error); }});
+  });
+};
+
+/** An incoming contact accepted through its region's Streams: resolves with 'ok' or the error Streams reported. */
+crm.accept = function (contactId) {
+  return new Promise(function (resolve) {
+    crm.contacts[contactId].accept({success: function () { resolve('ok'); },
+                                    failure: function (error) { resolve('failed: ' + error); }});
   });
 };
