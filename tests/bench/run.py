@@ -1,18 +1,20 @@
 """`make bench`: the extension side by side with the reference it replaces (connect-streams-dr.js from the pinned
 npm amazon-connect-streams, minified release file), on the same emulator, page shape and browser build,
 alternating A B A B with a fresh browser per run, in each mode asked for (bench.modes: quiet Chromium, Chromium
-beside a fixed CPU load, Firefox ESR); and the ACGR pair (bench.acgr_sides): the extension in ACGR mode against
-connect-streams.js with enableGlobalResiliency, in the same modes and runs. Writes dist/bench/results.json and
-prints a markdown table per mode and pair and the modes' ratios side by side.
+beside a fixed CPU load, Firefox ESR); the ACGR pair (bench.acgr_sides): the extension in ACGR mode against
+connect-streams.js with enableGlobalResiliency; and the page API's pairs (bench.page_api_sides): an opted-in page
+using the page API against the reference in each protocol, and the cost to a page not opted in; in the same modes
+and runs. Writes dist/bench/results.json and prints a markdown table per mode and pair and the modes' ratios side
+by side.
 
-usage: .venv/bin/python tests/bench/run.py [--modes quiet,loaded,firefox] [--pairs legacy,acgr] [--runs 7]
+usage: .venv/bin/python tests/bench/run.py [--modes quiet,loaded,firefox] [--pairs legacy,acgr,...] [--runs 7]
                                           [--switches 20] [--log-entries 50000] [--tab-switches 5]
                                           [--load-duty 0.8] ...
        .venv/bin/python tests/bench/run.py --smoke     (one run each, few samples: CI keeps the bench working)
 
 Metrics (see README, "Benchmark"): legacy DR pair: init_ms, switch_ms, switch_3tabs_ms (extension only),
-log_intake_ms, log_download_ms, memory_bytes, payload_bytes; ACGR pair: init_ms, switch_ms. What each side's
-timings are made of is kept in the results ("parts")."""
+log_intake_ms, log_download_ms, memory_bytes, payload_bytes; ACGR pair and page API pairs: init_ms, switch_ms; a
+page not opted in: init_ms, payload_bytes. What each side's timings are made of is kept in the results ("parts")."""
 import argparse
 import base64
 import json
@@ -24,10 +26,11 @@ import tempfile
 import time
 import traceback
 
-from bench import browser_kinds, machine, modes, stats
+from bench import browser_kinds, machine, modes, page_api_sides, stats
 from bench.acgr_sides import AcgrExtensionSide, AcgrReferenceSide
 from bench.extension_side import ExtensionSide
 from bench.instrument import bench_extension
+from bench.page_api_sides import AcgrPageApiExtensionSide, NotOptedInSide, PageApiExtensionSide
 from bench.sides import EAST, WEST, ReferenceSide
 from e2e.conftest import extension_config
 from emulator.config import Timings
@@ -38,7 +41,12 @@ from rig import REPO
 
 REFERENCE_SCRIPT = "connect-streams-dr-min.js"
 ACGR_REFERENCE_SCRIPT = "connect-streams-min.js"  # what hosts/bench-reference-gr.html loads
-PAIRS = ("legacy", "acgr")  # legacy DR: the extension against connect-streams-dr.js; ACGR (bench.acgr_sides)
+# legacy DR: the extension against connect-streams-dr.js; ACGR (bench.acgr_sides); the page API's (bench.page_api_sides)
+PAIRS = ("legacy", "acgr", "page-api", "acgr-page-api", "page-api-off")
+# each other pair's block in a mode's results (stats.PAIR_BLOCKS; the legacy DR pair's keys are the mode's own)
+PAIR_BLOCK = {"acgr": "acgr", "page-api": "page_api", "acgr-page-api": "acgr_page_api",
+              "page-api-off": "page_api_not_opted_in"}
+ACGR_PAIRS = ("acgr", "acgr-page-api")  # the pairs whose extension runs in ACGR mode (the others: legacy DR)
 STREAMS_TIMEOUTS = {"ccpAckTimeout": 3000, "ccpSynTimeout": 1000, "ccpLoadTimeout": 5000}  # Streams' defaults
 PACKAGES = {"chromium": "chrome", "firefox": "firefox"}  # the build output folder of each browser's package
 
@@ -54,7 +62,7 @@ def parse_args(argv):
                         help="the build output holding chrome/ and firefox/ (to measure an experimental build), "
                              "default dist/")
     parser.add_argument("--pairs", default=",".join(PAIRS),
-                        help=f"which pairs to run, among {', '.join(PAIRS)} (default both)")
+                        help=f"which pairs to run, among {', '.join(PAIRS)} (default all)")
     parser.add_argument("--sides", default="extension,reference",
                         help="which sides to run (for investigations; the results need both)")
     parser.add_argument("--smoke", action="store_true",
@@ -85,6 +93,16 @@ def bench_config(emulator, protocol=None):
     Streams' default timeouts."""
     return extension_config(emulator, protocol=protocol, loginPopup=False, timeouts=dict(STREAMS_TIMEOUTS),
                             placement={"mode": "selector", "selector": "#ccp", "width": 400, "height": 560})
+
+
+def pair_configs(pair, emulator):
+    """{side: the extension's configuration} of a pair's sides (None for a reference page)."""
+    config = bench_config(emulator, protocol="acgr" if pair in ACGR_PAIRS else None)
+    if pair == "page-api-off":
+        return {"extension": page_api_sides.opted_in_elsewhere_config(config, emulator), "reference": config}
+    if pair in ("page-api", "acgr-page-api"):
+        config = page_api_sides.opted_in_config(config)
+    return {"extension": config, "reference": None}
 
 
 def content_script_files():
@@ -123,6 +141,7 @@ class Samples:
         self.memory, self.extension_memory, self.js_heap = [], [], []
         self.load = []  # what the burners used during each run of this side (loaded modes)
         self.load_average = []  # the one-minute load average as each run of this side began
+        self.injected = []  # page-api-off: the files injected into the page (payload_bytes' side), each run
 
 
 def measure_init(side, samples):
@@ -150,14 +169,40 @@ def measure_switches(side, args, samples):
     return switches
 
 
-def run_acgr_side(side, args, samples, log):
-    """The ACGR pair measures init and the switches (bench.acgr_sides)."""
+def run_pair_side(pair, side, args, samples, log):
+    """One run of one side of `pair`: what that pair measures."""
+    if pair == "legacy":
+        run_side(side, args, samples, log)
+    elif pair == "page-api-off":
+        run_init_side(side, args, samples, log)
+    else:
+        run_timing_side(pair, side, args, samples, log)
+
+
+def run_timing_side(pair, side, args, samples, log):
+    """The ACGR pair and the page API's pairs measure init and the switches (bench.acgr_sides,
+    bench.page_api_sides)."""
     init = measure_init(side, samples)
     switches = measure_switches(side, args, samples)
-    completes = [parts["complete"] for parts in samples.switch_parts[-len(switches):]] if switches else []
-    log(f"  {side.name:9} ACGR init {init['init_ms']:7.1f} ms | switch median "
-        f"{stats.median(switches) if switches else float('nan'):6.1f} ms | failover_complete median "
-        f"{stats.median(completes) if completes else float('nan'):6.1f} ms after initiated")
+    ends = {part: [parts[part] for parts in samples.switch_parts[-len(switches):] if part in parts]
+            for part in ("complete", "page_complete")} if switches else {}
+    log(f"  {side.name:9} {pair} init {init['init_ms']:7.1f} ms | switch median "
+        f"{stats.median(switches) if switches else float('nan'):6.1f} ms"
+        + "".join(f" | {part} median {stats.median(found):6.1f} ms after the start" for part, found in ends.items()
+                  if found))
+    log_init_parts(init, log)
+
+
+def run_init_side(side, args, samples, log):
+    """The page-api-off pair measures init and what the page is injected (bench.page_api_sides)."""
+    init = measure_init(side, samples)
+    samples.injected.append(side.injected_payload(os.path.join(os.path.abspath(args.dist), PACKAGES[side.kind.name])))
+    log(f"  {side.name:9} page-api-off init {init['init_ms']:7.1f} ms | injected "
+        f"{samples.injected[-1]['raw']:,} B in {len(samples.injected[-1]['files'])} files")
+    log_init_parts(init, log)
+
+
+def log_init_parts(init, log):
     log("    init parts (ms): " + ", ".join(f"{name} {at:.0f}" for name, at in sorted(init["parts"].items(),
                                                                                    key=lambda item: item[1])))
 
@@ -230,7 +275,8 @@ def _parts(ext, ref, attribute):
 
 
 def timing_blocks(ext, ref):
-    """init_ms and switch_ms: what both pairs measure (the ACGR pair's block holds these only)."""
+    """init_ms and switch_ms: what every pair but page-api-off measures (the ACGR and page API pairs' blocks hold
+    these only)."""
     def parts(attribute):
         return _parts(ext, ref, attribute)
     return {
@@ -264,7 +310,7 @@ def build_blocks(ext, ref, payload_block):
 def mode_record(mode, samples_by_pair):
     """The machine block's record of one mode: its browser, whether it ran beside the load, the one-minute load
     average as each side's run began, and what the burners used during each side's runs (the same load for
-    both sides); the legacy DR pair's at the record's top, the ACGR pair's in its "acgr"."""
+    both sides); the legacy DR pair's at the record's top, each other pair's under its name ("acgr", ...)."""
     record = {"browser": modes.browser(mode), "loaded": modes.loaded(mode)}
     for pair, samples_by_side in samples_by_pair.items():
         loads = {"load_average_1m_at_start": {side: stats.summarize(samples.load_average, 2)
@@ -281,27 +327,43 @@ def mode_record(mode, samples_by_pair):
     return record
 
 
+EXTENSION_SIDES = {"legacy": ExtensionSide, "acgr": AcgrExtensionSide, "page-api": PageApiExtensionSide,
+                   "acgr-page-api": AcgrPageApiExtensionSide}
+
+
 def make_side(pair, name, emulator, work, label, kind, extension_dir, config):
-    """A fresh side of `pair` ("legacy" or "acgr"): the extension (`extension_dir`, configured with `config`) or
-    the reference."""
+    """A fresh side of `pair` (PAIRS): the extension (`extension_dir`, configured with `config`) or the reference
+    (page-api-off: the extension both sides, each with its `config`)."""
+    if pair == "page-api-off":
+        return NotOptedInSide(name, emulator, work, label, kind, extension_dir, config)
     if name == "extension":
-        return (ExtensionSide if pair == "legacy" else AcgrExtensionSide)(emulator, work, label, kind, extension_dir,
-                                                                            config)
-    if pair == "legacy":
-        return ReferenceSide(emulator, work, label, kind)
-    return AcgrReferenceSide(emulator, work, label, kind, STREAMS_TIMEOUTS)
+        return EXTENSION_SIDES[pair](emulator, work, label, kind, extension_dir, config)
+    if pair in ACGR_PAIRS:
+        return AcgrReferenceSide(emulator, work, label, kind, STREAMS_TIMEOUTS)
+    return ReferenceSide(emulator, work, label, kind)
+
+
+def not_opted_in_blocks(ext, ref):
+    """The page-api-off pair's block: init, and the files injected into the page (the same in every run: the
+    last run's)."""
+    return {"init_ms": stats.metric_block(ext.init, ref.init, parts=stats.parts_medians(_parts(ext, ref,
+                                                                                                "init_parts"))),
+            "payload_bytes": stats.payload_block(ext.injected[-1], ref.injected[-1])}
 
 
 def results_of_mode(mode, samples_by_pair, dist, kinds):
-    """A mode's block: the legacy DR pair's metric blocks, the ACGR pair's in "acgr", and the browser's notes."""
+    """A mode's block: the legacy DR pair's metric blocks, each other pair's in its block (PAIR_BLOCK), and the
+    browser's notes."""
     browser = modes.browser(mode)
     blocks = {}
-    if "legacy" in samples_by_pair:
-        legacy = samples_by_pair["legacy"]
-        blocks = build_blocks(legacy["extension"], legacy["reference"],
-                              payload(os.path.join(os.path.abspath(dist), PACKAGES[browser])))
-    if "acgr" in samples_by_pair:
-        blocks[stats.ACGR] = timing_blocks(samples_by_pair["acgr"]["extension"], samples_by_pair["acgr"]["reference"])
+    for pair, sides in samples_by_pair.items():
+        if pair == "legacy":
+            blocks.update(build_blocks(sides["extension"], sides["reference"],
+                                       payload(os.path.join(os.path.abspath(dist), PACKAGES[browser]))))
+        elif pair == "page-api-off":
+            blocks[PAIR_BLOCK[pair]] = not_opted_in_blocks(sides["extension"], sides["reference"])
+        else:
+            blocks[PAIR_BLOCK[pair]] = timing_blocks(sides["extension"], sides["reference"])
     if kinds[browser].notes:
         blocks["notes"] = dict(kinds[browser].notes)
     return blocks
@@ -311,7 +373,8 @@ def references(pairs):
     """The reference script of each pair that ran, and the pinned amazon-connect-streams version."""
     with open(os.path.join(streams_release_dir(REPO), os.pardir, "package.json")) as handle:
         version = json.load(handle)["version"]
-    scripts = {"legacy": REFERENCE_SCRIPT, "acgr": ACGR_REFERENCE_SCRIPT}
+    scripts = {"legacy": REFERENCE_SCRIPT, "acgr": ACGR_REFERENCE_SCRIPT, "page-api": REFERENCE_SCRIPT,
+               "acgr-page-api": ACGR_REFERENCE_SCRIPT, "page-api-off": "the extension with the page API off"}
     return dict({pair: scripts[pair] for pair in pairs}, amazon_connect_streams=version)
 
 
@@ -342,7 +405,7 @@ def main(argv=None):
         extensions = {name: bench_extension(name, args.dist, os.path.join(work, f"extension-{name}"))
                       for name in browsers_used}
         kinds = {name: browser_kinds.kind(name) for name in browsers_used}
-        configs = {pair: bench_config(emulator, protocol="acgr" if pair == "acgr" else None) for pair in args.pairs}
+        configs = {pair: pair_configs(pair, emulator) for pair in args.pairs}
         for run in range(args.runs):
             for mode in args.modes:
                 log(f"run {run + 1}/{args.runs}, {mode}")
@@ -358,9 +421,9 @@ def main(argv=None):
                         # each side's folder (profile, downloads) is named by the label
                         label = f"{mode}-{run}" if pair == "legacy" else f"{mode}-{pair}-{run}"
                         side = make_side(pair, name, emulator, work, label, kind, extensions[kind.name],
-                                         configs[pair])
+                                         configs[pair][name])
                         try:
-                            (run_side if pair == "legacy" else run_acgr_side)(side, args, found, log)
+                            run_pair_side(pair, side, args, found, log)
                             if kind.name not in versions:
                                 versions[kind.name] = side.versions()
                         finally:

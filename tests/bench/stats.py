@@ -92,11 +92,20 @@ def parts_means(parts_by_side):
     return result
 
 
-# The ACGR pair (bench.acgr_sides: the extension in ACGR mode against connect-streams.js in ACGR mode) measures the
-# two timings of METRICS named here, in a block of their own in each mode's block ("acgr").
-ACGR = "acgr"
-ACGR_METRICS = tuple(metric for metric in METRICS if metric[0] in ("init_ms", "switch_ms"))
-MODE_EXTRAS = ("notes", ACGR)  # what a mode's block may hold besides the metrics
+# The pairs measured besides the legacy DR pair, each in a block of its own in each mode's block: its key, its
+# title in the report, and the metrics of METRICS it holds.
+TIMINGS = tuple(metric for metric in METRICS if metric[0] in ("init_ms", "switch_ms"))
+PAIR_BLOCKS = (
+    # bench.acgr_sides: the extension in ACGR mode against connect-streams.js in ACGR mode
+    ("acgr", "ACGR (extension in ACGR mode / connect-streams.js with enableGlobalResiliency)", TIMINGS),
+    # bench.page_api_sides: an opted-in twin page whose own code uses the page API, against the reference's page
+    ("page_api", "page API, legacy DR (opted-in page using globalConnect.core / connect-streams-dr.js)", TIMINGS),
+    ("acgr_page_api", "page API, ACGR (opted-in page using connect / connect-streams.js in ACGR mode)", TIMINGS),
+    # the extension's own bench page, not opted in: the page API on for another page of its origin / off
+    ("page_api_not_opted_in", "a page not opted in (page API on for another page of its origin / page API off)",
+     tuple(metric for metric in METRICS if metric[0] in ("init_ms", "payload_bytes"))),
+)
+MODE_EXTRAS = ("notes",) + tuple(key for key, _, _ in PAIR_BLOCKS)  # what a mode's block may hold besides the metrics
 
 
 def _checked(blocks, metrics, extras, label):
@@ -110,20 +119,20 @@ def _checked(blocks, metrics, extras, label):
 
 
 def _mode_block(blocks, label):
-    """A mode's block: every metric of METRICS, or none of them when the mode ran the ACGR pair only; its ACGR
-    block, if any, with exactly ACGR_METRICS."""
-    if ACGR in blocks:
-        blocks = dict(blocks, **{ACGR: _checked(blocks[ACGR], ACGR_METRICS, (), f"{label} {ACGR}")})
-        if not any(name in blocks for name, _, _ in METRICS):
-            return _checked(blocks, (), MODE_EXTRAS, label)
+    """A mode's block: every metric of METRICS, or none of them when the mode ran other pairs only; each other
+    pair's block it has (PAIR_BLOCKS) with exactly that pair's metrics."""
+    blocks = dict(blocks, **{key: _checked(blocks[key], metrics, (), f"{label} {key}")
+                             for key, _, metrics in PAIR_BLOCKS if key in blocks})
+    if not any(name in blocks for name, _, _ in METRICS):
+        return _checked(blocks, (), MODE_EXTRAS, label)
     return _checked(blocks, METRICS, MODE_EXTRAS, label)
 
 
 def results_document(modes, machine):
     """The results file's content from {block name: that mode's metric blocks}: the block named None (the quiet
     Chromium mode) at the top level, exactly the metric keys in METRICS order; each other mode under its name
-    ("loaded", "firefox", ...) with the same keys (and "notes"); each mode's ACGR pair, if it ran, in its block's
-    "acgr" (the quiet mode's at the top level); then "machine"."""
+    ("loaded", "firefox", ...) with the same keys (and "notes"); each mode's other pairs, those that ran, in its
+    block's PAIR_BLOCKS keys ("acgr", "page_api", ...; the quiet mode's at the top level); then "machine"."""
     document = {}
     for name, blocks in modes.items():
         if name is None:
@@ -147,11 +156,11 @@ def mode_blocks(document):
     return found
 
 
-def acgr_blocks(document):
-    """[(mode block name or None for the top level, that mode's ACGR block)] of a results document."""
-    found = [(None, document[ACGR])] if ACGR in document else []
-    return found + [(name, value[ACGR]) for name, value in document.items()
-                    if name not in ("machine",) + MODE_EXTRAS and isinstance(value, dict) and ACGR in value]
+def pair_blocks(document, key):
+    """[(mode block name or None for the top level, that mode's block of the pair `key` of PAIR_BLOCKS)]."""
+    found = [(None, document[key])] if key in document else []
+    return found + [(name, value[key]) for name, value in document.items()
+                    if name not in ("machine",) + MODE_EXTRAS and isinstance(value, dict) and key in value]
 
 
 def _format(value, unit):
@@ -186,7 +195,7 @@ def _row(label, block, unit):
 
 
 def markdown_table(document, metrics=METRICS):
-    """One mode's results (or its ACGR block, with ACGR_METRICS) as a markdown table: one row per metric (median,
+    """One mode's results (or one of its PAIR_BLOCKS, with that pair's metrics) as a markdown table: one row per metric (median,
     p95, min, max of each side, and the ratio), plus the extension's own processes' memory and the gzip payload
     ratio."""
     lines = ["| metric | extension median | p95 | min | max | reference median | p95 | min | max | ratio (ext/ref) |",
@@ -202,7 +211,7 @@ def markdown_table(document, metrics=METRICS):
 
 
 def ratios_table(found, metrics=METRICS):
-    """The modes side by side (`found`: [(mode block name or None, its blocks)], see mode_blocks and acgr_blocks):
+    """The modes side by side (`found`: [(mode block name or None, its blocks)], see mode_blocks and pair_blocks):
     per metric, each mode's ratio (extension / reference of the medians) with the two medians; switch_3tabs_ms (no
     reference) shows the extension's median."""
     labels = [name or "quiet" for name, _ in found]
@@ -227,17 +236,17 @@ def ratios_table(found, metrics=METRICS):
 
 
 def markdown_report(document):
-    """A table per mode, then the modes' ratios side by side; the same for the ACGR pair, if it ran."""
+    """A table per mode, then the modes' ratios side by side; the same for each other pair that ran."""
     sections = []
     legacy = mode_blocks(document)
     for name, blocks in legacy:
         sections.append(f"### {name or 'quiet'}\n\n{markdown_table(blocks)}")
     if legacy:
         sections.append("### ratios (extension / reference; medians)\n\n" + ratios_table(legacy))
-    acgr = acgr_blocks(document)
-    for name, block in acgr:
-        sections.append(f"### {name or 'quiet'}, ACGR\n\n{markdown_table(block, ACGR_METRICS)}")
-    if acgr:
-        sections.append("### ACGR ratios (extension in ACGR mode / connect-streams.js with enableGlobalResiliency; "
-                        "medians)\n\n" + ratios_table(acgr, ACGR_METRICS))
+    for key, title, metrics in PAIR_BLOCKS:
+        found = pair_blocks(document, key)
+        for name, block in found:
+            sections.append(f"### {name or 'quiet'}, {key}\n\n{markdown_table(block, metrics)}")
+        if found:
+            sections.append(f"### {title}: ratios of the medians\n\n" + ratios_table(found, metrics))
     return "\n\n".join(sections)

@@ -11,7 +11,8 @@ def test_pairs_are_parsed_into_their_running_order():
     for text in ("", "legacy,dr"):
         with pytest.raises(ValueError):
             run.parse_pairs(text)
-    assert run.parse_args(["--smoke"]).pairs == ["legacy", "acgr"]
+    assert run.parse_args(["--smoke"]).pairs == ["legacy", "acgr", "page-api", "acgr-page-api", "page-api-off"]
+    assert run.parse_pairs("page-api-off,acgr-page-api") == ["acgr-page-api", "page-api-off"]
 
 
 def samples(load_average, used=None):
@@ -36,6 +37,34 @@ def test_mode_record_keeps_the_legacy_pairs_loads_at_its_top_and_the_acgr_pairs_
 
 
 def test_the_references_name_each_pairs_script_and_the_pinned_streams():
-    references = run.references(["legacy", "acgr"])
-    assert references["legacy"] == "connect-streams-dr-min.js" and references["acgr"] == "connect-streams-min.js"
+    references = run.references(["legacy", "acgr", "page-api", "acgr-page-api"])
+    assert references["legacy"] == references["page-api"] == "connect-streams-dr-min.js"
+    assert references["acgr"] == references["acgr-page-api"] == "connect-streams-min.js"
     assert references["amazon_connect_streams"].count(".") == 2
+
+
+class FakeEmulator:
+    port = 8443
+    login_url = "https://login.example.test:8443/login"
+    regions = ("us-east-1", "us-west-2")
+
+    def ccp_url(self, region):
+        return f"https://{region}.example.test:8443/ccp-v2/"
+
+    def instance_arn(self, region):
+        return f"arn:aws:connect:{region}:1:instance/x"
+
+    def crm_url(self, path="/", site=0):
+        return f"https://crm{'2' if site else ''}.example.test:8443{path}"
+
+
+def test_the_page_api_pairs_opt_in_the_twin_page_or_only_another_page_of_its_origin():
+    emulator = FakeEmulator()
+    legacy, acgr = run.pair_configs("page-api", emulator), run.pair_configs("acgr-page-api", emulator)
+    assert legacy["extension"]["pageApi"] == ["https://crm.example.test:8443/*"] and "protocol" not in legacy["extension"]
+    assert acgr["extension"]["protocol"] == "acgr" and acgr["extension"]["pageApi"] == legacy["extension"]["pageApi"]
+    assert legacy["reference"] is None and "pageApi" not in run.pair_configs("legacy", emulator)["extension"]
+    off = run.pair_configs("page-api-off", emulator)
+    assert "pageApi" not in off["reference"] and "protocol" not in off["extension"]
+    assert off["extension"]["pageApi"] == ["https://crm.example.test:8443/page-api/*"]
+    assert off["extension"]["allowlist"] == off["reference"]["allowlist"] + off["extension"]["pageApi"]

@@ -132,7 +132,7 @@ def test_markdown_table_has_a_row_per_metric_with_its_ratio():
 
 
 def acgr_block(reference=(20, 40, 60)):
-    return {name: stats.metric_block([10, 20, 30], list(reference)) for name, _, _ in stats.ACGR_METRICS}
+    return {name: stats.metric_block([10, 20, 30], list(reference)) for name, _, _ in stats.TIMINGS}
 
 
 def test_the_acgr_pair_goes_in_each_modes_block_beside_the_legacy_keys():
@@ -145,7 +145,7 @@ def test_the_acgr_pair_goes_in_each_modes_block_beside_the_legacy_keys():
     assert document["acgr"]["switch_ms"]["ratio"] == 0.5 and document["firefox"]["acgr"]["init_ms"]["ratio"] == 2.0
     # the ACGR block is no mode of its own
     assert [name for name, _ in stats.mode_blocks(document)] == [None, "firefox"]
-    assert [(name, block["init_ms"]["ratio"]) for name, block in stats.acgr_blocks(document)] == [
+    assert [(name, block["init_ms"]["ratio"]) for name, block in stats.pair_blocks(document, "acgr")] == [
         (None, 0.5), ("firefox", 2.0)]
     with pytest.raises(ValueError):
         stats.results_document({"acgr": mode_blocks()}, {})
@@ -154,7 +154,7 @@ def test_the_acgr_pair_goes_in_each_modes_block_beside_the_legacy_keys():
 def test_a_mode_may_hold_the_acgr_pair_alone_but_not_half_of_the_legacy_pair():
     document = stats.results_document({None: {"acgr": acgr_block()}, "loaded": {"acgr": acgr_block()}}, {})
     assert list(document) == ["acgr", "loaded", "machine"]
-    assert stats.mode_blocks(document) == [] and len(stats.acgr_blocks(document)) == 2
+    assert stats.mode_blocks(document) == [] and len(stats.pair_blocks(document, "acgr")) == 2
     with pytest.raises(ValueError):
         stats.results_document({None: {"acgr": acgr_block(), "init_ms": {}}}, {})
     with pytest.raises(ValueError):
@@ -167,11 +167,32 @@ def test_report_has_the_acgr_tables_and_ratios_after_the_legacy_ones():
     document = stats.results_document({None: dict(mode_blocks(), acgr=acgr_block()),
                                        "loaded": {"acgr": acgr_block(reference=(10, 10, 10))}}, {})
     report = stats.markdown_report(document)
-    assert report.index("### ratios") < report.index("### quiet, ACGR") < report.index("### loaded, ACGR")
+    assert report.index("### ratios") < report.index("### quiet, acgr") < report.index("### loaded, acgr")
     assert "### loaded\n" not in report  # no legacy pair ran there
-    acgr_ratios = report.split("### ACGR ratios")[1].splitlines()
+    acgr_ratios = report.split("### ACGR (extension in ACGR mode")[1].splitlines()
     assert next(line for line in acgr_ratios if line.startswith("| metric")) == "| metric | quiet | loaded |"
     assert "| `switch_ms` | 0.50 (20.0 / 40.0) | 2.00 (20.0 / 10.0) |" in acgr_ratios
     assert not any("payload_bytes" in line for line in acgr_ratios)
-    table = report.split("### quiet, ACGR")[1]
+    table = report.split("### quiet, acgr")[1]
     assert "`init_ms`" in table and "`memory_bytes`" not in table.split("###")[0]
+
+
+def test_the_page_api_pairs_go_beside_the_others_the_not_opted_in_one_with_init_and_payload():
+    sizes = {"raw": 2000, "gzip": 500, "files": {}}
+    not_opted_in = {"init_ms": stats.metric_block([10, 20, 30], [20, 20, 20]),
+                    "payload_bytes": stats.payload_block(sizes, sizes)}
+    document = stats.results_document({None: dict(mode_blocks(), page_api=acgr_block(),
+                                                  page_api_not_opted_in=not_opted_in),
+                                       "firefox": {"acgr_page_api": acgr_block(reference=(10, 10, 10))}}, {})
+    assert list(document) == [name for name, _, _ in stats.METRICS] + ["page_api", "page_api_not_opted_in",
+                                                                     "firefox", "machine"]
+    assert document["page_api_not_opted_in"]["payload_bytes"]["ratio"] == 1.0
+    assert [(name, block["switch_ms"]["ratio"]) for name, block in stats.pair_blocks(document, "acgr_page_api")] == [
+        ("firefox", 2.0)]
+    report = stats.markdown_report(document)
+    assert report.index("### quiet, page_api\n") < report.index("### quiet, page_api_not_opted_in")
+    not_opted_in_ratios = report.split("### a page not opted in")[1].splitlines()
+    assert "| `payload_bytes` | 1.00 (gzip 1.00) |" in not_opted_in_ratios
+    assert not any("switch_ms" in line for line in not_opted_in_ratios)
+    with pytest.raises(ValueError):  # the not-opted-in pair measures no switch
+        stats.results_document({None: {"page_api_not_opted_in": dict(not_opted_in, switch_ms={})}}, {})
