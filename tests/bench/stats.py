@@ -195,9 +195,9 @@ def _row(label, block, unit):
 
 
 def markdown_table(document, metrics=METRICS):
-    """One mode's results (or one of its PAIR_BLOCKS, with that pair's metrics) as a markdown table: one row per metric (median,
-    p95, min, max of each side, and the ratio), plus the extension's own processes' memory and the gzip payload
-    ratio."""
+    """One mode's results (or one of its PAIR_BLOCKS, with that pair's metrics) as a markdown table: one row per
+    metric (median, p95, min, max of each side, and the ratio), plus the extension's own processes' memory and the
+    gzip payload ratio."""
     lines = ["| metric | extension median | p95 | min | max | reference median | p95 | min | max | ratio (ext/ref) |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, unit, _ in metrics:

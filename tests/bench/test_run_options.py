@@ -61,7 +61,8 @@ class FakeEmulator:
 def test_the_page_api_pairs_opt_in_the_twin_page_or_only_another_page_of_its_origin():
     emulator = FakeEmulator()
     legacy, acgr = run.pair_configs("page-api", emulator), run.pair_configs("acgr-page-api", emulator)
-    assert legacy["extension"]["pageApi"] == ["https://crm.example.test:8443/*"] and "protocol" not in legacy["extension"]
+    assert legacy["extension"]["pageApi"] == ["https://crm.example.test:8443/*"]
+    assert "protocol" not in legacy["extension"]
     assert acgr["extension"]["protocol"] == "acgr" and acgr["extension"]["pageApi"] == legacy["extension"]["pageApi"]
     assert legacy["reference"] is None and "pageApi" not in run.pair_configs("legacy", emulator)["extension"]
     off = run.pair_configs("page-api-off", emulator)
