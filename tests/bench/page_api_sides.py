@@ -64,8 +64,13 @@ class PageApiMeasures:
         found = super().switch_completed(target, started, timeout_s)
         heard = wait_until(lambda: next((at for at in self.driver.execute_script("return window.bench.completeAt")
                                          if at >= started), None),
-                           timeout_s, message=f"{self.name}: the page's failover-complete hook for {target}")
+                           timeout_s, message=f"{self.name}: the page's failover-complete hook for {target} after "
+                                              f"{started} (the hook's times so far: {self._completes()})")
         return dict(found, page_complete=round(heard - started, 1))
+
+    def _completes(self):
+        return self.driver.execute_script("return [window.bench.completeAt, Date.now(),"
+                                          " performance.timeOrigin + performance.now()]")
 
 
 class PageApiExtensionSide(PageApiMeasures, ExtensionSide):

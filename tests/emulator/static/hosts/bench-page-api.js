@@ -26,7 +26,9 @@ function crmHooks(connect, key) {
   });
 }
 
-function completed() { window.bench.completeAt.push(performance.timeOrigin + performance.now()); }
+// Date.now(), the CCP windows' clock: the bench compares it with their reports (this page's performance.timeOrigin
+// + performance.now() was seen 30 s away from Date.now() in a loaded headless Chromium)
+function completed() { window.bench.completeAt.push(Date.now()); }
 
 if (window.globalConnect) {  // legacy DR: one real Streams per region
   globalConnect.core.onInit(function (connect, region) { crmHooks(connect, region); });
