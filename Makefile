@@ -6,6 +6,11 @@ BUILD := $(PY) -m grccp_build
 STAMPS := .stamps
 TEST_TMP := $(CURDIR)/tmp
 PYTEST := GRCCP_TEST_TMP=$(TEST_TMP) $(PY) -m pytest
+# `make test` runs in parallel (pytest-xdist): each worker is its own pytest process with its own emulator (its own
+# loopback ports and certificates) and a fresh browser per test, so tests share nothing. An e2e test keeps about
+# three quarters of one core busy (it mostly waits on the browser), so two workers use a two-core machine without
+# starving either. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 BUILD_INPUTS := $(shell find py_src extension manifest build -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
 .PHONY: all setup build dist test test-unit test-build test-emulator test-e2e lint emulator clean \
@@ -28,7 +33,7 @@ $(TEST_TMP):
 	@mkdir -p $@
 
 test: build | $(TEST_TMP)
-	$(PYTEST) tests -q -m "not reliability_only" --durations=40
+	$(PYTEST) tests -q -m "not reliability_only" --durations=40 -n $(TEST_WORKERS) --dist worksteal
 	$(MAKE) --no-print-directory lint
 
 test-unit: setup | $(TEST_TMP)

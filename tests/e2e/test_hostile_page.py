@@ -357,8 +357,17 @@ def test_a_ccp_frame_made_by_the_page_echoes_a_failover_that_the_next_poll_undoe
     driver.execute_script(f"const forged = {FORGED_SWITCH[protocol]};"
                           f" hostile.broadcast(arguments[0], forged.event, forged.data)", EAST)
     # the timeline, not the tab, is waited on: the switch back may come before a look at the tab could see WEST
-    status = wait_for(driver, lambda: (lambda s: s if len(s["timeline"]) == 2 and s["activeRegion"] == EAST
-                                       else None)(background_status(driver)))
+    seen = []
+
+    def switched_there_and_back():
+        seen[:] = [background_status(driver)]
+        return seen[0] if len(seen[0]["timeline"]) == 2 and seen[0]["activeRegion"] == EAST else None
+    try:
+        status = wait_for(driver, switched_there_and_back)
+    except TimeoutException:
+        raise AssertionError(f"not switched there and back: background {seen}, host {host_state(driver)}, "
+                             f"{EAST} log tail {[e['text'] for e in region_log(driver, EAST)[-20:]]}, "
+                             f"{WEST} log tail {[e['text'] for e in region_log(driver, WEST)[-20:]]}")
     wait_for(driver, lambda: host_state(driver)["active"] == EAST)
     wait_for(driver, lambda: shows_only(emulator, EAST))
     first, second = sorted(status["timeline"], key=lambda entry: entry["completeMs"])
