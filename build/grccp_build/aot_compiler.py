@@ -41,13 +41,15 @@ def _run_node(request_path):
 
 class Compiler:
     """One per build. `compiler_path` is the pinned brython.js, whose compiler runs under Node; `runtime_path`
-    is the runtime the bundles will run with. Both hashes key the cache, since compiled code is valid only with
-    the exact compiler and runtime it was made for."""
+    is the runtime the bundles will run with. Their hashes and the Node script's (which sets the compiler's
+    options) key the cache, since compiled code is valid only with the exact compiler, options and runtime it was
+    made for."""
 
     def __init__(self, compiler_path, runtime_path, stdlib_path, cache_dir, source_root):
         self.compiler_path, self.stdlib_path, self.source_root = compiler_path, stdlib_path, source_root
-        with open(compiler_path, "rb") as compiler, open(runtime_path, "rb") as runtime:
-            self.runtime_key = _digest(compiler.read(), runtime.read())[:16]
+        with open(compiler_path, "rb") as compiler, open(runtime_path, "rb") as runtime, \
+                open(NODE_SCRIPT, "rb") as script:
+            self.runtime_key = _digest(compiler.read(), runtime.read(), script.read())[:16]
         self.user_dir = os.path.join(cache_dir, "user")
         self.stdlib_dir = os.path.join(cache_dir, f"stdlib-{self.runtime_key}")
         self.graph_path = os.path.join(self.stdlib_dir, "imports.json")

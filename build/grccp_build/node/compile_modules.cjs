@@ -26,6 +26,10 @@ const $B = require(path.resolve(request.compiler)).__BRYTHON__;
 globalThis.$B = $B;
 globalThis.__BRYTHON__ = $B;
 require(path.resolve(request.stdlib));
+// Brython's js_tab option: the spaces per block level of the JS it emits (default 2). Engines read none of it,
+// and it was ~9% of every bundle; 0 emits the same statements unindented (the generator puts its indentation only
+// at the start of the lines it writes, never inside a string literal).
+$B.$options.js_tab = 0;
 
 const jsBuiltins = new Set(Object.keys($B.imported));  // modules brython.js itself provides (browser, javascript, ...)
 
