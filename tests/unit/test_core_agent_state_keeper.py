@@ -1,11 +1,12 @@
 """core.agent_state_keeper: what the background keeps across a failover (the state the agent chose in the old
-region, not an Offline the failover caused), which tab sets it, the records the timeline shows, and what the tab
-decides from the new region's CCP (never overriding the agent's own choice there)."""
+region, not an Offline the failover caused), which tab sets it, the records the timeline shows; and
+core.agent_state_plan: what the tab decides from the new region's CCP (never overriding the agent's own choice)."""
 import pytest
 
 from grccp.core import agent_state_keeper as keeper
 from grccp.core.agent_state_keeper import (AGENT, ALREADY, DEADLINE_MS, FAILED, NOTHING, OFFLINE_GRACE_MS, SET,
-                                           WAITING, AgentStateKeeper, describe, plan, record_problem, states_page)
+                                           WAITING, AgentStateKeeper, describe, record_problem)
+from grccp.core.agent_state_plan import plan, states_page
 from grccp.core.config import parse_config
 from grccp.core.global_state import GlobalState
 from grccp.core.runtime_messages import make_message

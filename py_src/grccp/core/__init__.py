@@ -34,7 +34,8 @@ modules that schedule work (outbox, log_shipping) are given their timers and sen
   status            the popup's status model and the badge
   status_view       the popup's words and tones for the status model
   notices           the agent's notifications: which events the status model holds, each shown once
-  agent_state_keeper the agent's state kept across a failover: what to keep, who sets it, what the tab does
+  agent_state_keeper the agent's state kept across a failover: what to keep, who sets it, the timeline's record
+  agent_state_plan  what the tab that sets it decides from the new region's CCP (the content script's half)
   manual_failover   the administrator's manual failover: whether it is offered, and why one is not done
   options_model     the options page's form as data (fields, values, where each problem shows)
 

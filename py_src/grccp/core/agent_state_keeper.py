@@ -4,37 +4,26 @@ once the switch completes, through the CCP API as Streams' agent.setState does (
 new region's own agent states, matched by name), unless the agent changed the new region's state meanwhile.
 
 Two halves, both pure:
-* the background's AgentStateKeeper remembers, from the agent updates, the state the agent last chose in each
-  region and when that region's agent went Offline; on a switch it decides what to keep and which tab sets it (the
-  CCP worker is shared by every tab of a region, so once is right), and records the outcome for the timeline;
-* plan() is what the tab that sets it decides from the new region's CCP's own answers (its agent states and
-  snapshot, through api_requests page script never sees).
+* the background's AgentStateKeeper (here) remembers, from the agent updates, the state the agent last chose in
+  each region and when that region's agent went Offline; on a switch it decides what to keep and which tab sets it
+  (the CCP worker is shared by every tab of a region, so once is right), and records the outcome for the timeline;
+* core.agent_state_plan is what the tab that sets it decides from the new region's CCP's own answers (its own
+  module: the content script ships it without the keeper).
 
 Offline: the failover itself takes the old region's agent Offline (legacy DR's force_offline; ACGR's hand-over),
 around its first sign. An Offline seen OFFLINE_GRACE_MS or more before the failover's first sign was the agent's:
 nothing is kept then. Later ones are taken as the failover's (an agent who goes Offline while the failover is
-pending is taken as set Offline by it).
+pending is taken as set Offline by it)."""
+from .agent_state_plan import (AGENT, ALREADY, BASELINE_FIELDS, FAILED, KEPT_TYPES, OFFLINE, SET, TAB_OUTCOMES,
+                               WANTED_FIELDS)
+from .shapes import conforms, field_problem, is_count, is_str, is_text, optional, required, str_enum
 
-The agent's choice in the new region: its state at the switch, as the background last heard it (the baseline),
-against the new region's CCP's snapshot when the tab sets it: a state other than Offline that is not the baseline
-(another name, or the same name since another time) is the agent's, and is never overridden."""
-from .shapes import (conforms, field_problem, is_count, is_int, is_str, is_text, list_of, may, optional, required,
-                     str_enum)
-
-KEPT_TYPES = ("routable", "not_routable")  # the states an agent chooses (Offline is not kept)
-OFFLINE = "offline"
 OFFLINE_GRACE_MS = 2000
 DEADLINE_MS = 5000      # the switch -> the state set (or the failure known), at the background
-TAB_DEADLINE_MS = 4000  # the tab's own limit for its requests, so that its answer comes within DEADLINE_MS
-MAX_STATE_PAGES = 10    # getAgentStates pages followed (Streams follows every nextToken; 100 states a page)
 
-WAITING, SET, ALREADY, AGENT, NOTHING, FAILED = "waiting", "set", "already", "agent", "nothing", "failed"
-TAB_OUTCOMES = (SET, ALREADY, AGENT, FAILED)  # what a tab answers (cs:agent-state)
+WAITING, NOTHING = "waiting", "nothing"
 OUTCOMES = (WAITING, NOTHING) + TAB_OUTCOMES
 
-# The state to keep (bg:keep-agent-state) and the new region's state at the switch, as the background heard it
-WANTED_FIELDS = {"name": required(is_text), "type": required(str_enum(KEPT_TYPES))}
-BASELINE_FIELDS = {"stateName": required(is_str), "stateSinceMs": required(optional(is_int))}
 # A timeline entry's agentState: what happened to the agent's state after that switch
 RECORD_FIELDS = {"outcome": required(str_enum(OUTCOMES)), "stateName": required(optional(is_str)),
                  "detail": required(optional(is_str)), "afterMs": required(optional(is_count))}
@@ -156,41 +145,6 @@ class AgentStateKeeper:
             keeper.last_switch_ms = data["lastSwitchMs"]
             keeper.due = None if data["due"] is None else dict(data["due"])
         return keeper
-
-
-# the tab's half ------------------------------------------------------------------------------------------------
-_STATE_ENTRY_FIELDS = {"name": required(is_str), "type": required(is_str), "agentStateARN": may(optional(is_str))}
-_STATES_PAGE_FIELDS = {"states": required(list_of(conforms(_STATE_ENTRY_FIELDS, allow_extra=True), 1000)),
-                       "nextToken": may(optional(is_text))}
-
-
-def states_page(data):
-    """(states, next token or None) of a getAgentStates answer's data; (None, why) if it is not one."""
-    problem = field_problem(data, _STATES_PAGE_FIELDS, allow_extra=True)
-    if problem is not None:
-        return None, f"its agent states are malformed: {problem}"
-    return list(data["states"]), data.get("nextToken")
-
-
-def _changed_by_agent(baseline, state_name, state_type, since_ms):
-    if state_type == OFFLINE:
-        return False
-    return baseline is None or (baseline["stateName"], baseline["stateSinceMs"]) != (state_name, since_ms)
-
-
-def plan(wanted, baseline, snapshot, states, region):
-    """What the tab does, from the new region's CCP's answers: (SET, the entry of `states` to put), (ALREADY,
-    None), (AGENT, the state the agent is in there) or (FAILED, why). wanted: {name, type}; baseline: {stateName,
-    stateSinceMs} or None; snapshot: its snapshot.AgentSnapshot."""
-    if snapshot.state_name == wanted["name"]:
-        return ALREADY, None
-    if _changed_by_agent(baseline, snapshot.state_name, snapshot.state_type, snapshot.state_since_ms):
-        return AGENT, snapshot.state_name
-    named = [state for state in states if state["name"] == wanted["name"]]
-    match = [state for state in named if state["type"] == wanted["type"]] or named
-    if not match:
-        return FAILED, f"{region} has no agent state named {wanted['name']}"
-    return SET, match[0]
 
 
 def describe(agent_state, to_region):

@@ -3,7 +3,7 @@
 A message is a plain dict {"type": <type>, <field>: <value>, ...}; unknown types, missing or wrong fields and
 unknown fields are refused with MessageError (the receiver logs and drops the message)."""
 
-from .agent_state_keeper import BASELINE_FIELDS, TAB_OUTCOMES, WANTED_FIELDS
+from .agent_state_plan import BASELINE_FIELDS, TAB_OUTCOMES, WANTED_FIELDS
 from .errors import MessageError
 from .health import HEALTH_STATES
 from .logs import entry_problem
@@ -106,7 +106,7 @@ MESSAGE_TYPES = {
     "bg:framing-refused": {"region": _region, "detail": required(is_text)},
     "cs:contacts": {"region": _region, "agent": required(optional(lambda value: summary_problem(value) is None)),
                     "error": required(optional(is_str))},
-    # set the agent's state kept across the failover in the region's CCP (core.agent_state_keeper), unless it is
+    # set the agent's state kept across the failover in the region's CCP (core.agent_state_plan), unless it is
     # not the baseline any more (the agent's choice); answered with cs:agent-state: what the tab did, and why
     "bg:keep-agent-state": {"region": _region, "state": required(conforms(WANTED_FIELDS)),
                             "baseline": required(optional(conforms(BASELINE_FIELDS)))},

@@ -1,9 +1,9 @@
 """The agent's state kept across a failover, set by this tab when the background asks (bg:keep-agent-state): the
 new region's CCP is asked for its agent states (getAgentStates, every page) and its agent's snapshot
-(getAgentSnapshot), core.agent_state_keeper.plan decides, and putAgentState sets the state as Streams'
+(getAgentSnapshot), core.agent_state_plan.plan decides, and putAgentState sets the state as Streams'
 agent.setState does; the answer (cs:agent-state) says what was done, or why not. Every call goes through
-ccp_requests, within the keeper's TAB_DEADLINE_MS in all."""
-from grccp.core import agent_state_keeper as keeper
+ccp_requests, within agent_state_plan.TAB_DEADLINE_MS in all."""
+from grccp.core import agent_state_plan
 from grccp.core.errors import ProtocolError
 from grccp.core.runtime_messages import make_message
 from grccp.core.snapshot import parse_agent_update
@@ -12,7 +12,7 @@ from grccp.platform.shared import clock
 
 def keep(requests, fields, respond):
     region, wanted, baseline = fields["region"], fields["state"], fields["baseline"]
-    deadline = clock.now_ms() + keeper.TAB_DEADLINE_MS
+    deadline = clock.now_ms() + agent_state_plan.TAB_DEADLINE_MS
     states = []
 
     def done(outcome, state_name=None, error=None):
@@ -23,16 +23,16 @@ def keep(requests, fields, respond):
             if error is None:
                 answer(data)
             else:
-                done(keeper.FAILED, None, f"{method}: {error}")
+                done(agent_state_plan.FAILED, None, f"{method}: {error}")
         requests.call(region, method, params, answered, max(1, deadline - clock.now_ms()))
 
     def got_states(data, pages=1):
-        page, next_token = keeper.states_page(data)
+        page, next_token = agent_state_plan.states_page(data)
         if page is None:
-            done(keeper.FAILED, None, f"the {region} CCP's answer to getAgentStates: {next_token}")
+            done(agent_state_plan.FAILED, None, f"the {region} CCP's answer to getAgentStates: {next_token}")
             return
         states.extend(page)
-        if next_token and pages < keeper.MAX_STATE_PAGES:
+        if next_token and pages < agent_state_plan.MAX_STATE_PAGES:
             call("getAgentStates", {"nextToken": next_token, "maxResults": 100},
                  lambda more: got_states(more, pages + 1))
         else:
@@ -42,12 +42,12 @@ def keep(requests, fields, respond):
         try:
             snapshot = parse_agent_update(data)
         except ProtocolError as problem:
-            done(keeper.FAILED, None, f"the {region} CCP's snapshot is malformed: {problem}")
+            done(agent_state_plan.FAILED, None, f"the {region} CCP's snapshot is malformed: {problem}")
             return
-        outcome, detail = keeper.plan(wanted, baseline, snapshot, states, region)
-        if outcome == keeper.SET:
-            call("putAgentState", {"state": detail, "enqueueNextState": False}, lambda _data: done(keeper.SET))
-        elif outcome == keeper.FAILED:
+        outcome, detail = agent_state_plan.plan(wanted, baseline, snapshot, states, region)
+        if outcome == agent_state_plan.SET:
+            call("putAgentState", {"state": detail, "enqueueNextState": False}, lambda _data: done(agent_state_plan.SET))
+        elif outcome == agent_state_plan.FAILED:
             done(outcome, None, detail)
         else:
             done(outcome, detail)
