@@ -1,13 +1,14 @@
 """The build toolchain: manifests, clear errors, the stdlib closure, the runtime edits, incremental builds."""
 import json
 import os
+import shutil
 import subprocess
 import zipfile
 
 import jsonschema
 import pytest
 
-from grccp_build import brython_pin, runtime_patch
+from grccp_build import aot_compiler, brython_pin, runtime_patch
 from grccp_build.errors import BuildError
 
 from .conftest import REPO
@@ -175,6 +176,33 @@ def test_incremental_build_rebuilds_only_what_depends_on_a_change(project):
     assert "content" not in users and users
     assert sorted(third["written"]["chrome"]) == sorted(f"bundles/{name}.js" for name in users)
     assert os.stat(bundle).st_mtime_ns == content_mtime
+
+
+def test_compiled_code_is_emitted_unindented(project):
+    # Brython's js_tab option at 0 (node/compile_modules.cjs): its two spaces per block level were ~9% of every
+    # bundle; what leading space is left is a few header lines of each module
+    project.build_ok()
+    bundles = os.path.join(project.out, "chrome", "bundles")
+    for name in os.listdir(bundles):
+        with open(os.path.join(bundles, name), encoding="utf-8") as f:
+            text = f.read()
+        leading = sum(len(line) - len(line.lstrip(" ")) for line in text.split("\n"))
+        assert leading < 0.002 * len(text), (name, leading, len(text))
+
+
+def test_the_node_script_keys_the_compile_cache(tmp_path, monkeypatch):
+    # the script sets the compiler's options: compiled code made with other options is not reused
+    runtime, stdlib = brython_pin.verified_files()
+    script = tmp_path / "compile_modules.cjs"
+    shutil.copy(aot_compiler.NODE_SCRIPT, script)
+    monkeypatch.setattr(aot_compiler, "NODE_SCRIPT", str(script))
+
+    def cache_key():
+        return aot_compiler.Compiler(runtime, runtime, stdlib, str(tmp_path / "cache"), str(tmp_path)).runtime_key
+
+    before = cache_key()
+    script.write_text(script.read_text() + "\n// another option\n")
+    assert cache_key() != before
 
 
 def test_make_with_nothing_changed_does_nothing():
