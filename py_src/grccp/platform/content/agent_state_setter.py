@@ -46,7 +46,8 @@ def keep(requests, fields, respond):
             return
         outcome, detail = agent_state_plan.plan(wanted, baseline, snapshot, states, region)
         if outcome == agent_state_plan.SET:
-            call("putAgentState", {"state": detail, "enqueueNextState": False}, lambda _data: done(agent_state_plan.SET))
+            call("putAgentState", {"state": detail, "enqueueNextState": False},
+                 lambda _data: done(agent_state_plan.SET))
         elif outcome == agent_state_plan.FAILED:
             done(outcome, None, detail)
         else:
