@@ -6,11 +6,11 @@ BUILD := $(PY) -m grccp_build
 STAMPS := .stamps
 TEST_TMP := $(CURDIR)/tmp
 PYTEST := GRCCP_TEST_TMP=$(TEST_TMP) $(PY) -m pytest
-# `make test` runs in parallel (pytest-xdist): each worker is its own pytest process with its own emulator (its own
-# loopback ports and certificates) and a fresh browser per test, so tests share nothing. An e2e test keeps about
-# three quarters of one core busy (it mostly waits on the browser), so two workers use a two-core machine without
-# starving either. TEST_WORKERS=0 runs in one process.
-TEST_WORKERS ?= 2
+# TEST_WORKERS=N runs `make test` in N pytest-xdist workers, each its own pytest process with its own emulator (its
+# own loopback ports and certificates) and a fresh browser per test, so tests share nothing. One process by default:
+# on a two-core machine the suite is CPU-bound (two workers: 48 min against 51, every browser test ~2.5 times slower,
+# and a real-Streams conformance wait timed out), so parallel workers pay only on more cores.
+TEST_WORKERS ?= 0
 BUILD_INPUTS := $(shell find py_src extension manifest build -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
 .PHONY: all setup build dist test test-unit test-build test-emulator test-e2e lint emulator clean \
