@@ -397,6 +397,26 @@ def test_a_switch_back_within_one_round_trip_ends_on_the_last_region(world):
     assert tab.rules.epoch == bg.state.epoch
 
 
+def test_the_backgrounds_answer_to_a_switch_the_tab_has_begun_to_undo_does_not_send_it_back(world):
+    """A -> B complete, then the CCPs initiate B -> A (the emulated CCP made to take over by a page's forged
+    failover_initiated hands back at its next poll) before the background's answer to "complete B" reaches the
+    tab: that answer is older than the tab's switch back, which completes on A's first snapshot. One final state,
+    the last one: A, both switches on the timeline."""
+    config, bg = world
+    tab = Tab(config, bg)
+    start(tab)
+    initiate([tab], EAST, "us-west-2", 100)
+    bg.hold_messages()                          # the background's answer to "complete B" is on its way
+    tab.ccp(WEST, agent_update(), 110)
+    initiate([tab], WEST, "us-east-1", 200)     # the hand-back, before that answer came
+    bg.deliver(210)
+    assert tab.shown == EAST and tab.shows == [WEST, EAST]
+    tab.ccp(EAST, agent_update(), 220)
+    assert tab.completes == [WEST, EAST] and bg.state.active == EAST and bg.state.failover is None
+    assert [(e["from"], e["to"]) for e in bg.state.timeline] == [(EAST, WEST), (WEST, EAST)]
+    assert tab.rules.epoch == bg.state.epoch
+
+
 def test_switch_now_forces_the_pending_failover_from_the_tabs_showing_the_active_region(world):
     config, bg = world
     tabs = [Tab(config, bg), Tab(config, bg)]

@@ -340,6 +340,10 @@ class AcgrRules(TabEpoch):
         done = failover_complete_message(self._names[region], self.config.region(region).ccp_origin)
         return [self._switched(region, self.hidden, followed=False), Post(region, done), Post(self.hidden, done)]
 
+    def _switching(self):
+        """TabEpoch: a switch initiated here waits for the new region's first agent::update."""
+        return self.completing is not None
+
     def _follow(self, region, forced):
         """The background's active region is the one hidden here (this tab's CCPs' worker did not tell it): the
         tab switches with the messages of a switch, and says so (core.tab_epoch.TabEpoch.on_global_region).
