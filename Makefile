@@ -76,12 +76,13 @@ demo: build | $(TEST_TMP)
 # BENCH_MODES: quiet (Chromium), loaded (Chromium beside the bench's fixed CPU load), firefox (Firefox ESR),
 # firefox-loaded; e.g. `make bench BENCH_MODES=loaded`. BENCH_PAIRS: legacy (the extension in legacy DR mode
 # against connect-streams-dr.js), acgr (in ACGR mode against connect-streams.js with enableGlobalResiliency: init
-# and switch only), page-api and acgr-page-api (an opted-in page using the page API, in each protocol, against the
+# and switch only; the CCPs on a site of their own, as in a real deployment: tests/bench/topology.py), acgr-same-site
+# (the same with the CCPs on the page's site), page-api and acgr-page-api (an opted-in page using the page API, in each protocol, against the
 # same references: init and switch), page-api-off (a page not opted in: the page API on elsewhere / off: init and
 # what the page is injected); e.g. `make bench BENCH_PAIRS=acgr`. BENCH_ARGS: any other option of
 # tests/bench/run.py (and of compare.py for bench-compare), e.g. BENCH_ARGS="--runs 3 --load-duty 0.5"
 BENCH_MODES ?= quiet,loaded,firefox
-BENCH_PAIRS ?= legacy,acgr,page-api,acgr-page-api,page-api-off
+BENCH_PAIRS ?= legacy,acgr,acgr-same-site,page-api,acgr-page-api,page-api-off
 BENCH_ARGS ?=
 bench: build | $(TEST_TMP)
 	$(PY) tests/bench/run.py --modes $(BENCH_MODES) --pairs $(BENCH_PAIRS) $(BENCH_ARGS)

@@ -14,13 +14,18 @@ from . import machine
 # Firefox rounds performance.now() and Date.now() (to 1 ms, with jitter) unless told not to: the bench measures
 # differences of a few milliseconds, in the page and in the emulated CCP windows alike.
 FIREFOX_PREFS = {"privacy.reduceTimerPrecision": False}
-CHROMIUM_PREFS = {"profile.default_content_setting_values.automatic_downloads": 1}  # one click, two files
+# one click, two files; third-party cookies allowed (bench.topology: a CCP cross-site to its page needs its own
+# cookies, and this Chromium build blocks third-party ones by default; no effect on a same-site CCP)
+CHROMIUM_PREFS = {"profile.default_content_setting_values.automatic_downloads": 1, "profile.cookie_controls_mode": 0}
 
 
 class Chromium:
     name = "chromium"
-    # What the results measure differently in this browser than a reader would assume: nothing.
-    notes = {}
+    # What the results measure differently in this browser than a reader would assume.
+    notes = {"cookies": "third-party cookies allowed (profile.cookie_controls_mode 0): this build blocks them by "
+                        "default, and a CCP cross-site to its page (bench.topology) then cannot read the "
+                        "lily-agent-config cookie its own page response set, so the global sign-in check fails "
+                        "(LILY_AGENT_CONFIG_MISSING) for Streams and the extension alike"}
 
     def launch(self, emulator, *, extension_dir, download_dir, tmp_dir):
         return browsers.launch_chromium(certs=emulator.certs, host_names=emulator.host_names,
@@ -73,6 +78,9 @@ class Firefox:
                         "add-ons; js_heap_used is not measured (no CDP in Firefox)",
         "switch_3tabs_ms": "measured as in Chromium (Firefox also renders no hidden tab)",
         "payload_bytes": "the Firefox package's content script files",
+        "cookies": "Firefox's default (Total Cookie Protection): a CCP cross-site to its page (bench.topology) has "
+                   "its cookies partitioned by the page's site and reads the one its own page response set, so the "
+                   "global sign-in check passes",
     }
 
     def launch(self, emulator, *, extension_dir, download_dir, tmp_dir):

@@ -18,6 +18,8 @@ import shutil
 
 from rig import extension_copy
 
+from .topology import HOST_PERMISSIONS
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 POPUP_PROBE = os.path.join(HERE, "popup_probe.js")
 PROBE_CORE = os.path.join(HERE, "probe_core.js")
@@ -57,7 +59,7 @@ def _replace_once(path, old, new):
 def bench_extension(browser_name, dist, destination):
     """A copy of `dist`'s package for `browser_name` ("chromium" or "firefox") at `destination`, instrumented."""
     extension_copy.DIST = os.path.abspath(dist)
-    extension_dir = extension_copy.prepare_extension(browser_name, destination, tripwire=False)
+    extension_dir = extension_copy.prepare_extension(browser_name, destination, HOST_PERMISSIONS, tripwire=False)
     instrument(extension_dir)
     return extension_dir
 

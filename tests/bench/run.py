@@ -2,7 +2,8 @@
 npm amazon-connect-streams, minified release file), on the same emulator, page shape and browser build,
 alternating A B A B with a fresh browser per run, in each mode asked for (bench.modes: quiet Chromium, Chromium
 beside a fixed CPU load, Firefox ESR); the ACGR pair (bench.acgr_sides): the extension in ACGR mode against
-connect-streams.js with enableGlobalResiliency; and the page API's pairs (bench.page_api_sides): an opted-in page
+connect-streams.js with enableGlobalResiliency, its CCPs on a site of their own as in a real deployment, and the
+same on the CRM page's site (bench.topology); and the page API's pairs (bench.page_api_sides): an opted-in page
 using the page API against the reference in each protocol, and the cost to a page not opted in; in the same modes
 and runs. Writes dist/bench/results.json and prints a markdown table per mode and pair and the modes' ratios side
 by side.
@@ -26,7 +27,7 @@ import tempfile
 import time
 import traceback
 
-from bench import browser_kinds, machine, modes, page_api_sides, stats
+from bench import browser_kinds, machine, modes, page_api_sides, stats, topology
 from bench.acgr_sides import AcgrExtensionSide, AcgrReferenceSide
 from bench.extension_side import ExtensionSide
 from bench.instrument import bench_extension
@@ -41,12 +42,13 @@ from rig import REPO
 
 REFERENCE_SCRIPT = "connect-streams-dr-min.js"
 ACGR_REFERENCE_SCRIPT = "connect-streams-min.js"  # what hosts/bench-reference-gr.html loads
-# legacy DR: the extension against connect-streams-dr.js; ACGR (bench.acgr_sides); the page API's (bench.page_api_sides)
-PAIRS = ("legacy", "acgr", "page-api", "acgr-page-api", "page-api-off")
+# legacy DR: the extension against connect-streams-dr.js; ACGR (bench.acgr_sides), cross-site and same-site
+# (bench.topology); the page API's (bench.page_api_sides)
+PAIRS = ("legacy", "acgr", "acgr-same-site", "page-api", "acgr-page-api", "page-api-off")
 # each other pair's block in a mode's results (stats.PAIR_BLOCKS; the legacy DR pair's keys are the mode's own)
-PAIR_BLOCK = {"acgr": "acgr", "page-api": "page_api", "acgr-page-api": "acgr_page_api",
+PAIR_BLOCK = {"acgr": "acgr", "acgr-same-site": "acgr_same_site", "page-api": "page_api", "acgr-page-api": "acgr_page_api",
               "page-api-off": "page_api_not_opted_in"}
-ACGR_PAIRS = ("acgr", "acgr-page-api")  # the pairs whose extension runs in ACGR mode (the others: legacy DR)
+ACGR_PAIRS = ("acgr", "acgr-same-site", "acgr-page-api")  # the pairs whose extension runs in ACGR mode (the others: legacy DR)
 STREAMS_TIMEOUTS = {"ccpAckTimeout": 3000, "ccpSynTimeout": 1000, "ccpLoadTimeout": 5000}  # Streams' defaults
 PACKAGES = {"chromium": "chrome", "firefox": "firefox"}  # the build output folder of each browser's package
 
@@ -183,13 +185,16 @@ def run_timing_side(pair, side, args, samples, log):
     """The ACGR pair and the page API's pairs measure init and the switches (bench.acgr_sides,
     bench.page_api_sides)."""
     init = measure_init(side, samples)
-    switches = measure_switches(side, args, samples)
+    observed = topology.switches_observed(pair, side.kind.name)
+    switches = measure_switches(side, args, samples) if observed else []
     ends = {part: [parts[part] for parts in samples.switch_parts[-len(switches):] if part in parts]
             for part in ("complete", "page_complete")} if switches else {}
     log(f"  {side.name:9} {pair} init {init['init_ms']:7.1f} ms | switch median "
         f"{stats.median(switches) if switches else float('nan'):6.1f} ms"
         + "".join(f" | {part} median {stats.median(found):6.1f} ms after the start" for part, found in ends.items()
                   if found))
+    if not observed:
+        log(f"    switch_ms {topology.SWITCHES_UNOBSERVED}")
     log_init_parts(init, log)
 
 
@@ -327,7 +332,8 @@ def mode_record(mode, samples_by_pair):
     return record
 
 
-EXTENSION_SIDES = {"legacy": ExtensionSide, "acgr": AcgrExtensionSide, "page-api": PageApiExtensionSide,
+EXTENSION_SIDES = {"legacy": ExtensionSide, "acgr": AcgrExtensionSide, "acgr-same-site": AcgrExtensionSide,
+                   "page-api": PageApiExtensionSide,
                    "acgr-page-api": AcgrPageApiExtensionSide}
 
 
@@ -373,7 +379,8 @@ def references(pairs):
     """The reference script of each pair that ran, and the pinned amazon-connect-streams version."""
     with open(os.path.join(streams_release_dir(REPO), os.pardir, "package.json")) as handle:
         version = json.load(handle)["version"]
-    scripts = {"legacy": REFERENCE_SCRIPT, "acgr": ACGR_REFERENCE_SCRIPT, "page-api": REFERENCE_SCRIPT,
+    scripts = {"legacy": REFERENCE_SCRIPT, "acgr": ACGR_REFERENCE_SCRIPT, "acgr-same-site": ACGR_REFERENCE_SCRIPT,
+               "page-api": REFERENCE_SCRIPT,
                "acgr-page-api": ACGR_REFERENCE_SCRIPT, "page-api-off": "the extension with the page API off"}
     return dict({pair: scripts[pair] for pair in pairs}, amazon_connect_streams=version)
 
@@ -395,7 +402,11 @@ def main(argv=None):
         f"{args.switches} switches, "
         f"{args.log_entries} log entries per region, {args.tab_switches} three-tab switches; load average "
         f"{load_before}" + (f"; load {setting.describe()}" if any(map(modes.loaded, args.modes)) else ""))
-    emulator = Emulator(tmp_dir=work, timings=Timings.fast()).start()
+    # one emulator per topology the pairs run on (bench.topology), each with its own certificates
+    emulators = {}
+    for name in topology.needed(args.pairs):
+        emulators[name] = Emulator(tmp_dir=os.path.join(work, name), timings=Timings.fast(),
+                                   ccp_domain=topology.CCP_DOMAINS[name]).start()
     samples = {mode: {pair: {"extension": Samples(), "reference": Samples()} for pair in args.pairs}
                for mode in args.modes}
     versions = {}
@@ -405,12 +416,13 @@ def main(argv=None):
         extensions = {name: bench_extension(name, args.dist, os.path.join(work, f"extension-{name}"))
                       for name in browsers_used}
         kinds = {name: browser_kinds.kind(name) for name in browsers_used}
-        configs = {pair: pair_configs(pair, emulator) for pair in args.pairs}
+        configs = {pair: pair_configs(pair, emulators[topology.of_pair(pair)]) for pair in args.pairs}
         for run in range(args.runs):
             for mode in args.modes:
                 log(f"run {run + 1}/{args.runs}, {mode}")
                 kind = kinds[modes.browser(mode)]
                 for pair in args.pairs:
+                    emulator = emulators[topology.of_pair(pair)]
                     for name in ("extension", "reference"):
                         if name not in args.sides.split(","):
                             continue
@@ -442,6 +454,7 @@ def main(argv=None):
                                   "three_tab_switches_per_run": args.tab_switches, "smoke": args.smoke,
                                   "modes": args.modes, "pairs": args.pairs,
                                   "references": references(args.pairs),
+                                  "topologies": topology.record(args.pairs, emulators),
                                   "seconds": round(time.monotonic() - started, 1)}
         document = stats.results_document({modes.block(mode): blocks for mode, blocks in results.items()},
                                           machine_block)
@@ -458,7 +471,8 @@ def main(argv=None):
         traceback.print_exc()
         log(f"bench failed; browser profiles and downloads kept in {work}")
     finally:
-        emulator.stop()
+        for emulator in emulators.values():
+            emulator.stop()
     if not failed:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if failed else 0

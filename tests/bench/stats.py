@@ -97,7 +97,11 @@ def parts_means(parts_by_side):
 TIMINGS = tuple(metric for metric in METRICS if metric[0] in ("init_ms", "switch_ms"))
 PAIR_BLOCKS = (
     # bench.acgr_sides: the extension in ACGR mode against connect-streams.js in ACGR mode
-    ("acgr", "ACGR (extension in ACGR mode / connect-streams.js with enableGlobalResiliency)", TIMINGS),
+    ("acgr", "ACGR, the CCPs cross-site (extension in ACGR mode / connect-streams.js with enableGlobalResiliency)",
+     TIMINGS),
+    # the same on the CRM page's site (bench.topology)
+    ("acgr_same_site", "ACGR, the CCPs on the page's site (extension in ACGR mode / connect-streams.js with "
+                       "enableGlobalResiliency)", TIMINGS),
     # bench.page_api_sides: an opted-in twin page whose own code uses the page API, against the reference's page
     ("page_api", "page API, legacy DR (opted-in page using globalConnect.core / connect-streams-dr.js)", TIMINGS),
     ("acgr_page_api", "page API, ACGR (opted-in page using connect / connect-streams.js in ACGR mode)", TIMINGS),

@@ -11,7 +11,7 @@ def test_pairs_are_parsed_into_their_running_order():
     for text in ("", "legacy,dr"):
         with pytest.raises(ValueError):
             run.parse_pairs(text)
-    assert run.parse_args(["--smoke"]).pairs == ["legacy", "acgr", "page-api", "acgr-page-api", "page-api-off"]
+    assert run.parse_args(["--smoke"]).pairs == list(run.PAIRS)
     assert run.parse_pairs("page-api-off,acgr-page-api") == ["acgr-page-api", "page-api-off"]
 
 
@@ -44,12 +44,16 @@ def test_the_references_name_each_pairs_script_and_the_pinned_streams():
 
 
 class FakeEmulator:
+    """The CCPs and the sign-in page on `domain` (bench.topology), the CRM sites on example.test."""
     port = 8443
-    login_url = "https://login.example.test:8443/login"
     regions = ("us-east-1", "us-west-2")
 
+    def __init__(self, domain="example.test"):
+        self.domain = domain
+        self.login_url = f"https://login.{domain}:8443/login"
+
     def ccp_url(self, region):
-        return f"https://{region}.example.test:8443/ccp-v2/"
+        return f"https://ccp.{region}.{self.domain}:8443/ccp-v2/"
 
     def instance_arn(self, region):
         return f"arn:aws:connect:{region}:1:instance/x"

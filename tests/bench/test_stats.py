@@ -169,7 +169,7 @@ def test_report_has_the_acgr_tables_and_ratios_after_the_legacy_ones():
     report = stats.markdown_report(document)
     assert report.index("### ratios") < report.index("### quiet, acgr") < report.index("### loaded, acgr")
     assert "### loaded\n" not in report  # no legacy pair ran there
-    acgr_ratios = report.split("### ACGR (extension in ACGR mode")[1].splitlines()
+    acgr_ratios = report.split("### ACGR, the CCPs cross-site (extension in ACGR mode")[1].splitlines()
     assert next(line for line in acgr_ratios if line.startswith("| metric")) == "| metric | quiet | loaded |"
     assert "| `switch_ms` | 0.50 (20.0 / 40.0) | 2.00 (20.0 / 10.0) |" in acgr_ratios
     assert not any("payload_bytes" in line for line in acgr_ratios)

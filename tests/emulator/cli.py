@@ -4,7 +4,7 @@ import signal
 import tempfile
 import threading
 
-from .config import Timings
+from .config import CCP_OWN_DOMAIN, DOMAIN, Timings
 from .server import Emulator
 
 
@@ -14,6 +14,9 @@ def parse_args(argv):
     parser.add_argument("--poll-ms", type=int, help="active-region poll interval in ms (default 60000)")
     parser.add_argument("--heavy-ccp", action="store_true",
                         help="serve a CCP page as costly as a large single-page app (benchmark)")
+    parser.add_argument("--own-ccp-site", action="store_true",
+                        help=f"the CCPs and the sign-in page on {CCP_OWN_DOMAIN}, a site of their own (cross-site to the "
+                             f"CRM pages, as in a real deployment); default: on {DOMAIN} with the CRM pages")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     return parser.parse_args(argv)
 
@@ -25,7 +28,8 @@ def main(argv):
         timings.dr_poll_interval_ms = args.poll_ms
     with tempfile.TemporaryDirectory(prefix="ccp-emulator-") as tmp_dir, \
             Emulator(tmp_dir=tmp_dir, timings=timings, verbose=args.verbose,
-                     ccp_weight="heavy" if args.heavy_ccp else "light") as emulator:
+                     ccp_weight="heavy" if args.heavy_ccp else "light",
+                     ccp_domain=CCP_OWN_DOMAIN if args.own_ccp_site else DOMAIN) as emulator:
         print(emulator.describe())
         print("Chromium: --host-resolver-rules=\"" + ", ".join(f"MAP {h} 127.0.0.1" for h in emulator.host_names)
               + f"\" --ignore-certificate-errors-spki-list={emulator.certs.ca_spki_sha256_b64}")

@@ -2,25 +2,35 @@
 import uuid
 
 ACCOUNT_ID = "111122223333"
-DOMAIN = "example.test"
-LOGIN_HOST = f"login.{DOMAIN}"
+DOMAIN = "example.test"  # the CRM sites' domain, and by default the CCPs' and the sign-in page's too (one site)
+# A domain of its own for the CCPs and the sign-in page (`Emulator(ccp_domain=CCP_OWN_DOMAIN)`): in a real deployment
+# they are Amazon's (*.my.connect.aws, *.awsapps.com) and the CRM page is the customer's, so the CCP frames are
+# cross-site to the page that embeds them: their own process under site isolation, partitioned cookies in Firefox.
+CCP_OWN_DOMAIN = "connect.test"
 CRM_HOSTS = (f"crm.{DOMAIN}", f"crm2.{DOMAIN}")  # two allowlisted sites for multi-site tests
 OTHER_HOST = f"other.{DOMAIN}"  # a page that is never allowlisted
 CCP_PATH = "/ccp-v2/"
 LOGIN_PATH = "/login"
 
 
-def ccp_host(region):
-    return f"ccp.{region}.{DOMAIN}"
+def ccp_host(region, domain=DOMAIN):
+    return f"ccp.{region}.{domain}"
+
+
+def login_host(domain=DOMAIN):
+    return f"login.{domain}"
+
+
+LOGIN_HOST = login_host()
 
 
 class Instance:
     """One Connect instance of the traffic distribution group."""
 
-    def __init__(self, region, instance_id):
+    def __init__(self, region, instance_id, domain=DOMAIN):
         self.region = region
         self.instance_id = instance_id
-        self.host = ccp_host(region)
+        self.host = ccp_host(region, domain)
         self.arn = f"arn:aws:connect:{region}:{ACCOUNT_ID}:instance/{instance_id}"
 
 
@@ -57,11 +67,13 @@ class Timings:
         return dict(vars(self))
 
 
-def default_instances():
-    """us-east-1 (the one a page shows first) and us-west-2, with fixed ids so URLs and ARNs are stable."""
-    return (Instance("us-east-1", str(uuid.UUID(int=0xA1))), Instance("us-west-2", str(uuid.UUID(int=0xB2))))
+def default_instances(domain=DOMAIN):
+    """us-east-1 (the one a page shows first) and us-west-2, with fixed ids so URLs and ARNs are stable; their CCPs
+    on `domain`."""
+    return (Instance("us-east-1", str(uuid.UUID(int=0xA1)), domain),
+            Instance("us-west-2", str(uuid.UUID(int=0xB2)), domain))
 
 
-def host_names(instances):
+def host_names(instances, login=LOGIN_HOST):
     """Every name the browsers must map to loopback (and the certificate must cover)."""
-    return [i.host for i in instances] + [LOGIN_HOST, *CRM_HOSTS, OTHER_HOST]
+    return [i.host for i in instances] + [login, *CRM_HOSTS, OTHER_HOST]

@@ -5,7 +5,8 @@ from rig.tls import TestCertificates
 
 from .ccp_routes import CcpOrigin
 from .client import EmulatorClient
-from .config import CCP_PATH, CRM_HOSTS, LOGIN_HOST, LOGIN_PATH, OTHER_HOST, Timings, default_instances, host_names
+from .config import (CCP_PATH, CRM_HOSTS, DOMAIN, LOGIN_PATH, OTHER_HOST, Timings, default_instances, host_names,
+                     login_host)
 from .control_api import ControlApi
 from .http_handler import Response, make_handler
 from .servers import LoopbackServer
@@ -18,12 +19,16 @@ REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
 class Emulator:
-    """Usage: `with Emulator(tmp_dir=...) as emu: emu.ccp_url("us-east-1"); emu.client.route_contact(...)`."""
+    """Usage: `with Emulator(tmp_dir=...) as emu: emu.ccp_url("us-east-1"); emu.client.route_contact(...)`.
+    `ccp_domain`: the domain of the CCPs and the sign-in page (config.CCP_OWN_DOMAIN: a site of their own, cross-site
+    to the CRM pages, as in a real deployment); by default the CRM sites' (one site)."""
 
-    def __init__(self, *, tmp_dir, timings=None, instances=None, certs=None, verbose=False, ccp_weight="light"):
-        self.instances = tuple(instances or default_instances())
+    def __init__(self, *, tmp_dir, timings=None, instances=None, certs=None, verbose=False, ccp_weight="light",
+                 ccp_domain=DOMAIN):
+        self.instances = tuple(instances or default_instances(ccp_domain))
         self.timings = timings or Timings()
-        self.host_names = host_names(self.instances)
+        self.login_host = login_host(ccp_domain)
+        self.host_names = host_names(self.instances, self.login_host)
         self.certs = certs or TestCertificates(self.host_names, os.path.join(tmp_dir, "emulator-tls"))
         self.state = EmulatorState(self.instances, ccp_weight)
         self._verbose = verbose
@@ -78,7 +83,7 @@ class Emulator:
 
     @property
     def login_url(self):
-        return self.origin(LOGIN_HOST) + LOGIN_PATH
+        return self.origin(self.login_host) + LOGIN_PATH
 
     def crm_url(self, path="/", site=0):
         """site 0 = crm.example.test, 1 = crm2.example.test (two allowlisted sites)."""
@@ -123,7 +128,7 @@ class Emulator:
     def _build_origins(self):
         origins = {i.host: CcpOrigin(self.state, i, self.timings, os.path.join(STATIC, "ccp"), self.login_url)
                    for i in self.instances}
-        origins[LOGIN_HOST] = LoginOrigin(self.state, os.path.join(STATIC, "login"))
+        origins[self.login_host] = LoginOrigin(self.state, os.path.join(STATIC, "login"))
         release = streams_release_dir(REPO_ROOT)
         for host in (*CRM_HOSTS, OTHER_HOST):
             site_dir = os.path.join(STATIC, "sites", host.split(".")[0])

@@ -9,8 +9,10 @@ import time
 
 import pytest
 
-from emulator.config import LOGIN_HOST, OTHER_HOST, ccp_host
+from emulator.config import (CCP_OWN_DOMAIN, CRM_HOSTS, DOMAIN, LOGIN_HOST, OTHER_HOST, Timings, ccp_host,
+                             login_host)
 from emulator.loopback_https import https_json, https_request
+from emulator.server import Emulator
 from emulator.waiting import wait_until
 
 EAST, WEST = "us-east-1", "us-west-2"
@@ -249,3 +251,24 @@ def test_idle_connection_does_not_block_other_requests(emulator):
         wait_until(lambda: get(emulator, ccp_host(EAST), "/api/worker-config")[0] == 200, 5)
     finally:
         idle.close()
+
+
+def test_the_ccps_and_the_sign_in_page_on_a_domain_of_their_own(tmp_path):
+    """ccp_domain puts the CCPs and the sign-in page on a site of their own (a real deployment's topology): their
+    names are mapped and covered by the certificate, the CRM sites stay where they were, and the pages served to the
+    CRM sites point at the CCPs' new origins."""
+    with Emulator(tmp_dir=str(tmp_path), timings=Timings.fast(), ccp_domain=CCP_OWN_DOMAIN) as own:
+        assert own.host_names[:3] == [ccp_host(EAST, CCP_OWN_DOMAIN), ccp_host(WEST, CCP_OWN_DOMAIN),
+                                      login_host(CCP_OWN_DOMAIN)]
+        assert set(CRM_HOSTS) < set(own.host_names) and ccp_host(EAST) not in own.host_names
+        assert own.ccp_url(EAST) == f"https://ccp.{EAST}.{CCP_OWN_DOMAIN}:{own.port}/ccp-v2/"
+        assert own.login_url == f"https://login.{CCP_OWN_DOMAIN}:{own.port}/login"
+        assert b'src="ccp.js"' in get(own, ccp_host(WEST, CCP_OWN_DOMAIN), "/ccp-v2/")[2]  # the certificate covers it
+        assert b'id="sign-in"' in get(own, login_host(CCP_OWN_DOMAIN), "/login")[2]
+        config = get(own, CRM_HOSTS[0], "/emulator/config.js")[2].decode()
+        assert own.ccp_url(EAST) in config and own.login_url in config
+
+
+def test_by_default_the_ccps_share_the_crm_sites_domain(emulator):
+    assert emulator.ccp_url(EAST).startswith(f"https://{ccp_host(EAST, DOMAIN)}:")
+    assert emulator.login_url.startswith(f"https://{LOGIN_HOST}:") and LOGIN_HOST == login_host(DOMAIN)
