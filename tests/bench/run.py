@@ -46,9 +46,10 @@ ACGR_REFERENCE_SCRIPT = "connect-streams-min.js"  # what hosts/bench-reference-g
 # (bench.topology); the page API's (bench.page_api_sides)
 PAIRS = ("legacy", "acgr", "acgr-same-site", "page-api", "acgr-page-api", "page-api-off")
 # each other pair's block in a mode's results (stats.PAIR_BLOCKS; the legacy DR pair's keys are the mode's own)
-PAIR_BLOCK = {"acgr": "acgr", "acgr-same-site": "acgr_same_site", "page-api": "page_api", "acgr-page-api": "acgr_page_api",
-              "page-api-off": "page_api_not_opted_in"}
-ACGR_PAIRS = ("acgr", "acgr-same-site", "acgr-page-api")  # the pairs whose extension runs in ACGR mode (the others: legacy DR)
+PAIR_BLOCK = {"acgr": "acgr", "acgr-same-site": "acgr_same_site", "page-api": "page_api",
+              "acgr-page-api": "acgr_page_api", "page-api-off": "page_api_not_opted_in"}
+# the pairs whose extension runs in ACGR mode (the others: legacy DR)
+ACGR_PAIRS = ("acgr", "acgr-same-site", "acgr-page-api")
 STREAMS_TIMEOUTS = {"ccpAckTimeout": 3000, "ccpSynTimeout": 1000, "ccpLoadTimeout": 5000}  # Streams' defaults
 PACKAGES = {"chromium": "chrome", "firefox": "firefox"}  # the build output folder of each browser's package
 

@@ -15,6 +15,8 @@ thread costs stays measured. Every other pair stays same-site, as it was measure
 Firefox does not tell a cross-site CCP window that its frame was displayed again after display:none (how Streams
 hides the stand-by CCP): no resize, and its IntersectionObserver reports nothing either, so the end of a reference
 switch cannot be observed there and the cross-site pair measures no switch in Firefox (SWITCHES_UNOBSERVED)."""
+from urllib.parse import urlsplit
+
 from emulator.config import CCP_OWN_DOMAIN, DOMAIN
 
 CROSS_SITE, SAME_SITE = "cross-site", "same-site"
@@ -50,13 +52,9 @@ def record(pairs, emulators):
     found = {}
     for pair in pairs:
         emulator = emulators[of_pair(pair)]
-        found[pair] = {"topology": of_pair(pair), "page": _host(emulator.crm_url()),
-                       "ccps": [_host(emulator.ccp_url(region)) for region in emulator.regions],
-                       "login": _host(emulator.login_url)}
+        found[pair] = {"topology": of_pair(pair), "page": urlsplit(emulator.crm_url()).hostname,
+                       "ccps": [urlsplit(emulator.ccp_url(region)).hostname for region in emulator.regions],
+                       "login": urlsplit(emulator.login_url).hostname}
         if not switches_observed(pair, "firefox"):
             found[pair]["switch_ms"] = SWITCHES_UNOBSERVED
     return found
-
-
-def _host(url):
-    return url.split("/")[2].split(":")[0]

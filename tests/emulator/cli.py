@@ -15,8 +15,8 @@ def parse_args(argv):
     parser.add_argument("--heavy-ccp", action="store_true",
                         help="serve a CCP page as costly as a large single-page app (benchmark)")
     parser.add_argument("--own-ccp-site", action="store_true",
-                        help=f"the CCPs and the sign-in page on {CCP_OWN_DOMAIN}, a site of their own (cross-site to the "
-                             f"CRM pages, as in a real deployment); default: on {DOMAIN} with the CRM pages")
+                        help=f"the CCPs and the sign-in page on {CCP_OWN_DOMAIN}, a site of their own (cross-site "
+                             f"to the CRM pages, as in a real deployment); default: on {DOMAIN} with the CRM pages")
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     return parser.parse_args(argv)
 
