@@ -1,11 +1,17 @@
 // The content script's early start (document_start, after the page guard): the CCP frames start loading while the
-// Brython runtime does (~0.2-0.4 s before Python could create them). It asks the background for the page's
-// configuration at once (cs:hello) and, once the background said the page is allowlisted (port included: the
-// browser's URL of the tab, checked there) and the document is parsed, puts the panel with one frame per configured
-// region into its container (boot/panel_dom.js: styled, the active region's frame shown, its status line empty until
-// Python fills it), and routes the frames at the page guard: their messages are stopped there and kept, in order,
-// until Python listens. Nothing is made when the background says no,
-// when the placement's container is not there, or when a panel (an earlier instance's) is already on the page.
+// Brython runtime does (~0.2-0.4 s before Python could create them). It reads the background's early start record
+// (core/early_start_record.py: storage.local, published by the background whenever the configuration in force or
+// the active region changes) and asks the background for the page's configuration (cs:hello), both at once. The
+// panel is made from whichever says first that the page is allowlisted: the record only while the stored
+// configuration and policy are still those it was computed from, and when one of its allowlist entries'
+// expressions (config.PagePattern.page_regex) matches this page's key (config.page_key); the background's answer
+// (port included: the browser's URL of the tab, checked there) otherwise. Once the document is parsed, it puts the
+// panel with one frame per configured region into its container (boot/panel_dom.js: styled, the active region's
+// frame shown, its status line empty until Python fills it), and routes the frames at the page guard: their
+// messages are stopped there and kept, in order, until Python listens. The background stays the judge: a panel
+// made from the record is removed as soon as its answer disagrees (no longer allowlisted, other CCPs) or cannot
+// come. Nothing is made when neither allowlists the page, when the placement's container is not there, or when a
+// panel (an earlier instance's) is already on the page.
 // Python (platform/content/early_start.py) takes the answer and decides everything again: it adopts the panel only
 // if it holds exactly the configured frames in the right container, and removes it otherwise.
 (function () {
@@ -17,6 +23,8 @@
   var waiting = [];     // callbacks for it
   var early = null;     // the panel made here, until Python adopts or discards it: {regions, parts}
   var settled = false;  // Python took over: nothing more is made here
+  var RECORD_KEY = 'earlyStart';  // core.early_start_record.RECORD_KEY
+  var RECORD_VERSION = 1;         // core.early_start_record.VERSION
 
   // [[key, ccpUrl, origin]] of the configured regions, if the answer allowlists the page; null otherwise.
   function regionsOf(welcome) {
@@ -41,7 +49,8 @@
     }
   }
 
-  function makePanel(welcome) {
+  // source: 'record' or 'answer', which said the page is allowlisted
+  function makePanel(welcome, source) {
     var regions = regionsOf(welcome);
     if (settled || early !== null || regions === null || document.getElementById(dom.HOST_ID) !== null) return;
     var container = containerOf(welcome.config.placement);
@@ -50,23 +59,91 @@
     var shown = Math.max(0, regions.findIndex(function (region) { return region[0] === welcome.activeRegion; }));
     var parts = dom.build(container, welcome.config.placement, regions, shown);
     regions.forEach(function (region) { guard.route(region[0], parts.frames[region[0]], region[2]); });
-    early = {regions: regions, parts: parts};
+    early = {regions: regions, parts: parts, source: source};
     performance.mark('grccp-early-panel');  // the page is allowlisted (benchmark: tests/bench)
+    performance.mark('grccp-early-panel-' + source);  // which said so (tests/e2e/test_early_start_record.py)
+  }
+
+  function removePanel() {
+    early.parts.host.remove();
+    guard.unrouteAll();
+    early = null;
+  }
+
+  // fn() once the document is parsed: before the DOMContentLoaded event's listeners and the content script's main
+  // part (document_end)
+  function whenParsed(fn) {
+    if (document.readyState !== 'loading') {
+      fn();
+      return;
+    }
+    document.addEventListener('readystatechange', function parsed() {
+      document.removeEventListener('readystatechange', parsed);
+      fn();
+    });
   }
 
   function answered(reply, error) {
     answer = [reply, error];
+    // only on an allowlisted page: elsewhere nothing the page can observe happens (README, "Security")
+    if (regionsOf(reply) !== null) performance.mark('grccp-early-answer');
+    // the background judges a panel made from the record before Python (the callbacks) can adopt it
+    if (early !== null && early.source === 'record' && !settled &&
+        (error !== null || JSON.stringify(regionsOf(reply)) !== JSON.stringify(early.regions))) {
+      removePanel();
+    }
     waiting.splice(0).forEach(function (callback) { callback(reply, error); });
     if (error !== null) return;
-    if (document.readyState !== 'loading') {
-      makePanel(reply);
-      return;
+    whenParsed(function () { makePanel(reply, 'answer'); });
+  }
+
+  // The page's key as config.page_key writes it ("host:port/path", the port always written); null for a page no
+  // allowlist entry can match (not https, or with credentials in its URL: config refuses those).
+  function pageKey() {
+    if (location.protocol !== 'https:' || location.username || location.password) return null;
+    return location.hostname + ':' + (location.port || '443') + location.pathname;
+  }
+
+  // JSON text with sorted keys, so that the record's copy and storage's value compare whatever their key order
+  function canonical(value) {
+    if (Array.isArray(value)) return '[' + value.map(canonical).join(',') + ']';
+    if (value !== null && typeof value === 'object') {
+      return '{' + Object.keys(value).sort().map(function (key) {
+        return JSON.stringify(key) + ':' + canonical(value[key]);
+      }).join(',') + '}';
     }
-    // parsed: before the DOMContentLoaded event's listeners and the content script's main part (document_end)
-    document.addEventListener('readystatechange', function parsed() {
-      document.removeEventListener('readystatechange', parsed);
-      makePanel(reply);
+    return JSON.stringify(value === undefined ? null : value);
+  }
+
+  // A welcome from the record in `items` (storage.local's record, "config" and "lastPolicy", read together) if it
+  // is of this version, computed from the configuration and policy stored now, and allowlists this page; else null.
+  function welcomeOfRecord(items) {
+    var record = items ? items[RECORD_KEY] : null;
+    if (!record || record.version !== RECORD_VERSION || !record.source || !Array.isArray(record.pages)) return null;
+    if (canonical(record.source.config) !== canonical(items.config) ||
+        canonical(record.source.policy) !== canonical(items.lastPolicy)) return null;
+    var key = pageKey();
+    var listed = key !== null && record.pages.some(function (source) {
+      try {
+        return typeof source === 'string' && new RegExp(source).test(key);
+      } catch (error) {
+        return false;
+      }
     });
+    return listed ? {type: 'bg:welcome', allowed: true, config: record.config, activeRegion: record.activeRegion}
+      : null;
+  }
+
+  try {
+    chrome.storage.local.get([RECORD_KEY, 'config', 'lastPolicy'], function (items) {
+      var welcome = chrome.runtime.lastError ? null : welcomeOfRecord(items);
+      if (welcome === null || answer !== null) return;  // the background's answer came first: it rules
+      whenParsed(function () {
+        if (answer === null) makePanel(welcome, 'record');
+      });
+    });
+  } catch (problem) {
+    // the extension was updated or reloaded: the background's answer below cannot come either, and says so
   }
 
   try {
@@ -97,11 +174,7 @@
         messages they sent; nothing more is made here. */
     discard: function () {
       settled = true;
-      if (early !== null) {
-        early.parts.host.remove();
-        guard.unrouteAll();
-        early = null;
-      }
+      if (early !== null) removePanel();
     }
   };
 })();

@@ -14,6 +14,7 @@ modules that schedule work (outbox, log_shipping) are given their timers and sen
   tab_actions       the actions the tab session performs for the host rules and the conduits
   tab_epoch         the background's switch count as a tab's host rules know it (their base class)
   tab_config        what an open tab does with a configuration: start, keep, rebuild or remove its panel
+  early_start_record what the content script's early start reads in storage to make the CCP frames at once
   leave_prompt      whether a tab asks before its page is left (a contact in progress, a pending failover)
   legacy_dr         the legacy DR protocol (connect-streams-dr.js): its messages and host rules (LegacyDrRules)
   acgr              ACGR, Global Resiliency as Streams 2.16+ speaks it: its messages and host rules (AcgrRules)

@@ -193,11 +193,34 @@ class PagePattern:
         return self.matches(url.host, port, self.path)
 
     @property
+    def page_regex(self):
+        """This entry as an anchored regular expression over page_key(host, port, path), the same in ECMA-262
+        (without flags) and Python's re: what the content script's early start tests a page with, so that the
+        rule is this class's and not written again in JavaScript (tests/unit/test_core_early_start_record.py
+        holds it equal to matches()). Every character but ASCII letters and digits is escaped (an identity
+        escape in both dialects); a "*." host's optional subdomains stop at ":" and "/"."""
+        subdomains = "(?:[^:/]*\\.)?" if self.any_subdomain else ""
+        tail = "[\\s\\S]*" if self.prefix else ""
+        port = self.port or _DEFAULT_HTTPS_PORT
+        return f"^{subdomains}{_regex_literal(self.host)}:{port}{_regex_literal(self.path)}{tail}$"
+
+    @property
     def match_pattern(self):
         """The content-script match pattern: no port (Firefox ignores ports in match patterns; the script
         checks it) and always a final "*" (the script checks exact paths)."""
         host = "*." + self.host if self.any_subdomain else self.host
         return f"https://{host}{self.path}*"
+
+
+def _regex_literal(text):
+    return "".join(char if char in _ALNUM else "\\" + char for char in text)
+
+
+def page_key(host, port, path):
+    """"host:port/path" (the port always written) of a page at host (lower-case), port (None = 443) and path (no
+    query or fragment): what PagePattern.page_regex is tested on. The early start writes it from `location`
+    (boot/early_start.js)."""
+    return f"{host}:{port or _DEFAULT_HTTPS_PORT}{path}"
 
 
 def parse_page_pattern(text):

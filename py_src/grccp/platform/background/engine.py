@@ -16,7 +16,7 @@ from grccp.core.health import NOT_ANSWERING, READY
 from grccp.core.runtime_messages import FROM_PAGE_FRAMES, make_message
 from grccp.platform.shared import badge, browser_start, clock, storage, webext
 
-from . import agent_state_keeping, content_scripts, log_intake, notifier, sign_in_window
+from . import agent_state_keeping, content_scripts, early_start_record, log_intake, notifier, sign_in_window
 from .config_source import ConfigSource
 from .framing_watch import FramingWatch
 from .log_store import LogStore
@@ -74,7 +74,7 @@ class BackgroundEngine:
         self._config_source.load(got_config)
 
     def _become_ready(self):
-        self._update_badge()
+        self._show_state()
         self.tabs.check_still_open()
         self.messages.become_ready()
 
@@ -84,8 +84,7 @@ class BackgroundEngine:
         return self._config_source.settings.config
 
     def configuration(self):
-        """Every configuration question's answer (core.effective_config.ConfigState): what is stored, the policy,
-        what is in force, and why a stored configuration is refused."""
+        """The core.effective_config.ConfigState: what is stored, the policy, what is in force, why it is refused."""
         return self._config_source.settings
 
     def _register_content_script(self):
@@ -114,7 +113,7 @@ class BackgroundEngine:
             self._persist()
         if self.logs is not None:
             self.logs.configure(self.config)
-        self._update_badge()
+        self._show_state()
         self.messages.when_ready(self.tabs.tell_config)  # with the state the tabs are to be told
 
     # messages from the content scripts ---------------------------------------------------------------------
@@ -257,7 +256,7 @@ class BackgroundEngine:
         agent_state_keeping.step(self)  # before persisting: what it notes on the timeline is persisted with it
         self._persist()
         model = self.status()
-        self._update_badge(model)
+        self._show_state(model)
         if self.config is not None:
             self.notifier.update(model, self.config.outage["notifications"])
         active = self.state.active if self.state is not None else None
@@ -269,10 +268,11 @@ class BackgroundEngine:
     def _persist(self):
         storage.set_items("session", {STATE_KEY: None if self.state is None else self.state.to_dict()})
 
-    def _update_badge(self, model=None):
-        """Shows the badge of the status model (the current one if none is given)."""
+    def _show_state(self, model=None):
+        """The badge of the status model (the current one if none is given), and the early start's record."""
         shown = (model or self.status())["badge"]
         badge.show(shown["text"], shown["color"])
+        early_start_record.publish(self.configuration(), self.state.active if self.state is not None else None)
 
     def log(self, region, level, text):
         if self.logs is not None:

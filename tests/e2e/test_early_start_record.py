@@ -1,0 +1,95 @@
+"""The content script's early start makes the CCP frames from the background's record (core/early_start_record.py,
+in storage.local) without waiting for the background's answer to its cs:hello, in Chromium and Firefox; a record
+that is stale (the stored configuration changed since) makes nothing, and a panel made from the record that the
+background's answer disagrees with leaves the page. Which said the page is allowlisted is in the page's performance
+marks (boot/early_start.js): grccp-early-panel-record / -answer, and grccp-early-answer when the answer came and
+allowlists the page (on any other page the early start leaves no mark)."""
+from .conftest import extension_config
+from .extension_driver import (frame_urls, host_state, on_extension_page, open_allowlisted, settle, stop_background,
+                               wait_for)
+from .test_config_changes import store
+
+MARKS = ("return Object.fromEntries(['grccp-early-panel-record', 'grccp-early-panel-answer', 'grccp-early-answer']"
+         ".map((name) => [name.slice(12), (performance.getEntriesByName(name)[0] || {}).startTime ?? null]));")
+READ_RECORD = ("const done = arguments[arguments.length - 1];"
+               "chrome.storage.local.get(['earlyStart'], (items) => done(items.earlyStart || null));")
+WRITE_RECORD = ("const done = arguments[arguments.length - 1];"
+                "chrome.storage.local.set({earlyStart: arguments[0]}, () => done(true));")
+
+
+def marks(driver):
+    return driver.execute_script(MARKS)
+
+
+def record(driver):
+    return on_extension_page(driver, READ_RECORD)
+
+
+def published_for(driver, config):
+    """The background's record, once it is the one of `config` (the stored configuration it was computed from)."""
+    found = []
+    wait_for(driver, lambda: found.append(record(driver)) or (found[-1] or {}).get("source", {}).get("config")
+             == config, timeout=15, message="the background never published the record of the configuration")
+    return found[-1]
+
+
+def test_the_early_frames_come_from_the_record_before_the_background_answers(ccp_browser, emulator):
+    driver = ccp_browser
+    config = extension_config(emulator, protocol="acgr")
+    store(driver, config)
+    open_allowlisted(driver, emulator.crm_url())
+    published_for(driver, config)
+    stop_background(driver)  # its answer now waits for it to start again (the Brython runtime and modules)
+    driver.get(emulator.crm_url())
+    wait_for(driver, lambda: (host_state(driver) or {}).get("state") == "ready", timeout=60,
+             message="the panel made from the record never became ready")
+    seen = marks(driver)
+    assert seen["panel-record"] is not None and seen["panel-answer"] is None, seen
+    assert seen["panel-record"] < seen["answer"], seen
+
+
+def test_a_stale_record_makes_no_frames_on_a_page_taken_off_the_allowlist(ccp_browser, emulator):
+    """The page is taken off the allowlist (its host stays registered: the new entry is for another port), and
+    the record of the configuration before is put back in storage, as if the background had not replaced it yet
+    (it does not write it again while it runs): the content script runs on the page, and the early start finds the
+    record stale and makes nothing."""
+    driver = ccp_browser
+    before = extension_config(emulator, protocol="acgr")
+    store(driver, before)
+    open_allowlisted(driver, emulator.crm_url(site=1))
+    stale = published_for(driver, before)
+    other_port = 1 if emulator.port != 1 else 2
+    after = extension_config(emulator, protocol="acgr", allowlist=[f"https://crm.example.test:{emulator.port}/*",
+                                                                   f"https://crm2.example.test:{other_port}/*"])
+    store(driver, after)
+    published_for(driver, after)
+    on_extension_page(driver, WRITE_RECORD, stale)  # the background keeps it: it wrote its own already
+    driver.get(emulator.crm_url(site=1))
+    wait_for(driver, lambda: driver.execute_script(
+        "return document.documentElement.hasAttribute('data-grccp-tripwire')"), timeout=20,
+        message="the content script did not run on the page (the test needs it to)")
+    settle(driver)  # the early start reads the record at document_start and makes its panel when the page is parsed
+    assert marks(driver) == {"panel-record": None, "panel-answer": None, "answer": None}
+    assert host_state(driver) is None and frame_urls(driver) == []
+    assert record(driver) == stale, "the background replaced the stale record meanwhile: nothing was tested"
+
+
+def test_a_record_panel_the_background_disagrees_with_leaves_the_page(ccp_browser, emulator):
+    """A record that allowlists a page the background does not (forged: its expressions match every page): the
+    panel it made leaves the page when the background's answer comes, and the tab runs nothing."""
+    driver = ccp_browser
+    other_port = 1 if emulator.port != 1 else 2
+    config = extension_config(emulator, protocol="acgr", allowlist=[f"https://crm.example.test:{emulator.port}/*",
+                                                                    f"https://crm2.example.test:{other_port}/*"])
+    store(driver, config)
+    open_allowlisted(driver, emulator.crm_url())
+    forged = dict(published_for(driver, config), pages=["^[\\s\\S]*$"])
+    on_extension_page(driver, WRITE_RECORD, forged)
+    stop_background(driver)
+    driver.get(emulator.crm_url(site=1))
+    wait_for(driver, lambda: marks(driver)["panel-record"] is not None, timeout=20,
+             message="the forged record made no panel (the test needs it to)")
+    wait_for(driver, lambda: host_state(driver) is None and frame_urls(driver) == [], timeout=20,
+             message="the panel made from the record stayed on a page the background does not allowlist")
+    settle(driver)
+    assert host_state(driver) is None and frame_urls(driver) == [] and marks(driver)["answer"] is None
