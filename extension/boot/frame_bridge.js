@@ -93,7 +93,7 @@
         }
         var renewed = false;
         for (var [region, known] of windows) {
-          var current = guard.routeOf(region).frame.contentWindow;
+          var current = guard.windowOf(region);
           if (current !== known) { windows.set(region, current); renewed = true; }
         }
         if (renewed) onBack();
@@ -144,7 +144,7 @@
     },
     post: function (region, message) {
       var route = guard.routeOf(region);
-      var target = route && route.frame.contentWindow;
+      var target = route && guard.windowOf(region);
       if (target) { target.postMessage(message, route.origin); }
     }
   };

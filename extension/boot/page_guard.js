@@ -8,6 +8,15 @@
 //     there (stopImmediatePropagation): page script never sees the CCPs' messages, so it never learns the frames'
 //     windows (`source`) — which it could post to, and which the closed shadow root keeps out of window.frames —
 //     nor the extension's request ids, and it cannot keep them from the extension;
+//   * stops and drops (counts) what one of those frames posted before it lost its window: a message is dispatched
+//     in a task of its own, after its window posted it, and by then the frame may be out of the document (no
+//     window), back in it (a new window), replaced by another (a re-route) or no longer the CCPs' (unrouteAll).
+//     Chromium gives such a message the old window as `source`: the frames' windows are remembered when routed and
+//     whenever looked at, so the old one is known. Firefox gives it no source (null) once that window is
+//     discarded: a message without a source from an origin the frames were routed for is stopped, whoever sent it
+//     (a page's own frame of that origin is as gone, and a listener that knows its frames by their window, as
+//     Streams does, ignores it). Either says nothing the extension may act on (its CCP is gone, it cannot be
+//     answered), and it would give page script the CCP's messages, and in Chromium that window;
 //   * leaves every other message to the page (the content script counts it as not a CCP's).
 // It changes nothing the page can see: until the background says the page is allowlisted there is no frame, no
 // receiver, and nothing is stopped (the script runs on every port of an allowlisted host, boot/content_pre.js).
@@ -18,14 +27,44 @@
   'use strict';
   if (globalThis.grccpPageGuard) return;  // the browser may inject the file again into the same world
   var KEPT_LIMIT = 10000;  // a bound, not a budget: the early start's frames send a few dozen before Python listens
-  var routes = new Map();  // key -> {frame: HTMLIFrameElement, origin: string}
+  var routes = new Map();  // key -> {frame: HTMLIFrameElement, origin: string, window: the frame's, as last seen}
+  var gone = new WeakSet();  // the windows routed frames had before (weakly held: a gone window is not kept alive)
+  var origins = new Set();   // every origin a frame was routed for, in this page's life
   var receiver = null;     // {ccp(key, data, originOk), other(reason)}
   var kept = [];           // [key, data, originOk] of CCP messages that came before a receiver
+
+  // The route's frame's window now (null while the frame is out of the document); the one it had before is gone.
+  function look(route) {
+    var current = route.frame.contentWindow;
+    if (current !== route.window) {
+      if (route.window !== null) gone.add(route.window);
+      route.window = current;
+    }
+    return current;
+  }
+
+  // The route's frame is no longer the CCPs': its window, now and before, is gone.
+  function retire(route) {
+    if (look(route) !== null) gone.add(route.window);
+  }
 
   function routeOf(source) {
     if (source === null) return null;
     for (var [key, route] of routes) {
-      if (source === route.frame.contentWindow) return [key, route];
+      if (source === look(route)) return [key, route];
+    }
+    return null;
+  }
+
+  // Why a message that is not from a routed frame's window is what one of them posted before it lost that window;
+  // null if it is not.
+  function lateReason(event) {
+    if (gone.has(event.source)) {
+      return 'a late message of a CCP frame: from a window the frame no longer has (taken out of the page,' +
+             ' replaced, or no longer a CCP frame)';
+    }
+    if (event.source === null && origins.has(event.origin)) {
+      return 'a late message of a CCP frame (or of another frame of its origin): from a window that no longer exists';
     }
     return null;
   }
@@ -37,7 +76,9 @@
     }
     var found = routeOf(event.source);
     if (found === null) {
-      if (receiver !== null) receiver.other('a message came from a window that is not a CCP frame');
+      var late = lateReason(event);
+      if (late !== null) event.stopImmediatePropagation();
+      if (receiver !== null) receiver.other(late || 'a message came from a window that is not a CCP frame');
       return;
     }
     event.stopImmediatePropagation();
@@ -50,11 +91,24 @@
   }, true);
 
   globalThis.grccpPageGuard = {
-    /** Messages from `frame`'s window are the CCP's of `key`, expected from `origin`; call again with a new frame. */
-    route: function (key, frame, origin) { routes.set(key, {frame: frame, origin: origin}); },
+    /** Messages from `frame`'s window are the CCP's of `key`, expected from `origin`; call again with a new frame
+        (the window of the one it replaces is gone). */
+    route: function (key, frame, origin) {
+      var before = routes.get(key);
+      if (before !== undefined) {
+        if (before.frame === frame) look(before); else retire(before);
+      }
+      routes.set(key, {frame: frame, origin: origin, window: frame.contentWindow});
+      origins.add(origin);
+    },
     routeOf: function (key) { return routes.get(key); },
-    /** No frame is the CCPs' any more (the panel was taken off the page): what they sent and is kept goes too. */
+    /** The window of the frame routed for `key` now (null while the frame is out of the document). Looking at it
+        after each change of the document remembers a new window before it can post anything. */
+    windowOf: function (key) { return look(routes.get(key)); },
+    /** No frame is the CCPs' any more (the panel was taken off the page): what they sent and is kept goes too, and
+        their windows are gone. */
     unrouteAll: function () {
+      routes.forEach(retire);
       routes.clear();
       kept = [];
     },

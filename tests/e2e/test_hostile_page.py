@@ -82,6 +82,33 @@ def test_page_script_never_sees_a_message_or_window_of_the_extensions_ccps(ccp_b
     assert seen["frames"] == 0
 
 
+FLOOD = "hostile::flood"  # an event no host acts on: the messages that are on their way when the panel moves
+
+
+@pytest.mark.parametrize("back", [False, True], ids=["removed", "put-back"])
+def test_page_script_never_sees_what_a_ccp_frame_posted_before_the_page_moved_the_panel(ccp_browser, emulator,
+                                                                                        back):
+    """A message a CCP frame posted is dispatched on the page's window later, in a task of its own: by then the page
+    may have taken the panel out of the document (its frames have no window any more) or put it straight back (its
+    frames have new windows). The message comes from a window the frame no longer has (Chromium: that window as
+    `source`; Firefox: no source once it is discarded): the page guard stops it too (and counts it in the region's
+    log). Made so: the region's worker posts a flood to all its CCP windows (the page's own frame included); on the
+    first one from its own frame the page moves the extension's panel, while the extension's frame's copies are
+    usually still on their way (not always: the race is the worker's and the browser's)."""
+    driver = ccp_browser
+    configure_registered(driver, extension_config(emulator))
+    open_hostile(driver, emulator)
+    page_frame(driver, EAST)
+    driver.execute_script("hostile.moveExtensionPanelOn(arguments[0], arguments[1])", FLOOD, back)
+    emulator.client.post_raw(EAST, [{"event": FLOOD, "data": {"n": n}} for n in range(300)])
+    wait_for(driver, lambda: driver.execute_script("return hostile.panelMoves()") == 1)
+    wait_for(driver, lambda: ready_on(driver, EAST))
+    wait_for(driver, lambda: shows_only(emulator, EAST))
+    agent_state_reaches_the_background(driver, emulator, "Break")
+    seen = seen_by_page(driver)
+    assert seen["ccpMessages"] == 0 and seen["windows"] == 0, seen
+
+
 def test_echo_through_a_ccp_window_the_page_saw_moves_nothing(ccp_browser, emulator):
     """The route that moved every tab: the page takes a CCP frame's window from a message's `source` and posts it
     a `broadcast` of disasterRecovery::failover, which the CCP's worker sends to every CCP window of the region."""

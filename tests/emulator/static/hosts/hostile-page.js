@@ -18,6 +18,7 @@ window.hostile = (function () {
   var seen = {messages: 0, ccpMessages: 0, windows: [], events: []};  // what reached this page's listener
   var own = [];  // {region, window, agentUpdate} of the CCP frames this page made itself
   var echoes = 0;
+  var panelMoves = {on: null, back: false, done: 0};  // moveExtensionPanelOn: what makes the page move the panel
   // What a page can observe of an extension without touching it: performance marks, and changes to its document
   // once parsed (the test rig's own tripwire attribute aside: it exists only in the tests' copy of the extension).
   var observed = {marks: [], mutations: []};
@@ -72,6 +73,7 @@ window.hostile = (function () {
     var frame = ownFrame(source);
     if (frame) {
       var data = event.data;
+      if (data && data.event === panelMoves.on && !panelMoves.done) moveExtensionPanel();
       if (data && data.event === 'agent::update') frame.agentUpdate = data.data;
       if (data && data.event === 'acknowledge' && data.data && data.data.id) frame.acknowledged = true;
     } else if (ccpOrigins.indexOf(event.origin) >= 0) {
@@ -130,6 +132,25 @@ window.hostile = (function () {
     return function stop() { clearInterval(timer); };
   }
 
+  /** On the first message of its own CCP frame named `event`, the page takes the extension's panel out of the
+      document (back: and puts it straight back, which gives its frames new windows), in that message's task. A
+      test has the region's worker post a flood of such messages to all its CCP windows at once: each window
+      passes each one on to its parent in a task of its own, and each is dispatched on the page's window in a later
+      task, so copies the extension's frame posted are usually still waiting when the page moves the panel. They
+      are dispatched afterwards, from a window the frame no longer has (Chromium: that window; Firefox: none). */
+  function moveExtensionPanelOn(event, back) {
+    panelMoves.on = event;
+    panelMoves.back = back;
+  }
+
+  function moveExtensionPanel() {
+    var host = document.getElementById('grccp-ccp-host');
+    var place = host.parentNode;
+    host.remove();
+    if (panelMoves.back) place.appendChild(host);
+    panelMoves.done++;
+  }
+
   /** Dispatches a synthetic message event on this window; returns 'dispatched' or the error's name (Firefox
       refuses a cross-origin window as `source`). */
   function synthetic(data, origin, source) {
@@ -154,6 +175,8 @@ window.hostile = (function () {
       return own.some(function (f) { return f.region === region && f.agentUpdate !== null; });
     },
     keepEchoingEmptyAgent: keepEchoingEmptyAgent,
+    moveExtensionPanelOn: moveExtensionPanelOn,
+    panelMoves: function () { return panelMoves.done; },
     synthetic: synthetic,
     failoverToSecond: failoverToSecond,
     ccpOrigin: function (region) { return new URL(instanceOf(region).ccpUrl).origin; }
