@@ -6,38 +6,79 @@
 // Messages with an event name the host does not act on are not handed over (Python would convert each of them
 // only to ignore it). For the same reason this file tells Python when the frames got new windows because the
 // page took the panel out of the document (watchPanel).
-// `log` messages, which come by the thousand, are handed over in batches, in the order they arrived, and unread:
-// each region's lines as the JSON text of an array of their data, with their count. Python forwards them to the
-// background, which checks and converts them: converting thousands of lines a second here, on the page's main
-// thread (which the CCP frames share when they are of the page's site), delayed their heartbeat answers. The other
-// messages do not wait for them (a failover comes right after the worker's poll has logged two lines: those are
-// handled after the switch, not before it).
+// `log` messages, which come by the thousand, are only queued when they arrive (the region and the cloned data, no
+// other work): the message event must stay that cheap, because a CCP's protocol messages (a failover, an
+// acknowledge) queue behind every line it relayed before them in the page's event loop, which the CCP frames share
+// when they are of the page's site. The queue is handed over later, in tasks of their own, in slices of at most
+// logBatch.sliceMs (then the next slice waits for a later task: a timer set then runs after every message already
+// queued) and blocks of at most logBatch.size lines: each region's lines, in the order they arrived, unread, as the
+// JSON text of an array of their data, with their count. Python forwards them to the background, which checks and
+// converts them (converting thousands of lines a second on the page's thread delayed the heartbeat answers). In a
+// 2 x 50,000-line flood (Chromium, same site), turning each line into JSON and handing 200 to Python in the message
+// event made a failover wait 2.5-11 s behind the 6,000-8,000 lines before it.
 (function () {
   'use strict';
   var guard = globalThis.grccpPageGuard;
   var windows = new Map();  // region -> the routed frame's window when routed (or last seen in the document)
   var watchers = [];  // the panel watch's observers, disconnected when the session stops
-  var logs = [];  // [region, data of the message] of `log` messages not yet handed over, in arrival order
+  // `log` messages not yet handed over, in arrival order (region, message data), from index logHead on
+  var logRegions = [], logData = [], logHead = 0;
+  var COMPACT_AT = 4096;  // handed-over entries dropped from the arrays' front this many at a time
+  var waitingLines = new Map();  // region -> how many of them
   var logTimer = null;
   // The listening session's handlers (null: none listens); the guard's receiver is set once, for the page's life.
   var session = null;
   // The page API's relay (platform/content/page_api), on opted-in pages: {hear(region, data), notHeard: Set}
   var pageRelay = null;
+  // A slice of the queue, from a timer: blocks until it took logBatch.sliceMs, then a timer for the rest. In a hidden
+  // tab, whose timers the browser runs about once a second (chained ones once a minute, after five minutes), the
+  // whole queue at once: slices would fall behind a flood there.
+  function deliverLogSlice() {
+    logTimer = null;
+    if (session === null) return;
+    var started = performance.now();
+    var budget = document.hidden ? Infinity : session.logBatch.sliceMs;
+    while (logHead < logData.length && session !== null && performance.now() - started < budget) {
+      deliverLogBlock();
+    }
+    if (logHead < logData.length && session !== null) logTimer = setTimeout(deliverLogSlice, 0);
+  }
+  // Everything queued, now (the tab is left).
   function deliverLogs() {
     clearTimeout(logTimer);
     logTimer = null;
-    if (logs.length && session !== null) {
-      var byRegion = new Map();  // region -> the JSON texts of its lines
-      logs.forEach(function (line) {
-        if (!byRegion.has(line[0])) byRegion.set(line[0], []);
-        byRegion.get(line[0]).push(jsonOf(line[1]));
-      });
-      logs = [];
-      byRegion.forEach(function (texts, region) { session.onLogs(region, '[' + texts.join(',') + ']', texts.length); });
+    while (logHead < logData.length && session !== null) deliverLogBlock();
+  }
+  // The first logBatch.size lines queued, each region's as one block.
+  function deliverLogBlock() {
+    var current = session;
+    var end = Math.min(logData.length, logHead + current.logBatch.size);
+    var regions = logRegions.slice(logHead, end), data = logData.slice(logHead, end);
+    logHead = end;
+    if (logHead === logData.length || logHead >= COMPACT_AT) {
+      logRegions.splice(0, logHead);
+      logData.splice(0, logHead);
+      logHead = 0;
+    }
+    var byRegion = new Map();  // region -> the data of its lines
+    regions.forEach(function (region, index) {
+      if (!byRegion.has(region)) byRegion.set(region, []);
+      byRegion.get(region).push(data[index]);
+    });
+    byRegion.forEach(function (lines, region) {
+      waitingLines.set(region, waitingLines.get(region) - lines.length);
+      current.onLogs(region, jsonOfLines(lines), lines.length);
+    });
+  }
+  // The JSON text of an array of lines' data; `null` for a line that has none (a BigInt, a cycle: structured clone
+  // carries both), for the background to drop and log.
+  function jsonOfLines(lines) {
+    try {
+      return JSON.stringify(lines);  // an `undefined` is `null` in an array's JSON
+    } catch (error) {
+      return '[' + lines.map(jsonOf).join(',') + ']';
     }
   }
-  // A line's JSON text; `null` (a malformed line, for the background to drop and log) if it has none (a BigInt, a
-  // cycle: structured clone carries both).
   function jsonOf(value) {
     try {
       var text = JSON.stringify(value);
@@ -56,12 +97,10 @@
     var name = data !== null && typeof data === 'object' ? data.event : undefined;
     if (pageRelay !== null && !pageRelay.notHeard.has(name)) pageRelay.hear(region, data);
     if (name === 'log' && current.handled.has(name)) {
-      logs.push([region, data.data === undefined ? null : data.data]);
-      if (logs.length >= current.logBatch.size) {
-        deliverLogs();
-      } else if (logTimer === null) {
-        logTimer = setTimeout(deliverLogs, current.logBatch.waitMs);
-      }
+      logRegions.push(region);
+      logData.push(data.data);
+      waitingLines.set(region, (waitingLines.get(region) || 0) + 1);
+      if (logTimer === null) logTimer = setTimeout(deliverLogSlice, current.logBatch.waitMs);
     } else if (typeof name !== 'string' || current.handled.has(name)) {
       current.onMessage(region, data);  // a message without an event name goes on, to be reported as malformed
     }
@@ -126,11 +165,20 @@
       windows.clear();
       watchers.forEach(function (observer) { observer.disconnect(); });
       watchers = [];
-      logs = [];
+      logRegions = [];
+      logData = [];
+      logHead = 0;
+      waitingLines.clear();
       clearTimeout(logTimer);
       logTimer = null;
     },
-    deliverLogs: deliverLogs,  // now, whatever the batch's size
+    deliverLogs: deliverLogs,  // all queued lines, now
+    // The regions whose CCP relayed lines that are queued, not handed over yet (each such CCP is answering).
+    regionsWithQueuedLogs: function () {
+      var regions = [];
+      waitingLines.forEach(function (count, region) { if (count > 0) regions.push(region); });
+      return regions;
+    },
     // callback() once, in a task after the next two rendered frames (a frame that lays out a resized iframe
     // reaches the iframe's document in the frame after it), or after fallbackMs if no frame comes (a hidden tab
     // renders none). Here rather than in Python: the frame callbacks then cost the rendering nothing.

@@ -70,7 +70,7 @@ def instrument(extension_dir):
            '<!doctype html><meta charset="utf-8"><title>bench control</title>\n')
     _replace_once(os.path.join(extension_dir, "popup.html"), FIRST_SCRIPT,
                   '<script src="bench_popup_probe.js"></script>' + FIRST_SCRIPT)
-    _mark_failover(os.path.join(extension_dir, "boot"))
+    mark_failover(os.path.join(extension_dir, "boot"))
     for name, where, mark in PROFILE_MARKS:
         path = os.path.join(extension_dir, name)
         line = f"performance.mark('{mark}');\n"
@@ -87,7 +87,7 @@ def instrument(extension_dir):
 SWITCH_EVENTS = ("disasterRecovery::failover", "globalResiliency::failover_initiated")
 
 
-def _mark_failover(boot):
+def mark_failover(boot):
     """Marks when the page guard's listener receives a message that switches the CCP (SWITCH_EVENTS) and when the
     frame bridge has handed it on (the end of the task handling it)."""
     call, listener = "onMessage(region, data);", "addEventListener('message', function (event) {"

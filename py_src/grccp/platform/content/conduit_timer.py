@@ -4,14 +4,14 @@ from grccp.platform.shared import clock
 
 
 class ConduitTimer:
-    def __init__(self, conduits, tick_region, hear_waiting):
-        """conduits: {region: CcpConduit}; tick_region(region, now_ms) performs what that conduit's tick decides;
-        hear_waiting() hands the conduits, before any deadline acts, what came from the CCPs and waits in a batch
-        (relayed log lines answer the heartbeat: a tab in the background runs the batch's 50 ms timer and this one
-        in the same wake-up, at most once a second)."""
+    def __init__(self, conduits, step, regions_relaying):
+        """conduits: {region: CcpConduit}; step(region, decide) performs decide(conduit)'s actions;
+        regions_relaying(): the regions whose CCP relayed log lines that wait in the frame bridge's queue (lines are
+        handed over in tasks that come after the messages queued before them, such as a flood's, and a CCP still
+        relaying lines is answering the heartbeat: core.ccp_conduit.CcpConduit.on_relayed_lines)."""
         self._conduits = conduits
-        self._tick_region = tick_region
-        self._hear_waiting = hear_waiting
+        self._step = step
+        self._regions_relaying = regions_relaying
         self._handle = None
         self._at = None  # the deadline the timer is set for
 
@@ -35,8 +35,9 @@ class ConduitTimer:
 
     def _tick(self):
         self._handle = None
-        self._hear_waiting()
         now = clock.now_ms()
+        for region in self._regions_relaying():
+            self._step(region, lambda conduit: conduit.on_relayed_lines(now))
         for region in list(self._conduits):
-            self._tick_region(region, now)
+            self._step(region, lambda conduit: conduit.tick(now))
         self.reschedule()

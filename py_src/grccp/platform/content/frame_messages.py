@@ -29,16 +29,18 @@ def relay_to_page(hear, not_heard):
     _bridge.relayToPage(hear, webext.to_js(list(not_heard)))
 
 
-# `log` messages are handed over in batches of up to this many, or after this wait (log lines are not urgent;
-# the content script sends them on about once a second), unread: as JSON text, for the background to check.
-LOG_BATCH = {"size": 200, "waitMs": 50}
+# `log` messages are queued as they come and handed over later, unread, as JSON text for the background to check:
+# in tasks of their own, `waitMs` after the first line queued, each task at most about `sliceMs` long (the next one
+# waits behind every message that came meanwhile), in blocks of up to `size` lines (fewer than a log batch's:
+# core.log_shipping.SEND_SIZE), so that a CCP's protocol messages never wait behind log work (boot/frame_bridge.js).
+LOG_BATCH = {"size": 200, "waitMs": 50, "sliceMs": 8}
 
 
 class FrameMessages:
     def __init__(self, on_message, on_logs, on_drop, handled_events):
-        """Delivers messages whose event is one of `handled_events` (or that have no event name: malformed);
-        `log` messages among them in batches, each region's unread (in their order; the other messages do not wait
-        for them)."""
+        """Delivers messages whose event is one of `handled_events` (or that have no event name: malformed) as they
+        come; `log` messages among them later, in blocks, each region's unread (in their order; the other messages
+        do not wait for them)."""
         self._on_message = on_message  # (region, plain data)
         self._on_logs = on_logs        # (region, JSON text of the array of the `log` messages' data, their count)
         self._on_drop = on_drop        # (reason)
@@ -64,8 +66,12 @@ class FrameMessages:
         _bridge.stop()
 
     def deliver_waiting_logs(self):
-        """Hands over the `log` messages of the batch not yet delivered, now."""
+        """Hands over every queued `log` message, now."""
         _bridge.deliverLogs()
+
+    def regions_with_waiting_logs(self):
+        """The regions whose CCP relayed `log` messages that are queued, not handed over yet."""
+        return [str(region) for region in _bridge.regionsWithQueuedLogs()]
 
     def _deliver(self, region, data):
         self._on_message(str(region), webext.to_py(data))

@@ -43,8 +43,7 @@ class TabSession:
         self.logs = None
         self.requests = None  # the tab's own api_requests to its CCPs (ccp_requests)
         self._parsers = None
-        self._timer = ConduitTimer(self.conduits, lambda region, now: self._conduit_step(
-            region, lambda conduit: conduit.tick(now)), lambda: self.frames.deliver_waiting_logs())
+        self._timer = ConduitTimer(self.conduits, self._conduit_step, lambda: self.frames.regions_with_waiting_logs())
         self.refresh = FrameRefresh(self, self._later)
         self.leave_prompt = LeavePrompt()
         self._health_detail = {}  # region -> why its CCP is not ready, as its conduit said
