@@ -85,7 +85,8 @@ class Firefox:
 
     def launch(self, emulator, *, extension_dir, download_dir, tmp_dir):
         return browsers.launch_firefox(host_names=emulator.host_names, extension_dir=extension_dir,
-                                       download_dir=download_dir, tmp_dir=tmp_dir, prefs=dict(FIREFOX_PREFS))
+                                       download_dir=download_dir, tmp_dir=tmp_dir, prefs=dict(FIREFOX_PREFS),
+                                       started_profile=False)  # each side starts as the figures always have
 
     def versions(self, driver):
         caps = driver.capabilities
