@@ -58,11 +58,12 @@ emulator: setup
 clean:
 	rm -rf dist $(TEST_TMP)
 
-# Faults and hostile input, every variant, and every variant of the other files' stress scenarios (`make test` runs
-# them too, the stress scenarios on one diagonal of browser x protocol: tests/e2e/conftest.py)
+# Faults and hostile input, every variant, then every variant of the other files' stress scenarios and every test
+# or variant `make test` leaves out (tests/e2e/conftest.py says which)
 reliability: build | $(TEST_TMP)
 	$(PYTEST) tests/e2e/test_faults.py tests/e2e/test_engine_robustness.py tests/e2e/test_log_flood.py tests/unit/test_core_fuzz.py -q
-	$(PYTEST) tests/e2e -q -m stress --ignore=tests/e2e/test_faults.py --ignore=tests/e2e/test_engine_robustness.py
+	$(PYTEST) tests/e2e -q -m "stress or reliability_only" --ignore=tests/e2e/test_faults.py \
+		--ignore=tests/e2e/test_engine_robustness.py --ignore=tests/e2e/test_log_flood.py
 
 # The long shift: 2,000 contacts, 50 failovers, 200,000 log lines (a short one runs in `make test`)
 soak: build | $(TEST_TMP)

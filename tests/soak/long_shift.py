@@ -6,7 +6,8 @@ the characters of every chrome.storage.local value and the bytes of every Indexe
 what the browser's processes wrote to disk (/proc/<pid>/io), in all and per hour of the shift.
 
 `make soak` runs the full shift (2,000 contacts, 50 failovers, 200,000 log lines); tests/soak/test_long_shift.py
-runs a short one in `make test`. Run directly: python tests/soak/long_shift.py [--contacts N ...]"""
+runs a short one in `make test` (one soft and one hard failover). Run directly:
+python tests/soak/long_shift.py [--contacts N ...]"""
 import argparse
 import glob
 import json

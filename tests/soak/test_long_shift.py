@@ -4,7 +4,7 @@ from .long_shift import run
 
 
 def test_short_shift(run_dir):
-    report = run(contacts=40, failovers=4, log_lines=3000, tabs=2, work=run_dir, max_log_entries=1000)
+    report = run(contacts=20, failovers=2, log_lines=1500, tabs=2, work=run_dir, max_log_entries=1000)
     assert report["timeline_in_order"], report
     assert report["final_active"], report
     assert report["log_store_complete"] and report["log_store_within_bound"], report
