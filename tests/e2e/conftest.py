@@ -52,12 +52,14 @@ def extension_config(emulator, protocol=None, **overrides):
     return config
 
 
-def launch_extension_browser(browser_name, run_dir, emulator, prefs=None, instrument=None, other_extensions=()):
+def launch_extension_browser(browser_name, run_dir, emulator, prefs=None, instrument=None, other_extensions=(),
+                             host_permissions=extension_copy.DEFAULT_HOST_PERMISSIONS):
     """A browser with a prepared copy of the extension installed (not yet configured) that reaches every
     emulator host. `prefs`: extra browser preferences; `instrument(extension_dir)`: changes the copy first;
-    `other_extensions`: directories of unpacked extensions installed beside it (Chromium)."""
+    `other_extensions`: directories of unpacked extensions installed beside it (Chromium); `host_permissions`: what
+    the copy is granted (the emulator's hosts)."""
     work = os.path.join(run_dir, f"{browser_name}-{uuid.uuid4().hex[:8]}")
-    extension_dir = extension_copy.prepare_extension(browser_name, os.path.join(work, "extension"))
+    extension_dir = extension_copy.prepare_extension(browser_name, os.path.join(work, "extension"), host_permissions)
     if instrument is not None:
         instrument(extension_dir)
     downloads = os.path.join(work, "downloads")

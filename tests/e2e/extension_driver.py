@@ -198,6 +198,13 @@ def region_log(driver, region, fragment=None):
     return entries
 
 
+def wait_until_logged(driver, region, text, timeout):
+    """Waits until `text` is in `region`'s log. Polled once a second: each look reads the whole log (up to 100,000
+    entries), which competes with the background storing it."""
+    WebDriverWait(driver, timeout, poll_frequency=1).until(lambda d: region_log(d, region, text),
+                                                           f"{text!r} never reached the log of {region}")
+
+
 def logged(driver, region, fragment):
     """The texts of `region`'s log entries that contain `fragment`."""
     return [entry["text"] for entry in region_log(driver, region, fragment) or []]

@@ -23,12 +23,11 @@ import time
 
 import pytest
 
-from selenium.webdriver.support.wait import WebDriverWait
 
 from bench.instrument import mark_failover
 
 from .conftest import extension_config, launch_extension_browser
-from .extension_driver import configure, host_state, region_log, shows_only, wait_for
+from .extension_driver import configure, host_state, region_log, shows_only, wait_for, wait_until_logged
 from .test_failover_engine import EAST, WEST, open_ready
 
 # In `make reliability`, not `make test`: it takes 2-3 min a browser (the flood itself, and storing it). It found a
@@ -125,13 +124,6 @@ def not_answering(driver, region):
     return [entry["text"] for entry in region_log(driver, region, NOT_ANSWERING)]
 
 
-def wait_until_stored(driver, region, text, timeout):
-    """Waits until `text` is in `region`'s log. Polled once a second: each look reads the whole log (100,000
-    entries), which competes with the background storing it."""
-    WebDriverWait(driver, timeout, poll_frequency=1).until(lambda d: region_log(d, region, text),
-                                                           f"the last flood line of {region} never reached its log")
-
-
 def instrument_handover(extension_dir):
     """The test's copy of the extension: performance marks when the page guard receives the failover's message
     (the benchmark's), and a measure of each block of log lines the frame bridge hands over."""
@@ -201,7 +193,7 @@ def test_a_log_flood_neither_starves_the_heartbeat_nor_slows_a_failover(flood_br
     flood.join(timeout=120)
     for region in (EAST, WEST):
         emitted = flood.emitted[region]
-        wait_until_stored(driver, region, emitted[-1], timeout=180)
+        wait_until_logged(driver, region, emitted[-1], timeout=180)
         print(f"{region}: all stored {time.monotonic() - started:.1f} s after the region changed")
         stored = flood_texts(driver, region)
         assert stored == emitted, (

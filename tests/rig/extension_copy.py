@@ -9,9 +9,10 @@ from rig import REPO
 DIST = os.path.join(REPO, "dist")
 TRIPWIRE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tripwire.js")
 PACKAGE_OF_BROWSER = {"chromium": "chrome", "firefox": "firefox"}
+DEFAULT_HOST_PERMISSIONS = ("https://*.example.test/*",)  # the emulator's default: pages, CCPs and sign-in on one site
 
 
-def prepare_extension(browser_name, destination, host_permissions=("https://*.example.test/*",), tripwire=True):
+def prepare_extension(browser_name, destination, host_permissions=DEFAULT_HOST_PERMISSIONS, tripwire=True):
     source = os.path.join(DIST, PACKAGE_OF_BROWSER[browser_name])
     if not os.path.exists(os.path.join(source, "manifest.json")):
         raise RuntimeError(f"{source} is not built: run `make build` first")
