@@ -27,6 +27,9 @@ REGIONS = ("us-east-1", "us-west-2")
 # so the page's heap is the page's and the content script's (same-site, it also held the emulated CCPs' own logs:
 # up to 2 x 5,000 entries each, ~26 MB in the full shift, which the memory check took for the extension's growth).
 # Legacy DR, which the shift speaks, checks no third-party cookie, so Chromium's default blocking changes nothing.
+# A look for a line reads the whole log of its region in an extension page (50,000 entries in the full shift): over
+# WebDriver's default 30 s while the background is storing the lines that came before
+LOG_READ_TIMEOUT_S = 120
 HOST_PERMISSIONS = (f"https://*.{DOMAIN}/*", f"https://*.{CCP_OWN_DOMAIN}/*")
 LOG_BATCH = 1_000  # the emulator keeps this many emitted lines for its workers: wait for each batch
 STORAGE_METER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "storage_meter.js")
@@ -163,6 +166,7 @@ def run(contacts, failovers, log_lines, tabs, work, max_log_entries):
                                       host_permissions=HOST_PERMISSIONS)
     report = {"contacts": contacts, "failovers": failovers, "log_lines": log_lines, "tabs": tabs}
     try:
+        driver.set_script_timeout(LOG_READ_TIMEOUT_S)
         config = extension_config(emulator, logs={"maxEntriesPerRegion": max_log_entries})
         configure(driver, config)
         handles = []
