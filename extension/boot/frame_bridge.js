@@ -179,6 +179,18 @@
       waitingLines.forEach(function (count, region) { if (count > 0) regions.push(region); });
       return regions;
     },
+    // callback() once a message posted now through the page's own message queue has come back: every message event
+    // queued before it has been dispatched by then, the CCP frames' too (the same queue, first in, first out, in
+    // Chromium and Firefox), however far behind the page's thread is; a timer would say nothing about that queue
+    // (and runs late in a hidden tab, whose messages are not). The heartbeat's check before a miss (ccp_conduit).
+    afterQueuedMessages: function (callback) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function () {
+        channel.port1.close();
+        callback();
+      };
+      channel.port2.postMessage(null);
+    },
     // callback() once, in a task after the next two rendered frames (a frame that lays out a resized iframe
     // reaches the iframe's document in the frame after it), or after fallbackMs if no frame comes (a hidden tab
     // renders none). Here rather than in Python: the frame callbacks then cost the rendering nothing.

@@ -5,9 +5,9 @@ import pytest
 from grccp.core import acgr
 from grccp.core import ccp_messages as wire
 from grccp.core import legacy_dr
-from grccp.core.ccp_conduit import CcpConduit
+from grccp.core.ccp_conduit import PAGE_BEHIND_MS, CcpConduit
 from grccp.core.health import LOADING, NOT_ANSWERING, READY, REFUSED_FRAMING, SIGNED_OUT
-from grccp.core.tab_actions import Health, Log, Post, SignInNeeded
+from grccp.core.tab_actions import CheckQueue, Health, Log, Post, SignInNeeded
 
 from core_testdata import make_acgr_config, make_config
 
@@ -70,14 +70,68 @@ def test_heartbeat_period_with_an_answering_ccp():
     assert events(conduit.tick(50 + SYN)) == [wire.SYNCHRONIZE]
 
 
+MISSED = Health("us-east-1", NOT_ANSWERING, "the CCP stopped answering the heartbeat")
+
+
 def test_missed_ack_is_not_answering_then_ready_again_without_a_new_handshake():
     conduit = make()
     conduit.start(0)
     conduit.on_acknowledge({"id": "p"}, 0)
-    assert conduit.tick(ACK) == [Health(conduit.region, NOT_ANSWERING, "the CCP stopped answering the heartbeat")]
-    assert events(conduit.tick(ACK + SYN)) == [wire.SYNCHRONIZE]  # the reference keeps sending
-    assert events(conduit.on_acknowledge(None, ACK + SYN + 5)) == [(Health, READY)]
+    assert conduit.tick(ACK) == [CheckQueue(conduit.region, ACK)]  # first: was the page itself behind?
+    assert conduit.next_deadline() is None                         # until the check comes back
+    assert conduit.on_queue_checked(ACK, ACK + 3) == [MISSED]      # it was not: a miss
+    assert events(conduit.tick(ACK + 3 + SYN)) == [wire.SYNCHRONIZE]  # the reference keeps sending
+    assert events(conduit.on_acknowledge(None, ACK + 3 + SYN + 5)) == [(Health, READY)]
     assert conduit.handshakes == 1
+
+
+def test_a_page_behind_on_its_messages_is_no_missed_heartbeat():
+    """A log flood (issue 16 item 10): the acknowledge deadline passed while the page's thread was seconds behind on
+    its message events (the CCP's answer among them, queued behind thousands of relayed lines): the CCP gets a whole
+    acknowledge timeout more from the moment the page caught up, as often as the page is found behind."""
+    conduit = make()
+    conduit.start(0)
+    conduit.on_acknowledge({"id": "p"}, 0)
+    conduit.tick(ACK)
+    behind = ACK + PAGE_BEHIND_MS + 1
+    actions = conduit.on_queue_checked(ACK, behind)
+    assert [type(a) for a in actions] == [Log] and conduit.health == READY
+    assert f"{PAGE_BEHIND_MS + 1} ms behind" in actions[0].text
+    assert conduit.next_deadline() == behind + ACK
+    assert conduit.tick(behind + ACK) == [CheckQueue(conduit.region, behind + ACK)]
+    assert conduit.on_queue_checked(behind + ACK, behind + ACK + 5000)[0].level == "INFO"  # behind again
+    assert conduit.on_acknowledge(None, behind + ACK + 5001) == []  # the answer, behind the rest
+    assert conduit.next_deadline() == behind + ACK + 5001 + SYN
+
+
+def test_a_prompt_queue_and_no_answer_is_a_miss():
+    conduit = make()
+    conduit.start(0)
+    conduit.on_acknowledge({"id": "p"}, 0)
+    conduit.tick(ACK)
+    assert conduit.on_queue_checked(ACK, ACK + PAGE_BEHIND_MS) == [MISSED]
+
+
+def test_an_answer_during_the_queue_check_ends_it():
+    conduit = make()
+    conduit.start(0)
+    conduit.on_acknowledge({"id": "p"}, 0)
+    conduit.tick(ACK)
+    assert conduit.on_relayed_lines(ACK + 1) == []  # lines that were queued in front of the check
+    assert conduit.on_queue_checked(ACK, ACK + 2) == [] and conduit.health == READY
+    assert conduit.next_deadline() == ACK + 1 + SYN
+
+
+def test_a_queue_check_of_a_window_gone_meanwhile_changes_nothing():
+    conduit = make()
+    conduit.start(0)
+    conduit.on_acknowledge({"id": "p"}, 0)
+    conduit.tick(ACK)
+    conduit.on_auth_fail()
+    assert conduit.on_queue_checked(ACK, ACK + 1) == [] and conduit.health == SIGNED_OUT
+    conduit.start(ACK + 2)
+    conduit.on_acknowledge({"id": "q"}, ACK + 3)
+    assert conduit.on_queue_checked(ACK, ACK + 4) == [] and conduit.health == READY  # the old window's check
 
 
 def test_a_ccp_still_relaying_log_lines_is_answering_while_its_acknowledge_waits_behind_them():
@@ -99,7 +153,8 @@ def test_only_silence_is_not_answering_and_relayed_lines_make_the_ccp_ready_agai
     conduit.on_relayed_lines(ACK - 10)
     conduit.tick(ACK - 10 + SYN)  # the next SYN: nothing at all comes after it
     silent = ACK - 10 + SYN + ACK
-    assert conduit.tick(silent) == [Health(conduit.region, NOT_ANSWERING, "the CCP stopped answering the heartbeat")]
+    assert conduit.tick(silent) == [CheckQueue(conduit.region, silent)]
+    assert conduit.on_queue_checked(silent, silent + 1) == [MISSED]
     assert events(conduit.on_relayed_lines(silent + 5)) == [(Health, READY)]
     assert conduit.handshakes == 1
 

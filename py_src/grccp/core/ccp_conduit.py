@@ -11,15 +11,29 @@ the check's timeout, after which it goes on as if the sign-in were valid (as Str
 only with the handshake. An invalid sign-in is a sign-in to ask for.
 
 Every new CCP window gets the whole handshake: a refreshed frame, and a window that replaced the last one in the
-same frame (the CCP reloaded itself, or was navigated to its own URL: its first acknowledge carries a new id)."""
+same frame (the CCP reloaded itself, or was navigated to its own URL: its first acknowledge carries a new id).
+
+A heartbeat is missed only if the page itself was not behind. The CCP's answer reaches the conduit as a message
+event of the page, queued behind every message that came before it (in a log flood, thousands of relayed lines,
+and when the CCP frames are of the page's site, the CCPs' own work on the same thread): an acknowledge deadline
+passing says nothing while the page's thread is seconds behind. So at the deadline the conduit asks for a check
+of the page's own message queue (CheckQueue: a message to itself through it, performed by the platform) and
+decides when it comes back (on_queue_checked): an answer that came meanwhile ends it; a queue that took longer
+than PAGE_BEHIND_MS means the page was behind, and the CCP gets a whole ccpAckTimeout more from then; only a
+prompt queue and no answer is a miss."""
 from . import ccp_messages as wire
 from .health import LOADING, NOT_ANSWERING, READY, REFUSED_FRAMING, SIGNED_OUT
-from .tab_actions import Health, Log, Post, SignInNeeded
+from .tab_actions import CheckQueue, Health, Log, Post, SignInNeeded
+
+# A check of the page's message queue (a message to itself) that took longer than this: the page's thread was
+# behind, and an answer may be waiting in its queue. Far above a prompt round trip (under 10 ms on a loaded machine
+# with no flood); far below an acknowledge timeout (500 ms at least).
+PAGE_BEHIND_MS = 100
 
 
 class CcpConduit:
     __slots__ = ("config", "region", "protocol", "health", "port_id", "handshakes", "_load_deadline",
-                 "_syn_sent_ms", "_next_syn_ms", "_login_asked", "_checked_port", "_check_deadline", "_unanswered_port",
+                 "_ack_deadline_ms", "_queue_check_ms", "_next_syn_ms", "_login_asked", "_checked_port", "_check_deadline", "_unanswered_port",
                  "_framing_refusal")
 
     def __init__(self, config, region, protocol):
@@ -30,7 +44,8 @@ class CcpConduit:
         self.port_id = None
         self.handshakes = 0
         self._load_deadline = None
-        self._syn_sent_ms = None
+        self._ack_deadline_ms = None  # when the answer to the last SYN is due, while none came
+        self._queue_check_ms = None   # when the check of the page's queue was asked for, until it comes back
         self._next_syn_ms = None
         self._login_asked = False
         self._checked_port = None   # the port id of the acknowledge whose sign-in is being checked
@@ -60,7 +75,7 @@ class CcpConduit:
         window, never a loop)."""
         self._login_asked = sign_in_requested
         self.port_id = self._checked_port = self._check_deadline = self._unanswered_port = None
-        self._syn_sent_ms = self._next_syn_ms = None
+        self._ack_deadline_ms = self._queue_check_ms = self._next_syn_ms = None
         self._load_deadline = now_ms + self._timeout("ccpLoadTimeout")
         loading = [] if self._framing_refusal else self._set_health(LOADING)  # a refreshed frame is refused too
         return self._posts(self.protocol.frame_created_messages(self.region)) + loading
@@ -75,7 +90,7 @@ class CcpConduit:
             return self._new_window(payload["id"], now_ms)
         if not self.ready:
             return []  # a keep-alive ACK for another tab reached us before our own handshake
-        self._syn_sent_ms = None
+        self._ack_deadline_ms = self._queue_check_ms = None
         if self._next_syn_ms is None:
             self._next_syn_ms = now_ms + self._timeout("ccpSynTimeout")
         return self._set_health(READY)
@@ -92,7 +107,8 @@ class CcpConduit:
         """The first acknowledge of a CCP window: the frame's first, or one that replaced it (the heartbeat of the
         window that went away ends; the new one's starts with its handshake)."""
         self._load_deadline = None
-        self.port_id = self._syn_sent_ms = self._next_syn_ms = self._unanswered_port = None
+        self.port_id = self._ack_deadline_ms = self._queue_check_ms = self._next_syn_ms = None
+        self._unanswered_port = None
         check = self.protocol.sign_in_check(self.region)
         if check is None:
             return self._handshake(port_id, now_ms)
@@ -154,7 +170,7 @@ class CcpConduit:
         return [] if self._framing_refusal else self._set_health(SIGNED_OUT, detail)
 
     def _send_syn(self, now_ms):
-        self._syn_sent_ms = now_ms
+        self._ack_deadline_ms = now_ms + self._timeout("ccpAckTimeout")
         self._next_syn_ms = None
         return self._posts([wire.synchronize_message()])
 
@@ -175,19 +191,35 @@ class CcpConduit:
             return actions
         if not self.ready:
             return []
-        if self._syn_sent_ms is not None and now_ms >= self._syn_sent_ms + self._timeout("ccpAckTimeout"):
-            # nothing from the CCP in time (no ACK, no relayed line): the next SYN still goes out after
-            # ccpSynTimeout, as the reference does
-            self._syn_sent_ms = None
-            self._next_syn_ms = now_ms + self._timeout("ccpSynTimeout")
-            return self._set_health(NOT_ANSWERING, "the CCP stopped answering the heartbeat")
+        if self._ack_deadline_ms is not None and now_ms >= self._ack_deadline_ms:
+            # nothing from the CCP in time (no ACK, no relayed line) as far as the page has heard: is it behind?
+            self._ack_deadline_ms = None
+            self._queue_check_ms = now_ms
+            return [CheckQueue(self.region, now_ms)]
         if self._next_syn_ms is not None and now_ms >= self._next_syn_ms:
             return self._send_syn(now_ms)
         return []
 
+    def on_queue_checked(self, asked_ms, now_ms):
+        """The check of the page's message queue asked for at `asked_ms` came back at `now_ms`: every message queued
+        before it has been handled, the CCP's answer too if it had come. No answer meanwhile: if the queue took
+        longer than PAGE_BEHIND_MS, the page was behind and the CCP gets a whole ccpAckTimeout more (its answer may
+        still be on its way behind the messages that came since); otherwise the heartbeat was missed (the next SYN
+        still goes out after ccpSynTimeout, as the reference does)."""
+        if asked_ms != self._queue_check_ms or not self.ready:
+            return []  # an answer came meanwhile, or the frame has a new window since, or the session ended
+        self._queue_check_ms = None
+        waited = now_ms - asked_ms
+        if waited > PAGE_BEHIND_MS:
+            self._ack_deadline_ms = now_ms + self._timeout("ccpAckTimeout")
+            return [Log(self.region, "INFO", f"no heartbeat answer yet, but the page was {waited} ms behind on its "
+                                             f"messages: waiting {self._timeout('ccpAckTimeout')} ms more")]
+        self._next_syn_ms = now_ms + self._timeout("ccpSynTimeout")
+        return self._set_health(NOT_ANSWERING, "the CCP stopped answering the heartbeat")
+
     def next_deadline(self):
-        """When tick() next has something to do (ms), or None."""
-        deadlines = [d for d in (self._load_deadline, self._check_deadline, self._next_syn_ms,
-                                 None if self._syn_sent_ms is None else self._syn_sent_ms + self._timeout("ccpAckTimeout"))
+        """When tick() next has something to do (ms), or None (a check of the page's queue is not a deadline: it
+        comes back)."""
+        deadlines = [d for d in (self._load_deadline, self._check_deadline, self._next_syn_ms, self._ack_deadline_ms)
                      if d is not None]
         return min(deadlines) if deadlines else None

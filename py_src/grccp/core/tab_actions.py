@@ -75,6 +75,13 @@ class Health(_Action):
     __slots__ = ("region", "status", "detail")
 
 
+class CheckQueue(_Action):
+    """The region's heartbeat answer is overdue as far as the page has heard: send a message through the page's own
+    message queue and, when it comes back, tell the region's conduit (CcpConduit.on_queue_checked) with `asked_ms`
+    (whether the page's thread was behind, and the answer with it)."""
+    __slots__ = ("region", "asked_ms")
+
+
 class SignInNeeded(_Action):
     """The region's CCP did not answer after loading: a sign-in is probably needed."""
     __slots__ = ("region",)

@@ -69,6 +69,11 @@ class FrameMessages:
         """Hands over every queued `log` message, now."""
         _bridge.deliverLogs()
 
+    def after_queued_messages(self, callback):
+        """callback() once a message posted now through the page's message queue is back: after every message event
+        queued before it (the CCP frames' among them); see boot/frame_bridge.js."""
+        _bridge.afterQueuedMessages(callback)
+
     def regions_with_waiting_logs(self):
         """The regions whose CCP relayed `log` messages that are queued, not handed over yet."""
         return [str(region) for region in _bridge.regionsWithQueuedLogs()]

@@ -9,8 +9,8 @@ from browser import window
 
 from grccp.core import ccp_conduit, ccp_messages as wire, health, leave_prompt, protocols
 from grccp.core.errors import ProtocolError
-from grccp.core.tab_actions import (Announced, Complete, Detected, Health, Initiated, Log, Pending, Post, Show,
-                                    SignInChecked, SignInNeeded)
+from grccp.core.tab_actions import (Announced, CheckQueue, Complete, Detected, Health, Initiated, Log, Pending, Post,
+                                    Show, SignInChecked, SignInNeeded)
 from grccp.core.log_shipping import LogShipper
 from grccp.core.outbox import Outbox
 from grccp.core.runtime_messages import make_message
@@ -43,7 +43,7 @@ class TabSession:
         self.logs = None
         self.requests = None  # the tab's own api_requests to its CCPs (ccp_requests)
         self._parsers = None
-        self._timer = ConduitTimer(self.conduits, self._conduit_step, lambda: self.frames.regions_with_waiting_logs())
+        self._timer = ConduitTimer(self.conduits, self._conduit_step, lambda: self.frames)
         self.refresh = FrameRefresh(self, self._later)
         self.leave_prompt = LeavePrompt()
         self._health_detail = {}  # region -> why its CCP is not ready, as its conduit said
@@ -57,7 +57,7 @@ class TabSession:
                             Detected: self._do_detected,
                             Pending: self._do_pending, Initiated: self._do_initiated, Complete: self._do_complete,
                             Announced: self._do_announced, Health: self._do_health,
-                            SignInChecked: self._do_sign_in_checked,
+                            SignInChecked: self._do_sign_in_checked, CheckQueue: self._timer.check_queue,
                             SignInNeeded: lambda action: self.refresh.needed(action.region)}
 
     # start and stop -------------------------------------------------------------------------------------
