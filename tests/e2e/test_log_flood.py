@@ -1,13 +1,20 @@
-"""A log flood does not starve the heartbeat nor slow a failover (issue #16 item 10), in Chromium and Firefox: while
-both regions' CCPs relay 50,000 log lines each (in chunks of 1,000, as the soak and the benchmark emit them), the
+"""A log flood does not starve the heartbeat nor slow a failover (issue #16 item 10), in Chromium and Firefox, with
+the CCPs on a site of their own (as deployed: the CCP frames run in a process of their own, both regions' in one,
+as *.my.connect.aws are one site) and on the page's site (they share the page's thread, the harder case): while both
+regions' CCPs relay 50,000 log lines each (in chunks of 1,000, as the soak and the benchmark emit them), the
 extension never takes a CCP for one that stopped answering (with the 1,000 ms acknowledge timeout of the tests'
 configuration), a failover during the flood is handled as soon as its message reaches the page, without log work
 in front of it, and every line reaches its region's log, in order.
 
 The CCP's worker posts its acknowledge on the same port as the lines it flushed before, and the CCP relays both
 in that order: in a flood the acknowledge comes seconds late, behind the lines (so do the failover's messages:
-CCP_BACKLOG_WAIT_S). Before the fix the extension said "not_answering" while lines kept coming; now a CCP still
-relaying lines is answering (CcpConduit.on_relayed_lines), and only silence is not.
+CCP_BACKLOG_WAIT_S). A CCP still relaying lines is answering (CcpConduit.on_relayed_lines). That was not enough:
+the answer, or the next line, is a message event of the page, and the page was seconds behind on them (its
+timers ran up to 14.6 s late in Chromium at load 13, same-site; 0.3-0.4 s at load 24 cross-site), so the deadline
+passed with the answer waiting in the page's own queue and the extension said "not_answering" (twice at a load of
+24, cross-site, in Chromium). Now a deadline counts as missed only once a message through the page's own queue
+came back promptly with no answer before it (CcpConduit.on_queue_checked); a page found behind gives the CCP a
+whole acknowledge timeout more, and says so in the log (printed here).
 
 The failover's message then waits in the page's event loop behind the thousands of lines the CCP relayed before
 it (6,000-8,000 here). The frame bridge used to turn each into JSON and hand 200 at a time to Python in their
@@ -26,6 +33,9 @@ import pytest
 
 from bench.instrument import mark_failover
 
+from emulator.config import CCP_OWN_DOMAIN, DOMAIN, Timings
+from emulator.server import Emulator
+
 from .conftest import extension_config, launch_extension_browser
 from .extension_driver import configure, host_state, region_log, shows_only, wait_for, wait_until_logged
 from .test_failover_engine import EAST, WEST, open_ready
@@ -40,7 +50,8 @@ pytestmark = pytest.mark.reliability_only
 FLOOD_LINES = 50_000
 CHUNK = 1_000
 FAILOVER_AFTER_CHUNKS = 5
-NOT_ANSWERING = "not_answering"
+MISSED_HEARTBEAT = "stopped answering the heartbeat"  # core.ccp_conduit's not_answering after a heartbeat
+BEHIND = "behind on its messages"  # core.ccp_conduit: a deadline the page was behind at
 # The failover's messages wait behind the lines the CCP relays before them (its worker posts both on one port, and
 # legacy DR's force offline, failover master check and failover are three trips through it): the CCP's own wait,
 # up to ~85 s in Firefox at a load average of 20 (its emulated CCP frames relay ~3,000 lines a second).
@@ -49,7 +60,8 @@ CCP_BACKLOG_WAIT_S = 180
 # product's performance mark, set as it changes the panel's styles): at most 0.01 s in Chromium at load averages of
 # 1-40; 1 s leaves a wide margin. The new CCP's window sees its size once the browser has laid the page out again,
 # on the same thread in Chromium, behind the lines that keep coming: 0.11-0.80 s after at load averages of 16-36,
-# bounded at 5 s.
+# bounded at 5 s. Cross-site that is the CCPs' own process (both regions' CCPs are of one site, as *.my.connect.aws
+# are), behind on relaying the flood: 10.9 s once at load 23 in Chromium; printed, not bounded.
 EXTENSION_HANDLING_S = 1
 RENDERED_S = 5
 # The log work the extension did (blocks of lines handed over) while the failover's message waited in the page's
@@ -120,8 +132,10 @@ def shipping_report(driver):
     return report
 
 
-def not_answering(driver, region):
-    return [entry["text"] for entry in region_log(driver, region, NOT_ANSWERING)]
+def missed_heartbeats(driver, region):
+    """The tab's and the background's lines about the region's CCP taken for one that stopped answering, with their
+    times."""
+    return [(entry["time"], entry["text"]) for entry in region_log(driver, region, MISSED_HEARTBEAT)]
 
 
 def instrument_handover(extension_dir):
@@ -141,9 +155,32 @@ def instrument_handover(extension_dir):
         handle.write(body)
 
 
+TOPOLOGIES = ("cross-site", "same-site")
+
+
+@pytest.fixture(params=TOPOLOGIES)
+def topology(request):
+    return request.param
+
+
 @pytest.fixture
-def flood_browser(browser_name, run_dir, emulator):
-    driver = launch_extension_browser(browser_name, run_dir, emulator, instrument=instrument_handover)
+def flood_emulator(topology, run_dir, emulator_server):
+    """cross-site: an emulator of its own with the CCPs and the sign-in page on a site of their own (as deployed,
+    and as the soak has them); same-site: the shared one (the CCPs on the page's site, as in every other e2e
+    test)."""
+    if topology == "same-site":
+        emulator_server.client.reset()
+        yield emulator_server
+        return
+    own = Emulator(tmp_dir=run_dir, timings=Timings.fast(), ccp_domain=CCP_OWN_DOMAIN).start()
+    yield own
+    own.stop()
+
+
+@pytest.fixture
+def flood_browser(browser_name, run_dir, flood_emulator):
+    driver = launch_extension_browser(browser_name, run_dir, flood_emulator, instrument=instrument_handover,
+                                      host_permissions=(f"https://*.{DOMAIN}/*", f"https://*.{CCP_OWN_DOMAIN}/*"))
     yield driver
     driver.quit()
 
@@ -158,13 +195,12 @@ def page_timeline(driver):
         " performance.getEntriesByName('grccp-test-log-block').map((e) => [at(e), e.duration])];", WEST)
 
 
-def test_a_log_flood_neither_starves_the_heartbeat_nor_slows_a_failover(flood_browser, emulator):
-    driver = flood_browser
+def test_a_log_flood_neither_starves_the_heartbeat_nor_slows_a_failover(flood_browser, flood_emulator, topology):
+    driver, emulator = flood_browser, flood_emulator
     driver.set_script_timeout(READ_TIMEOUT_S)
     configure(driver, extension_config(emulator, logs={"maxEntriesPerRegion": 100_000}))
     open_ready(driver, emulator)
-    # a CCP slow to answer its first heartbeat on a loaded machine (the load deadline) is not this test's matter
-    before_flood = {region: not_answering(driver, region) for region in (EAST, WEST)}
+    # (a CCP slow to load on a loaded machine, the load deadline, is not this test's matter: only heartbeats are)
     flood = Flood(emulator.client)
     flood.start()
     wait_for(driver, lambda: flood.chunks >= FAILOVER_AFTER_CHUNKS or flood.error, timeout=60)
@@ -189,8 +225,10 @@ def test_a_log_flood_neither_starves_the_heartbeat_nor_slows_a_failover(flood_br
           f"{len(blocks)} blocks of lines handed over so far")
     assert log_work_ms < LOG_WORK_WHILE_WAITING_S * 1000, "the failover waited behind log work in the extension"
     assert frame_shown_at - delivered_at < EXTENSION_HANDLING_S * 1000, "the extension was slow to show the new CCP"
-    assert shown_at - delivered_at < RENDERED_S * 1000, "the new CCP did not see its size in time"
+    if topology == "same-site":  # cross-site, the CCP's own process is behind on the flood (printed)
+        assert shown_at - delivered_at < RENDERED_S * 1000, "the new CCP did not see its size in time"
     flood.join(timeout=120)
+    flood_ended = time.time()
     for region in (EAST, WEST):
         emitted = flood.emitted[region]
         wait_until_logged(driver, region, emitted[-1], timeout=180)
@@ -199,5 +237,9 @@ def test_a_log_flood_neither_starves_the_heartbeat_nor_slows_a_failover(flood_br
         assert stored == emitted, (
             f"flood lines of {region} lost or out of order: {len(stored)} of {len(emitted)} stored, the first "
             f"missing {sorted(set(emitted) - set(stored))[:3]}; the shipping's own report: {shipping_report(driver)}")
-        assert not_answering(driver, region) == before_flood[region], (
-            f"{region}'s CCP was taken for one not answering during the flood")
+        print(f"{region}: the page found behind at a heartbeat deadline "
+              f"{len(region_log(driver, region, BEHIND))} times")
+        assert missed_heartbeats(driver, region) == [], (
+            f"{region}'s CCP was taken for one that stopped answering the heartbeat during the flood (the region "
+            f"changed at {time.strftime('%H:%M:%S', time.gmtime(asked_at_ms / 1000))} UTC, the flood ended at "
+            f"{time.strftime('%H:%M:%S', time.gmtime(flood_ended))} UTC)")
