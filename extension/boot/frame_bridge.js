@@ -26,6 +26,9 @@
   var COMPACT_AT = 4096;  // handed-over entries dropped from the arrays' front this many at a time
   var waitingLines = new Map();  // region -> how many of them
   var logTimer = null;
+  // The last `log` message's arrival (Date.now()) and its age then by its own `time` (the worker's clock is this
+  // machine's): how far behind the CCPs relay their lines. null until a line with a time came.
+  var newestLine = null;
   // The listening session's handlers (null: none listens); the guard's receiver is set once, for the page's life.
   var session = null;
   // The page API's relay (platform/content/page_api), on opted-in pages: {hear(region, data), notHeard: Set}
@@ -100,6 +103,12 @@
       logRegions.push(region);
       logData.push(data.data);
       waitingLines.set(region, (waitingLines.get(region) || 0) + 1);
+      var stamp = data.data !== null && typeof data.data === 'object' ? data.data.time : null;
+      var time = stamp === null || stamp === undefined ? NaN : new Date(stamp).getTime();
+      if (time === time) {
+        var now = Date.now();
+        newestLine = [now, Math.max(0, now - time)];
+      }
       if (logTimer === null) logTimer = setTimeout(deliverLogSlice, current.logBatch.waitMs);
     } else if (typeof name !== 'string' || current.handled.has(name)) {
       current.onMessage(region, data);  // a message without an event name goes on, to be reported as malformed
@@ -169,10 +178,12 @@
       logData = [];
       logHead = 0;
       waitingLines.clear();
+      newestLine = null;
       clearTimeout(logTimer);
       logTimer = null;
     },
     deliverLogs: deliverLogs,  // all queued lines, now
+    newestLine: function () { return newestLine; },
     // The regions whose CCP relayed lines that are queued, not handed over yet (each such CCP is answering).
     regionsWithQueuedLogs: function () {
       var regions = [];

@@ -322,3 +322,26 @@ def test_a_ccp_the_browser_refuses_to_frame_is_said_so_until_a_window_answers():
     assert (Health, READY) in events(conduit.on_acknowledge({"id": "approved"}, LOAD * 5))
     assert conduit.on_framing_refused("late") == []  # a window answers: the probe was wrong or old
     assert conduit.health == READY
+
+
+def test_ccps_relaying_their_lines_late_is_no_missed_heartbeat():
+    """Cross-site, both regions' CCP frames share one process (one site): in a flood one region's acknowledge waits
+    there behind the other's lines, while the page is prompt. A line that reached the page in the last acknowledge
+    timeout older than that timeout by its own time says the CCPs' relaying is that far behind."""
+    conduit = make()
+    conduit.start(0)
+    conduit.on_acknowledge({"id": "p"}, 0)
+    conduit.tick(ACK)
+    actions = conduit.on_queue_checked(ACK, ACK + 1, (ACK - 10, ACK + 1))  # arrived 10 ms before, 3,001 ms old
+    assert [type(a) for a in actions] == [Log] and "relay log lines 3001 ms late" in actions[0].text
+    assert conduit.health == READY and conduit.next_deadline() == ACK + 1 + ACK
+
+
+@pytest.mark.parametrize("newest_line", [None, (ACK - 10, ACK),   # none, or fresh enough
+                                         (-1, ACK + 1)])          # old, but came before this timeout
+def test_fresh_lines_or_none_leave_a_miss_a_miss(newest_line):
+    conduit = make()
+    conduit.start(0)
+    conduit.on_acknowledge({"id": "p"}, 0)
+    conduit.tick(ACK)
+    assert conduit.on_queue_checked(ACK, ACK + 1, newest_line) == [MISSED]

@@ -19,8 +19,11 @@ and when the CCP frames are of the page's site, the CCPs' own work on the same t
 passing says nothing while the page's thread is seconds behind. So at the deadline the conduit asks for a check
 of the page's own message queue (CheckQueue: a message to itself through it, performed by the platform) and
 decides when it comes back (on_queue_checked): an answer that came meanwhile ends it; a queue that took longer
-than PAGE_BEHIND_MS means the page was behind, and the CCP gets a whole ccpAckTimeout more from then; only a
-prompt queue and no answer is a miss."""
+than PAGE_BEHIND_MS means the page was behind, and the CCP gets a whole ccpAckTimeout more from then; so it does
+when the CCPs' own relaying was behind: a log line (of either region: a site's CCP frames share a process, and the
+CCPs are of one site) that reached the page in the last ccpAckTimeout was older than that by its own time (the
+worker's acknowledge waits behind the lines it posted before, and the CCP's window behind the other region's
+lines in their process). Only a prompt queue, fresh lines or none, and no answer is a miss."""
 from . import ccp_messages as wire
 from .health import LOADING, NOT_ANSWERING, READY, REFUSED_FRAMING, SIGNED_OUT
 from .tab_actions import CheckQueue, Health, Log, Post, SignInNeeded
@@ -200,20 +203,25 @@ class CcpConduit:
             return self._send_syn(now_ms)
         return []
 
-    def on_queue_checked(self, asked_ms, now_ms):
+    def on_queue_checked(self, asked_ms, now_ms, newest_line=None):
         """The check of the page's message queue asked for at `asked_ms` came back at `now_ms`: every message queued
         before it has been handled, the CCP's answer too if it had come. No answer meanwhile: if the queue took
         longer than PAGE_BEHIND_MS, the page was behind and the CCP gets a whole ccpAckTimeout more (its answer may
-        still be on its way behind the messages that came since); otherwise the heartbeat was missed (the next SYN
-        still goes out after ccpSynTimeout, as the reference does)."""
+        still be on its way behind the messages that came since); so it does if the CCPs' relaying was behind:
+        `newest_line`, (when it reached the page, how old it was then by its own time) of the last log line any CCP
+        relayed, or None, was older than ccpAckTimeout and came in the last ccpAckTimeout. Otherwise the heartbeat
+        was missed (the next SYN still goes out after ccpSynTimeout, as the reference does)."""
         if asked_ms != self._queue_check_ms or not self.ready:
             return []  # an answer came meanwhile, or the frame has a new window since, or the session ended
         self._queue_check_ms = None
-        waited = now_ms - asked_ms
-        if waited > PAGE_BEHIND_MS:
-            self._ack_deadline_ms = now_ms + self._timeout("ccpAckTimeout")
-            return [Log(self.region, "INFO", f"no heartbeat answer yet, but the page was {waited} ms behind on its "
-                                             f"messages: waiting {self._timeout('ccpAckTimeout')} ms more")]
+        waited, timeout = now_ms - asked_ms, self._timeout("ccpAckTimeout")
+        relayed_late = (newest_line is not None and newest_line[0] >= asked_ms - timeout
+                        and newest_line[1] > timeout)
+        if waited > PAGE_BEHIND_MS or relayed_late:
+            self._ack_deadline_ms = now_ms + timeout
+            why = (f"the page was {waited} ms behind on its messages" if waited > PAGE_BEHIND_MS else
+                   f"the CCPs relay log lines {newest_line[1]} ms late")
+            return [Log(self.region, "INFO", f"no heartbeat answer yet, but {why}: waiting {timeout} ms more")]
         self._next_syn_ms = now_ms + self._timeout("ccpSynTimeout")
         return self._set_health(NOT_ANSWERING, "the CCP stopped answering the heartbeat")
 

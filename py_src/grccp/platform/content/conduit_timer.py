@@ -37,7 +37,8 @@ class ConduitTimer:
                 return  # the panel was taken off the page meanwhile
             now = clock.now_ms()
             self._hear_queued_lines(now)
-            self._step(action.region, lambda conduit: conduit.on_queue_checked(action.asked_ms, now))
+            newest = self._frames().newest_relayed_line()
+            self._step(action.region, lambda conduit: conduit.on_queue_checked(action.asked_ms, now, newest))
             self.reschedule()
         self._frames().after_queued_messages(back)
 

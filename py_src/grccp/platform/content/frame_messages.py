@@ -74,6 +74,12 @@ class FrameMessages:
         queued before it (the CCP frames' among them); see boot/frame_bridge.js."""
         _bridge.afterQueuedMessages(callback)
 
+    def newest_relayed_line(self):
+        """(when it arrived, how old it was then by its own `time`), both ms, of the last `log` message any CCP
+        relayed, or None (core.ccp_conduit: the CCPs' relaying behind)."""
+        newest = _bridge.newestLine()
+        return None if newest is None else (int(newest[0]), int(newest[1]))
+
     def regions_with_waiting_logs(self):
         """The regions whose CCP relayed `log` messages that are queued, not handed over yet."""
         return [str(region) for region in _bridge.regionsWithQueuedLogs()]
