@@ -14,7 +14,10 @@ timers ran up to 14.6 s late in Chromium at load 13, same-site; 0.3-0.4 s at loa
 passed with the answer waiting in the page's own queue and the extension said "not_answering" (twice at a load of
 24, cross-site, in Chromium). Now a deadline counts as missed only once a message through the page's own queue
 came back promptly with no answer before it (CcpConduit.on_queue_checked); a page found behind gives the CCP a
-whole acknowledge timeout more, and says so in the log (printed here).
+whole acknowledge timeout more, and says so in the log (printed here). So does a flood the CCPs' own process is
+behind on (cross-site, one region's acknowledge waits there behind the other region's lines while the page is
+prompt: Chromium said "not_answering" in 2 of 3 runs at load 20-40 with the first rule alone): a line that came
+within the acknowledge timeout older than it, by its own time, gives the CCP more time too.
 
 The failover's message then waits in the page's event loop behind the thousands of lines the CCP relayed before
 it (6,000-8,000 here). The frame bridge used to turn each into JSON and hand 200 at a time to Python in their
@@ -51,7 +54,7 @@ FLOOD_LINES = 50_000
 CHUNK = 1_000
 FAILOVER_AFTER_CHUNKS = 5
 MISSED_HEARTBEAT = "stopped answering the heartbeat"  # core.ccp_conduit's not_answering after a heartbeat
-BEHIND = "behind on its messages"  # core.ccp_conduit: a deadline the page was behind at
+MORE_TIME = "no heartbeat answer yet, but"  # core.ccp_conduit: a deadline the page or the CCPs' relaying was behind at
 # The failover's messages wait behind the lines the CCP relays before them (its worker posts both on one port, and
 # legacy DR's force offline, failover master check and failover are three trips through it): the CCP's own wait,
 # up to ~85 s in Firefox at a load average of 20 (its emulated CCP frames relay ~3,000 lines a second).
@@ -237,8 +240,8 @@ def test_a_log_flood_neither_starves_the_heartbeat_nor_slows_a_failover(flood_br
         assert stored == emitted, (
             f"flood lines of {region} lost or out of order: {len(stored)} of {len(emitted)} stored, the first "
             f"missing {sorted(set(emitted) - set(stored))[:3]}; the shipping's own report: {shipping_report(driver)}")
-        print(f"{region}: the page found behind at a heartbeat deadline "
-              f"{len(region_log(driver, region, BEHIND))} times")
+        print(f"{region}: more time at a heartbeat deadline: "
+              f"{[entry['text'] for entry in region_log(driver, region, MORE_TIME)]}")
         assert missed_heartbeats(driver, region) == [], (
             f"{region}'s CCP was taken for one that stopped answering the heartbeat during the flood (the region "
             f"changed at {time.strftime('%H:%M:%S', time.gmtime(asked_at_ms / 1000))} UTC, the flood ended at "

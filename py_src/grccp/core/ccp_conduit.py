@@ -36,8 +36,8 @@ PAGE_BEHIND_MS = 100
 
 class CcpConduit:
     __slots__ = ("config", "region", "protocol", "health", "port_id", "handshakes", "_load_deadline",
-                 "_ack_deadline_ms", "_queue_check_ms", "_next_syn_ms", "_login_asked", "_checked_port", "_check_deadline", "_unanswered_port",
-                 "_framing_refusal")
+                 "_ack_deadline_ms", "_queue_check_ms", "_next_syn_ms", "_login_asked", "_checked_port",
+                 "_check_deadline", "_unanswered_port", "_framing_refusal")
 
     def __init__(self, config, region, protocol):
         self.config = config
