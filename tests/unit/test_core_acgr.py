@@ -417,6 +417,31 @@ def test_the_backgrounds_answer_to_a_switch_the_tab_has_begun_to_undo_does_not_s
     assert tab.rules.epoch == bg.state.epoch
 
 
+def test_a_tab_one_count_ahead_of_the_background_still_follows_its_next_switch(world):
+    """Two tabs of one site (one worker: their CCPs say the same) and a tab on another site. The slow tab hears
+    the background's word of A -> B (counted from the fast tab's report) before its own CCPs complete the same
+    switch, which it counts too: it ends one count ahead of the background. That drift is bounded and harmless:
+    the background's next switch (here made by the other site's CCPs) carries the count the slow tab is at, which
+    it hears and follows, and every tab ends on the last region."""
+    config, bg = world
+    fast, slow, other_site = Tab(config, bg), Tab(config, bg), Tab(config, bg)
+    for tab in (fast, slow):
+        start(tab)
+    old = failover([fast, slow], "us-west-2", 100)
+    initiate([fast, slow], old, "us-west-2", 110)
+    fast.ccp(WEST, agent_update(), 120)            # the background counts the switch and tells every tab
+    slow.ccp(WEST, agent_update(), 130)            # the same switch, completed by the slow tab's own CCPs
+    assert [t.shown for t in (fast, slow, other_site)] == [WEST, WEST, WEST]
+    assert slow.rules.epoch == bg.state.epoch + 1  # the drift
+    failover([other_site], "us-east-1", 200)       # the other site's CCPs (its own worker) switch back
+    initiate([other_site], WEST, "us-east-1", 210)
+    other_site.ccp(EAST, agent_update(), 220)
+    assert [t.shown for t in (fast, slow, other_site)] == [EAST, EAST, EAST]
+    assert bg.state.active == EAST and bg.broadcasts == [WEST, EAST]
+    assert [(e["from"], e["to"]) for e in bg.state.timeline] == [(EAST, WEST), (WEST, EAST)]
+    assert slow.rules.epoch == bg.state.epoch      # heard, not ahead any more
+
+
 def test_switch_now_forces_the_pending_failover_from_the_tabs_showing_the_active_region(world):
     config, bg = world
     tabs = [Tab(config, bg), Tab(config, bg)]
