@@ -13,10 +13,13 @@
 //     window), back in it (a new window), replaced by another (a re-route) or no longer the CCPs' (unrouteAll).
 //     Chromium gives such a message the old window as `source`: the frames' windows are remembered when routed and
 //     whenever looked at, so the old one is known. Firefox gives it no source (null) once that window is
-//     discarded: a message without a source from an origin the frames were routed for is stopped, whoever sent it
-//     (a page's own frame of that origin is as gone, and a listener that knows its frames by their window, as
-//     Streams does, ignores it). Either says nothing the extension may act on (its CCP is gone, it cannot be
+//     discarded. And whatever the browser keeps of a window's identity, a window whose frame left the document is
+//     in no page (its parent is null): a message without a source, or from a window in no page, from an origin the
+//     frames were routed for is stopped, whoever sent it (a page's own frame of that origin is as gone, and a
+//     listener that knows its frames by their window, as Streams does, ignores it). Either says nothing the extension may act on (its CCP is gone, it cannot be
 //     answered), and it would give page script the CCP's messages, and in Chromium that window;
+//   * stops and drops (counts) what a window inside one of those frames posted (a frame the CCP's document made
+//     itself): it comes from the CCP's origin too, and page script would learn that window;
 //   * leaves every other message to the page (the content script counts it as not a CCP's).
 // It changes nothing the page can see: until the background says the page is allowlisted there is no frame, no
 // receiver, and nothing is stopped (the script runs on every port of an allowlisted host, boot/content_pre.js).
@@ -56,14 +59,38 @@
     return null;
   }
 
-  // Why a message that is not from a routed frame's window is what one of them posted before it lost that window;
-  // null if it is not.
-  function lateReason(event) {
+  // Where `source` (not a routed frame's window) is: INSIDE a routed frame (one is among its ancestors), GONE (no
+  // window, or one in no page any more: its parent is null once its frame is out of the document, and Firefox
+  // may refuse to touch a discarded one), or null: anywhere else (this page's own frames, its opener, its parent).
+  var INSIDE = 'inside', GONE = 'gone', ANCESTORS_LOOKED_AT = 16;
+  function placeOf(source) {
+    if (source === null) return GONE;
+    try {
+      for (var child = source, depth = 0; depth < ANCESTORS_LOOKED_AT; depth++) {
+        var parent = child.parent;
+        if (parent === null) return GONE;
+        if (parent === child || parent === window) return null;  // a top window, or one of this page's frames
+        if (routeOf(parent) !== null) return INSIDE;
+        child = parent;
+      }
+    } catch (error) {
+      return GONE;
+    }
+    return null;
+  }
+
+  // Why a message that is not from a routed frame's window is to be stopped all the same, or null: it comes from
+  // inside a CCP frame (a frame the CCP's document made: page script would learn its window), or it is what one of
+  // the frames posted before it lost its window (the window is remembered as gone, or, from a routed origin, it is
+  // in no page any more: a window's identity is the browser's to keep, its place in the frame tree is not).
+  function stopReason(event) {
     if (gone.has(event.source)) {
       return 'a late message of a CCP frame: from a window the frame no longer has (taken out of the page,' +
              ' replaced, or no longer a CCP frame)';
     }
-    if (event.source === null && origins.has(event.origin)) {
+    var place = placeOf(event.source);
+    if (place === INSIDE) return 'a message of a frame inside a CCP frame';
+    if (place === GONE && origins.has(event.origin)) {
       return 'a late message of a CCP frame (or of another frame of its origin): from a window that no longer exists';
     }
     return null;
@@ -76,9 +103,9 @@
     }
     var found = routeOf(event.source);
     if (found === null) {
-      var late = lateReason(event);
-      if (late !== null) event.stopImmediatePropagation();
-      if (receiver !== null) receiver.other(late || 'a message came from a window that is not a CCP frame');
+      var stopped = stopReason(event);
+      if (stopped !== null) event.stopImmediatePropagation();
+      if (receiver !== null) receiver.other(stopped || 'a message came from a window that is not a CCP frame');
       return;
     }
     event.stopImmediatePropagation();

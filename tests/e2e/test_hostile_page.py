@@ -109,6 +109,24 @@ def test_page_script_never_sees_what_a_ccp_frame_posted_before_the_page_moved_th
     assert seen["ccpMessages"] == 0 and seen["windows"] == 0, seen
 
 
+def test_page_script_never_sees_a_message_or_window_of_a_frame_inside_a_ccp_frame(ccp_browser, emulator):
+    """A CCP's document may make frames of its own (Amazon's CCP is a large single-page app), and any of them can
+    post to the top window, the page's: from the CCP's origin, but not from the CCP frame's window. The page guard
+    stops what comes from inside the extension's frames as it stops the frames' own messages, and leaves to the page
+    what comes from inside its own CCP frame (the control: the same hook, in both)."""
+    driver = ccp_browser
+    configure_registered(driver, extension_config(emulator))
+    open_hostile(driver, emulator)
+    page_frame(driver, EAST)
+    emulator.client.post_raw(EAST, [{"event": "emulator::inner-frame", "data": {}}])
+    wait_for(driver, lambda: driver.execute_script("return hostile.innerFrameSaid(arguments[0])", EAST))
+    # the inner frame's message: stopped (and counted in the log), or seen by the page
+    wait_for(driver, lambda: logged(driver, EAST, "a message of a frame inside a CCP frame") or
+             seen_by_page(driver)["ccpMessages"])
+    seen = seen_by_page(driver)
+    assert seen["ccpMessages"] == 0 and seen["windows"] == 0, seen
+
+
 def test_echo_through_a_ccp_window_the_page_saw_moves_nothing(ccp_browser, emulator):
     """The route that moved every tab: the page takes a CCP frame's window from a message's `source` and posts it
     a `broadcast` of disasterRecovery::failover, which the CCP's worker sends to every CCP window of the region."""

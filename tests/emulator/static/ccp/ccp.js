@@ -139,6 +139,12 @@ var CCP = (function () {
       case 'emulator::navigate':  // test hook (a raw message): the CCP window goes to another page
         if (data && typeof data.url === 'string') location.href = data.url;
         break;
+      case 'emulator::inner-frame':  // test hook (a raw message): the CCP's document makes a frame of its own
+        var inner = document.createElement('iframe');
+        inner.src = 'inner-frame.html';
+        inner.style.cssText = 'width: 0; height: 0; border: 0;';
+        document.body.appendChild(inner);
+        break;
       case EV.AGENT_UPDATE:
         // the worker's own snapshots are always whole; a malformed one (a test's raw message) is only relayed
         if (CcpProtocol.isObject(data) && CcpProtocol.isObject(data.snapshot) && CcpProtocol.isObject(data.configuration)) {

@@ -63,8 +63,10 @@ window.hostile = (function () {
     return {event: 'disasterRecovery::failover', data: {isPrimary: false, nextActiveArn: instances[1].instanceArn}};
   }
 
+  // The entry of the page's own CCP frame that `source` is, or is a frame inside of.
   function ownFrame(source) {
-    return own.filter(function (frame) { return frame.window === source; })[0];
+    var parent = source ? source.parent : null;
+    return own.filter(function (frame) { return frame.window === source || frame.window === parent; })[0];
   }
 
   addEventListener('message', function (event) {
@@ -76,6 +78,7 @@ window.hostile = (function () {
       if (data && data.event === panelMoves.on && !panelMoves.done) moveExtensionPanel();
       if (data && data.event === 'agent::update') frame.agentUpdate = data.data;
       if (data && data.event === 'acknowledge' && data.data && data.data.id) frame.acknowledged = true;
+      if (data && data.event === 'emulator::from-inner-frame') frame.innerFrameSaid = true;
     } else if (ccpOrigins.indexOf(event.origin) >= 0) {
       seen.ccpMessages++;
       if (seen.events.length < 50) seen.events.push(event.data && event.data.event);
@@ -101,7 +104,8 @@ window.hostile = (function () {
     element.style.cssText = 'width: 0; height: 0; border: 0;';
     element.src = instanceOf(region).ccpUrl;
     document.body.appendChild(element);
-    var entry = {region: region, window: element.contentWindow, agentUpdate: null, acknowledged: false};
+    var entry = {region: region, window: element.contentWindow, agentUpdate: null, acknowledged: false,
+                 innerFrameSaid: false};
     own.push(entry);
     return new Promise(function (resolve) {
       var timer = setInterval(function () {
@@ -171,6 +175,9 @@ window.hostile = (function () {
     frame: frame,
     ownWindow: ownWindow,
     broadcast: broadcast,
+    innerFrameSaid: function (region) {
+      return own.some(function (f) { return f.region === region && f.innerFrameSaid === true; });
+    },
     hasAgentUpdate: function (region) {
       return own.some(function (f) { return f.region === region && f.agentUpdate !== null; });
     },
