@@ -16,8 +16,9 @@
 //     discarded. And whatever the browser keeps of a window's identity, a window whose frame left the document is
 //     in no page (its parent is null): a message without a source, or from a window in no page, from an origin the
 //     frames were routed for is stopped, whoever sent it (a page's own frame of that origin is as gone, and a
-//     listener that knows its frames by their window, as Streams does, ignores it). Either says nothing the extension may act on (its CCP is gone, it cannot be
-//     answered), and it would give page script the CCP's messages, and in Chromium that window;
+//     listener that knows its frames by their window, as Streams does, ignores it). Either says nothing the
+//     extension may act on (its CCP is gone, it cannot be answered), and it would give page script the CCP's
+//     messages, and in Chromium that window;
 //   * stops and drops (counts) what a window inside one of those frames posted (a frame the CCP's document made
 //     itself): it comes from the CCP's origin too, and page script would learn that window;
 //   * leaves every other message to the page (the content script counts it as not a CCP's).

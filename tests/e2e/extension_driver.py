@@ -1,5 +1,7 @@
 """What end-to-end tests do with the extension, in one place: configure it, open allowlisted pages, observe the
 panel (as the page sees it, and as each CCP frame sees itself), and read the background's status."""
+from contextlib import contextmanager
+
 from selenium.webdriver.support.ui import WebDriverWait
 
 HOST_STATE = ("const h = document.getElementById('grccp-ccp-host');"
@@ -72,18 +74,25 @@ def shows_only(emulator, region, hosts=1):
     return len(visible) == hosts and all(r == region for r, _ in visible)
 
 
-def on_extension_page(driver, script, *args, page="popup.html"):
-    """Runs an async script on an extension page opened in a new tab (where chrome.* is available), then closes
-    the tab and returns to the page the test was on. `page`: e.g. QUIET_PAGE, where nothing of the extension
+@contextmanager
+def extension_page(driver, page="popup.html"):
+    """The driver on an extension page opened in a new tab (where chrome.* is available); then the tab is closed
+    and the driver is back on the page the test was on. `page`: e.g. QUIET_PAGE, where nothing of the extension
     runs (the popup tells the background it is open, and reads the policy)."""
     original = driver.current_window_handle
     driver.switch_to.new_window("tab")
     try:
         driver.get(driver.extension_base_url + page)
-        return driver.execute_async_script(script, *args)
+        yield driver
     finally:
         driver.close()
         driver.switch_to.window(original)
+
+
+def on_extension_page(driver, script, *args, page="popup.html"):
+    """Runs an async script on an extension page (extension_page), and returns its result."""
+    with extension_page(driver, page):
+        return driver.execute_async_script(script, *args)
 
 
 QUIET_PAGE = "test/blank.html"  # (tests/rig/extension_copy.py)

@@ -5,8 +5,8 @@ background's answer disagrees with leaves the page. Which said the page is allow
 marks (boot/early_start.js): grccp-early-panel-record / -answer, and grccp-early-answer when the answer came and
 allowlists the page (on any other page the early start leaves no mark)."""
 from .conftest import extension_config
-from .extension_driver import (frame_urls, host_state, on_extension_page, open_allowlisted, settle, stop_background,
-                               wait_for)
+from .extension_driver import (QUIET_PAGE, extension_page, frame_urls, host_state, on_extension_page, open_allowlisted,
+                               settle, stop_background, wait_for)
 from .test_config_changes import store
 
 MARKS = ("return Object.fromEntries(['grccp-early-panel-record', 'grccp-early-panel-answer', 'grccp-early-answer']"
@@ -22,14 +22,18 @@ def marks(driver):
 
 
 def record(driver):
-    return on_extension_page(driver, READ_RECORD)
+    return on_extension_page(driver, READ_RECORD, page=QUIET_PAGE)
 
 
 def published_for(driver, config):
-    """The background's record, once it is the one of `config` (the stored configuration it was computed from)."""
+    """The background's record, once it is the one of `config` (the stored configuration it was computed from),
+    read again and again from one extension page where nothing of the extension runs (opening a page per look
+    took seconds each on a loaded machine)."""
     found = []
-    wait_for(driver, lambda: found.append(record(driver)) or (found[-1] or {}).get("source", {}).get("config")
-             == config, timeout=15, message="the background never published the record of the configuration")
+    with extension_page(driver, QUIET_PAGE):
+        wait_for(driver, lambda: found.append(driver.execute_async_script(READ_RECORD)) or
+                 (found[-1] or {}).get("source", {}).get("config") == config, timeout=30,
+                 message="the background never published the record of the configuration")
     return found[-1]
 
 
