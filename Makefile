@@ -76,25 +76,27 @@ demo: build | $(TEST_TMP)
 # The extension side by side with connect-streams-dr.js (slow, noisy: not part of `make test`): dist/bench/.
 # BENCH_MODES: quiet (Chromium), loaded (Chromium beside the bench's fixed CPU load), firefox (Firefox ESR),
 # firefox-loaded; e.g. `make bench BENCH_MODES=loaded`. BENCH_PAIRS: legacy (the extension in legacy DR mode
-# against connect-streams-dr.js), acgr (in ACGR mode against connect-streams.js with enableGlobalResiliency: init
-# and switch only; the CCPs on a site of their own, as in a real deployment: tests/bench/topology.py), acgr-same-site
+# against connect-streams-dr.js), heavy (the same with the emulator's heavy CCP: init and switch only), acgr (in
+# ACGR mode against connect-streams.js with enableGlobalResiliency: init and switch only; the CCPs on a site of their own, as in a real deployment: tests/bench/topology.py), acgr-same-site
 # (the same with the CCPs on the page's site), page-api and acgr-page-api (an opted-in page using the page API, in each protocol, against the
 # same references: init and switch), page-api-off (a page not opted in: the page API on elsewhere / off: init and
 # what the page is injected); e.g. `make bench BENCH_PAIRS=acgr`. BENCH_ARGS: any other option of
 # tests/bench/run.py (and of compare.py for bench-compare), e.g. BENCH_ARGS="--runs 3 --load-duty 0.5"
 BENCH_MODES ?= quiet,loaded,firefox
-BENCH_PAIRS ?= legacy,acgr,acgr-same-site,page-api,acgr-page-api,page-api-off
+BENCH_PAIRS ?= legacy,heavy,acgr,acgr-same-site,page-api,acgr-page-api,page-api-off
 BENCH_ARGS ?=
 bench: build | $(TEST_TMP)
 	$(PY) tests/bench/run.py --modes $(BENCH_MODES) --pairs $(BENCH_PAIRS) $(BENCH_ARGS)
 
 # One run of each side of the legacy and ACGR pairs in each mode with few samples, so the benchmark cannot rot (CI);
-# results in tmp/bench-smoke/; the page API's pairs once, in Chromium (~70 s), in tmp/bench-smoke-page-api/ (and one
+# results in tmp/bench-smoke/; the page API's pairs once, in Chromium (~70 s), in tmp/bench-smoke-page-api/; the
+# heavy-CCP pair in Chromium and Firefox (each hides the stand-by CCP its own way), in tmp/bench-smoke-heavy/ (and one
 # short comparison run under the load, for the same reason)
 bench-smoke: build | $(TEST_TMP)
 	$(PY) tests/bench/run.py --smoke --modes quiet,loaded,firefox --pairs legacy,acgr --out $(TEST_TMP)/bench-smoke
 	$(PY) tests/bench/run.py --smoke --modes quiet --pairs page-api,acgr-page-api,page-api-off \
 		--out $(TEST_TMP)/bench-smoke-page-api
+	$(PY) tests/bench/run.py --smoke --modes quiet,firefox --pairs heavy --out $(TEST_TMP)/bench-smoke-heavy
 	$(PY) tests/bench/compare.py current=dist --runs 1 --switches 2 --modes loaded
 
 # switch_ms of builds alternated with the reference, e.g. BUILDS="before=tmp/dist-before after=dist", in one

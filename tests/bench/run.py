@@ -14,7 +14,8 @@ usage: .venv/bin/python tests/bench/run.py [--modes quiet,loaded,firefox] [--pai
        .venv/bin/python tests/bench/run.py --smoke     (one run each, few samples: CI keeps the bench working)
 
 Metrics (see README, "Benchmark"): legacy DR pair: init_ms, switch_ms, switch_3tabs_ms (extension only),
-log_intake_ms, log_download_ms, memory_bytes, payload_bytes; ACGR pair and page API pairs: init_ms, switch_ms; a
+log_intake_ms, log_download_ms, memory_bytes, payload_bytes; the heavy-CCP pair (the legacy DR pair with the
+emulator's heavy CCP), ACGR pair and page API pairs: init_ms, switch_ms; a
 page not opted in: init_ms, payload_bytes. What each side's timings are made of is kept in the results ("parts")."""
 import argparse
 import base64
@@ -43,13 +44,17 @@ from rig import REPO
 REFERENCE_SCRIPT = "connect-streams-dr-min.js"
 ACGR_REFERENCE_SCRIPT = "connect-streams-min.js"  # what hosts/bench-reference-gr.html loads
 # legacy DR: the extension against connect-streams-dr.js; ACGR (bench.acgr_sides), cross-site and same-site
-# (bench.topology); the page API's (bench.page_api_sides)
-PAIRS = ("legacy", "acgr", "acgr-same-site", "page-api", "acgr-page-api", "page-api-off")
+# (bench.topology); the page API's (bench.page_api_sides); heavy: the legacy DR pair's init and switch with the
+# emulator's heavy CCP (HEAVY_CCP_PAIRS)
+PAIRS = ("legacy", "heavy", "acgr", "acgr-same-site", "page-api", "acgr-page-api", "page-api-off")
 # each other pair's block in a mode's results (stats.PAIR_BLOCKS; the legacy DR pair's keys are the mode's own)
-PAIR_BLOCK = {"acgr": "acgr", "acgr-same-site": "acgr_same_site", "page-api": "page_api",
+PAIR_BLOCK = {"heavy": "heavy", "acgr": "acgr", "acgr-same-site": "acgr_same_site", "page-api": "page_api",
               "acgr-page-api": "acgr_page_api", "page-api-off": "page_api_not_opted_in"}
 # the pairs whose extension runs in ACGR mode (the others: legacy DR)
 ACGR_PAIRS = ("acgr", "acgr-same-site", "acgr-page-api")
+# the pairs whose emulator serves the heavy CCP page (a large single-page app: tests/emulator/README.md, "Heavy CCP"),
+# set on both sides after each reset; the others get the light one
+HEAVY_CCP_PAIRS = ("heavy",)
 STREAMS_TIMEOUTS = {"ccpAckTimeout": 3000, "ccpSynTimeout": 1000, "ccpLoadTimeout": 5000}  # Streams' defaults
 PACKAGES = {"chromium": "chrome", "firefox": "firefox"}  # the build output folder of each browser's package
 
@@ -183,7 +188,7 @@ def run_pair_side(pair, side, args, samples, log):
 
 
 def run_timing_side(pair, side, args, samples, log):
-    """The ACGR pair and the page API's pairs measure init and the switches (bench.acgr_sides,
+    """The heavy-CCP pair, the ACGR pair and the page API's pairs measure init and the switches (bench.acgr_sides,
     bench.page_api_sides)."""
     init = measure_init(side, samples)
     observed = topology.switches_observed(pair, side.kind.name)
@@ -333,7 +338,7 @@ def mode_record(mode, samples_by_pair):
     return record
 
 
-EXTENSION_SIDES = {"legacy": ExtensionSide, "acgr": AcgrExtensionSide, "acgr-same-site": AcgrExtensionSide,
+EXTENSION_SIDES = {"legacy": ExtensionSide, "heavy": ExtensionSide, "acgr": AcgrExtensionSide, "acgr-same-site": AcgrExtensionSide,
                    "page-api": PageApiExtensionSide,
                    "acgr-page-api": AcgrPageApiExtensionSide}
 
@@ -380,7 +385,7 @@ def references(pairs):
     """The reference script of each pair that ran, and the pinned amazon-connect-streams version."""
     with open(os.path.join(streams_release_dir(REPO), os.pardir, "package.json")) as handle:
         version = json.load(handle)["version"]
-    scripts = {"legacy": REFERENCE_SCRIPT, "acgr": ACGR_REFERENCE_SCRIPT, "acgr-same-site": ACGR_REFERENCE_SCRIPT,
+    scripts = {"legacy": REFERENCE_SCRIPT, "heavy": REFERENCE_SCRIPT, "acgr": ACGR_REFERENCE_SCRIPT, "acgr-same-site": ACGR_REFERENCE_SCRIPT,
                "page-api": REFERENCE_SCRIPT,
                "acgr-page-api": ACGR_REFERENCE_SCRIPT, "page-api-off": "the extension with the page API off"}
     return dict({pair: scripts[pair] for pair in pairs}, amazon_connect_streams=version)
@@ -428,6 +433,8 @@ def main(argv=None):
                         if name not in args.sides.split(","):
                             continue
                         emulator.client.reset()
+                        if pair in HEAVY_CCP_PAIRS:
+                            emulator.client.set_ccp_weight("heavy")
                         found = samples[mode][pair][name]
                         found.load_average.append(machine.load_average()["1m"])
                         load = modes.load_for(mode, setting).start()

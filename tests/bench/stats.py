@@ -96,6 +96,9 @@ def parts_means(parts_by_side):
 # title in the report, and the metrics of METRICS it holds.
 TIMINGS = tuple(metric for metric in METRICS if metric[0] in ("init_ms", "switch_ms"))
 PAIR_BLOCKS = (
+    # the legacy DR pair with the emulator's heavy CCP page (a large single-page app to lay out on every switch)
+    ("heavy", "legacy DR, a CCP as heavy as a large single-page app (extension / connect-streams-dr.js, the "
+              "emulator's heavy CCP)", TIMINGS),
     # bench.acgr_sides: the extension in ACGR mode against connect-streams.js in ACGR mode
     ("acgr", "ACGR, the CCPs cross-site (extension in ACGR mode / connect-streams.js with enableGlobalResiliency)",
      TIMINGS),
