@@ -68,22 +68,39 @@ def switch_completed(events, target, after_ms):
 
 
 def shown_since(marks, viewports, region, after_ms=0):
-    """Wall-clock ms at which a `region` CCP window first said it is shown, at or after `after_ms`, or None: its
-    IntersectionObserver's "shown" mark or a report of a non-zero size, whichever came first. A frame shown again
-    after display:none (Streams' way of hiding the inactive CCP) tells Chromium's window through the first, not
-    the second (it kept its size), and Firefox's through the second, not the first (an undisplayed frame is not
-    observed); a frame sized up from 0 x 0 (the extension's way) tells both."""
-    found = [mark["at"] for r, mark in marks if r == region and mark["kind"] == "shown" and mark["at"] >= after_ms]
-    found += [view["at"] for r, _, view in viewports if r == region and not view["closed"] and view["width"] > 0
-              and view["height"] > 0 and view.get("at") and view["at"] >= after_ms]
+    """Wall-clock ms since which a `region` CCP window has been shown, if at or after `after_ms`, else None: the later
+    of its latest report of a non-zero size and its IntersectionObserver's latest mark, if that says "shown" (one
+    saying "hidden": not shown; none: the size alone). Each browser tells a frame shown through one or both: a frame
+    sized up from 0 x 0 (connect-streams-dr.js's way, the extension's in Firefox) tells both, and Firefox's observer
+    may say "shown" before the window has laid itself out at its new size (~0.5 s before, with the heavy CCP), so
+    the later counts; a frame shown again after display:none (Streams' way in ACGR) or unclipped at full size (the
+    extension's way in Chromium) keeps its size, and tells Chromium's window through the mark (Firefox's through
+    nothing after display:none: bench.topology)."""
+    last = _last_marks(marks, region)
+    found = []
+    for r, window_id, view in viewports:
+        if r != region or view["closed"] or not (view["width"] > 0 and view["height"] > 0 and view.get("at")):
+            continue
+        word = last.get(window_id)
+        if word is not None and word["kind"] == "hidden":
+            continue
+        since = max(view["at"], word["at"] if word is not None else 0)
+        if since >= after_ms:
+            found.append(since)
     return min(found) if found else None
 
 
-def hidden_by_marks(marks, region):
-    """Whether some `region` CCP window said whether it is shown, and each one that did said last it is hidden."""
+def _last_marks(marks, region):
+    """{window id: its latest "shown" or "hidden" mark} of the `region` CCP windows that said either."""
     last = {}
     for r, mark in marks:
         if r == region and mark["kind"] in ("shown", "hidden"):
             if mark["window_id"] not in last or mark["at"] >= last[mark["window_id"]]["at"]:
                 last[mark["window_id"]] = mark
+    return last
+
+
+def hidden_by_marks(marks, region):
+    """Whether some `region` CCP window said whether it is shown, and each one that did said last it is hidden."""
+    last = _last_marks(marks, region)
     return bool(last) and all(mark["kind"] == "hidden" for mark in last.values())

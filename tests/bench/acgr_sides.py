@@ -11,8 +11,8 @@ windows' reports of the ACGR messages they exchanged with their host (bench.acgr
              then the old one hidden and the new one told failover_complete (part "complete": ms from the start)
              before the next switch
 
-"Shown" is what the CCP window says: its IntersectionObserver (emulated ccp.js, a "shown"/"hidden" mark with the time
-the browser computed it) beside its size reports (the legacy pair's only ground truth), whichever says it first:
+"Shown" is what the CCP window says, as for every pair (bench.sides): its IntersectionObserver (emulated ccp.js, a
+"shown"/"hidden" mark with the time the browser computed it) beside its size reports, whichever says it first:
 Streams in ACGR hides the inactive CCP with display:none, which in Chromium leaves the window its size (no resize
 when it is shown again) and in Firefox is not observed (bench.acgr_moments.shown_since)."""
 from emulator.waiting import wait_until
@@ -71,14 +71,8 @@ class AcgrMeasures:
     def check_page(self):
         """Raises if the side's page reports an error (the extension's page runs no code of its own)."""
 
-    # Shown and hidden: what the CCP windows say, their IntersectionObserver's marks beside their size reports
-    # (bench.acgr_moments.shown_since says why both).
-    def visible_since(self, region, after_ms=0):
-        return acgr_moments.shown_since(self.client.marks(), self.client.viewports(), region, after_ms)
-
     def hidden(self, region):
-        return (acgr_moments.hidden_by_marks(self.client.marks(), region) or super().hidden(region)
-                or self.page_hides(region))
+        return super().hidden(region) or self.page_hides(region)
 
     def page_hides(self, region):
         """Whether the page itself says the region's CCP is hidden (where no CCP window can say it)."""

@@ -9,8 +9,9 @@ against the same emulator:
 (the legacy DR pair; bench.acgr_sides makes the ACGR pair of them, timed from the CCP windows' ACGR reports)
 
 Ground truth comes from the emulated CCP windows, the same for both sides: each reports its size in its host with
-the wall clock when it saw it (`viewports`, on load and on every resize), and a beacon when it relays
-disasterRecovery::failover to its host (`marks`). Both frames and the host page run in one browser on this
+the wall clock when it saw it (`viewports`, on load and on every resize), whether it is shown in its host's viewport
+(its IntersectionObserver's "shown"/"hidden" `marks`: a frame clipped to nothing keeps its size; Chromium's
+observer sees the clip), and a beacon when it relays disasterRecovery::failover to its host (`marks`). Both frames and the host page run in one browser on this
 machine, so Date.now() values compare. Page-side moments are the page's performance timeline (ms since
 navigation start): the reference page records them itself (bench-reference.js), the extension's content script
 places performance marks (grccp-content-start, grccp-status, grccp-ready-<region>, grccp-shown-<region>), which
@@ -21,7 +22,7 @@ import time
 
 from emulator.waiting import wait_until
 
-from . import machine
+from . import acgr_moments, machine
 from .activity import flat
 
 EAST, WEST = "us-east-1", "us-west-2"
@@ -82,17 +83,18 @@ class Side:
 
     # ----- ground truth from the CCP windows ------------------------------------------------------------------
     def visible_since(self, region, after_ms=0):
-        """Wall-clock ms at which an open CCP window of `region` reported a non-zero size (at or after
-        `after_ms`), the earliest such report; None if none yet."""
-        found = [view["at"] for r, _, view in self.client.viewports()
-                 if r == region and not view["closed"] and view["width"] > 0 and view["height"] > 0
-                 and view.get("at") and view["at"] >= after_ms]
-        return min(found) if found else None
+        """Wall-clock ms at which a `region` CCP window first said it is shown (at or after `after_ms`): its
+        IntersectionObserver's "shown" mark or a report of a non-zero size, whichever came first
+        (bench.acgr_moments.shown_since says why both); None if none yet."""
+        return acgr_moments.shown_since(self.client.marks(), self.client.viewports(), region, after_ms)
 
     def hidden(self, region):
-        """Whether every open CCP window of `region` reports a zero size."""
-        return all(view["width"] == 0 or view["height"] == 0 for r, _, view in self.client.viewports()
-                   if r == region and not view["closed"])
+        """Whether the `region` CCP windows say they are hidden: each that said whether it is shown said last it is
+        hidden (the extension's stand-by in Chromium keeps its size, clipped), or each open one reports a zero
+        size."""
+        return (acgr_moments.hidden_by_marks(self.client.marks(), region)
+                or all(view["width"] == 0 or view["height"] == 0 for r, _, view in self.client.viewports()
+                       if r == region and not view["closed"]))
 
     def failover_relayed(self, region, after_ms):
         """Wall-clock ms of the first disasterRecovery::failover a `region` CCP window relayed after `after_ms`."""

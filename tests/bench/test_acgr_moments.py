@@ -58,11 +58,14 @@ def view(region, width, at, window="w1", closed=False):
     return (region, f"{region}-{window}", {"width": width, "height": width, "at": at, "closed": closed})
 
 
-def test_shown_is_the_first_of_the_observer_mark_and_a_non_zero_size_report():
+def test_shown_is_the_later_of_the_latest_size_report_and_the_observers_latest_shown_mark():
     marks = [mark(WEST, "shown", 300), mark(WEST, "hidden", 250), mark(EAST, "shown", 100)]
     views = [view(WEST, 400, 310), view(EAST, 0, 305)]
-    assert moments.shown_since(marks, views, WEST, 200) == 300
-    assert moments.shown_since(marks, [view(WEST, 400, 290)], WEST, 200) == 290  # Firefox: only the resize
+    assert moments.shown_since(marks, views, WEST, 200) == 310  # Firefox: its observer spoke before the resize
+    assert moments.shown_since(marks, [view(WEST, 400, 50)], WEST, 200) == 300  # unclipped or displayed again
+    assert moments.shown_since([], [view(WEST, 400, 290)], WEST, 200) == 290  # no observer: the size alone
+    assert moments.shown_since(marks, [view(WEST, 400, 50)], WEST, 301) is None  # shown before `after_ms`
+    assert moments.shown_since([mark(WEST, "hidden", 320)], views, WEST, 200) is None  # clipped at full size
     assert moments.shown_since([], [view(WEST, 400, 290, closed=True), view(WEST, 0, 295)], WEST, 200) is None
     assert moments.shown_since(marks, views, EAST, 200) is None
 

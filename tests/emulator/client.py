@@ -50,10 +50,20 @@ class EmulatorClient:
         return self.region_state(region)["agent"]["snapshot"]["contacts"]
 
     def visible_ccps(self):
-        """[(region, host page origin)] of every open CCP window whose host shows it (non-zero size)."""
-        return sorted((region, view["host"]) for region, regional in self.state()["regions"].items()
-                      for view in regional["viewports"].values()
-                      if not view["closed"] and view["width"] > 0 and view["height"] > 0)
+        """[(region, host page origin)] of every open CCP window whose host shows it: a non-zero size, and not
+        hidden by its IntersectionObserver's last word (a host may keep a stand-by frame at full size, clipped to
+        nothing: Chromium's observer says it; Firefox's says "shown" once, then nothing, so there the size
+        decides)."""
+        visible = []
+        for region, regional in self.state()["regions"].items():
+            last_word = {}  # window id: its latest "shown"/"hidden" mark's kind (marks are kept in arrival order)
+            for mark in sorted(regional["marks"], key=lambda mark: mark["at"]):
+                if mark["kind"] in ("shown", "hidden"):
+                    last_word[mark["window_id"]] = mark["kind"]
+            visible += [(region, view["host"]) for window_id, view in regional["viewports"].items()
+                        if not view["closed"] and view["width"] > 0 and view["height"] > 0
+                        and last_word.get(window_id) != "hidden"]
+        return sorted(visible)
 
     def viewports(self):
         """[(region, window id, {width, height, host, closed, at, painted_at, time})] of every CCP window that

@@ -1,7 +1,8 @@
 """The extension's panel on an allowlisted page: a host element whose closed shadow root holds a status line and
-one CCP iframe per region. Only the active region's frame is visible; the stand-by frame stays loaded (0×0, as
-the reference does, so its timers and softphone keep running). Every text is set with textContent: nothing from
-the configuration or a CCP is ever parsed as HTML.
+one CCP iframe per region. Only the active region's frame is visible; the stand-by frame stays loaded and laid
+out at full size, clipped to nothing and inert (boot/panel_dom.js says why, and why Firefox keeps it 0×0, as the
+reference does), so its timers and softphone keep running and a switch lays no CCP document out again. Every text
+is set with textContent: nothing from the configuration or a CCP is ever parsed as HTML.
 
 The page's CSS and scripts must not hide it by accident or on purpose: the host's look is set by `:host` rules
 with !important inside the shadow root (all: initial, then its place and size). For important declarations the
@@ -34,6 +35,19 @@ CONTACT_ATTRIBUTE = "data-grccp-contact"
 SUCCESSOR_ATTRIBUTE = "data-grccp-successor"
 OWN_ATTRIBUTES = ("id", "data-grccp-state", "data-grccp-active", "data-grccp-notice",
                   "data-grccp-status", "data-grccp-log-refusals", CONTACT_ATTRIBUTE, SUCCESSOR_ATTRIBUTE)
+
+
+def _mark_standby(frame, standby):
+    """A stand-by frame is inert (nothing in it can take focus or a click) and hidden from screen readers: an agent
+    must never act in the region that is not shown."""
+    if standby:
+        frame.setAttribute("inert", "")
+        frame.setAttribute("aria-hidden", "true")
+    else:
+        frame.removeAttribute("inert")
+        frame.removeAttribute("aria-hidden")
+
+
 class CcpPanel:
     """Owns the host element and the frames; knows nothing of the protocol."""
 
@@ -43,6 +57,7 @@ class CcpPanel:
         self.host = None
         self._own_attributes = {}   # the host's attributes as the panel set them
         self._frames = {}
+        self._shown = None          # the key of the frame shown (show())
         self._order = {region[0]: index for index, region in enumerate(regions)}  # a frame's place in the box
         self._status = None
         self._frame_box = None
@@ -90,9 +105,13 @@ class CcpPanel:
         return self._frames[key]
 
     def show(self, key):
-        """Makes `key` the visible frame and the other stand-by (hidden, still loaded): one attribute change (a
-        switch is waited for). The host's data-grccp-active follows with mark_shown()."""
+        """Makes `key` the visible frame and the other stand-by (hidden, still loaded and laid out: boot/panel_dom.js)
+        with one attribute change on their box (a switch is waited for), and marks each frame for what it is. The
+        host's data-grccp-active follows with mark_shown()."""
+        self._shown = key
         self._frame_box.setAttribute("data-shown", str(self._order[key]))
+        for region, frame in self._frames.items():
+            _mark_standby(frame, region != key)
 
     def mark_shown(self, key):
         """Says on the host element which region is shown (for the page and tests; not needed to show it)."""
@@ -141,6 +160,7 @@ class CcpPanel:
         fresh = _dom.frame(key, url)
         self._frame_box.replaceChild(fresh, old)
         self._frames[key] = fresh
+        _mark_standby(fresh, key != self._shown)
         return fresh
 
     def show_state(self, shown, shown_health, detail, pending_target, signed_out_standby, notice=None):
