@@ -4,6 +4,7 @@ clock): the same ground truth for the extension and for connect-streams.js, what
 it is unit-tested (tests/bench/test_acgr_moments.py). Whether a CCP window is shown comes from its "shown" and
 "hidden" marks (`EmulatorClient.marks`: [(region, {window_id, kind, at})]) and its size reports
 (`EmulatorClient.viewports`: [(region, window_id, {width, height, closed, at})])."""
+from emulator.client import latest_visibility_marks
 
 GR = "globalResiliency::"
 INIT = GR + "init"
@@ -92,12 +93,7 @@ def shown_since(marks, viewports, region, after_ms=0):
 
 def _last_marks(marks, region):
     """{window id: its latest "shown" or "hidden" mark} of the `region` CCP windows that said either."""
-    last = {}
-    for r, mark in marks:
-        if r == region and mark["kind"] in ("shown", "hidden"):
-            if mark["window_id"] not in last or mark["at"] >= last[mark["window_id"]]["at"]:
-                last[mark["window_id"]] = mark
-    return last
+    return latest_visibility_marks([mark for r, mark in marks if r == region])
 
 
 def hidden_by_marks(marks, region):

@@ -83,9 +83,9 @@ class Side:
 
     # ----- ground truth from the CCP windows ------------------------------------------------------------------
     def visible_since(self, region, after_ms=0):
-        """Wall-clock ms at which a `region` CCP window first said it is shown (at or after `after_ms`): its
-        IntersectionObserver's "shown" mark or a report of a non-zero size, whichever came first
-        (bench.acgr_moments.shown_since says why both); None if none yet."""
+        """Wall-clock ms since which a `region` CCP window has been shown (at or after `after_ms`): the later of its
+        report of a non-zero size and its IntersectionObserver's "shown" mark (bench.acgr_moments.shown_since says
+        why both); None if none yet."""
         return acgr_moments.shown_since(self.client.marks(), self.client.viewports(), region, after_ms)
 
     def hidden(self, region):

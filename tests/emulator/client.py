@@ -14,6 +14,18 @@ class EmulatorError(Exception):
         self.body = body
 
 
+
+def latest_visibility_marks(marks):
+    """{window id: its latest "shown" or "hidden" mark} of the CCP windows among `marks` ({window_id, kind, at})
+    that said either: what its IntersectionObserver said last."""
+    last = {}
+    for mark in marks:
+        if mark["kind"] in ("shown", "hidden"):
+            if mark["window_id"] not in last or mark["at"] >= last[mark["window_id"]]["at"]:
+                last[mark["window_id"]] = mark
+    return last
+
+
 class EmulatorClient:
     def __init__(self, base_url, timeout_s=30):
         self.base_url = base_url.rstrip("/")
@@ -56,13 +68,10 @@ class EmulatorClient:
         decides)."""
         visible = []
         for region, regional in self.state()["regions"].items():
-            last_word = {}  # window id: its latest "shown"/"hidden" mark's kind (marks are kept in arrival order)
-            for mark in sorted(regional["marks"], key=lambda mark: mark["at"]):
-                if mark["kind"] in ("shown", "hidden"):
-                    last_word[mark["window_id"]] = mark["kind"]
+            last_word = latest_visibility_marks(regional["marks"])
             visible += [(region, view["host"]) for window_id, view in regional["viewports"].items()
                         if not view["closed"] and view["width"] > 0 and view["height"] > 0
-                        and last_word.get(window_id) != "hidden"]
+                        and last_word.get(window_id, {}).get("kind") != "hidden"]
         return sorted(visible)
 
     def viewports(self):
