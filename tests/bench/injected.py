@@ -4,6 +4,10 @@ unit-tested (tests/bench/test_injected.py); the bench's page-API-off pair sizes 
 import re
 from urllib.parse import urlsplit
 
+# An async WebDriver script for an extension page: the registered content scripts, or the error's text
+ASK_REGISTERED_SCRIPTS = ("const done = arguments[arguments.length - 1];"
+                          "chrome.scripting.getRegisteredContentScripts().then(done, (e) => done(String(e)));")
+
 
 def pattern_matches(pattern, url):
     """Whether a content-script match pattern ("<scheme>://<host>/<path>", "*." hosts, "*" in the path, no port:

@@ -27,8 +27,6 @@ from .sides import REGIONS
 
 PAGE = "bench-page-api.html"
 OTHER_PAGE = "/page-api/"  # where the page-api-off pair opts in: another page of the bench page's origin
-_REGISTERED = ("const done = arguments[arguments.length - 1];"
-               "chrome.scripting.getRegisteredContentScripts().then(done, (e) => done(String(e)));")
 
 
 def opted_in_config(config):
@@ -93,7 +91,7 @@ class NotOptedInSide(ExtensionSide):
     def injected_payload(self, package_dir):
         """The sizes of the files the browser injects into the bench page, as the built package holds them (the
         bench's probes, in its instrumented copy only, left out)."""
-        registrations = self._in_control(_REGISTERED)
+        registrations = self._in_control(injected.ASK_REGISTERED_SCRIPTS)
         if not isinstance(registrations, list):
             raise AssertionError(f"{self.name}: the registered content scripts: {registrations!r}")
         files = injected.injected_files(registrations, self.page_url())

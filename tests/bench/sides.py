@@ -20,6 +20,8 @@ import math
 import os
 import time
 
+from urllib3.exceptions import ReadTimeoutError
+
 from emulator.waiting import wait_until
 
 from . import acgr_moments, machine
@@ -209,7 +211,15 @@ class Side:
                        max(1.0, deadline - time.monotonic()), interval_s=0.01,
                        message=f"{self.name}: workers fetched log chunk {index}")
         fetched = now_ms()
-        moments = wait_until(self.followed_log_lines, max(1.0, deadline - time.monotonic()), interval_s=0.1,
+        busy = []  # polls the page left unanswered for WebDriver's whole HTTP timeout (120 s): counted, not fatal
+
+        def followed():
+            try:
+                return self.followed_log_lines()
+            except ReadTimeoutError:
+                busy.append(now_ms())
+                return None
+        moments = wait_until(followed, max(1.0, deadline - time.monotonic()), interval_s=0.1,
                              message=f"{self.name}: the last of {entries} log lines per region stored")
         cpu = meter.stop()
         last = max(REGIONS, key=lambda r: moments[r]["stored"])
@@ -220,6 +230,8 @@ class Side:
                 previous = at
         parts.update(flat("cpu_ms", cpu))
         parts.update(self.activity_parts(before, self.activity_totals()))
+        if busy:  # the page's thread did not run the poll's script for 2 minutes or more
+            parts["polls_unanswered"] = len(busy)
         return {"ms": moments[last]["stored"] - emitted, "parts": parts}
 
     def follow_log_lines(self, texts):

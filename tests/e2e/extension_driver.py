@@ -2,7 +2,10 @@
 panel (as the page sees it, and as each CCP frame sees itself), and read the background's status."""
 from contextlib import contextmanager
 
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
+
+from bench.injected import ASK_REGISTERED_SCRIPTS, injected_files
 
 HOST_STATE = ("const h = document.getElementById('grccp-ccp-host');"
               "return h ? {state: h.dataset.grccpState, active: h.dataset.grccpActive || null,"
@@ -52,7 +55,22 @@ def open_allowlisted(driver, url, timeout=30):
         except Exception:
             patience[0] *= 2
             return False
-    wait_for(driver, injected, timeout, f"the extension never appeared on {url}")
+    try:
+        wait_for(driver, injected, timeout)
+    except TimeoutException:
+        raise AssertionError(f"the extension never appeared on {url}: {why_not_injected(driver, url)}") from None
+
+
+def why_not_injected(driver, url):
+    """What a page the panel never appeared on had of the extension (its performance marks: the early start's,
+    set only once the background said the page is allowlisted) and which of the registered content scripts
+    (as the browser holds them) match it: which of the background and the content script was late."""
+    marks = driver.execute_script(
+        "return performance.getEntriesByType('mark').filter(m => m.name.startsWith('grccp-'))"
+        ".map(m => m.name + '@' + Math.round(m.startTime));")
+    registered = on_extension_page(driver, ASK_REGISTERED_SCRIPTS, page=QUIET_PAGE)
+    files = injected_files(registered, url) if isinstance(registered, list) else registered
+    return f"the page's marks {marks}; the registered content scripts' files for it {files}"
 
 
 def visible_ccps(emulator):
@@ -163,7 +181,7 @@ def stop_background(driver):
 
 
 REGION_LOG = """
-const [region, fragment, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+const [region, fragment, newestOnly, done] = [arguments[0], arguments[1], arguments[2], arguments[arguments.length - 1]];
 const opening = () => new Promise((resolve, reject) => {
   const request = indexedDB.open('grccp-logs');
   request.onerror = () => reject(request.error);
@@ -181,14 +199,16 @@ chrome.runtime.sendMessage({type: 'popup:download-logs'}, async (reply) => {
   if (!plan) return done(null);
   try {
     const db = plan.chunks.some((chunk) => chunk.archived) ? await opening() : null;
+    const chunks = newestOnly ? plan.chunks.slice(-1) : plan.chunks;
     const texts = [];
-    for (const chunk of plan.chunks) {
+    for (const chunk of chunks) {
       texts.push(chunk.archived ? await archived(db, chunk.index) : chunk.key ? await local(chunk.key) : chunk.text);
     }
     chrome.runtime.sendMessage({type: 'popup:log-export-done', exportId: reply.exportId});
     const records = texts.flatMap((text) => text.split(/,\\n(?= {4}\\{)/));
     if (plan.open) records.push(...plan.open.split('\\x1e'));
-    const entries = records.slice(plan.skip).map((record) => JSON.parse(record));
+    const skip = chunks.length === plan.chunks.length ? plan.skip : 0;  // the skip is into the first chunk
+    const entries = records.slice(skip).map((record) => JSON.parse(record));
     done(fragment === null ? entries : entries.filter((entry) => entry.text.includes(fragment)));
   } catch (error) {
     done({error: String(error)});
@@ -197,20 +217,22 @@ chrome.runtime.sendMessage({type: 'popup:download-logs'}, async (reply) => {
 """
 
 
-def region_log(driver, region, fragment=None):
+def region_log(driver, region, fragment=None, newest_only=False):
     """The entries the background keeps for `region`, as the popup's download would write them (read the way
     platform.pages.log_files reads them: each closed chunk where the plan says it is, and the open one); only those
-    whose text contains `fragment` if given (picked in the browser: a log of 100,000 entries is tens of MB)."""
-    entries = on_extension_page(driver, REGION_LOG, region, fragment)
+    whose text contains `fragment` if given (picked in the browser: a log of 100,000 entries is tens of MB);
+    `newest_only`: only those of the newest closed chunk and the open one."""
+    entries = on_extension_page(driver, REGION_LOG, region, fragment, newest_only)
     if isinstance(entries, dict):
         raise AssertionError(f"the log of {region} could not be read: {entries['error']}")
     return entries
 
 
 def wait_until_logged(driver, region, text, timeout):
-    """Waits until `text` is in `region`'s log. Polled once a second: each look reads the whole log (up to 100,000
-    entries), which competes with the background storing it."""
-    WebDriverWait(driver, timeout, poll_frequency=1).until(lambda d: region_log(d, region, text),
+    """Waits until `text`, the text of the newest line sent to `region`, is in its log. Each look reads only the
+    log's newest chunks: reading all of it (100,000 entries, tens of MB) once a second competed with the background
+    storing it, and one read took over 120 s in Firefox at a load average of ~30."""
+    WebDriverWait(driver, timeout, poll_frequency=1).until(lambda d: region_log(d, region, text, newest_only=True),
                                                            f"{text!r} never reached the log of {region}")
 
 
