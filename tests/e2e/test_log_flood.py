@@ -58,8 +58,9 @@ MISSED_HEARTBEAT = "stopped answering the heartbeat"  # core.ccp_conduit's not_a
 MORE_TIME = "no heartbeat answer yet, but"  # core.ccp_conduit: a deadline the page or the CCPs' relaying was behind at
 # The failover's messages wait behind the lines the CCP relays before them (its worker posts both on one port, and
 # legacy DR's force offline, failover master check and failover are three trips through it): the CCP's own wait,
-# up to ~85 s in Firefox at a load average of 20 (its emulated CCP frames relay ~3,000 lines a second).
-CCP_BACKLOG_WAIT_S = 180
+# up to ~85 s in Firefox at a load average of 20 (its emulated CCP frames relay ~3,000 lines a second), 79 s in
+# Chromium (cross-site) at 28-41; a ceiling over that, as it is the emulated CCP's throughput, not the extension's.
+CCP_BACKLOG_WAIT_S = 300
 # Then the failover's message waits in the page's event loop behind the lines relayed before it (below)
 PAGE_BACKLOG_WAIT_S = 120
 # What the extension owes once the failover's message reached the page guard: the new CCP's frame shown (the
