@@ -86,7 +86,14 @@ var CCP = (function () {
                            at: Math.round(performance.timeOrigin + entry.time)});
     }, {threshold: [0, 1]}).observe(sentinel);
   }
+  // Test observability: what an agent did in this window (tests/e2e/test_standby_ccp.py: the stand-by CCP must take
+  // neither): `focused` when anything in it took the keyboard focus, `pointer` when a pointer was pressed in it.
+  function reportActed(kind) {
+    report('/api/mark', {window_id: windowId, kind: kind, host: document.referrer, at: Date.now()});
+  }
   if (framed) {
+    window.addEventListener('focus', function () { reportActed('focused'); }, true);
+    window.addEventListener('pointerdown', function () { reportActed('pointer'); }, true);
     document.addEventListener('DOMContentLoaded', observeShown);
     reportViewport(false);
     window.addEventListener('resize', function () { reportViewport(false); });
