@@ -41,16 +41,17 @@ def host_state(driver):
     return driver.execute_script(HOST_STATE)
 
 
-def open_allowlisted(driver, url, timeout=30):
+def open_allowlisted(driver, url, timeout=30, present=lambda d: host_state(d) is not None):
     """Loads `url` until the extension's panel is on it (the background registers the content script
-    asynchronously after a configuration is stored). Each load waits twice as long as the one before: a reload
-    restarts the content script, so a fixed short wait would never let a slow boot on a loaded machine finish."""
+    asynchronously after a configuration is stored), or until `present(driver)` says so. Each load waits twice as
+    long as the one before: a reload restarts the content script, so a fixed short wait would never let a slow boot
+    on a loaded machine finish."""
     patience = [3]
 
     def injected():
         driver.get(url)
         try:
-            WebDriverWait(driver, patience[0], poll_frequency=0.05).until(lambda d: host_state(d) is not None)
+            WebDriverWait(driver, patience[0], poll_frequency=0.05).until(present)
             return True
         except Exception:
             patience[0] *= 2

@@ -4,14 +4,17 @@ aria-hidden), while the shown one takes all three; after a switch the roles swap
 both browsers and both protocols: Tab through the page, a click on the panel (the CCP windows report what reached
 them: emulator marks `focused`, `pointer`), and the accessibility tree a screen reader reads (Chromium: DevTools'
 Accessibility domain; Firefox: its accessibility service, from the browser's own context). The panel's closed shadow
-root keeps the frames themselves out of the test's reach."""
+root keeps the frames themselves out of the test's reach. The same holds of the panel the content script's early
+start makes before Python runs (boot/early_start.js), for the 0.2 s to seconds until Python adopts it."""
+import os
 import time
 
+import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from .conftest import extension_config
-from .extension_driver import configure, host_state, shows_only, wait_for
+from .conftest import extension_config, launch_extension_browser
+from .extension_driver import configure, host_state, open_allowlisted, shows_only, wait_for
 from .test_failover_engine import EAST, WEST, open_ready
 
 # Tab presses allowed for one pass through the page and the panel (the CRM page has no focusable element of its
@@ -129,3 +132,34 @@ def test_the_stand_by_ccp_takes_no_focus_no_click_and_is_hidden_from_assistive_t
     keyboard_and_pointer_reach_only(driver, emulator, WEST)
     assistive_technology_reads_only(driver, emulator, WEST)
 
+
+def without_python(extension_dir):
+    """The content script's Python never starts (boot/content_run.js does not run it): the panel stays as the early
+    start made it."""
+    path = os.path.join(extension_dir, "boot", "content_run.js")
+    with open(path) as handle:
+        text = handle.read()
+    start = "__BRYTHON__.aot.runMain('content_script');"
+    assert text.count(start) == 1, "boot/content_run.js starts Python otherwise: update without_python"
+    with open(path, "w") as handle:
+        handle.write(text.replace(start, ""))
+
+
+@pytest.fixture
+def early_panel_browser(browser_name, run_dir, emulator):
+    driver = launch_extension_browser(browser_name, run_dir, emulator, instrument=without_python)
+    yield driver
+    driver.quit()
+
+
+EARLY_PANEL = "return performance.getEntriesByName('grccp-early-panel').length > 0"
+
+
+def test_the_early_panels_stand_by_ccp_takes_no_focus_no_click_and_is_hidden_from_assistive_technology(
+        early_panel_browser, emulator):
+    driver = early_panel_browser
+    configure(driver, extension_config(emulator))
+    open_allowlisted(driver, emulator.crm_url(), present=lambda d: d.execute_script(EARLY_PANEL))
+    wait_for(driver, lambda: shows_only(emulator, EAST))
+    keyboard_and_pointer_reach_only(driver, emulator, EAST)
+    assistive_technology_reads_only(driver, emulator, EAST)
