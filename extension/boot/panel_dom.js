@@ -20,7 +20,7 @@
     '.status[data-level="bad"] { background: #b0260f; }\n' +
     '.frames { position: relative; flex: 1; }\n' +
     // Both frames laid out at full size, stacked; the stand-by clipped to nothing (not painted, nothing to click:
-    // ccp_panel.py also makes it inert). A switch changes no frame's size, so no CCP document lays itself out again
+    // markStandby also makes it inert). A switch changes no frame's size, so no CCP document lays itself out again
     // (a large single-page app takes tens to hundreds of ms). The clipped frame is as far out of view as a 0 x 0
     // one, so the browser throttles it no more than it did one (its timers and softphone keep running).
     'iframe { border: 0; position: absolute; top: 0; left: 0; width: 100%; height: 100%; clip-path: inset(50%);\n' +
@@ -65,13 +65,27 @@
     return element;
   }
 
+  // A stand-by frame is inert (nothing in it can take focus or a click) and hidden from screen readers: an agent
+  // must never act in the region that is not shown. Marked from the frame's creation, the early panel's included
+  // (Python adopts it 0.2 s to seconds later), and again on every switch.
+  function markStandby(element, standby) {
+    if (standby) {
+      element.setAttribute('inert', '');
+      element.setAttribute('aria-hidden', 'true');
+    } else {
+      element.removeAttribute('inert');
+      element.removeAttribute('aria-hidden');
+    }
+  }
+
   globalThis.grccpPanelDom = {
     HOST_ID: 'grccp-ccp-host',  // the host's id, once Python runs the panel (an earlier instance's is found by it)
     css: css,
     frame: frame,
+    markStandby: markStandby,
     /** The panel put into `container`, styled for `placement` ({mode, selector, width, height, side}), with a frame
-        per [key, url] of `regions` in their order, the one at index `shown` (0 if not given) at full size:
-        {host, style, status, frameBox, frames: {key: iframe}}. */
+        per [key, url] of `regions` in their order, the one at index `shown` (0 if not given) shown, the others
+        stand-by: {host, style, status, frameBox, frames: {key: iframe}}. */
     build: function (container, placement, regions, shown) {
       var host = document.createElement('div');
       var shadow = host.attachShadow({mode: 'closed'});
@@ -91,8 +105,9 @@
       shadow.appendChild(style);
       shadow.appendChild(panel);
       var frames = {};
-      regions.forEach(function (region) {
+      regions.forEach(function (region, index) {
         frames[region[0]] = frame(region[0], region[1]);
+        markStandby(frames[region[0]], index !== (shown || 0));
         frameBox.appendChild(frames[region[0]]);
       });
       container.appendChild(host);

@@ -1,5 +1,5 @@
 """An agent cannot act in the stand-by CCP (issue #18): the frame kept loaded but not shown must take no keyboard
-focus and no click, and be hidden from assistive technology (platform/content/ccp_panel.py makes it inert and
+focus and no click, and be hidden from assistive technology (boot/panel_dom.js's markStandby makes it inert and
 aria-hidden), while the shown one takes all three; after a switch the roles swap. Checked as an agent meets it, in
 both browsers and both protocols: Tab through the page, a click on the panel (the CCP windows report what reached
 them: emulator marks `focused`, `pointer`), and the accessibility tree a screen reader reads (Chromium: DevTools'

@@ -37,17 +37,6 @@ OWN_ATTRIBUTES = ("id", "data-grccp-state", "data-grccp-active", "data-grccp-not
                   "data-grccp-status", "data-grccp-log-refusals", CONTACT_ATTRIBUTE, SUCCESSOR_ATTRIBUTE)
 
 
-def _mark_standby(frame, standby):
-    """A stand-by frame is inert (nothing in it can take focus or a click) and hidden from screen readers: an agent
-    must never act in the region that is not shown."""
-    if standby:
-        frame.setAttribute("inert", "")
-        frame.setAttribute("aria-hidden", "true")
-    else:
-        frame.removeAttribute("inert")
-        frame.removeAttribute("aria-hidden")
-
-
 class CcpPanel:
     """Owns the host element and the frames; knows nothing of the protocol."""
 
@@ -111,7 +100,7 @@ class CcpPanel:
         self._shown = key
         self._frame_box.setAttribute("data-shown", str(self._order[key]))
         for region, frame in self._frames.items():
-            _mark_standby(frame, region != key)
+            _dom.markStandby(frame, region != key)
 
     def mark_shown(self, key):
         """Says on the host element which region is shown (for the page and tests; not needed to show it)."""
@@ -158,9 +147,9 @@ class CcpPanel:
         """Replaces a region's frame with a fresh one (sign-in recovery); returns the new frame."""
         old = self._frames[key]
         fresh = _dom.frame(key, url)
+        _dom.markStandby(fresh, key != self._shown)
         self._frame_box.replaceChild(fresh, old)
         self._frames[key] = fresh
-        _mark_standby(fresh, key != self._shown)
         return fresh
 
     def show_state(self, shown, shown_health, detail, pending_target, signed_out_standby, notice=None):
