@@ -10,8 +10,8 @@ against the same emulator:
 
 Ground truth comes from the emulated CCP windows, the same for both sides: each reports its size in its host with
 the wall clock when it saw it (`viewports`, on load and on every resize), whether it is shown in its host's viewport
-(its IntersectionObserver's "shown"/"hidden" `marks`: a frame moved out of view keeps its size; its observer
-sees it), and a beacon when it relays disasterRecovery::failover to its host (`marks`). Both frames and the host page run in one browser on this
+(its IntersectionObserver's "shown"/"hidden" `marks`: a frame clipped to nothing keeps its size; Chromium's
+observer sees the clip), and a beacon when it relays disasterRecovery::failover to its host (`marks`). Both frames and the host page run in one browser on this
 machine, so Date.now() values compare. Page-side moments are the page's performance timeline (ms since
 navigation start): the reference page records them itself (bench-reference.js), the extension's content script
 places performance marks (grccp-content-start, grccp-status, grccp-ready-<region>, grccp-shown-<region>), which
@@ -92,7 +92,8 @@ class Side:
 
     def hidden(self, region):
         """Whether the `region` CCP windows say they are hidden: each that said whether it is shown said last it is
-        hidden (the extension's stand-by keeps its size, out of view), or each open one reports a zero size."""
+        hidden (the extension's stand-by in Chromium keeps its size, clipped), or each open one reports a zero
+        size."""
         return (acgr_moments.hidden_by_marks(self.client.marks(), region)
                 or all(view["width"] == 0 or view["height"] == 0 for r, _, view in self.client.viewports()
                        if r == region and not view["closed"]))

@@ -63,8 +63,9 @@ class EmulatorClient:
 
     def visible_ccps(self):
         """[(region, host page origin)] of every open CCP window whose host shows it: a non-zero size, and not
-        hidden by its IntersectionObserver's last word (a host may keep a stand-by frame at full size, out of view:
-        the observer says it; a 0 x 0 frame's size says it)."""
+        hidden by its IntersectionObserver's last word (a host may keep a stand-by frame at full size, clipped to
+        nothing: Chromium's observer says it; Firefox's says "shown" once, then nothing, so there the size
+        decides)."""
         visible = []
         for region, regional in self.state()["regions"].items():
             last_word = latest_visibility_marks(regional["marks"])
