@@ -10,8 +10,8 @@ import os
 import sys
 import time
 
-from . import (aot_compiler, brython_pin, bundler, entries, load_lists, manifests, module_graph, package, runtime_cuts,
-               runtime_patch, vendor)
+from . import (aot_compiler, brython_pin, bundler, entries, load_lists, manifests, module_graph, package, python_steps,
+               runtime_cuts, runtime_patch, vendor)
 from .errors import BuildError
 from .files import read_bytes, write_if_changed
 
@@ -66,14 +66,16 @@ def build(layout, archives=True):
     for entry in entries.ENTRY_POINTS:
         closure = resolver.closure(entry.module)
         outputs = compiler.compile(closure.user_modules, closure.stdlib_roots, stdlib_names - js_builtins)
-        bundles[f"bundles/{entry.bundle}.js"] = bundler.bundle_text(entry.module, outputs, version).encode()
+        bundles[f"bundles/{entry.bundle}.js"] = python_steps.step(bundler.bundle_text(entry.module, outputs,
+                                                                                  version)).encode()
         report["bundles"][entry.bundle] = {
             "modules": sorted(outputs), "user_modules": [m.name for m in closure.user_modules],
             **_size(bundles[f"bundles/{entry.bundle}.js"])}
     report["compiled"] = compiler.compiled
 
-    shared = {"runtime/brython_csp.js": read_bytes(runtime_path), "runtime/aot_loader.js": read_bytes(LOADER_JS),
-              **bundles, **vendor.files()}
+    runtime = {path: python_steps.step(read_bytes(source).decode("utf-8")).encode()
+               for path, source in (("runtime/brython_csp.js", runtime_path), ("runtime/aot_loader.js", LOADER_JS))}
+    shared = {**runtime, **bundles, **vendor.files()}
     report["runtime"] = {name: _size(data) for name, data in shared.items() if name.startswith("runtime/")}
     for browser in manifests.BROWSERS:
         target = os.path.join(layout.out, browser)

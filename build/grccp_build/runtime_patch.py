@@ -14,6 +14,9 @@ _AST_CONSTRUCTOR = (
 )
 
 EDITS = (
+    ("the runtime runs as a function (python_steps), where its top-level namespace variable is local: the global "
+     "one the loader and the bundles name is set explicitly",
+     "var __BRYTHON__=globalThis.__BRYTHON__ ||{}", "var __BRYTHON__=globalThis.__BRYTHON__ ||={} /* grccp */"),
     ("feature probe that evals a string (a CSP violation report on every load)",
      'eval("async function* f(){}")', 'void 0 /* grccp: eval probe removed */'),
     ("content scripts: window.customElements is null and read-only in the isolated world",

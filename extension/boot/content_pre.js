@@ -8,3 +8,6 @@ globalThis.grccpContentStart = performance.now();
 if (!globalThis.__BRYTHON__) {
   globalThis.__BRYTHON__ = {brython_path: chrome.runtime.getURL('/')};
 }
+// The runtime, the loader and the bundle that follow queue themselves here (build: python_steps.QUEUE) instead of
+// running: boot/content_run.js runs them.
+globalThis.grccpPythonSteps = [];

@@ -97,7 +97,8 @@ class ExtensionSide(Side):
         if not all(f"grccp-ready-{r}" in marks for r in REGIONS):
             return None
         parts = {name: round(marks[mark], 1) for name, mark in (
-            ("content_script_start", "grccp-content-start"), ("runtime_evaluated", "grccp-bench-runtime-evaluated"),
+            ("content_script_start", "grccp-content-start"), ("python_started", "grccp-bench-python-started"),
+            ("runtime_evaluated", "grccp-bench-runtime-evaluated"),
             ("bundle_evaluated", "grccp-bench-bundle-evaluated"), ("main_returned", "grccp-bench-main-returned"),
             ("early_panel", "grccp-early-panel"), ("panel_mounted", "grccp-first-dom-change"),
             ("panel_status", "grccp-status")) if mark in marks}

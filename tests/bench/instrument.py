@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 
+from grccp_build import python_steps
 from rig import extension_copy
 
 from .topology import HOST_PERMISSIONS
@@ -27,10 +28,14 @@ CONTENT_PROBE = os.path.join(HERE, "content_probe.js")
 BACKGROUND_PROBE = os.path.join(HERE, "background_probe.js")
 BACKGROUND_PROBE_FILE = "bench_background_probe.js"
 
-# Extra performance marks: where the content script's start goes, in the page's own timeline.
-PROFILE_MARKS = (("runtime/aot_loader.js", "prepend", "grccp-bench-runtime-evaluated"),
-                 ("boot/content_run.js", "prepend", "grccp-bench-bundle-evaluated"),
-                 ("boot/content_run.js", "append", "grccp-bench-main-returned"))
+# Extra performance marks: where the content script's start goes, in the page's own timeline: (file, text, mark
+# before it or after it). The runtime, the loader and the bundle each run as a step (grccp_build.python_steps), which
+# the content script runs once its early start decided (boot/content_run.js).
+RUN_MAIN = "__BRYTHON__.aot.runMain('content_script');"
+PROFILE_MARKS = (("runtime/brython_csp.js", python_steps.OPENING, "after", "grccp-bench-python-started"),
+                 ("runtime/aot_loader.js", python_steps.OPENING, "after", "grccp-bench-runtime-evaluated"),
+                 ("boot/content_run.js", RUN_MAIN, "before", "grccp-bench-bundle-evaluated"),
+                 ("boot/content_run.js", RUN_MAIN, "after", "grccp-bench-main-returned"))
 FIRST_SCRIPT = '<script src="runtime/brython_csp.js"></script>'
 
 
@@ -71,11 +76,9 @@ def instrument(extension_dir):
     _replace_once(os.path.join(extension_dir, "popup.html"), FIRST_SCRIPT,
                   '<script src="bench_popup_probe.js"></script>' + FIRST_SCRIPT)
     mark_failover(os.path.join(extension_dir, "boot"))
-    for name, where, mark in PROFILE_MARKS:
-        path = os.path.join(extension_dir, name)
+    for name, text, where, mark in PROFILE_MARKS:
         line = f"performance.mark('{mark}');\n"
-        body = _read(path)
-        _write(path, line + body if where == "prepend" else body + "\n" + line)
+        _replace_once(os.path.join(extension_dir, name), text, line + text if where == "before" else text + line)
     # the content probe goes before the content script's first file, the page guard (document_start): the
     # registered file lists are the product's
     guard = os.path.join(extension_dir, "boot", "page_guard.js")

@@ -47,10 +47,12 @@ class ProjectCopy:
         with open(os.path.join(self.out, "build-report.json")) as f:
             return json.load(f)
 
-    def run_in_node(self, browser, bundle, module):
-        """Executes a built bundle under Node with the shipped runtime and loader; returns (code, output)."""
+    def run_in_node(self, browser, bundle, module, queued=False):
+        """Executes a built bundle under Node with the shipped runtime and loader; returns (code, output).
+        queued: loaded as the content script loads them, each file queued until its step is called."""
         package = os.path.join(self.out, browser)
-        completed = subprocess.run(["node", NODE_RUNNER, package, bundle, module], capture_output=True, text=True)
+        completed = subprocess.run(["node", NODE_RUNNER, package, bundle, module] + (["queued"] if queued else []),
+                                   capture_output=True, text=True)
         # Brython's print ends each line with a newline that console.log doubles
         return completed.returncode, (completed.stdout + completed.stderr).replace("\n\n", "\n")
 

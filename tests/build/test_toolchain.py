@@ -154,6 +154,15 @@ def test_runtime_edits_each_match_exactly_once():
             runtime_patch.patch_runtime(pinned + "\n" + old)
 
 
+def test_the_python_files_wait_where_a_context_queues_them_and_run_at_once_elsewhere(project):
+    """The content script queues the runtime, the loader and its bundle (boot/content_pre.js) and runs them once its
+    early start decided (boot/content_run.js); every other context runs them as they load."""
+    project.write("py_src/popup.py", "print('ran')\n")
+    project.build_ok()
+    assert project.run_in_node("chrome", "popup", "popup") == (0, "ran\n")
+    assert project.run_in_node("chrome", "popup", "popup", queued=True) == (0, "ran\n")
+
+
 def test_runtime_hash_is_checked(monkeypatch):
     monkeypatch.setattr(brython_pin, "RUNTIME_SHA256", "0" * 64)
     with pytest.raises(BuildError, match="sha256"):

@@ -1,0 +1,15 @@
+"""Each file of Python's run time (the runtime, the loader, a bundle) is shipped as one step: a function that runs at
+once, or, in a context that set the queue QUEUE, is put in it. The content script sets it (boot/content_pre.js) and
+runs its steps once the early start has made the CCP frames or heard the background (boot/content_run.js): run at
+once, the runtime would hold the page's thread ~0.2-0.4 s from document_end, and the early start's storage read
+and the background's answer, and so the CCP frames, would wait behind it. Every other context runs them at once."""
+
+QUEUE = "grccpPythonSteps"  # boot/content_pre.js and boot/content_run.js name it too
+OPENING = (f"(function (step) {{ var steps = globalThis.{QUEUE}; if (steps) steps.push(step); else step(); }})"
+           "(function () {\n")
+CLOSING = "\n});\n"
+
+
+def step(text):
+    """The text of a Python run-time file as a step."""
+    return OPENING + text + CLOSING
