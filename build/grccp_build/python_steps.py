@@ -5,9 +5,11 @@ once, the runtime would hold the page's thread ~0.2-0.4 s from document_end, and
 and the background's answer, and so the CCP frames, would wait behind it. Every other context runs them at once."""
 
 QUEUE = "grccpPythonSteps"  # boot/content_pre.js and boot/content_run.js name it too
+# The step is parenthesized so that V8 compiles it with the file, as it does a script's top level, instead of
+# parsing it again when it runs (the runtime's: ~30 ms more under Node on the loaded machine).
 OPENING = (f"(function (step) {{ var steps = globalThis.{QUEUE}; if (steps) steps.push(step); else step(); }})"
-           "(function () {\n")
-CLOSING = "\n});\n"
+           "((function () {\n")
+CLOSING = "\n}));\n"
 
 
 def step(text):
