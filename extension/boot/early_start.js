@@ -23,7 +23,6 @@
   var waiting = [];     // callbacks for it
   var early = null;     // the panel made here, until Python adopts or discards it: {regions, parts}
   var settled = false;  // Python took over: nothing more is made here
-  var deciding = [];    // callbacks for when the panel is made or the background answered (decided)
   var RECORD_KEY = 'earlyStart';  // core.early_start_record.RECORD_KEY
   var RECORD_VERSION = 1;         // core.early_start_record.VERSION
 
@@ -63,16 +62,6 @@
     early = {regions: regions, parts: parts, source: source};
     performance.mark('grccp-early-panel');  // the page is allowlisted (benchmark: tests/bench)
     performance.mark('grccp-early-panel-' + source);  // which said so (tests/e2e/test_early_start_record.py)
-    decide();
-  }
-
-  // Whether the early start has done what it can before Python runs: made the panel, or heard the background.
-  function isDecided() {
-    return early !== null || answer !== null;
-  }
-
-  function decide() {
-    if (isDecided()) deciding.splice(0).forEach(function (callback) { callback(); });
   }
 
   function removePanel() {
@@ -104,8 +93,8 @@
       removePanel();
     }
     waiting.splice(0).forEach(function (callback) { callback(reply, error); });
-    if (error === null) whenParsed(function () { makePanel(reply, 'answer'); });
-    decide();
+    if (error !== null) return;
+    whenParsed(function () { makePanel(reply, 'answer'); });
   }
 
   // The page's key as config.page_key writes it ("host:port/path", the port always written); null for a page no
@@ -170,13 +159,6 @@
     /** callback(reply, error) once the background answered the early cs:hello (at once if it has). */
     welcome: function (callback) {
       if (answer !== null) callback(answer[0], answer[1]); else waiting.push(callback);
-    },
-    /** callback() once the panel is made here or the background answered (at once if so), whichever first: the
-        content script's Python starts then (boot/content_run.js). A page the record does not allowlist waits for
-        the answer, which Python needs before it makes anything. */
-    decided: function (callback) {
-      deciding.push(callback);
-      decide();
     },
     /** {early}: the panel made here if it is in `container` ({regions: [[key, ccpUrl, origin]], parts: panel_dom's
         build}), else null. */

@@ -30,7 +30,7 @@ BACKGROUND_PROBE_FILE = "bench_background_probe.js"
 
 # Extra performance marks: where the content script's start goes, in the page's own timeline: (file, text, mark
 # before it or after it). The runtime, the loader and the bundle each run as a step (grccp_build.python_steps), which
-# the content script runs once its early start decided (boot/content_run.js).
+# the content script runs each in a task of its own (boot/content_run.js).
 RUN_MAIN = "__BRYTHON__.aot.runMain('content_script');"
 PROFILE_MARKS = (("runtime/brython_csp.js", python_steps.OPENING, "after", "grccp-bench-python-started"),
                  ("runtime/aot_loader.js", python_steps.OPENING, "after", "grccp-bench-runtime-evaluated"),

@@ -155,8 +155,8 @@ def test_runtime_edits_each_match_exactly_once():
 
 
 def test_the_python_files_wait_where_a_context_queues_them_and_run_at_once_elsewhere(project):
-    """The content script queues the runtime, the loader and its bundle (boot/content_pre.js) and runs them once its
-    early start decided (boot/content_run.js); every other context runs them as they load."""
+    """The content script queues the runtime, the loader and its bundle (boot/content_pre.js) and runs them each in a
+    task of its own (boot/content_run.js); every other context runs them as they load."""
     project.write("py_src/popup.py", "print('ran')\n")
     project.build_ok()
     assert project.run_in_node("chrome", "popup", "popup") == (0, "ran\n")
