@@ -4,7 +4,11 @@ that is stale (the stored configuration changed since) makes nothing, and a pane
 background's answer disagrees with leaves the page. Which said the page is allowlisted is in the page's performance
 marks (boot/early_start.js): grccp-early-panel-record / -answer, and grccp-early-answer when the answer came and
 allowlists the page (on any other page the early start leaves no mark)."""
-from .conftest import extension_config
+import os
+
+import pytest
+
+from .conftest import extension_config, launch_extension_browser
 from .extension_driver import (QUIET_PAGE, extension_page, frame_urls, host_state, on_extension_page, open_allowlisted,
                                settle, stop_background, wait_for)
 from .test_config_changes import store
@@ -15,6 +19,36 @@ READ_RECORD = ("const done = arguments[arguments.length - 1];"
                "chrome.storage.local.get(['earlyStart'], (items) => done(items.earlyStart || null));")
 WRITE_RECORD = ("const done = arguments[arguments.length - 1];"
                 "chrome.storage.local.set({earlyStart: arguments[0]}, () => done(true));")
+
+
+RELEASE_HELLO = "grccp-test-release-hello"
+
+
+def hold_early_hello(extension_dir):
+    """The test's copy: the early start sends its cs:hello only once the page's document gets a RELEASE_HELLO event
+    (the test's), so the background's answer comes after the record was read and used, however fast the restarted
+    background is (in Firefox it answered first now and then at load averages of 17-36, and no panel came from
+    the record)."""
+    path = os.path.join(extension_dir, "boot", "early_start.js")
+    with open(path) as handle:
+        body = handle.read()
+    send = "chrome.runtime.sendMessage({type: 'cs:hello'"
+    assert body.count(send) == 1, "the early start's hello moved: update hold_early_hello"
+    held = ("(function (message, callback) { document.addEventListener('" + RELEASE_HELLO + "', function () {"
+            " chrome.runtime.sendMessage(message, callback); }, {once: true}); })({type: 'cs:hello'")
+    with open(path, "w") as handle:
+        handle.write(body.replace(send, held))
+
+
+@pytest.fixture
+def held_hello_browser(browser_name, run_dir, emulator):
+    driver = launch_extension_browser(browser_name, run_dir, emulator, instrument=hold_early_hello)
+    yield driver
+    driver.quit()
+
+
+def release_hello(driver):
+    driver.execute_script(f"document.dispatchEvent(new Event('{RELEASE_HELLO}'))")
 
 
 def marks(driver):
@@ -37,14 +71,16 @@ def published_for(driver, config):
     return found[-1]
 
 
-def test_the_early_frames_come_from_the_record_before_the_background_answers(ccp_browser, emulator):
-    driver = ccp_browser
+def test_the_early_frames_come_from_the_record_before_the_background_answers(held_hello_browser, emulator):
+    driver = held_hello_browser
     config = extension_config(emulator, protocol="acgr")
     store(driver, config)
-    open_allowlisted(driver, emulator.crm_url())
     published_for(driver, config)
-    stop_background(driver)  # its answer now waits for it to start again (the Brython runtime and modules)
+    stop_background(driver)  # as when the browser has stopped it: its answer waits for it to start again
     driver.get(emulator.crm_url())
+    wait_for(driver, lambda: marks(driver)["panel-record"] is not None, timeout=20,
+             message="the record made no panel while the background's answer was held")
+    release_hello(driver)
     wait_for(driver, lambda: (host_state(driver) or {}).get("state") == "ready", timeout=60,
              message="the panel made from the record never became ready")
     seen = marks(driver)
@@ -78,21 +114,21 @@ def test_a_stale_record_makes_no_frames_on_a_page_taken_off_the_allowlist(ccp_br
     assert record(driver) == stale, "the background replaced the stale record meanwhile: nothing was tested"
 
 
-def test_a_record_panel_the_background_disagrees_with_leaves_the_page(ccp_browser, emulator):
+def test_a_record_panel_the_background_disagrees_with_leaves_the_page(held_hello_browser, emulator):
     """A record that allowlists a page the background does not (forged: its expressions match every page): the
     panel it made leaves the page when the background's answer comes, and the tab runs nothing."""
-    driver = ccp_browser
+    driver = held_hello_browser
     other_port = 1 if emulator.port != 1 else 2
     config = extension_config(emulator, protocol="acgr", allowlist=[f"https://crm.example.test:{emulator.port}/*",
                                                                     f"https://crm2.example.test:{other_port}/*"])
     store(driver, config)
-    open_allowlisted(driver, emulator.crm_url())
     forged = dict(published_for(driver, config), pages=["^[\\s\\S]*$"])
     on_extension_page(driver, WRITE_RECORD, forged)
     stop_background(driver)
     driver.get(emulator.crm_url(site=1))
     wait_for(driver, lambda: marks(driver)["panel-record"] is not None, timeout=20,
              message="the forged record made no panel (the test needs it to)")
+    release_hello(driver)
     wait_for(driver, lambda: host_state(driver) is None and frame_urls(driver) == [], timeout=20,
              message="the panel made from the record stayed on a page the background does not allowlist")
     settle(driver)
