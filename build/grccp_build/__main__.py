@@ -10,8 +10,8 @@ import os
 import sys
 import time
 
-from . import (aot_compiler, brython_pin, bundler, entries, load_lists, manifests, module_graph, package, python_steps,
-               runtime_cuts, runtime_patch, vendor)
+from . import (aot_compiler, brython_pin, bundler, entries, load_lists, manifests, minify, module_graph, package,
+               python_steps, runtime_cuts, runtime_patch, vendor)
 from .errors import BuildError
 from .files import read_bytes, write_if_changed
 
@@ -21,12 +21,13 @@ PACKAGE_NAME = "gr-ccp"
 
 
 class Layout:
-    def __init__(self, repo, out):
+    def __init__(self, repo, out, minify_cache=None):
         self.py_src = os.path.join(repo, "py_src")
         self.extension = os.path.join(repo, "extension")
         self.manifest = os.path.join(repo, "manifest")
         self.out = out
         self.cache = os.path.join(out, ".cache")
+        self.minify_cache = minify_cache or self.cache
 
 
 def _size(data):
@@ -61,20 +62,23 @@ def build(layout, archives=True):
     compiler = aot_compiler.Compiler(runtime_src, runtime_path, stdlib_src, layout.cache, layout.py_src)
     stdlib_names, js_builtins, version = compiler.library_names()
     resolver = module_graph.Resolver(layout.py_src, stdlib_names, js_builtins)
-    bundles = {}
     report = {"bundles": {}, "compiled": None, "written": {}, "removed": {}}
+    texts = {path: read_bytes(source).decode("utf-8")
+             for path, source in (("runtime/brython_csp.js", runtime_path), ("runtime/aot_loader.js", LOADER_JS))}
+    modules = {}
     for entry in entries.ENTRY_POINTS:
         closure = resolver.closure(entry.module)
         outputs = compiler.compile(closure.user_modules, closure.stdlib_roots, stdlib_names - js_builtins)
-        bundles[f"bundles/{entry.bundle}.js"] = python_steps.step(bundler.bundle_text(entry.module, outputs,
-                                                                                  version)).encode()
-        report["bundles"][entry.bundle] = {
-            "modules": sorted(outputs), "user_modules": [m.name for m in closure.user_modules],
-            **_size(bundles[f"bundles/{entry.bundle}.js"])}
+        texts[f"bundles/{entry.bundle}.js"] = bundler.bundle_text(entry.module, outputs, version)
+        modules[entry.bundle] = {"modules": sorted(outputs), "user_modules": [m.name for m in closure.user_modules]}
     report["compiled"] = compiler.compiled
-
-    runtime = {path: python_steps.step(read_bytes(source).decode("utf-8")).encode()
-               for path, source in (("runtime/brython_csp.js", runtime_path), ("runtime/aot_loader.js", LOADER_JS))}
+    # each file as the browsers get it: minified, then a step (the bench's probes find the step's opening as it is)
+    shortened = minify.minified(texts, layout.minify_cache, prune=layout.minify_cache == layout.cache)
+    steps = {path: python_steps.step(text).encode() for path, text in shortened.items()}
+    bundles = {path: data for path, data in steps.items() if path.startswith("bundles/")}
+    runtime = {path: data for path, data in steps.items() if path.startswith("runtime/")}
+    for bundle, found in modules.items():
+        report["bundles"][bundle] = {**found, **_size(bundles[f"bundles/{bundle}.js"])}
     shared = {**runtime, **bundles, **vendor.files()}
     report["runtime"] = {name: _size(data) for name, data in shared.items() if name.startswith("runtime/")}
     for browser in manifests.BROWSERS:
@@ -108,10 +112,14 @@ def main(argv=None):
     parser.add_argument("--out", default=os.path.join(REPO, "dist"))
     parser.add_argument("--repo", default=REPO, help="the tree to build (tests build copies of it)")
     parser.add_argument("--no-archives", action="store_true")
+    parser.add_argument("--minify-cache", help="where minified texts are kept (default: the output's .cache; tests "
+                                               "share one across the copies they build)")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     try:
-        report = build(Layout(os.path.abspath(args.repo), os.path.abspath(args.out)), archives=not args.no_archives)
+        layout = Layout(os.path.abspath(args.repo), os.path.abspath(args.out),
+                        args.minify_cache and os.path.abspath(args.minify_cache))
+        report = build(layout, archives=not args.no_archives)
     except BuildError as err:
         print(f"build failed: {err}", file=sys.stderr)
         return 1

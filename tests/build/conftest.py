@@ -14,8 +14,9 @@ NODE_RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "run_bund
 class ProjectCopy:
     """A copy of py_src/, extension/ and manifest/ that a test may change, and builds of it."""
 
-    def __init__(self, root):
+    def __init__(self, root, minify_cache=None):
         self.root = root
+        self.minify_cache = minify_cache  # shared by the session's copies: minifying a bundle takes seconds
         for part in ("py_src", "extension", "manifest"):
             shutil.copytree(os.path.join(REPO, part), os.path.join(root, part))
         self.out = os.path.join(root, "dist")
@@ -34,6 +35,8 @@ class ProjectCopy:
         command = [sys.executable, "-m", "grccp_build", "--repo", self.root, "--out", self.out, "--quiet"]
         if not archives:
             command.append("--no-archives")
+        if self.minify_cache:
+            command += ["--minify-cache", self.minify_cache]
         completed = subprocess.run(command, capture_output=True, text=True)
         return completed.returncode, completed.stdout + completed.stderr
 
@@ -57,6 +60,11 @@ class ProjectCopy:
         return completed.returncode, (completed.stdout + completed.stderr).replace("\n\n", "\n")
 
 
+@pytest.fixture(scope="session")
+def minify_cache(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("minified"))
+
+
 @pytest.fixture
-def project(tmp_path):
-    return ProjectCopy(str(tmp_path / "project"))
+def project(tmp_path, minify_cache):
+    return ProjectCopy(str(tmp_path / "project"), minify_cache)

@@ -1,5 +1,6 @@
 """The shipped runtime without Brython's compiler: the cuts match the pinned text exactly or fail the build
 naming the cut, nothing compiled code uses is removed, and paths that need the compiler raise in Python."""
+import glob
 import json
 import os
 import re
@@ -8,6 +9,7 @@ import subprocess
 import pytest
 
 from grccp_build import brython_pin, runtime_cuts, runtime_patch
+from rig import REPO
 from grccp_build.errors import BuildError
 
 RUNTIME_NAMES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runtime_names.cjs")
@@ -74,10 +76,13 @@ def test_nothing_compiled_code_uses_is_removed(project):
     assert lean["modules"] == full["modules"] and lean["builtins"] == full["builtins"]
     removed = set(full["names"]) - set(lean["names"])
     assert {"js_from_root", "_PyPegen", "prepare_string", "prepare_number"} <= removed
+    # the compiled modules as the compiler wrote them (the shipped bundles are minified: $B is renamed there)
+    cache = os.path.join(project.out, ".cache")
+    compiled = [os.path.join(folder, name) for folder in [os.path.join(cache, "user")] + glob.glob(
+        os.path.join(cache, "stdlib-*")) for name in os.listdir(folder) if name.endswith(".js")]
     used = set()
-    for relative in ["runtime/aot_loader.js"] + [f"bundles/{name}" for name in os.listdir(os.path.join(
-            package, "bundles"))]:
-        with open(os.path.join(package, relative), encoding="utf-8") as f:
+    for path in [os.path.join(REPO, "build", "grccp_build", "js", "aot_loader.js")] + compiled:
+        with open(path, encoding="utf-8") as f:
             used |= set(re.findall(r"(?:\$B|__BRYTHON__)\.([A-Za-z_$][\w$]*)", f.read()))
     assert len(used) > 120 and not used & removed, used & removed
 

@@ -94,3 +94,11 @@ def test_iso_text_of_remembered_seconds_is_parsed_text(ms, tail):
     variant = canonical[:20] + tail + "Z"
     expected = timefmt.parse_iso_ms(variant)
     assert timefmt.iso_text(variant) == (None if expected is None else timefmt.format_iso_ms(expected))
+
+
+def test_text_parsed_again_gets_the_same_answer_after_the_memo_is_full():
+    texts = [timefmt.format_iso_ms(1795482561581 + second * 1000) for second in range(timefmt._PARSED_CACHE_LIMIT + 5)]
+    for _ in range(2):
+        assert [timefmt.parse_iso_ms(text) for text in texts] == [1795482561581 + s * 1000 for s in range(len(texts))]
+        assert timefmt.parse_iso_ms("2026-11-24T01:09:60Z") is None
+    assert len(timefmt._parsed_iso) <= timefmt._PARSED_CACHE_LIMIT

@@ -73,28 +73,41 @@ def _is_leap(year):
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-def _number_at(text, start, width):
-    """The unsigned decimal number in text[start:start+width], or None if those are not all ASCII digits."""
-    value = 0
-    for position in range(start, start + width):
-        digit = _DIGITS.find(text[position])
-        if digit < 0:
-            return None
-        value = value * 10 + digit
-    return value
+def _number_of(text):
+    """The unsigned decimal number written in `text`, or None unless it is all ASCII digits (one strip call: a loop
+    over the characters costs microseconds each under Brython)."""
+    return None if text == "" or text.strip(_DIGITS) else int(text)
+
+
+# An agent snapshot carries the same few timestamps every time it comes (its state's and its contacts' start):
+# remember what each text parsed to.
+_parsed_iso = {}
+_PARSED_CACHE_LIMIT = 256
 
 
 def parse_iso_ms(text):
     """Epoch ms of "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)", or None if `text` is not that.
     Fractions beyond milliseconds are truncated, as JS Date does."""
-    if not isinstance(text, str) or len(text) < 20 or len(text) > 40:
+    if not isinstance(text, str):
+        return None
+    if text in _parsed_iso:
+        return _parsed_iso[text]
+    ms = _parse_iso_ms(text)
+    if len(_parsed_iso) >= _PARSED_CACHE_LIMIT:
+        _parsed_iso.clear()
+    _parsed_iso[text] = ms
+    return ms
+
+
+def _parse_iso_ms(text):
+    if len(text) < 20 or len(text) > 40:
         return None
     if text[4] != "-" or text[7] != "-" or text[10] != "T" or text[13] != ":" or text[16] != ":":
         return None
-    year, month, day = _number_at(text, 0, 4), _number_at(text, 5, 2), _number_at(text, 8, 2)
-    hour, minute, second = _number_at(text, 11, 2), _number_at(text, 14, 2), _number_at(text, 17, 2)
-    if None in (year, month, day, hour, minute, second):
+    if _number_of(text[:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16] + text[17:19]) is None:
         return None
+    year, month, day = int(text[:4]), int(text[5:7]), int(text[8:10])
+    hour, minute, second = int(text[11:13]), int(text[14:16]), int(text[17:19])
     if not 1 <= month <= 12 or hour > 23 or minute > 59 or second > 59:
         return None
     month_length = 29 if month == 2 and _is_leap(year) else _DAYS_IN_MONTH[month - 1]
@@ -102,19 +115,17 @@ def parse_iso_ms(text):
         return None
     position, millis = 19, 0
     if text[position] == ".":
-        digits_end = position + 1
-        while digits_end < len(text) and text[digits_end] in _DIGITS:
-            digits_end += 1
-        fraction = text[position + 1:digits_end]
-        if not fraction:
+        zone_at = len(text) - 1 if text[-1] == "Z" else len(text) - 6
+        fraction = text[position + 1:zone_at]
+        if _number_of(fraction) is None:
             return None
-        millis = _number_at((fraction + "00")[:3], 0, 3)
-        position = digits_end
+        millis = int((fraction + "00")[:3])
+        position = zone_at
     zone = text[position:]
     if zone == "Z":
         offset_minutes = 0
     elif len(zone) == 6 and zone[0] in "+-" and zone[3] == ":":
-        zone_hours, zone_minutes = _number_at(zone, 1, 2), _number_at(zone, 4, 2)
+        zone_hours, zone_minutes = _number_of(zone[1:3]), _number_of(zone[4:6])
         if zone_hours is None or zone_minutes is None or zone_hours > 23 or zone_minutes > 59:
             return None
         offset_minutes = (zone_hours * 60 + zone_minutes) * (1 if zone[0] == "+" else -1)

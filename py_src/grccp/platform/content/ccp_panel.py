@@ -49,6 +49,7 @@ class CcpPanel:
         self._shown = None          # the key of the frame shown (show())
         self._order = {region[0]: index for index, region in enumerate(regions)}  # a frame's place in the box
         self._status = None
+        self._status_said = None  # set_status's arguments last time
         self._frame_box = None
 
     def mount(self):
@@ -167,7 +168,11 @@ class CcpPanel:
         self.set_status(f"{shown} — {text}", level, state, notice)
 
     def set_status(self, text, level="ok", state=None, notice=None):
-        """The status line; a notice follows it, and is also the host's data-grccp-notice (None: none)."""
+        """The status line; a notice follows it, and is also the host's data-grccp-notice (None: none). Written
+        only when it changes (it is asked for after most messages, and DOM calls cost under Brython)."""
+        if (text, level, state, notice) == self._status_said:
+            return
+        self._status_said = (text, level, state, notice)
         self._status.textContent = text if notice is None else f"{text} · {notice}"
         if notice is None:
             self._own_attributes.pop("data-grccp-notice", None)

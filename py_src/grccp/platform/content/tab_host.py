@@ -16,6 +16,7 @@ from grccp.core import tab_config
 from grccp.core.config import ConfigError, parse_config
 from grccp.core.errors import MessageError
 from grccp.core.runtime_messages import make_message, parse_message, parse_reply
+from grccp.core.shapes import same_data
 from grccp.platform.shared import clock, runtime_channel, webext
 
 from . import early_start
@@ -36,6 +37,7 @@ class TabHost:
         self._deferred = None  # the configuration to start with once an earlier instance's panel gave way
         self._orphaned = False  # the extension that started this script went away (updated or reloaded)
         self._welcomed = False  # a welcome was followed
+        self._parsed = (None, None)  # (a configuration as the background gave it, its Config): given again, reused
 
     def start(self):
         runtime_channel.listen(self._on_message)
@@ -102,10 +104,7 @@ class TabHost:
         self._welcomed = True
         config = None
         if given["allowed"] and given["config"] is not None:
-            try:
-                config = parse_config(given["config"])
-            except ConfigError as problem:
-                _warn("refused the background's configuration:", problem)
+            config = self._config_of(given["config"])
         session = self.session
         in_call = session is not None and tab_config.on_a_contact(session.agent_summaries.values())
         step = tab_config.follow(session and session.config, config, str(window.location.href), in_call)
@@ -130,6 +129,20 @@ class TabHost:
             started = TabSession(self._agent_changed)
             if started.begin(config, given["activeRegion"], given["epoch"], given["failover"]):
                 self.session = started
+
+    def _config_of(self, given):
+        """The Config of a configuration the background gave, or None if it is refused. The same one comes twice at
+        every start (the early start's welcome, then the answer to asking again) and is parsed once: comparing
+        the plain data costs a fraction of checking it again (tens of ms under Brython)."""
+        if self._parsed[0] is not None and same_data(given, self._parsed[0]):
+            return self._parsed[1]
+        try:
+            config = parse_config(given)
+        except ConfigError as problem:
+            _warn("refused the background's configuration:", problem)
+            return None
+        self._parsed = (given, config)
+        return config
 
     def _agent_changed(self):
         if self.session is not None:

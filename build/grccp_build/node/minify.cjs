@@ -1,0 +1,29 @@
+// Shortens the shipped JavaScript of Python's run time (the runtime, the loader, the bundles) with the pinned
+// terser, at build time: local names mangled, nothing else changed (no compress: what runs is what Brython
+// generated, statement for statement). The browsers parse every byte of the content script on every page load.
+//
+// usage: node minify.cjs <request.json>
+// request = [{in: <path>, out: <path>}]
+// Prints one JSON line: {minified: [out]}; exits non-zero naming the file terser could not parse.
+'use strict';
+const fs = require('fs');
+const {minify} = require('terser');
+
+const OPTIONS = {compress: false, mangle: true, format: {comments: false}};
+
+(async function () {
+  const request = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+  const done = [];
+  for (const file of request) {
+    let result;
+    try {
+      result = await minify(fs.readFileSync(file.in, 'utf8'), OPTIONS);
+    } catch (error) {
+      process.stderr.write(`${file.in}: ${error.message} (line ${error.line}, column ${error.col})\n`);
+      process.exit(1);
+    }
+    fs.writeFileSync(file.out, result.code);
+    done.push(file.out);
+  }
+  process.stdout.write(JSON.stringify({minified: done}) + '\n');
+})();
