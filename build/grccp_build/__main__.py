@@ -21,13 +21,14 @@ PACKAGE_NAME = "gr-ccp"
 
 
 class Layout:
-    def __init__(self, repo, out, minify_cache=None):
+    def __init__(self, repo, out, minify_cache=None, minify=True):
         self.py_src = os.path.join(repo, "py_src")
         self.extension = os.path.join(repo, "extension")
         self.manifest = os.path.join(repo, "manifest")
         self.out = out
         self.cache = os.path.join(out, ".cache")
         self.minify_cache = minify_cache or self.cache
+        self.minify = minify
 
 
 def _size(data):
@@ -73,7 +74,9 @@ def build(layout, archives=True):
         modules[entry.bundle] = {"modules": sorted(outputs), "user_modules": [m.name for m in closure.user_modules]}
     report["compiled"] = compiler.compiled
     # each file as the browsers get it: minified, then a step (the bench's probes find the step's opening as it is)
-    shortened = minify.minified(texts, layout.minify_cache, prune=layout.minify_cache == layout.cache)
+    shortened, report["minified"] = (minify.minified(texts, layout.minify_cache,
+                                                     prune=layout.minify_cache == layout.cache)
+                                     if layout.minify else (texts, []))
     steps = {path: python_steps.step(text).encode() for path, text in shortened.items()}
     bundles = {path: data for path, data in steps.items() if path.startswith("bundles/")}
     runtime = {path: data for path, data in steps.items() if path.startswith("runtime/")}
@@ -114,11 +117,13 @@ def main(argv=None):
     parser.add_argument("--no-archives", action="store_true")
     parser.add_argument("--minify-cache", help="where minified texts are kept (default: the output's .cache; tests "
                                                "share one across the copies they build)")
+    parser.add_argument("--no-minify", action="store_true",
+                        help="ship the JavaScript as compiled (toolchain tests that do not run it)")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     try:
         layout = Layout(os.path.abspath(args.repo), os.path.abspath(args.out),
-                        args.minify_cache and os.path.abspath(args.minify_cache))
+                        args.minify_cache and os.path.abspath(args.minify_cache), minify=not args.no_minify)
         report = build(layout, archives=not args.no_archives)
     except BuildError as err:
         print(f"build failed: {err}", file=sys.stderr)

@@ -18,7 +18,7 @@ def _script_digest():
 
 
 def minified(texts, cache_dir, prune=True):
-    """{name: text} -> {name: the minified text}. prune: the cache then keeps only these texts' results (a shared
+    """{name: text} -> ({name: the minified text}, [the names minified now: not found in the cache]). prune: the cache then keeps only these texts' results (a shared
     cache, which other builds use too, is not pruned)."""
     folder = os.path.join(cache_dir, f"minified-{_script_digest()}")
     os.makedirs(folder, exist_ok=True)
@@ -39,7 +39,7 @@ def minified(texts, cache_dir, prune=True):
     for name, path in paths.items():
         with open(path + ".min.js", encoding="utf-8") as handle:
             found[name] = handle.read()
-    return found
+    return found, missing
 
 
 def _run_node(folder, request):

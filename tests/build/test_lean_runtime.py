@@ -87,8 +87,8 @@ def test_nothing_compiled_code_uses_is_removed(project):
     assert len(used) > 120 and not used & removed, used & removed
 
 
-def test_compiled_python_runs_and_only_compiler_paths_raise(project):
-    project.write("py_src/popup.py", """\
+def test_compiled_python_runs_and_only_compiler_paths_raise(shipped_project):
+    shipped_project.write("py_src/popup.py", """\
 import builtins
 
 print('x_1'.isidentifier(), '1a'.isidentifier(), int('ff', 16), int(' 1_000 '), float('1e3'), complex('1+2j'),
@@ -106,8 +106,8 @@ def fail():
 
 fail()
 """)
-    project.build_ok()
-    code, output = project.run_in_node("chrome", "popup", "popup")
+    shipped_project.build_ok()
+    code, output = shipped_project.run_in_node("chrome", "popup", "popup")
     assert code == 1
     assert output == ("True False 255 1000 1000.0 (1+2j)    a|'b' 3.14 [0, 1, 4]\n"
                       "exec NotImplementedError True\neval NotImplementedError True\n"

@@ -8,7 +8,7 @@ import zipfile
 import jsonschema
 import pytest
 
-from grccp_build import aot_compiler, brython_pin, runtime_patch
+from grccp_build import aot_compiler, brython_pin, python_steps, runtime_patch
 from grccp_build.errors import BuildError
 
 from .conftest import REPO
@@ -89,15 +89,15 @@ def test_forbidden_constructs_fail_the_build_with_file_and_line(project, source,
     assert f"py_src/popup.py:{line}:" in output and message in output, output
 
 
-def test_postponed_annotations_are_allowed(project):
-    project.write("py_src/popup.py", "from __future__ import annotations\n\nTYPE_CHECKING = False\n"
-                                      "if TYPE_CHECKING:\n    from typing import Optional\n\n\n"
-                                      "def f(x: Optional[int]) -> Optional[int]:\n    y: Optional[int] = x\n"
-                                      "    return y\n\n\nprint(f(41) + 1)\n")
-    project.build_ok()
-    report = project.build_ok()
+def test_postponed_annotations_are_allowed(shipped_project):
+    shipped_project.write("py_src/popup.py", "from __future__ import annotations\n\nTYPE_CHECKING = False\n"
+                                              "if TYPE_CHECKING:\n    from typing import Optional\n\n\n"
+                                              "def f(x: Optional[int]) -> Optional[int]:\n    y: Optional[int] = x\n"
+                                              "    return y\n\n\nprint(f(41) + 1)\n")
+    shipped_project.build_ok()
+    report = shipped_project.build_ok()
     assert "typing" not in report["bundles"]["popup"]["modules"]  # a TYPE_CHECKING import never runs
-    assert project.run_in_node("chrome", "popup", "popup") == (0, "42\n")
+    assert shipped_project.run_in_node("chrome", "popup", "popup") == (0, "42\n")
 
 
 def test_syntax_error_names_file_and_line(project):
@@ -113,10 +113,10 @@ def test_unresolvable_import_names_module_and_importer(project):
     assert "py_src/popup.py:2:" in output and "'no_such_module_here'" in output and "imported by popup" in output
 
 
-def test_stdlib_closure_is_complete_and_follows_only_import_time_imports(project):
-    project.write("py_src/popup.py", "import json\n\n\ndef later():\n    import base64\n\n\n"
-                                      "print(json.dumps({'b': [1, 2], 'a': None}, sort_keys=True))\n")
-    report = project.build_ok()
+def test_stdlib_closure_is_complete_and_follows_only_import_time_imports(shipped_project):
+    shipped_project.write("py_src/popup.py", "import json\n\n\ndef later():\n    import base64\n\n\n"
+                                              "print(json.dumps({'b': [1, 2], 'a': None}, sort_keys=True))\n")
+    report = shipped_project.build_ok()
     modules = report["bundles"]["popup"]["modules"]
     # the project's own lazy imports are followed (it wrote them on purpose); the stdlib's are not: json's
     # import-time closure is a few dozen modules, where Brython's own import lists pull in over 200
@@ -124,14 +124,14 @@ def test_stdlib_closure_is_complete_and_follows_only_import_time_imports(project
     assert not {"doctest", "unittest", "difflib", "inspect", "traceback"} & set(modules)
     assert len(modules) <= 40, modules
     # complete: the bundle runs with the runtime and loader alone (no other module source exists at run time)
-    assert project.run_in_node("chrome", "popup", "popup") == (0, '{"a": null, "b": [1, 2]}\n')
+    assert shipped_project.run_in_node("chrome", "popup", "popup") == (0, '{"a": null, "b": [1, 2]}\n')
 
 
-def test_missing_module_at_run_time_is_an_import_error_not_a_fetch(project):
-    project.write("py_src/popup.py", "def later():\n    __import__('difflib')\n\n\ntry:\n    later()\n"
-                                      "except ImportError as error:\n    print('ImportError', error.name)\n")
-    project.build_ok()
-    assert project.run_in_node("chrome", "popup", "popup") == (0, "ImportError difflib\n")
+def test_missing_module_at_run_time_is_an_import_error_not_a_fetch(shipped_project):
+    shipped_project.write("py_src/popup.py", "def later():\n    __import__('difflib')\n\n\ntry:\n    later()\n"
+                                              "except ImportError as error:\n    print('ImportError', error.name)\n")
+    shipped_project.build_ok()
+    assert shipped_project.run_in_node("chrome", "popup", "popup") == (0, "ImportError difflib\n")
 
 
 def test_real_entry_points_ship_no_stdlib_module_they_do_not_import(project):
@@ -154,13 +154,31 @@ def test_runtime_edits_each_match_exactly_once():
             runtime_patch.patch_runtime(pinned + "\n" + old)
 
 
-def test_the_python_files_wait_where_a_context_queues_them_and_run_at_once_elsewhere(project):
+def test_the_python_files_wait_where_a_context_queues_them_and_run_at_once_elsewhere(shipped_project):
     """The content script queues the runtime, the loader and its bundle (boot/content_pre.js) and runs them each in a
     task of its own (boot/content_run.js); every other context runs them as they load."""
-    project.write("py_src/popup.py", "print('ran')\n")
-    project.build_ok()
-    assert project.run_in_node("chrome", "popup", "popup") == (0, "ran\n")
-    assert project.run_in_node("chrome", "popup", "popup", queued=True) == (0, "ran\n")
+    shipped_project.write("py_src/popup.py", "print('ran')\n")
+    shipped_project.build_ok()
+    assert shipped_project.run_in_node("chrome", "popup", "popup") == (0, "ran\n")
+    assert shipped_project.run_in_node("chrome", "popup", "popup", queued=True) == (0, "ran\n")
+
+
+def test_shipped_javascript_is_minified_each_text_once_and_keeps_its_step(shipped_project):
+    """The runtime, the loader and every bundle ship with their local names mangled (the browsers parse every byte
+    of the content script on each page load); a text already minified is taken from the cache; each stays a step
+    (what the content script queues, and where the bench puts its probes)."""
+    shipped_project.write("py_src/popup.py", "print('small')\n")
+    first = shipped_project.build_ok()  # (the session's copies share the cache: some texts may be there already)
+    assert "bundles/popup.js" in first["minified"] and set(first["minified"]) <= {
+        "runtime/brython_csp.js", "runtime/aot_loader.js"} | {f"bundles/{bundle}.js" for bundle in first["bundles"]}
+    for name in ["runtime/brython_csp.js", "bundles/content.js"]:
+        with open(os.path.join(shipped_project.out, "chrome", name), encoding="utf-8") as f:
+            text = f.read()
+        assert text.startswith(python_steps.OPENING) and text.endswith(python_steps.CLOSING)
+        assert "var locals_grccp" not in text and text.count("\n") < 20, name  # compiled code is one per line
+    shipped_project.write("py_src/popup.py", "print('small again')\n")
+    assert shipped_project.build_ok()["minified"] == ["bundles/popup.js"]
+    assert shipped_project.run_in_node("chrome", "popup", "popup") == (0, "small again\n")
 
 
 def test_runtime_hash_is_checked(monkeypatch):
