@@ -18,8 +18,8 @@ def _script_digest():
 
 
 def minified(texts, cache_dir, prune=True):
-    """{name: text} -> ({name: the minified text}, [the names minified now: not found in the cache]). prune: the cache then keeps only these texts' results (a shared
-    cache, which other builds use too, is not pruned)."""
+    """{name: text} -> ({name: the minified text}, [the names minified now: not found in the cache]).
+    prune: the cache then keeps only these texts' results (a shared cache, which other builds use too, is not)."""
     folder = os.path.join(cache_dir, f"minified-{_script_digest()}")
     os.makedirs(folder, exist_ok=True)
     paths = {name: os.path.join(folder, hashlib.sha256(text.encode()).hexdigest()[:32]) for name, text in texts.items()}

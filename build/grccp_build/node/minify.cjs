@@ -4,7 +4,7 @@
 //
 // usage: node minify.cjs <request.json>
 // request = [{in: <path>, out: <path>}]
-// Prints one JSON line: {minified: [out]}; exits non-zero naming the file terser could not parse.
+// Exits non-zero naming the file terser could not parse.
 'use strict';
 const fs = require('fs');
 const {minify} = require('terser');
@@ -13,7 +13,6 @@ const OPTIONS = {compress: false, mangle: true, format: {comments: false}};
 
 (async function () {
   const request = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-  const done = [];
   for (const file of request) {
     let result;
     try {
@@ -23,7 +22,5 @@ const OPTIONS = {compress: false, mangle: true, format: {comments: false}};
       process.exit(1);
     }
     fs.writeFileSync(file.out, result.code);
-    done.push(file.out);
   }
-  process.stdout.write(JSON.stringify({minified: done}) + '\n');
 })();
