@@ -129,6 +129,9 @@ def test_additional_window_during_pending_soft_failover_shows_the_old_region(
     emulator_client.set_active(WEST)
     first.wait_for("failover-pending")
 
+    # The new window's CCP gets its DR script after the ACK of the already running worker could reach the host:
+    # the host's init_disaster_recovery must still start that window's poll (a busy machine once lost it).
+    emulator_client.impair(EAST, late_scripts_ms=500)
     driver.switch_to.new_window("tab")
     second = DrPage(driver, emulator, primary=WEST).open().wait_initialised()
     back = second.wait_for("failover-complete")[0]

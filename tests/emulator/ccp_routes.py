@@ -46,6 +46,9 @@ class CcpOrigin:
         if heavy_asset:
             return Response(200, heavy_asset[1](self._static_dir), heavy_asset[0])
         if path.startswith(CCP_PATH):
+            if path[len(CCP_PATH):] in LATE_SCRIPTS and self._regional().impairments["late_scripts_ms"]:
+                # a busy server sends these after the rest of the page: its worker may answer the page first
+                time.sleep(self._regional().impairments["late_scripts_ms"] / 1000)
             return static_file(self._static_dir, path[len(CCP_PATH):])
         api = {("GET", "/api/worker-config"): self._worker_config, ("GET", "/api/snapshot"): self._snapshot,
                ("POST", "/api/call"): self._call, ("GET", "/api/active-region"): self._active_region,
@@ -215,6 +218,7 @@ class CcpOrigin:
         return Response.json(200, answer)
 
 
+LATE_SCRIPTS = ("ccp-dr.js", "ccp-gr.js")  # the protocol parts of the CCP page (impairment late_scripts_ms)
 HEAVY_ASSETS = b'  <link rel="stylesheet" href="heavy.css">\n  <script src="heavy.js" defer></script>\n'
 
 _SIGNED_OUT_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Sign in required</title></head>

@@ -64,8 +64,7 @@ class EmulatorClient:
     def visible_ccps(self):
         """[(region, host page origin)] of every open CCP window whose host shows it: a non-zero size, and not
         hidden by its IntersectionObserver's last word (a host may keep a stand-by frame at full size, clipped to
-        nothing: Chromium's observer says it; Firefox's says "shown" once, then nothing, so there the size
-        decides)."""
+        nothing or moved out of view: the observer says it; a 0 x 0 frame's size says it)."""
         visible = []
         for region, regional in self.state()["regions"].items():
             last_word = latest_visibility_marks(regional["marks"])
@@ -147,7 +146,7 @@ class EmulatorClient:
 
     def impair(self, region, **impairments):
         """no_ack=bool, active_region_status=int|None, api_status=int|None, ccp_page='ok'|'error'|'hang',
-        latency_ms=int, api_latency_ms=int. Unnamed impairments stay as they are."""
+        latency_ms=int, api_latency_ms=int, late_scripts_ms=int. Unnamed impairments stay as they are."""
         return self.request("POST", "/impair", dict(impairments, region=region))
 
     def clear_impairments(self, region=None):

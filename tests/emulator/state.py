@@ -37,6 +37,7 @@ def no_impairments():
         "ccp_page": "ok",  # "ok" | "error" (HTTP 503) | "hang" (no answer until cleared)
         "latency_ms": 0,  # added before every response of this instance's origin
         "api_latency_ms": 0,  # added before every CTI call (what a host's api_request waits for), nothing else
+        "late_scripts_ms": 0,  # added before the CCP page's protocol parts (ccp-dr.js, ccp-gr.js), nothing else
     }
 
 

@@ -76,7 +76,7 @@ def test_sessions_impairments_and_logs(emulator_client):
     emulator_client.impair(EAST, latency_ms=10)  # other impairments stay as they were
     assert emulator_client.region_state(EAST)["impairments"] == {
         "no_ack": True, "active_region_status": 503, "api_status": None, "ccp_page": "ok", "latency_ms": 10,
-        "api_latency_ms": 0}
+        "api_latency_ms": 0, "late_scripts_ms": 0}
     emulator_client.impair(EAST, active_region_status=None)
     assert emulator_client.region_state(EAST)["impairments"]["active_region_status"] is None
     emulator_client.clear_impairments()

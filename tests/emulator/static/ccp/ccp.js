@@ -2,7 +2,7 @@
    message to its parent and every well-formed parent message to the worker (ccp-protocol.md 1.1), asks for
    `configure` if none came (1.3-6), and keeps the CCP's own log. The Global Resiliency protocols are parts that
    observe this core: ccp-dr.js (legacy DR, 5.2) and ccp-gr.js (ACGR, 7.1). Exposes `CCP` for them and for the
-   page's own UI (ccp-ui.js). */
+   page's own UI (ccp-ui.js); the page calls CCP.start() once the protocol parts are in place (ccp-start.js). */
 'use strict';
 
 var CCP = (function () {
@@ -28,19 +28,29 @@ var CCP = (function () {
   var windowId = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
   var config = fetch('/api/worker-config', {cache: 'no-store'}).then(function (r) { return r.json(); });
 
-  port.onmessage = function (event) {
-    var msg = event.data;
-    if (!(CcpProtocol.isObject(msg) && CcpProtocol.isInternal(msg.event)) && framed) relayToHost(msg);
-    onWorkerMessage(msg);
-  };
-  port.start();
+  var started = false;
 
-  window.addEventListener('message', function (event) {
-    // Streams accepts only its direct parent, by window identity (never by origin), and only well-formed messages.
-    if (!framed || event.source !== parent || !CcpProtocol.isWellFormed(event.data)) return;
-    if (CcpProtocol.isInternal(event.data.event)) return;  // the window-worker channel is not the host's
-    onHostMessage(event.data);
-  });
+  /** From now on worker messages (the first ACK among them: until then the port holds them) reach this window and
+      its host, and host messages reach the worker and the protocol parts. The real CCP sets up its worker conduit
+      and every listener, init_disaster_recovery's too, in one task (connect.core.initSharedWorker). Listening
+      before a protocol part's script had run let the host answer the ACK of a worker that was already running
+      before that part was listening: an additional window's init_disaster_recovery was lost, it never polled. */
+  function start() {
+    if (started) return;
+    started = true;
+    port.addEventListener('message', function (event) {
+      var msg = event.data;
+      if (!(CcpProtocol.isObject(msg) && CcpProtocol.isInternal(msg.event)) && framed) relayToHost(msg);
+      onWorkerMessage(msg);
+    });
+    window.addEventListener('message', function (event) {
+      // Streams accepts only its direct parent, by window identity (never by origin), and only well-formed messages.
+      if (!framed || event.source !== parent || !CcpProtocol.isWellFormed(event.data)) return;
+      if (CcpProtocol.isInternal(event.data.event)) return;  // the window-worker channel is not the host's
+      onHostMessage(event.data);
+    });
+    port.start();
+  }
   window.addEventListener('pagehide', function () { port.postMessage(CcpProtocol.message(EV.CLOSE)); });
 
   // Test observability: how large this CCP window is inside its host, reported to the emulator. It is the ground
@@ -248,6 +258,7 @@ var CCP = (function () {
   }
 
   return {
+    start: start,
     framed: framed,
     windowId: windowId,
     config: config,
