@@ -22,18 +22,23 @@
     // Both frames laid out at full size, stacked; the stand-by clipped to nothing (not painted, nothing to click:
     // markStandby also makes it inert). A switch changes no frame's size, so no CCP document lays itself out again
     // (a large single-page app takes tens to hundreds of ms). The clipped frame is as far out of view as a 0 x 0
-    // one, so the browser throttles it no more than it did one (its timers and softphone keep running).
+    // one (its IntersectionObserver says so), so the browser throttles it no more than it did one (its timers and
+    // softphone keep running).
     'iframe { border: 0; position: absolute; top: 0; left: 0; width: 100%; height: 100%; clip-path: inset(50%);\n' +
     '  pointer-events: none; }\n' +
     '.frames[data-shown="0"] > iframe:nth-child(1), .frames[data-shown="1"] > iframe:nth-child(2) {\n' +
     '  clip-path: none; pointer-events: auto; }\n' +
-    // Firefox (the only engine with -moz-orient) keeps the stand-by at 0 x 0: a window there hears nothing of its
-    // frame clipped or unclipped (its IntersectionObserver does not follow its frame's clip), so only a size change
-    // lets the CCP, and the tests that check which CCP an agent can see, tell the shown one.
+    // Firefox (the only engine with -moz-orient) also moves the stand-by out of the frames' box, whose overflow it
+    // clips (overflow: clip: no scroll container, nothing scrolls it back): its IntersectionObserver does not follow
+    // a clip-path, so only a frame out of view tells its CCP, and the tests, that it is hidden. Chromium keeps the
+    // frame in place and the box unclipped (moved out, its switch measured slower, 91 vs 52 ms, README "Heavy-CCP
+    // pair"; with the box's overflow clipped, a Chromium CCP window unclipped by a switch did not say it was shown
+    // within 30 s, 4 e2e runs of 4).
     '@supports (-moz-orient: inline) {\n' +
-    '  iframe { width: 0; height: 0; }\n' +
+    '  .frames { overflow: clip; }\n' +
+    '  iframe { translate: 0 110%; }\n' +
     '  .frames[data-shown="0"] > iframe:nth-child(1), .frames[data-shown="1"] > iframe:nth-child(2) {\n' +
-    '    width: 100%; height: 100%; } }\n';
+    '    translate: none; } }\n';
 
   // The host's `:host` rules: all: initial, then its place and size, each !important (ccp_panel.py's docstring
   // says why). Docked: fixed to the bottom corner, above the page.

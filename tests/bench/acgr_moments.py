@@ -72,11 +72,11 @@ def shown_since(marks, viewports, region, after_ms=0):
     """Wall-clock ms since which a `region` CCP window has been shown, if at or after `after_ms`, else None: the later
     of its latest report of a non-zero size and its IntersectionObserver's latest mark, if that says "shown" (one
     saying "hidden": not shown; none: the size alone). Each browser tells a frame shown through one or both: a frame
-    sized up from 0 x 0 (connect-streams-dr.js's way, the extension's in Firefox) tells both, and Firefox's observer
-    may say "shown" before the window has laid itself out at its new size (~0.5 s before, with the heavy CCP), so
-    the later counts; a frame shown again after display:none (Streams' way in ACGR) or unclipped at full size (the
-    extension's way in Chromium) keeps its size, and tells Chromium's window through the mark (Firefox's through
-    nothing after display:none: bench.topology)."""
+    sized up from 0 x 0 (connect-streams-dr.js's way) tells both, and Firefox's observer may say "shown" before the
+    window has laid itself out at its new size (~0.5 s before, with the heavy CCP), so the later counts; a frame
+    shown again after display:none (Streams' way in ACGR) or unclipped / moved back into view at full size (the
+    extension's way in Chromium / Firefox) keeps its size, and tells its window through the mark (except Firefox's
+    after display:none: bench.topology)."""
     last = _last_marks(marks, region)
     found = []
     for r, window_id, view in viewports:

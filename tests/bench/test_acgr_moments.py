@@ -62,10 +62,10 @@ def test_shown_is_the_later_of_the_latest_size_report_and_the_observers_latest_s
     marks = [mark(WEST, "shown", 300), mark(WEST, "hidden", 250), mark(EAST, "shown", 100)]
     views = [view(WEST, 400, 310), view(EAST, 0, 305)]
     assert moments.shown_since(marks, views, WEST, 200) == 310  # Firefox: its observer spoke before the resize
-    assert moments.shown_since(marks, [view(WEST, 400, 50)], WEST, 200) == 300  # unclipped or displayed again
+    assert moments.shown_since(marks, [view(WEST, 400, 50)], WEST, 200) == 300  # moved into view or displayed again
     assert moments.shown_since([], [view(WEST, 400, 290)], WEST, 200) == 290  # no observer: the size alone
     assert moments.shown_since(marks, [view(WEST, 400, 50)], WEST, 301) is None  # shown before `after_ms`
-    assert moments.shown_since([mark(WEST, "hidden", 320)], views, WEST, 200) is None  # clipped at full size
+    assert moments.shown_since([mark(WEST, "hidden", 320)], views, WEST, 200) is None  # out of view at full size
     assert moments.shown_since([], [view(WEST, 400, 290, closed=True), view(WEST, 0, 295)], WEST, 200) is None
     assert moments.shown_since(marks, views, EAST, 200) is None
 

@@ -121,7 +121,12 @@ def assistive_technology_reads_only(driver, emulator, shown):
 def test_the_stand_by_ccp_takes_no_focus_no_click_and_is_hidden_from_assistive_technology(ccp_browser, emulator,
                                                                                           protocol):
     driver = ccp_browser
-    configure(driver, extension_config(emulator, protocol))
+    # No sign-in window: the one the extension opens when a CCP has not answered within ccpLoadTimeout (3 s here, a
+    # CCP on a very busy machine can take longer) is a window of its own and takes the keyboard focus from the
+    # page's, so no Tab in the page reaches the panel until it closes (seen in Firefox at load 35-45, on the 0 x 0
+    # and the moved-out stand-by alike, before a switch as after one). Sign-in windows have their own tests
+    # (test_sign_in.py); this one is about which of the panel's frames an agent's key and click reach.
+    configure(driver, extension_config(emulator, protocol, loginPopup=False))
     open_ready(driver, emulator)
     wait_for(driver, lambda: shows_only(emulator, EAST))
     keyboard_and_pointer_reach_only(driver, emulator, EAST)

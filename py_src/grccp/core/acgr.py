@@ -16,7 +16,7 @@ AcgrRules: the per-tab host rules of Streams' initGRCCP, and where they differ, 
 * detected is reported once per target; pending only from the shown CCP and once per failover; initiated
   switches once per target; complete once, after the new region's first agent::update; a lagging tab follows
   the background with the switch's own messages (configure_ccp_conduit to both, agent data from the new one);
-* the stand-by CCP stays loaded and signed in, hidden like legacy DR's (0 x 0, not display:none)."""
+* the stand-by CCP stays loaded and signed in, hidden like legacy DR's (out of view, not display:none)."""
 
 from . import ccp_messages as wire
 from .errors import ProtocolError

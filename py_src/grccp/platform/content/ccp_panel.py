@@ -1,7 +1,8 @@
 """The extension's panel on an allowlisted page: a host element whose closed shadow root holds a status line and
 one CCP iframe per region. Only the active region's frame is visible; the stand-by frame stays loaded and laid
-out at full size, clipped to nothing and inert (boot/panel_dom.js says why, and why Firefox keeps it 0×0, as the
-reference does), so its timers and softphone keep running and a switch lays no CCP document out again. Every text
+out at full size, out of view (clipped to nothing in Chromium, moved out of the frames' clipped box in Firefox)
+and inert (boot/panel_dom.js says why), so its timers and softphone keep running and a switch lays no CCP document
+out again. Every text
 is set with textContent: nothing from the configuration or a CCP is ever parsed as HTML.
 
 The page's CSS and scripts must not hide it by accident or on purpose: the host's look is set by `:host` rules
