@@ -1,6 +1,6 @@
 """The functional core: pure Python with no browser imports, run unchanged under CPython (unit tests) and
-Brython (the extension). No clocks, I/O or randomness in here: time and ids come in as arguments, and the two
-modules that schedule work (outbox, log_shipping) are given their timers and send functions.
+Brython (the extension). No clocks, I/O or randomness in here: time and ids come in as arguments, and the three
+modules that schedule work (outbox, report_queue, log_shipping) are given their timers and send functions.
 
   errors            the error types (each parser raises only its own)
   shapes            predicates for plain JSON-like data, shared by the parsers; the region count and key length
@@ -23,6 +23,7 @@ modules that schedule work (outbox, log_shipping) are given their timers and sen
   regional_realms   legacy DR's page API: how often Streams is loaded into a page's regional frames
   ccp_conduit       one CCP frame's link: handshake, heartbeat, load deadline, as decisions
   outbox            a tab's posts and reports in order around a switch (shown at once, the rest once rendered)
+  report_queue      a tab's bookkeeping after a CCP message, in a task of its own (what the CCPs wait for goes first)
   log_shipping      a tab's log lines to the background in bounded batches
   snapshot          agent::update interpretation (agent state, voice contacts, after-call work)
   health            a CCP's health states, and the ranking across tabs

@@ -87,9 +87,9 @@ class LogShipper:
         """Flushes every FLUSH_MS from now on."""
         self._call_later(FLUSH_MS, self.flush)
 
-    def log(self, region, level, text):
-        """A line of the extension's own."""
-        self._add(region, logs.make_entry(level, text, self._now_ms(), self.logger_id,
+    def log(self, region, level, text, at_ms=None):
+        """A line of the extension's own (at_ms: when it happened, if not now)."""
+        self._add(region, logs.make_entry(level, text, self._now_ms() if at_ms is None else at_ms, self.logger_id,
                                           self.agent_resource_id.get(region)))
 
     def take_relayed(self, region, text, count):

@@ -43,8 +43,8 @@ class FrameRefresh:
                 f"no answer after {SIGN_IN_REFRESHES} reloads: sign in again, or the region is unavailable"))
             return
         self._attempts[region] += 1
-        session.logs.log(region, "INFO", f"reloading the {region} CCP frame, attempt {self._attempts[region]} of "
-                                         f"{SIGN_IN_REFRESHES} (waiting for a sign-in, or for the region to answer)")
+        session.log(region, "INFO", f"reloading the {region} CCP frame, attempt {self._attempts[region]} of "
+                                    f"{SIGN_IN_REFRESHES} (waiting for a sign-in, or for the region to answer)")
         fresh = session.panel.refresh(region, session.config.region(region).ccp_url)
         session.frames.route(region, fresh, session.config.region(region).ccp_origin)
         session.perform(conduit.start(clock.now_ms(), sign_in_requested=True))

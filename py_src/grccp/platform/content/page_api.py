@@ -31,7 +31,7 @@ class PageApi:
         self.relay = page_relay.PageRelay(config.region_keys, protocols.page_view_for(config, session.rules.shown))
         for key, conduit in session.conduits.items():  # an early panel's CCPs may have acknowledged already
             self.relay.port_id[key] = conduit.port_id
-        session.logs.log(session.rules.shown, "INFO", "page API: this page is opted in; relaying for its Streams")
+        session.log(session.rules.shown, "INFO", "page API: this page is opted in; relaying for its Streams")
         frame_messages.relay_to_page(self._on_ccp, page_relay.NOT_HEARD)
         _port.receive(self._on_page)
         _port.post(webext.to_js({

@@ -11,13 +11,13 @@ from .ccp_panel import OWN_ATTRIBUTES
 
 
 class PanelKeeper:
-    def __init__(self, panel, on_renewed, logs, region_keys, send):
-        """logs: the tab's LogShipper (each line goes to every region's log); send(kind, **fields) to the
-        background (cs:panel-returned)."""
+    def __init__(self, panel, on_renewed, log, region_keys, send):
+        """log(region, level, text): a line in the region's log (each line goes to every region's); send(kind,
+        **fields) to the background (cs:panel-returned)."""
         self.panel = panel
         self.returns = PanelReturns()
         self._on_renewed = on_renewed
-        self._logs = logs
+        self._log_line = log
         self._region_keys = region_keys
         self._send = send
         frame_messages.watch_panel(panel.host, OWN_ATTRIBUTES, self._foreign_attribute, self._left, self._back)
@@ -51,4 +51,4 @@ class PanelKeeper:
 
     def _log(self, level, text):
         for key in self._region_keys:
-            self._logs.log(key, level, text)
+            self._log_line(key, level, text)

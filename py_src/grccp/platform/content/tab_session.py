@@ -4,20 +4,22 @@ region). The decisions live in the core (CcpConduit, the protocol's HostRules, p
 dispatches what arrives, performs the decisions (through core.outbox.Outbox, in order around a switch, and
 core.log_shipping.LogShipper); the sign-in refreshes are frame_refresh's, the conduits' deadlines on one timer
 conduit_timer's, the panel's watch panel_keeper's, the background's requests to the CCPs ccp_requests' (the
-stuck-failover check, the agent's state kept). Its timers run only while it does (_later, ConduitTimer.stop)."""
+stuck-failover check, the agent's state kept). What a CCP waits for is posted at once; the bookkeeping that follows
+a message (reports to the background, its log lines, the status line) in a task right after
+(core.report_queue.ReportQueue). Its timers run only while it does (_later, ConduitTimer.stop)."""
 from browser import window
 
 from grccp.core import ccp_conduit, ccp_messages as wire, health, leave_prompt, protocols
 from grccp.core.errors import ProtocolError
-from grccp.core.tab_actions import (Announced, CheckQueue, Complete, Detected, Health, Initiated, Log, Pending, Post,
-                                    Show, SignInChecked, SignInNeeded)
+from grccp.core.tab_actions import CheckQueue, Health, Log, Post, Show, SignInChecked, SignInNeeded
 from grccp.core.log_shipping import LogShipper
 from grccp.core.outbox import Outbox
+from grccp.core.report_queue import ReportQueue
 from grccp.core.runtime_messages import make_message
 
 from grccp.platform.shared import clock, runtime_channel
 
-from . import ccp_requests, frame_messages, log_sender, page_api
+from . import ccp_requests, frame_messages, log_sender, page_api, tab_reports
 from .ccp_panel import CcpPanel
 from .conduit_timer import ConduitTimer
 from .frame_refresh import FrameRefresh
@@ -43,6 +45,8 @@ class TabSession:
         self.logs = None
         self.requests = None  # the tab's own api_requests to its CCPs (ccp_requests)
         self._parsers = None
+        self._reports = None  # core.report_queue.ReportQueue: the bookkeeping after a message
+        self._status_queued = False
         self._timer = ConduitTimer(self.conduits, self._conduit_step, lambda: self.frames)
         self.refresh = FrameRefresh(self, self._later)
         self.leave_prompt = LeavePrompt()
@@ -53,12 +57,11 @@ class TabSession:
         self._stopped = False
         self.page_api = None  # platform/content/page_api.PageApi on a page opted in to the page API
         self._performers = {Post: lambda action: self.outbox.post(action.region, action.message),
-                            Log: lambda action: self.logs.log(action.region, action.level, action.text),
-                            Detected: self._do_detected,
-                            Pending: self._do_pending, Initiated: self._do_initiated, Complete: self._do_complete,
-                            Announced: self._do_announced, Health: self._do_health,
-                            SignInChecked: self._do_sign_in_checked, CheckQueue: self._timer.check_queue,
-                            SignInNeeded: lambda action: self.refresh.needed(action.region)}
+                            Log: lambda action: self.log(action.region, action.level, action.text),
+                            Health: self._do_health, SignInChecked: self._do_sign_in_checked,
+                            CheckQueue: self._timer.check_queue,
+                            SignInNeeded: lambda action: self.refresh.needed(action.region),
+                            **tab_reports.performers(self)}
 
     # start and stop -------------------------------------------------------------------------------------
     def begin(self, config, active_region, epoch, failover):
@@ -80,14 +83,15 @@ class TabSession:
                                send_batch, clock.now_ms, self._later, config.logs["maxEntriesPerRegion"])
         self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_relayed_lines,
                                                    self.logs.count_drop, list(self._parsers))
+        self._reports = ReportQueue(self.frames.after_queued_messages)
         self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, self._later,
                              clock.cancel, _is_hidden)
         self.requests = ccp_requests.CcpRequests(self.outbox.post, self.conduits, self.rules.BLOCKING_CONTACT_TYPES)
         for region in config.regions:
             self.conduits[region.key] = ccp_conduit.CcpConduit(config, region.key, self.rules)
-            self.logs.log(region.key, "INFO", f"CCP frame created for {region.key} ({region.ccp_url})")
+            self.log(region.key, "INFO", f"CCP frame created for {region.key} ({region.ccp_url})")
         self._start_conduits()
-        PanelKeeper(self.panel, self._start_conduits, self.logs, config.region_keys, self.send)  # kept by its watch
+        PanelKeeper(self.panel, self._start_conduits, self.log, config.region_keys, self.send)  # kept by its watch
         self.send("cs:region-state", region=shown, epoch=self.rules.epoch)
         self.show_status()
         self.logs.start()
@@ -117,12 +121,15 @@ class TabSession:
 
     def leave(self, goodbye=True):
         """The page is left (closed, navigated away or put in the back-forward cache; it is hidden by now), or the
-        panel stops: a held report and every log line it holds go at once, and the background forgets the tab."""
+        panel stops: the bookkeeping queued, a held report and every log line it holds go at once, and the
+        background forgets the tab."""
+        self._reports.flush()
         self.outbox.release_held()
         self.frames.deliver_waiting_logs()
         self.logs.leave()
         if goodbye:  # behind every report still queued, which would register the tab again
             self.send("cs:goodbye")
+            self._reports.flush()
 
     def rejoin(self):
         """Back from the back-forward cache (the background forgot the tab): its panel, region and CCPs' health."""
@@ -135,7 +142,7 @@ class TabSession:
         try:
             event, payload = wire.parse_ccp_message(data, self._parsers)
         except ProtocolError as problem:
-            self.logs.log(region, "WARN", f"dropped a malformed message from the {region} CCP: {problem}")
+            self.log(region, "WARN", f"dropped a malformed message from the {region} CCP: {problem}")
             return
         if event in self.rules.CCP_EVENTS:  # first: the protocol's, whose handling an agent may wait for
             self.perform(self.rules.on_ccp_event(region, event, payload))
@@ -165,7 +172,7 @@ class TabSession:
         elif event == wire.REQUEST_CONFIGURE:
             self.perform(self.conduits[region].on_request_configure())
         else:
-            self.logs.log(region, "WARN", f"CCP reported {event}: sign-in needed")
+            self.log(region, "WARN", f"CCP reported {event}: sign-in needed")
             self.perform(self.conduits[region].on_auth_fail())
             self.refresh.needed(region)
         self._timer.reschedule()
@@ -180,8 +187,7 @@ class TabSession:
                 window.performance.mark(f"grccp-ready-{region}")  # benchmark: first handshake (tests/bench)
             self.refresh.answered(region)
             window_text = "" if conduit.handshakes == 1 else "a new CCP window; "
-            self.logs.log(region, "INFO", f"CCP acknowledged ({window_text}handshake {conduit.handshakes}); "
-                                          f"configured")
+            self.log(region, "INFO", f"CCP acknowledged ({window_text}handshake {conduit.handshakes}); configured")
 
     # messages from the background -----------------------------------------------------------------------
     def on_background(self, kind, fields, respond):
@@ -190,7 +196,7 @@ class TabSession:
             self.perform(self.rules.on_global_region(**fields))  # the message's fields are the rules' arguments
             self.show_status()  # a failover the background said is pending
         elif kind == "bg:switch-now":
-            self.logs.log(self.rules.shown, "WARN", f"Switch now from the popup: failover to {fields['region']}")
+            self.log(self.rules.shown, "WARN", f"Switch now from the popup: failover to {fields['region']}")
             self.perform(self.rules.on_switch_now())
         elif kind == "bg:framing-refused":
             self._conduit_step(fields["region"], lambda conduit: conduit.on_framing_refused(fields["detail"]))
@@ -218,40 +224,11 @@ class TabSession:
             self.panel.mark_shown(shown)
             for action in actions:
                 if type(action) is Show:
-                    self.logs.log(shown, "INFO", f"switched the visible CCP from {previous} to {shown}")
+                    self.log(shown, "INFO", f"switched the visible CCP from {previous} to {shown}")
                 else:
                     self._performers[type(action)](action)
+            self._reports.flush()  # the switch is rendered: its reports need not wait for another task
         self.outbox.after_switch(rendered)
-
-    def _do_detected(self, action):
-        back = action.target == self.rules.shown  # the failover in flight turned back
-        self.logs.log(action.target, "INFO", f"the active region is {action.target} again: no switch" if back else
-                      f"failover to {action.target} detected (soft: {action.soft})")
-        self.outbox.hold(make_message("cs:failover-detected", region=action.target, soft=action.soft,
-                                      epoch=self.rules.epoch))
-        if back:
-            self.show_status()
-
-    def _do_pending(self, action):
-        self.logs.log(action.target, "INFO",
-                      f"failover to {action.target} pending on {action.contact_type} contact {action.contact_id}")
-        self.send("cs:failover-pending", region=action.target, contactId=action.contact_id,
-                   contactType=action.contact_type, epoch=self.rules.epoch)
-        self.show_status()
-
-    def _do_initiated(self, action):
-        self.logs.log(action.target, "INFO", f"failover to {action.target} initiated: shown, waiting for its CCP")
-        self.send("cs:failover-initiated", region=action.target, epoch=self.rules.epoch)
-        self.show_status()
-
-    def _do_complete(self, action):
-        self.send("cs:switch-complete", region=action.region, fromRegion=action.from_region, epoch=action.epoch)
-        self.show_status()
-
-    def _do_announced(self, action):
-        window.performance.mark(f"grccp-announced-{action.region}")  # benchmark: the CCP's init (tests/bench)
-        self.send("cs:region-announced", region=action.region, instanceRegion=action.instance_region,
-                  activeRegion=action.active_region, shown=self.rules.shown, epoch=self.rules.epoch)
 
     def _do_sign_in_checked(self, action):
         self._conduit_step(action.region, lambda conduit: conduit.on_sign_in_checked(
@@ -260,17 +237,35 @@ class TabSession:
 
     def _do_health(self, action):
         detail = f" ({action.detail})" if action.detail else ""
-        self.logs.log(action.region, "INFO" if action.status == health.READY else "WARN",
-                      f"CCP health: {action.status}{detail}")
+        self.log(action.region, "INFO" if action.status == health.READY else "WARN",
+                 f"CCP health: {action.status}{detail}")
         self._health_detail[action.region] = action.detail
         self.send("cs:ccp-health", region=action.region, health=action.status, detail=action.detail)
         self.show_status()
 
+    # bookkeeping, after the message (core.report_queue) ----------------------------------------------------
     def send(self, kind, **fields):
-        self.outbox.send(make_message(kind, **fields))
+        """A report to the background, in order with the others (its fields are as they are now)."""
+        self._reports.add(lambda: self.outbox.send(make_message(kind, **fields)))
+
+    def hold(self, kind, **fields):
+        """A report the switch that may follow at once sends first (core.outbox.Outbox.hold), in order."""
+        self._reports.add(lambda: self.outbox.hold(make_message(kind, **fields)))
+
+    def log(self, region, level, text):
+        """A line of the tab's own in the region's log, stamped now, in order with the reports."""
+        at_ms = clock.now_ms()
+        self._reports.add(lambda: self.logs.log(region, level, text, at_ms))
 
     def show_status(self):
-        """The panel's status line, and whether leaving the page asks first."""
+        """The panel's status line, and whether leaving the page asks first, once the messages queued now are
+        handled (as they are then)."""
+        if not self._status_queued:
+            self._status_queued = True
+            self._reports.add(self._show_status_now)
+
+    def _show_status_now(self):
+        self._status_queued = False
         shown, hidden = self.rules.shown, self.rules.hidden
         self.panel.show_state(shown, self.conduits[shown].health, self._health_detail.get(shown),
                               self.rules.pending_target,

@@ -1,0 +1,53 @@
+import pytest
+
+from grccp.core.report_queue import ReportQueue
+
+from fake_effects import FakeRender as Tasks  # callbacks queued until the test runs them: the page's message queue
+
+
+def test_work_waits_for_a_task_of_its_own_and_runs_in_order():
+    tasks, done = Tasks(), []
+    queue = ReportQueue(tasks.after_render)
+    queue.add(lambda: done.append(1))
+    queue.add(lambda: done.append(2))
+    assert done == [] and len(tasks.waiting) == 1  # one task for everything queued meanwhile
+    tasks.render()
+    assert done == [1, 2] and tasks.waiting == []
+
+
+def test_flush_runs_it_now_and_the_task_then_finds_nothing():
+    tasks, done = Tasks(), []
+    queue = ReportQueue(tasks.after_render)
+    queue.add(lambda: done.append(1))
+    queue.flush()
+    assert done == [1]
+    tasks.render()
+    assert done == [1]
+    queue.add(lambda: done.append(2))
+    tasks.render()
+    assert done == [1, 2]
+
+
+def test_work_added_while_running_runs_after_it_in_the_same_task():
+    tasks, done = Tasks(), []
+    queue = ReportQueue(tasks.after_render)
+    queue.add(lambda: (done.append(1), queue.add(lambda: done.append(3))))
+    queue.add(lambda: done.append(2))
+    tasks.render()
+    assert done == [1, 2, 3] and tasks.waiting == []
+
+
+def test_work_that_raises_leaves_the_rest_for_the_next_task():
+    tasks, done = Tasks(), []
+    queue = ReportQueue(tasks.after_render)
+
+    def broken():
+        raise RuntimeError("a bug")
+    queue.add(lambda: done.append(1))
+    queue.add(broken)
+    queue.add(lambda: done.append(2))
+    with pytest.raises(RuntimeError):
+        tasks.render()
+    assert done == [1]
+    tasks.render()
+    assert done == [1, 2]
