@@ -65,6 +65,10 @@ def parse_args(argv):
     parser.add_argument("--switches", type=int, default=20, help="region switches per run, default 20")
     parser.add_argument("--log-entries", type=int, default=50000, help="log entries per region, default 50000")
     parser.add_argument("--tab-switches", type=int, default=5, help="three-tab switches per extension run")
+    parser.add_argument("--reloads", type=int, default=1,
+                        help="after the first load's init, the page is loaded again this many times in the same "
+                             "browser and the last load's init is measured too (the browsers' caches warm: "
+                             "init_ms's \"reload\"), default 1; 0: none")
     parser.add_argument("--out", default=os.path.join(REPO, "dist", "bench"), help="results folder")
     parser.add_argument("--dist", default=os.path.join(REPO, "dist"),
                         help="the build output holding chrome/ and firefox/ (to measure an experimental build), "
@@ -142,6 +146,7 @@ def payload(extension_dir):
 class Samples:
     def __init__(self):
         self.init, self.init_parts, self.switch, self.switch_parts, self.switch_3tabs = [], [], [], [], []
+        self.reload_init, self.reload_init_parts = [], []  # init after --reloads loads of the page, same browser
         self.switch_cpu = []
         self.intake, self.intake_parts = [], []
         self.download, self.download_bytes, self.download_entries, self.download_parts = [], [], [], []
@@ -152,12 +157,19 @@ class Samples:
         self.injected = []  # page-api-off: the files injected into the page (payload_bytes' side), each run
 
 
-def measure_init(side, samples):
-    """Starts the side (its browser, the page) and takes its init sample."""
+def measure_init(side, args, samples, log):
+    """Starts the side (its browser, the page) and takes its init sample; then, with --reloads, the page's
+    init after it was loaded that many times more in the same browser (what the browsers' caches do for the
+    scripts of a page loaded again). Returns the first load's."""
     side.start()
     init = side.init_sample()
     samples.init.append(init["init_ms"])
     samples.init_parts.append(init["parts"])
+    if args.reloads > 0:
+        reloaded = [side.reload_sample() for _ in range(args.reloads)][-1]
+        samples.reload_init.append(reloaded["init_ms"])
+        samples.reload_init_parts.append(reloaded["parts"])
+        log(f"  {side.name:9} init after {args.reloads} reload(s) {reloaded['init_ms']:7.1f} ms")
     return init
 
 
@@ -190,7 +202,7 @@ def run_pair_side(pair, side, args, samples, log):
 def run_timing_side(pair, side, args, samples, log):
     """The heavy-CCP pair, the ACGR pair and the page API's pairs measure init and the switches (bench.acgr_sides,
     bench.page_api_sides)."""
-    init = measure_init(side, samples)
+    init = measure_init(side, args, samples, log)
     observed = topology.switches_observed(pair, side.kind.name)
     switches = measure_switches(side, args, samples) if observed else []
     ends = {part: [parts[part] for parts in samples.switch_parts[-len(switches):] if part in parts]
@@ -206,7 +218,7 @@ def run_timing_side(pair, side, args, samples, log):
 
 def run_init_side(side, args, samples, log):
     """The page-api-off pair measures init and what the page is injected (bench.page_api_sides)."""
-    init = measure_init(side, samples)
+    init = measure_init(side, args, samples, log)
     samples.injected.append(side.injected_payload(os.path.join(os.path.abspath(args.dist), PACKAGES[side.kind.name])))
     log(f"  {side.name:9} page-api-off init {init['init_ms']:7.1f} ms | injected "
         f"{samples.injected[-1]['raw']:,} B in {len(samples.injected[-1]['files'])} files")
@@ -219,7 +231,7 @@ def log_init_parts(init, log):
 
 
 def run_side(side, args, samples, log):
-    init = measure_init(side, samples)
+    init = measure_init(side, args, samples, log)
     memory = side.memory_sample()
     samples.memory.append(memory["web_content"])
     samples.extension_memory.append(memory["extension"])
@@ -285,13 +297,23 @@ def _parts(ext, ref, attribute):
     return {side: getattr(samples, attribute) for side, samples in (("extension", ext), ("reference", ref))}
 
 
+def init_block(ext, ref):
+    """init_ms of the first load, with its parts; and, if the page was loaded again (--reloads), the same of the
+    last load under "reload"."""
+    reload = {}
+    if ext.reload_init and ref.reload_init:
+        reload["reload"] = stats.metric_block(ext.reload_init, ref.reload_init, parts=stats.parts_medians(
+            _parts(ext, ref, "reload_init_parts")))
+    return stats.metric_block(ext.init, ref.init, parts=stats.parts_medians(_parts(ext, ref, "init_parts")), **reload)
+
+
 def timing_blocks(ext, ref):
     """init_ms and switch_ms: what every pair but page-api-off measures (the ACGR and page API pairs' blocks hold
     these only)."""
     def parts(attribute):
         return _parts(ext, ref, attribute)
     return {
-        "init_ms": stats.metric_block(ext.init, ref.init, parts=stats.parts_medians(parts("init_parts"))),
+        "init_ms": init_block(ext, ref),
         "switch_ms": stats.metric_block(ext.switch, ref.switch, parts=stats.parts_medians(parts("switch_parts")),
                                         parts_mean=stats.parts_means(parts("switch_parts")),
                                         cpu_ms_per_switch=stats.parts_medians(parts("switch_cpu")),
@@ -358,9 +380,7 @@ def make_side(pair, name, emulator, work, label, kind, extension_dir, config):
 def not_opted_in_blocks(ext, ref):
     """The page-api-off pair's block: init, and the files injected into the page (the same in every run: the
     last run's)."""
-    return {"init_ms": stats.metric_block(ext.init, ref.init, parts=stats.parts_medians(_parts(ext, ref,
-                                                                                                "init_parts"))),
-            "payload_bytes": stats.payload_block(ext.injected[-1], ref.injected[-1])}
+    return {"init_ms": init_block(ext, ref), "payload_bytes": stats.payload_block(ext.injected[-1], ref.injected[-1])}
 
 
 def results_of_mode(mode, samples_by_pair, dist, kinds):

@@ -10,8 +10,8 @@ against the same emulator:
 
 Ground truth comes from the emulated CCP windows, the same for both sides: each reports its size in its host with
 the wall clock when it saw it (`viewports`, on load and on every resize), whether it is shown in its host's viewport
-(its IntersectionObserver's "shown"/"hidden" `marks`: a frame clipped to nothing keeps its size; Chromium's
-observer sees the clip), and a beacon when it relays disasterRecovery::failover to its host (`marks`). Both frames and the host page run in one browser on this
+(its IntersectionObserver's "shown"/"hidden" `marks`: a frame clipped to nothing or moved out of view keeps its
+size; its observer sees it), and a beacon when it relays disasterRecovery::failover to its host (`marks`). Both frames and the host page run in one browser on this
 machine, so Date.now() values compare. Page-side moments are the page's performance timeline (ms since
 navigation start): the reference page records them itself (bench-reference.js), the extension's content script
 places performance marks (grccp-content-start, grccp-status, grccp-ready-<region>, grccp-shown-<region>), which
@@ -92,8 +92,7 @@ class Side:
 
     def hidden(self, region):
         """Whether the `region` CCP windows say they are hidden: each that said whether it is shown said last it is
-        hidden (the extension's stand-by in Chromium keeps its size, clipped), or each open one reports a zero
-        size."""
+        hidden (the extension's stand-by keeps its size, out of view), or each open one reports a zero size."""
         return (acgr_moments.hidden_by_marks(self.client.marks(), region)
                 or all(view["width"] == 0 or view["height"] == 0 for r, _, view in self.client.viewports()
                        if r == region and not view["closed"]))
@@ -107,6 +106,16 @@ class Side:
     def open_page(self):
         self.driver.get(self.page_url())
         self.page_handle = self.driver.current_window_handle
+
+    def reload_sample(self, timeout_s=60):
+        """The page loaded again in the same browser, after a blank page (the CCP windows' reports start afresh):
+        its init_sample, with the browser's caches as the first load left them."""
+        url = self.driver.current_url
+        self.driver.get("about:blank")
+        self.client.reset()
+        self.driver.get(url)
+        self.page_handle = self.driver.current_window_handle
+        return self.init_sample(timeout_s)
 
     def init_sample(self, timeout_s=60):
         """{init_ms, parts}: from navigation start to both regions ready (first ACK processed) and the active

@@ -210,6 +210,8 @@ def markdown_table(document, metrics=METRICS):
     for name, unit, _ in metrics:
         block = document[name]
         lines.append(_row(f"`{name}`", block, unit))
+        if block.get("reload"):
+            lines.append(_row("  the page loaded again", block["reload"], unit))
         if name == "memory_bytes" and block.get("extension_processes"):
             lines.append(_row("  extension's own processes", {"extension": block["extension_processes"]}, unit))
         if name == "payload_bytes" and block.get("ratio_gzip") is not None:
@@ -224,22 +226,30 @@ def ratios_table(found, metrics=METRICS):
     labels = [name or "quiet" for name, _ in found]
     lines = ["| metric | " + " | ".join(labels) + " |", "|---|" + "---:|" * len(labels)]
     for metric, unit, has_reference in metrics:
-        cells = []
-        for _, blocks in found:
-            block = blocks[metric]
-            extension, reference = block.get("extension"), block.get("reference")
-            if metric == "payload_bytes":
-                cells.append(f"{block['ratio']:.2f} (gzip {block['ratio_gzip']:.2f})"
-                             if block.get("ratio") is not None else "—")
-            elif not has_reference:
-                cells.append(_format(extension["median"], unit) if extension else "—")
-            elif block.get("ratio") is None:
-                cells.append("—")
-            else:
-                cells.append(f"{block['ratio']:.2f} ({_format(extension['median'], unit)} / "
-                             f"{_format(reference['median'], unit)})")
-        lines.append(f"| `{metric}` | " + " | ".join(cells) + " |")
+        lines.append(_ratios_row(f"`{metric}`", [blocks[metric] for _, blocks in found], metric, unit, has_reference))
+        reloads = [blocks[metric].get("reload") for _, blocks in found]
+        if any(reloads):
+            lines.append(_ratios_row(f"`{metric}`, the page loaded again", [block or {} for block in reloads], metric,
+                                     unit, has_reference))
     return "\n".join(lines)
+
+
+def _ratios_row(label, blocks, metric, unit, has_reference):
+    """One metric's cells across the modes (ratios_table)."""
+    cells = []
+    for block in blocks:
+        extension, reference = block.get("extension"), block.get("reference")
+        if metric == "payload_bytes":
+            cells.append(f"{block['ratio']:.2f} (gzip {block['ratio_gzip']:.2f})"
+                         if block.get("ratio") is not None else "—")
+        elif not has_reference:
+            cells.append(_format(extension["median"], unit) if extension else "—")
+        elif block.get("ratio") is None:
+            cells.append("—")
+        else:
+            cells.append(f"{block['ratio']:.2f} ({_format(extension['median'], unit)} / "
+                         f"{_format(reference['median'], unit)})")
+    return f"| {label} | " + " | ".join(cells) + " |"
 
 
 def markdown_report(document):

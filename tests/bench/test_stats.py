@@ -196,3 +196,15 @@ def test_the_page_api_pairs_go_beside_the_others_the_not_opted_in_one_with_init_
     assert not any("switch_ms" in line for line in not_opted_in_ratios)
     with pytest.raises(ValueError):  # the not-opted-in pair measures no switch
         stats.results_document({None: {"page_api_not_opted_in": dict(not_opted_in, switch_ms={})}}, {})
+
+
+def test_init_after_the_page_loaded_again_has_its_rows_where_it_was_measured():
+    quiet = mode_blocks()
+    quiet["init_ms"]["reload"] = stats.metric_block([1, 1, 1], [4, 4, 4])
+    document = stats.results_document({None: quiet, "firefox": mode_blocks(reference=(4, 8, 12))}, {})
+    report = stats.markdown_report(document)
+    table = report.split("### firefox")[0]
+    assert any(line.startswith("|   the page loaded again | 1.0 |") and line.endswith("| 0.25 |")
+               for line in table.splitlines())
+    ratios = report.split("### ratios")[1].splitlines()
+    assert "| `init_ms`, the page loaded again | 0.25 (1.0 / 4.0) | — |" in ratios
