@@ -1,7 +1,7 @@
 """Every copy of a load list the browsers need, generated from the entry table (entries.py):
 
   the content script's files     carried by the background's boot files, which the registrations read, by
-                                 when they run (globalThis.grccpContentScriptFiles,
+                                 part (globalThis.grccpContentScriptFiles,
                                  platform/background/content_scripts.py)
   Chrome's service worker        boot/background_worker.js: importScripts of the background's files, then its run
   Firefox's event page           manifest background.scripts; its run file boot/background_page.js
@@ -20,7 +20,7 @@ PAGE_MARKER = "<!-- scripts: written by the build from its entry table -->"
 def _background_run():
     """The background's run code: the content script's files for the registrations, then the entry module."""
     content = entry("content")
-    files = {"document_start": list(content.start), "document_end": list(content.scripts),
+    files = {"content": list(content.scripts),
              "page_api_port": list(PAGE_API_PORT), "page_api_main": list(PAGE_API_MAIN),
              "page_api_legacy_main": list(PAGE_API_LEGACY_MAIN),
              "page_api_region_frame": list(PAGE_API_REGION_FRAME),

@@ -1,7 +1,7 @@
 """Each file of Python's run time (the runtime, the loader, a bundle) is shipped as one step: a function that runs at
 once, or, in a context that set the queue QUEUE, is put in it. The content script sets it (boot/content_pre.js) and
 runs its steps each in a task of its own (boot/content_run.js): run as they load, they would hold the page's thread
-~0.3-0.5 s from document_end, and the early start's storage read and the background's answer, and so the CCP
+~0.3-0.5 s, and the page's parser, the early start's storage read and the background's answer, and so the CCP
 frames, would wait behind them. Every other context runs them at once."""
 
 QUEUE = "grccpPythonSteps"  # boot/content_pre.js and boot/content_run.js name it too

@@ -1,4 +1,4 @@
-// First file of the content script's main part (document_end; boot/page_guard.js ran at document_start). Content
+// First file of the content script's Python part (after boot/page_guard.js and boot/early_start.js). Content
 // scripts have no document.currentScript, so the runtime is told where the extension lives before it loads. The
 // moment the content script starts is kept, not marked: a performance mark is visible to the page, and the script
 // runs on every port of an allowlisted host, so nothing the page can observe may happen before the background says

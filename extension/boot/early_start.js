@@ -70,8 +70,7 @@
     early = null;
   }
 
-  // fn() once the document is parsed: before the DOMContentLoaded event's listeners and the content script's main
-  // part (document_end)
+  // fn() once the document is parsed (at once if it is): before the DOMContentLoaded event's listeners
   function whenParsed(fn) {
     if (document.readyState !== 'loading') {
       fn();
@@ -156,6 +155,7 @@
   }
 
   globalThis.grccpEarlyStart = {
+    whenParsed: whenParsed,
     /** callback(reply, error) once the background answered the early cs:hello (at once if it has). */
     welcome: function (callback) {
       if (answer !== null) callback(answer[0], answer[1]); else waiting.push(callback);

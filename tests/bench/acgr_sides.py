@@ -63,6 +63,7 @@ class AcgrMeasures:
         spoke = acgr_moments.host_spoke(self.client.acgr_events(), REGIONS)
         parts = {name: round(at - origin, 1) for name, at in dict(moments, **spoke).items()}
         parts["active_visible"] = round(visible_at - origin, 1)
+        parts.update(self.page_parsed())
         page = self._init_moments()  # the side's own page marks, if it has any
         if page:
             parts.update(page["parts"])

@@ -127,10 +127,18 @@ class Side:
         ready = [moments["ready"][r] for r in REGIONS]
         parts = dict(moments.get("parts", {}), **{f"ready_{r}": round(moments["ready"][r], 1) for r in REGIONS})
         parts["active_visible"] = round(visible_ms, 1)
+        parts.update(self.page_parsed())
         return {"init_ms": max(ready + [visible_ms]), "parts": parts}
 
     def _init_moments(self):
         raise NotImplementedError
+
+    def page_parsed(self):
+        """{"page_parsed": ms} from navigation start to the page's own DOMContentLoaded (what a side costs the page it
+        is on: the extension's content script runs in it), if the browser says."""
+        parsed = self.driver.execute_script(
+            "const n = performance.getEntriesByType('navigation')[0]; return n ? n.domContentLoadedEventStart : null;")
+        return {"page_parsed": round(parsed, 1)} if parsed else {}
 
     # ----- memory ---------------------------------------------------------------------------------------------
     def memory_sample(self):

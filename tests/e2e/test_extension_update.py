@@ -114,3 +114,51 @@ def test_an_update_during_a_call_keeps_the_call_and_adds_no_second_panel(updatab
     wait_for(driver, lambda: driver.execute_script(A_NEW_PANEL) and ready_on(driver, EAST))
     assert driver.execute_script(HOSTS) == 1
     wait_for(driver, lambda: shows_only(emulator, EAST))
+
+
+# What an earlier version registered: the page guard and early start apart at document_start, the rest at
+# document_end (the version before the content script became one registration at document_start)
+EARLIER_REGISTRATIONS = """
+const done = arguments[arguments.length - 1];
+chrome.scripting.getRegisteredContentScripts({ids: ['grccp-ccp-host']}).then(([host]) => {
+  const guard = host.js.slice(0, 3);
+  return chrome.scripting.registerContentScripts([{id: 'grccp-page-guard', matches: host.matches, js: guard,
+                                                   runAt: 'document_start', persistAcrossSessions: true}])
+    .then(() => chrome.scripting.updateContentScripts([{id: 'grccp-ccp-host', js: host.js.slice(3),
+                                                        runAt: 'document_end'}]))
+    .then(() => done(guard));
+}).catch((error) => done(String(error)));
+"""
+REGISTERED = """
+const done = arguments[arguments.length - 1];
+chrome.scripting.getRegisteredContentScripts().then(
+  (scripts) => done(scripts.map((s) => [s.id, s.runAt, s.js.length])), (error) => done(String(error)));
+"""
+
+
+def test_an_update_replaces_an_earlier_versions_two_registrations_with_one(updatable_browser, emulator):
+    """The earlier version's page guard registration is unregistered, not left to inject its files a second time
+    (platform/background/content_scripts.RETIRED_SCRIPT_IDS). Chromium keeps persisted registrations across the
+    update (without the retirement this failed there); Firefox's reload already clears them."""
+    driver = updatable_browser
+    configure(driver, extension_config(emulator))
+    open_ready(driver, emulator)
+    page = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    driver.get(driver.extension_base_url + "popup.html")
+    guard = driver.execute_async_script(EARLIER_REGISTRATIONS)
+    assert guard == ["boot/page_guard.js", "boot/panel_dom.js", "boot/early_start.js"], guard
+    assert sorted(id_ for id_, _, _ in driver.execute_async_script(REGISTERED)) == ["grccp-ccp-host",
+                                                                                  "grccp-page-guard"]
+    driver.close()
+    driver.switch_to.window(page)
+    update_the_extension(driver)
+    driver.switch_to.new_window("tab")
+    driver.get(driver.extension_base_url + "popup.html")
+    wait_for(driver, lambda: [(id_, run_at) for id_, run_at, _ in driver.execute_async_script(REGISTERED)] == [
+        ("grccp-ccp-host", "document_start")])
+    driver.close()
+    driver.switch_to.window(page)
+    driver.refresh()  # a page loaded under the new registration: one panel, ready
+    wait_for(driver, lambda: ready_on(driver, EAST) and shows_only(emulator, EAST))
+    assert driver.execute_script(HOSTS) == 1

@@ -18,14 +18,13 @@ def hostile_url(emulator, **query):
 
 
 def configure_registered(driver, config):
-    """Stores the configuration and waits until the background has registered both parts of the content script
-    for it (the page guard at document_start, the rest at document_end): a page that began loading before that
-    gets no guard (no panel: boot/content_run.js), or, already open when it became allowlisted, the content
-    script injected after its own scripts (README, "Security") — neither is the page these tests attack."""
+    """Stores the configuration and waits until the background has registered the content script for it (at
+    document_start, the page guard first): a page already open when it became allowlisted gets the content script
+    injected after its own scripts (README, "Security") — not the page these tests attack."""
     configure(driver, config)
     wait_for(driver, lambda: driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
-        "chrome.scripting.getRegisteredContentScripts().then(scripts => done(scripts.length === 2 && scripts.every("
+        "chrome.scripting.getRegisteredContentScripts().then(scripts => done(scripts.length === 1 && scripts.every("
         "  s => JSON.stringify([...s.matches].sort()) === JSON.stringify([...arguments[0]].sort()))));",
         content_script_matches(parse_config(config))))
 

@@ -1,10 +1,10 @@
 """The content script registered at run time for the configured pages (never in the manifest), so that it is
-injected on exactly the allowlisted pages and nowhere else. It is two registrations with the same patterns: the
-page guard and the early start at document_start (boot/page_guard.js: its message listener must come before any
-page script's; boot/early_start.js), and the rest at document_end: as soon as the document is parsed, so that
-Python is ready about when the CCP frames the early start made have loaded (at document_idle, Firefox would wait
-for their load event, and Chromium might). Two more on the pages opted in to the page API (PAGE_API_PARTS), and
-for a protocol whose page view has regional realms (legacy DR) a third (REGION_FRAME_PART).
+injected on exactly the allowlisted pages and nowhere else. One registration, at document_start: the page guard
+first (boot/page_guard.js: its message listener must come before any page script's), the early start
+(boot/early_start.js), then Python's steps, which run each in a task of its own while the page loads, the entry
+point once the document is parsed (boot/content_run.js), so that Python is ready about when the CCP frames the
+early start made have loaded. Two more on the pages opted in to the page API (PAGE_API_PARTS), and for a protocol
+whose page view has regional realms (legacy DR) a third (REGION_FRAME_PART).
 
 The registrations are changed in place (updateContentScripts), and left alone when they already match: never
 unregistered first, so a page that loads while the configuration changes, or while the background starts after
@@ -14,13 +14,16 @@ from grccp.core import protocols
 from grccp.core.config import content_script_matches, page_api_matches, page_api_origin_matches
 from grccp.platform.shared import scripting, webext
 
-# The files of each part in order, by when they run: written by the build from its entry table into the
-# background's boot file.
+# The files of each part in order: written by the build from its entry table into the background's boot file.
 FILES = webext.to_py(webext.global_scope.grccpContentScriptFiles)
-# Every file in order, for a page that is already open (open_tabs injects them): its scripts ran before the page
-# guard there, so until it loads again they may have listened to the CCPs' messages first (README, "Security").
-CONTENT_FILES = FILES["document_start"] + FILES["document_end"]
-PARTS = (("grccp-page-guard", "document_start"), ("grccp-ccp-host", "document_end"))  # (id, runAt)
+# The content script's files in order; also injected into a page that is already open (open_tabs): its scripts ran
+# before the page guard there, so until it loads again they may have listened to the CCPs' messages first (README,
+# "Security").
+CONTENT_FILES = FILES["content"]
+CONTENT_SCRIPT_ID = "grccp-ccp-host"
+# Earlier versions' registrations, unregistered where found: the page guard and early start were a part of their
+# own (document_start) and the rest ran at document_end.
+RETIRED_SCRIPT_IDS = ("grccp-page-guard",)
 # The page API's, on the opted-in patterns only (README "Page API"): the port acceptor in the isolated world, then
 # in the page's main world the protocol page view's MAIN_FILES (core.protocols.page_view_class); both at
 # document_start, before any page script.
@@ -29,8 +32,8 @@ PAGE_API_PARTS = (("grccp-page-api-port", "page_api_port", "ISOLATED"), ("grccp-
 # Regional realms (legacy DR): in every frame of the opted-in pages' origins (a blank frame has no URL of its own:
 # matchOriginAsFallback needs origin-wide patterns), the script with which the facade's frames ask for Streams.
 REGION_FRAME_PART = "grccp-page-api-region-frame"
-SCRIPT_IDS = [script_id for script_id, _ in PARTS] + [script_id for script_id, _, _ in PAGE_API_PARTS] + [
-    REGION_FRAME_PART]
+SCRIPT_IDS = [CONTENT_SCRIPT_ID] + [script_id for script_id, _, _ in PAGE_API_PARTS] + [REGION_FRAME_PART] + list(
+    RETIRED_SCRIPT_IDS)
 
 _queue = {"busy": False, "wanted": None, "waiting": []}
 
@@ -49,8 +52,9 @@ def register(config, on_done):
 
 def _scripts(patterns, page_api_scripts):
     """The registrations wanted, in order."""
-    return [{"id": script_id, "matches": patterns, "js": FILES[run_at], "runAt": run_at, "allFrames": False}
-            for script_id, run_at in PARTS if patterns] + page_api_scripts
+    content = [{"id": CONTENT_SCRIPT_ID, "matches": patterns, "js": CONTENT_FILES, "runAt": "document_start",
+                "allFrames": False}]
+    return (content if patterns else []) + page_api_scripts
 
 
 def _page_api_scripts(config):
