@@ -118,10 +118,8 @@ def pair_configs(pair, emulator):
 
 
 def content_script_files():
-    """The files the content script is made of, in order (the build's entry table): the page guard at
-    document_start, then the rest."""
-    content = entry("content")
-    return list(content.start + content.scripts)
+    """The files the content script is made of, in order (the build's entry table)."""
+    return list(entry("content").scripts)
 
 
 def embedded_streams_bytes(script_path):
