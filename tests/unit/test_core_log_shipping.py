@@ -1,5 +1,5 @@
-"""LogShipper: a tab's log lines go to the background in batches, every FLUSH_MS, each once the background has taken
-the one before (at most MAX_IN_FLIGHT unanswered); a batch that is not taken (an error, no answer, a send that
+"""LogShipper: a tab's log lines go to the background in batches, as soon as a region's fill one and the rest every
+FLUSH_MS, each once the background has taken the one before (at most MAX_IN_FLIGHT unanswered); a batch that is not taken (an error, no answer, a send that
 throws) is kept and sent again with a bounded back-off, and shipping never stops for good; the lines a tab holds
 are bounded, and what was dropped is logged; a tab that is left sends what it holds; a stopped shipper (the
 extension went away) drops its lines; dropped frame messages are reported. Relayed lines go unread (JSON text) in
@@ -94,6 +94,29 @@ def test_lines_go_in_one_batch_per_region_every_flush(world):
         (EAST, ["own line"]), (EAST, ["from the worker"]), (WEST, ["west"])]  # own and relayed: in order, apart
     assert world.sent[0][1][0]["agentResourceId"] == "agent-1" and world.sent[0][1][0]["loggerId"] == "tab-1"
     assert world.sent[1][1][0]["agentResourceId"] == "agent-1" and world.sent[1][1][0]["loggerId"] == "worker"
+
+
+def test_a_full_batch_goes_at_once_and_the_rest_at_the_next_flush(world):
+    """A flood's lines reach the background as fast as it takes them (they waited for the flush, up to a second,
+    while the background had nothing to do)."""
+    relay_lines(world, SEND_SIZE - 1)
+    relay_lines(world, 5, region=WEST)
+    assert world.sent == []
+    relay_lines(world, 1, start=SEND_SIZE - 1)  # a full batch: it goes now, with what else is pending
+    assert [(region, len(entries)) for region, entries in world.sent] == [(EAST, SEND_SIZE), (WEST, 5)]
+    relay_lines(world, SEND_SIZE, start=SEND_SIZE)
+    assert len(world.sent) == MAX_IN_FLIGHT  # the next waits for an answer, not for the flush
+    world.answer()
+    assert [(region, len(entries)) for region, entries in world.sent[2:]] == [(EAST, SEND_SIZE)]
+    relay_lines(world, 1, start=2 * SEND_SIZE)
+    world.answer_all()
+    assert len(world.sent) == 3  # less than a batch: the flush sends it
+    world.timers.advance(FLUSH_MS)
+    assert [(region, len(entries)) for region, entries in world.sent[3:]] == [(EAST, 1)]
+    world.answer_all()
+    texts = [(region, entry["text"]) for region, entries in world.sent for entry in entries]
+    assert [text for region, text in texts if region == EAST] == [f"line {n}" for n in range(2 * SEND_SIZE + 1)]
+    assert world.shipper.held == 0
 
 
 def test_relayed_lines_are_sent_unread_in_blocks_up_to_the_batch_size():
@@ -241,10 +264,11 @@ def test_a_tab_that_is_left_sends_everything_at_once(world):
 
 def test_a_tab_left_while_its_sends_throw_goes_on_leaving(world):
     """Leaving sends every batch, answered or not: one that throws (the extension went away) stops nothing."""
-    relay_lines(world, SEND_SIZE * 2)
+    relay_lines(world, SEND_SIZE - 1)
+    relay_lines(world, SEND_SIZE - 1, region=WEST)
     world.failing = 1
     world.shipper.leave()
-    assert world.relayed_texts() == [f"line {index}" for index in range(SEND_SIZE, SEND_SIZE * 2)]
+    assert [(region, len(entries)) for region, entries in world.sent] == [(WEST, SEND_SIZE - 1)]
 
 
 def test_a_stopped_shipper_drops_its_lines_and_sends_nothing(world):

@@ -1,6 +1,7 @@
 """A tab's log lines on their way to the background: the extension's own lines and the CCPs' relayed ones are
-collected per region, in order, and, every FLUSH_MS, cut into messages of at most SEND_SIZE lines: cs:log-batch for
-the extension's own entries, cs:relayed-logs for the CCPs' lines. Relayed lines are neither read nor converted here:
+collected per region, in order, and cut into messages of at most SEND_SIZE lines: cs:log-batch for the extension's
+own entries, cs:relayed-logs for the CCPs' lines. A region's lines go as soon as they fill a message (in a flood the
+background gets them as fast as it takes them, not once per flush), the rest every FLUSH_MS. Relayed lines are neither read nor converted here:
 they come as the frame bridge handed them over (blocks of JSON text) and the background checks them
 (logs.intake_relayed_blocks). The tab runs on the page's main thread, which the CCP frames may share: converting
 every line there (thousands a second in a flood) delayed the CCPs' heartbeat answers and failover messages.
@@ -52,7 +53,8 @@ def _size(item):
 
 class LogShipper:
     __slots__ = ("logger_id", "agent_resource_id", "_regions", "_send", "_now_ms", "_call_later", "_pending",
-                 "_dropped_messages", "_waiting", "_in_flight", "_held", "_held_in", "_capacity", "_lost", "_failures",
+                 "_pending_lines", "_dropped_messages", "_waiting", "_in_flight", "_held", "_held_in", "_capacity",
+                 "_lost", "_failures",
                  "_retrying", "_sequence", "_stopped", "refused_batches")
 
     def __init__(self, regions, logger_id, send, now_ms, call_later, capacity):
@@ -65,6 +67,7 @@ class LogShipper:
         self._now_ms = now_ms
         self._call_later = call_later
         self._pending = {}           # region -> entries and RelayedLines not yet batched, in arrival order
+        self._pending_lines = {}     # region -> the lines in them
         self._dropped_messages = {}  # reason -> frame messages dropped since the last flush
         self._waiting = []           # [sequence, region, items, lines] batches to send, oldest first
         self._in_flight = []         # the same, sent and not answered yet
@@ -108,8 +111,12 @@ class LogShipper:
         size = _size(item)
         self._held += size
         self._held_in[region] = self._held_in.get(region, 0) + size
+        self._pending_lines[region] = self._pending_lines.get(region, 0) + size
         if self._held_in[region] > self._capacity:
             self._drop_oldest(region)
+        elif self._pending_lines[region] >= SEND_SIZE:  # a full message's worth: no reason to wait for the flush
+            self._queue_batches()
+            self._send_next()
 
     def _drop_oldest(self, region):
         """Past the capacity: the region's oldest batches not sent yet go (all pending lines are batched first),
@@ -151,7 +158,8 @@ class LogShipper:
         nothing from now on. Returns how many lines were dropped."""
         dropped = self._held
         self._stopped = True
-        self._pending, self._waiting, self._in_flight, self._held, self._held_in = {}, [], [], 0, {}
+        self._pending, self._pending_lines, self._waiting, self._in_flight = {}, {}, [], []
+        self._held, self._held_in = 0, {}
         return dropped
 
     def _report_dropped_messages(self):
@@ -175,7 +183,7 @@ class LogShipper:
                     self._waiting.append(batch)
                 batch[2].append(item)
                 batch[3] += size
-        self._pending = {}
+        self._pending, self._pending_lines = {}, {}
 
     def _message(self, batch):
         _, region, items, _ = batch
