@@ -7,11 +7,10 @@ MIN_MS = -62167219200000      # 0000-01-01T00:00:00.000Z
 MAX_MS = 253402300799999      # 9999-12-31T23:59:59.999Z
 
 _DIGITS = "0123456789"
-# "00".."99" and "000".."999" by index, one concatenation each in list comprehensions: under Brython, building
-# them with index arithmetic and string indexing in generator expressions over range() took 57-74 ms of the
-# content script's module start (Node, loaded machine; now 6-8 ms)
+# "00".."99" by index, one concatenation each in a list comprehension. (A table of "000".."999" as well cost the
+# content script's start ~8-16 ms under Brython, a CPU profile of an ACGR init in Chromium: the milliseconds are
+# written with this one, once per line formatted.)
 _TWO = tuple([tens + ones for tens in _DIGITS for ones in _DIGITS])
-_THREE = tuple([hundreds + two for hundreds in _DIGITS for two in _TWO])
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 # Log exports format tens of thousands of times from a handful of days: remember each day's date text.
@@ -67,7 +66,8 @@ def format_iso_ms(ms):
         _last_second[1] = (_date_text(day_number) + "T" + _TWO[in_day // 3600] + ":" + _TWO[in_day // 60 % 60] + ":"
                            + _TWO[in_day % 60] + ".")
         _last_second[0] = second
-    return _last_second[1] + _THREE[ms - second * 1000] + "Z"
+    millis = ms - second * 1000
+    return _last_second[1] + _DIGITS[millis // 100] + _TWO[millis % 100] + "Z"
 
 
 def _is_leap(year):
