@@ -59,10 +59,12 @@ var CCP = (function () {
   // `painted_at`, reported again once known, when the frame at that size was laid out and painted (a task queued
   // from requestAnimationFrame runs after that frame), unless the size changed meanwhile.
   var viewportReports = 0;
+  var reportedSize = null;  // "width x height" of the last report
   function reportViewport(closed) {
     var view = {window_id: windowId, width: innerWidth, height: innerHeight, host: document.referrer, closed: closed,
                 at: Date.now()};
     var number = ++viewportReports;
+    reportedSize = view.width + 'x' + view.height;
     report('/api/viewport', view);
     if (closed || !view.width || !view.height) return;
     requestAnimationFrame(function () {
@@ -96,6 +98,19 @@ var CCP = (function () {
                            at: Math.round(performance.timeOrigin + entry.time)});
     }, {threshold: [0, 1]}).observe(sentinel);
   }
+  // A window whose script ran before its frame's first size reached it (Chromium sizes a cross-site frame's window
+  // asynchronously; a fast server lets the CCP's script run first) read 0 x 0 and got no resize event when the size
+  // came (the reference's active CCP then never said it was shown, 1 bench run in 6): a viewport-sized sentinel's
+  // ResizeObserver reports every size the window lays out at, and the size is reported whenever it differs.
+  function observeSize() {
+    var sentinel = document.createElement('div');
+    sentinel.style.cssText = 'position: fixed; left: 0; top: 0; width: 100vw; height: 100vh; visibility: hidden;' +
+                             ' pointer-events: none;';
+    document.body.appendChild(sentinel);
+    new ResizeObserver(function () {
+      if (innerWidth + 'x' + innerHeight !== reportedSize) reportViewport(false);
+    }).observe(sentinel);
+  }
   // Test observability: what an agent did in this window (tests/e2e/test_standby_ccp.py: the stand-by CCP must take
   // neither): `focused` when anything in it took the keyboard focus, `pointer` when a pointer was pressed in it.
   function reportActed(kind) {
@@ -105,6 +120,7 @@ var CCP = (function () {
     window.addEventListener('focus', function () { reportActed('focused'); }, true);
     window.addEventListener('pointerdown', function () { reportActed('pointer'); }, true);
     document.addEventListener('DOMContentLoaded', observeShown);
+    document.addEventListener('DOMContentLoaded', observeSize);
     reportViewport(false);
     window.addEventListener('resize', function () { reportViewport(false); });
     window.addEventListener('pagehide', function () { reportViewport(true); });
