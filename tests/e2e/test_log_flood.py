@@ -225,7 +225,14 @@ def test_a_log_flood_neither_starves_the_heartbeat_nor_slows_a_failover(flood_br
     relayed_at = wait_for(driver, lambda: failover_relayed_since(emulator.client, asked_at_ms),
                           timeout=CCP_BACKLOG_WAIT_S, message=f"the CCP did not relay the failover in "
                           f"{CCP_BACKLOG_WAIT_S} s: it waits in the emulated CCP behind the lines relayed before it")
-    wait_for(driver, lambda: host_state(driver)["active"] == WEST and shows_only(emulator, WEST),
+    # What the agent sees: the panel switched, and the new CCP's window saw itself shown. The old one's own word
+    # that it is hidden (its IntersectionObserver) is asked for only where it comes: in Firefox a cross-site stand-by
+    # moved out of view under the flood never said it (290 s watched, 4 runs of 4, while the new one said "shown"
+    # 1.2 s after the switch; test_standby_ccp checks the stand-by unreachable there through the accessibility tree).
+    old_says_hidden = not (driver.browser_name == "firefox" and topology == "cross-site")
+    wait_for(driver, lambda: host_state(driver)["active"] == WEST and (
+             shows_only(emulator, WEST) if old_says_hidden else
+             shown_since(emulator.client.marks(), emulator.client.viewports(), WEST, after_ms=relayed_at)),
              timeout=PAGE_BACKLOG_WAIT_S, message=f"the CCP relayed the failover {relayed_at - asked_at_ms:.0f} ms "
              f"after the region changed, and the panel did not switch in {PAGE_BACKLOG_WAIT_S} s more")
     shown_at = shown_since(emulator.client.marks(), emulator.client.viewports(), WEST, after_ms=relayed_at)
