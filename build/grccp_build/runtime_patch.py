@@ -13,6 +13,74 @@ _AST_CONSTRUCTOR = (
     "(args.length>0?args.split(',').map(x=>x.trim().split(/\\s+/)):[]) /* grccp: no Function() */"
 )
 
+# `x in container`: a built-in container's own membership test, called directly. The general path (kept for every
+# other class) looks __contains__ up and calls it through a wrapper that parses its arguments: for a dict, several
+# times the cost of the test itself, on every `in` (the background checks a dozen fields per log line with it).
+_IS_MEMBER = (
+    "$B.$is_member=function(item,_set){var cls=$B.get_class(_set) /* grccp: built-in containers directly */\n"
+    "if(cls===_b_.dict){return _b_.dict.$contains(_set,item)}\n"
+    "if(cls===_b_.set||cls===_b_.frozenset){return $B.set_has(_set,item)}\n"
+    "if(cls===_b_.str){return _b_.str.sq_contains(_set,item)}\n"
+    "if(cls===_b_.list||cls===_b_.tuple){for(var elt of _set){if($B.is_or_equals(elt,item)){return true}}\n"
+    "return false}\n"
+    "var contains=$B.$getattr(cls,'__contains__',$B.NULL)"
+)
+
+# A generator's next step as {done, value}: send() raises StopIteration from it, and a for loop (or a comprehension,
+# tuple(), all(), ...) over a generator takes its items from it directly, instead of through __next__, which raises
+# a StopIteration (an exception object made and thrown) at the end of every loop. A StopIteration escaping the
+# generator's body still ends the loop, as on the general path.
+_GENERATOR_STEP = (
+    "$B.generator_step=function(self,value){ /* grccp: send() as a step; for loops take steps */\n"
+    "var gen=self.js_gen\n"
+    "gen.$has_run=true\n"
+    "if(gen.$finished){return{done:true,value}}\n"
+    "if(gen.gi_running===true){$B.RAISE(_b_.ValueError,\"generator already executing\")}\n"
+    "gen.gi_running=true\n"
+    "var save_frame_obj=$B.frame_obj\n"
+    "if(self.$frame){$B.frame_obj=$B.push_frame(self.$frame)}\n"
+    "try{\n"
+    "var res=gen.next(value)}catch(err){gen.$finished=true\n"
+    "$B.frame_obj=save_frame_obj\n"
+    "throw err}\n"
+    "if($B.frame_obj !==null && $B.frame_obj.frame===self.$frame){$B.leave_frame()}\n"
+    "$B.frame_obj=save_frame_obj\n"
+    "if(res.value && $B.exact_type(res.value,$GeneratorReturn)){gen.$finished=true\n"
+    "return{done:true,value:res.value.value}}\n"
+    "gen.gi_running=false\n"
+    "return{done:res.done,value:res.value}}\n"
+    "generator_funcs.send=function(self,value){var step=$B.generator_step(self,value)\n"
+    "if(step.done){$B.RAISE(_b_.StopIteration,step.value)}\n"
+    "return step.value}\n"
+    "$B.generator[$B.FAST_ITER]=function(self,set_lineno,frame,lineno){return{\n"
+    "[Symbol.iterator](){return this},next(){set_lineno(frame,lineno)\n"
+    "try{var step=$B.generator_step(self,_b_.None)}catch(err){\n"
+    "if($B.is_exc(err,[_b_.StopIteration])){return{done:true,value:null}}\n"
+    "throw err}\n"
+    "return step.done?{done:true,value:null}:step}}}\n"
+)
+_GENERATOR_SEND = (
+    "generator_funcs.send=function(self,value){\n"
+    "var gen=self.js_gen\n"
+    "gen.$has_run=true\n"
+    "if(gen.$finished){$B.RAISE(_b_.StopIteration,value)}\n"
+    "if(gen.gi_running===true){$B.RAISE(_b_.ValueError,\"generator already executing\")}\n"
+    "gen.gi_running=true\n"
+    "var save_frame_obj=$B.frame_obj\n"
+    "if(self.$frame){$B.frame_obj=$B.push_frame(self.$frame)}\n"
+    "try{\n"
+    "var res=gen.next(value)}catch(err){gen.$finished=true\n"
+    "$B.frame_obj=save_frame_obj\n"
+    "throw err}\n"
+    "if($B.frame_obj !==null && $B.frame_obj.frame===self.$frame){$B.leave_frame()}\n"
+    "$B.frame_obj=save_frame_obj\n"
+    "if(res.value && $B.exact_type(res.value,$GeneratorReturn)){gen.$finished=true\n"
+    "$B.RAISE(_b_.StopIteration,res.value.value)}\n"
+    "gen.gi_running=false\n"
+    "if(res.done){$B.RAISE(_b_.StopIteration,res.value)}\n"
+    "return res.value}\n"
+)
+
 EDITS = (
     ("the runtime runs as a function (python_steps), where its top-level namespace variable is local: the global "
      "one the loader and the bundles name is set explicitly",
@@ -33,6 +101,16 @@ EDITS = (
      "var ce=globalThis.customElements?.get(self.tagName.toLowerCase()) /* grccp */"),
     ("AST node constructors built with Function(): fatal under MV3's CSP",
      "ast[kl]=Function(...arg_list,body)", _AST_CONSTRUCTOR),
+    ("speed: `in` on a built-in container tests membership directly",
+     "$B.$is_member=function(item,_set){var contains=$B.$getattr($B.get_class(_set),'__contains__',$B.NULL)",
+     _IS_MEMBER),
+    ("speed: a loop over a generator ends without a StopIteration raised and caught",
+     _GENERATOR_SEND, _GENERATOR_STEP),
+    ("speed: isinstance() with a class whose metaclass is type itself answers from the MRO: type's own "
+     "__instancecheck__ (looked up otherwise, for every False answer) says no more",
+     "if(mro){for(var i=0;i < mro.length;i++){if(mro[i]===cls){return true}}}\nvar instancecheck=",
+     "if(mro){for(var i=0;i < mro.length;i++){if(mro[i]===cls){return true}}}\n"
+     "if(klass===_b_.type){return false} /* grccp: type's own __instancecheck__ */\nvar instancecheck="),
 )
 
 

@@ -1,0 +1,135 @@
+"""The runtime's speed edits (build: runtime_patch, "speed: ..."): `in` on built-in containers, loops over
+generators and isinstance() take shorter paths through Brython. A program that exercises both, edge cases included, prints the same
+under the shipped runtime (Node) as under CPython."""
+import contextlib
+import io
+
+PROGRAM = '''
+class Bag(dict):
+    def __contains__(self, key):
+        return key == "anything"
+
+
+class Shelf(list):
+    def __contains__(self, item):
+        return True
+
+
+class Hashless:
+    __hash__ = None
+
+
+def show(*values):
+    print(*[repr(value) for value in values])
+
+
+data = {"level": "INFO", 1: "one", (2, 3): "pair"}
+show("level" in data, "text" in data, 1 in data, 1.0 in data, (2, 3) in data, [2, 3] in (data, ))
+show("a" in {"a"}, "b" in frozenset("abc"), frozenset("a") in {frozenset("a")}, {"a"} in {frozenset("a")})
+show("ell" in "hello", "" in "x", "z" in "hello", 2 in [1, 2], 2.0 in (1, 2), "x" in [], None in [None])
+show("anything" in Bag(), "level" in Bag(level=1), 1 in Shelf(), 7 in range(3, 9), 3 in iter([1, 2, 3]))
+for container, item in ((data, [1]), ({1}, {}), ("abc", 1), ({1}, Hashless())):
+    try:
+        item in container
+    except TypeError as error:
+        print("TypeError", type(container).__name__)
+
+
+def counted(limit, result=None):
+    for index in range(limit):
+        yield index
+    return result
+
+
+show([value * 2 for value in counted(4)], tuple(counted(3)), sum(counted(5)), list(counted(0)))
+show(all(value < 9 for value in counted(4)), any(value > 2 for value in counted(4)), "-".join(str(v) for v in counted(3)))
+show({value: str(value) for value in counted(2)}, frozenset(counted(3)) == {0, 1, 2}, sorted(counted(3), reverse=True))
+generator = counted(3, "done")
+show(next(generator), [value for value in generator], next(generator, "exhausted"))
+try:
+    next(counted(0, "result"))
+except StopIteration as stop:
+    show("StopIteration", stop.value)
+
+
+def failing():
+    yield 1
+    raise KeyError("inside")
+
+
+collected = []
+try:
+    for value in failing():
+        collected.append(value)
+except KeyError as error:
+    show("KeyError", error.args, collected)
+
+
+def nested():
+    yield from counted(2)
+    yield "after"
+
+
+show(list(nested()), [(a, b) for a in counted(2) for b in counted(2)])
+for value in counted(5):
+    if value == 2:
+        break
+else:
+    show("no break")
+show("broke at", value)
+closing = counted(5)
+show(next(closing))
+closing.close()
+show(list(closing))
+
+
+def echo():
+    received = yield "first"
+    while received is not None:
+        received = yield received * 2
+
+
+talker = echo()
+show(next(talker), talker.send(3), talker.send(5))
+
+
+class Anything(type):
+    def __instancecheck__(cls, instance):
+        return True
+
+
+class Everything(metaclass=Anything):
+    pass
+
+
+class Text(str):
+    pass
+
+
+show(isinstance("a", str), isinstance({}, str), isinstance(Text("a"), str), isinstance("a", Text), isinstance(True, int))
+show(isinstance(1, (str, list)), isinstance([], (str, list)), isinstance(None, type(None)), isinstance(1.5, int))
+show(isinstance(3, Everything), isinstance(Everything(), Everything), isinstance({}, Bag), isinstance(Bag(), dict))
+show(isinstance(str, type), isinstance(Everything, type), isinstance(Everything, Anything), isinstance(int, Anything))
+running = None
+
+
+def reentrant():
+    yield next(running)
+
+
+running = reentrant()
+try:
+    next(running)
+except ValueError as error:
+    show("ValueError", str(error))
+'''
+
+
+def test_in_and_generator_loops_behave_as_in_cpython(shipped_project):
+    shipped_project.write("py_src/popup.py", PROGRAM)
+    shipped_project.build_ok()
+    expected = io.StringIO()
+    with contextlib.redirect_stdout(expected):
+        exec(compile(PROGRAM, "popup.py", "exec"), {"__name__": "__main__"})  # noqa: S102 -- the test's own program
+    assert "TypeError" in expected.getvalue() and "ValueError" in expected.getvalue()
+    assert shipped_project.run_in_node("chrome", "popup", "popup") == (0, expected.getvalue())
