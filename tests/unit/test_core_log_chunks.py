@@ -30,6 +30,11 @@ def encode_ndjson(entry):
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
 
 
+def stored_form(entry, line):
+    """An entry as the log stores it: in Streams' key order, with its line number."""
+    return dict(logs.in_streams_order(entry), line=line)
+
+
 def entry(number, level="INFO", logger=LOGGER):
     return logs.make_entry(level, f"line {number}", T0 + number, logger)
 
@@ -145,7 +150,7 @@ def test_an_append_writes_only_its_own_records_and_the_meta_record():
     log.add([entry(10)])
     writes, removed = storage.apply(log)
     assert sorted(writes) == ["log:us-east-1.blue", "log:us-east-1.blue:2:1"]  # a new segment: the one record
-    assert writes["log:us-east-1.blue:2:1"] == encode(log_chunks.canonical(entry(10), 10))
+    assert writes["log:us-east-1.blue:2:1"] == encode(stored_form(entry(10), 10))
     assert writes["log:us-east-1.blue"]["counts"] == [4, 4, 3] and writes["log:us-east-1.blue"]["segments"] == 2
     log.add([entry(11), entry(12)])
     writes, removed = storage.apply(log)  # the open chunk filled up: archived, and its segments deleted
@@ -160,7 +165,7 @@ def test_each_record_is_written_to_local_storage_once():
     """The defect: the open chunk (up to 500 records) was written whole on every save, so a chunk filled one
     record at a time cost 500 × 501 / 2 records of writes; now each record is written once."""
     log, storage = stored_one_by_one(5000, log_chunks.CHUNK_SIZE * 2)
-    records = sum(len(encode(log_chunks.canonical(entry(n), n))) for n in range(log_chunks.CHUNK_SIZE * 2))
+    records = sum(len(encode(stored_form(entry(n), n))) for n in range(log_chunks.CHUNK_SIZE * 2))
     separators = log_chunks.CHUNK_SIZE * 2
     assert storage.written_bytes <= records + separators, (storage.written_bytes, records)
     assert texts(storage, log) == [f"line {n}" for n in range(log_chunks.CHUNK_SIZE * 2)]
@@ -480,7 +485,7 @@ def test_level_pattern_matches_exactly_the_levels_the_filter_keeps():
     pattern = re.compile(log_chunks.LEVEL_FILTER_PATTERN)
     for level in list(logs.LEVEL_ORDER) + ["BOGUS", "info", "INFO2"]:
         for component in ("ccp", 'odd "quoted" \\ component', "level", 'x",\n        "level": "INFO'):
-            record = encode(log_chunks.canonical(logs.make_entry(level, '"level": "INFO"', T0, LOGGER,
+            record = encode(stored_form(logs.make_entry(level, '"level": "INFO"', T0, LOGGER,
                                                                  component=component), 0))
             assert bool(pattern.search(record)) == logs.level_passes(level), (level, component)
 
@@ -494,14 +499,14 @@ def test_an_empty_log_downloads_as_an_empty_array():
 
 def test_records_never_contain_the_separator():
     odd = logs.make_entry("INFO", "control \x1e and \n and \u2028 characters", T0, LOGGER)
-    record = encode(log_chunks.canonical(odd, 0))
+    record = encode(stored_form(odd, 0))
     assert log_chunks.RECORD_SEPARATOR not in record and json.loads(record)["text"] == odd["text"]
 
 
 def test_archived_records_split_only_where_records_meet():
     tricky = [logs.make_entry("INFO", 'a },\n    { b', T0, LOGGER, objects=[{"x": {"y": [1, {}]}}]),
               logs.make_entry("WARN", "},\n    {", T0 + 1, LOGGER, exception={"message": "    {"})]
-    records = [encode(log_chunks.canonical(item, 0)) for item in tricky * 3]
+    records = [encode(stored_form(item, 0)) for item in tricky * 3]
     text = log_chunks.ARCHIVE_JOIN.join(records)
     assert log_chunks.archived_records(text) == records
     assert re.split(log_chunks.ARCHIVE_SPLIT_PATTERN, text) == records  # the page's native split
@@ -540,3 +545,14 @@ def test_nothing_is_lost_whatever_fails(operations, capacity):
         else:
             assert texts(storage, log) == held
     assert texts(storage, log) == held
+
+
+def test_an_entry_written_in_another_key_order_is_stored_in_streams_order():
+    written = logs.make_entry("WARN", "late", T0, LOGGER)
+    shuffled = dict(reversed(list(written.items())))
+    log = log_chunks.ChunkedLog(REGION, 10, encode)
+    log.add([entry(0, level="DEBUG"), entry(1), logs.in_streams_order(shuffled)])
+    storage = Storage()
+    storage.apply(log)
+    stored = json.loads(download(storage, log.export_plan(), False))[-1]
+    assert list(stored) == [key for key in logs.ENTRY_KEYS if key in written] and stored["line"] == 1

@@ -44,7 +44,7 @@ dropped). Pure: entries are turned into JSON text by functions given by the call
 extension, json.dumps in tests)."""
 
 from .errors import StateError
-from .logs import ENTRY_KEYS, RECENT_KEYS, entry_problem, level_passes
+from .logs import RECENT_KEYS, entry_problem, level_passes
 from .shapes import field_problem, is_count, list_of, required
 
 FORMAT_VERSION = 5
@@ -104,13 +104,6 @@ def chunk_key(region, index):
 
 def segment_key(region, index, segment):
     return f"{KEY_PREFIX}{region}:{index}:{segment}"
-
-
-def canonical(entry, line):
-    """A copy of a valid entry with Streams' key order and the given line number."""
-    ordered = {key: entry[key] for key in ENTRY_KEYS if key in entry}
-    ordered["line"] = line
-    return ordered
 
 
 def identity(entry):
@@ -225,22 +218,23 @@ class ChunkedLog:
         self._recent.add(key)
 
     def add(self, entries):
-        """Stores valid entries (logs.entry_problem is None) in order: Streams key order, a line number for
-        INFO and above, repeats of a recent entry dropped, the oldest entries dropped beyond capacity. Returns
-        how many were stored."""
+        """Stores valid entries (logs.entry_problem is None) in order, each with its keys in Streams' order
+        (logs.ENTRY_KEYS: as logs.make_entry and logs.intake_relayed make them, logs.in_streams_order any other):
+        a line number for INFO and above (set in the entry, which is the log's from now on), repeats of a recent
+        entry dropped, the oldest entries dropped beyond capacity. Returns how many were stored."""
         stored = 0
         for entry in entries:
             key = identity(entry)
             if key in self._recent:
                 continue
             self._remember(key)
-            line = 0
+            entry["line"] = 0
             if level_passes(entry["level"]):
-                line = self.next_line
+                entry["line"] = self.next_line
                 self.next_line += 1
             if len(self._open) >= self.chunk_size:
                 self._close_open_chunk()
-            self._open.append(self._encode(canonical(entry, line)))
+            self._open.append(self._encode(entry))
             self.counts[-1] += 1
             self.total += 1
             stored += 1

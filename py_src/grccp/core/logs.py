@@ -13,6 +13,7 @@ LEVEL_ORDER = {"TEST": 0, "TRACE": 10, "DEBUG": 20, "INFO": 30, "LOG": 40, "WARN
                "CRITICAL": 200}
 # The Streams logger's level: entries below it get no line number, and filterByLogLevel drops them.
 LOGGER_LEVEL = LEVEL_ORDER["INFO"]
+_PASSING_LEVELS = frozenset(level for level, order in LEVEL_ORDER.items() if order >= LOGGER_LEVEL)
 CCP_COMPONENT = "ccp"
 HOST_CONTEXT_LAYER = "CRM"  # the extension's content script is the CRM-layer host of both CCPs
 DEFAULT_LOG_NAME = "agent-log"
@@ -21,8 +22,9 @@ RECENT_KEYS = 4096
 
 
 def level_passes(level):
-    """Whether filterByLogLevel keeps an entry of `level`: known and at least INFO."""
-    return isinstance(level, str) and LEVEL_ORDER.get(level, -1) >= LOGGER_LEVEL
+    """Whether filterByLogLevel keeps an entry of `level`: known and at least INFO (a membership test: every
+    stored entry asks, and under Brython dict.get() costs several times more)."""
+    return isinstance(level, str) and level in _PASSING_LEVELS
 
 
 def make_entry(level, text, now_ms, logger_id, agent_resource_id=None, objects=None, exception=None,
@@ -192,6 +194,13 @@ def entry_problem(entry):
         unknown = [key for key in entry if key not in _ENTRY_KEY_SET]
         return f"has an unknown field {unknown[0]!r}"
     return None
+
+
+def in_streams_order(entry):
+    """A copy of a valid entry (entry_problem is None) with its keys in Streams' order (ENTRY_KEYS), the order a
+    stored entry must have (log_chunks.ChunkedLog.add): a content script's entries come in whatever order it
+    wrote them."""
+    return {key: entry[key] for key in ENTRY_KEYS if key in entry}
 
 
 def log_file_name(region_key, log_name=DEFAULT_LOG_NAME):

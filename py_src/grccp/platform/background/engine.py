@@ -180,7 +180,7 @@ class BackgroundEngine:
 
     def _on_log_batch(self, fields, sender, respond):
         if self.logs is not None:
-            self.logs.add(fields["region"], fields["entries"])
+            log_intake.take_batch(self.logs, fields)
         return False
 
     def _on_relayed_logs(self, fields, sender, respond):
