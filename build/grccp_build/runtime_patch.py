@@ -26,28 +26,19 @@ _IS_MEMBER = (
     "var contains=$B.$getattr(cls,'__contains__',$B.NULL)"
 )
 
-# A generator's next step as {done, value}: send() raises StopIteration from it, and a for loop (or a comprehension,
-# tuple(), all(), ...) over a generator takes its items from it directly, instead of through __next__, which raises
-# a StopIteration (an exception object made and thrown) at the end of every loop. A StopIteration escaping the
-# generator's body still ends the loop, as on the general path.
-_GENERATOR_STEP = (
-    "$B.generator_step=function(self,value){ /* grccp: send() as a step; for loops take steps */\n"
-    "var gen=self.js_gen\n"
-    "gen.$has_run=true\n"
-    "if(gen.$finished){return{done:true,value}}\n"
-    "if(gen.gi_running===true){$B.RAISE(_b_.ValueError,\"generator already executing\")}\n"
-    "gen.gi_running=true\n"
-    "var save_frame_obj=$B.frame_obj\n"
-    "if(self.$frame){$B.frame_obj=$B.push_frame(self.$frame)}\n"
-    "try{\n"
-    "var res=gen.next(value)}catch(err){gen.$finished=true\n"
-    "$B.frame_obj=save_frame_obj\n"
-    "throw err}\n"
-    "if($B.frame_obj !==null && $B.frame_obj.frame===self.$frame){$B.leave_frame()}\n"
-    "$B.frame_obj=save_frame_obj\n"
-    "if(res.value && $B.exact_type(res.value,$GeneratorReturn)){gen.$finished=true\n"
-    "return{done:true,value:res.value.value}}\n"
-    "gen.gi_running=false\n"
+# A generator's next step as {done, value} (send() made into $B.generator_step by two edits, its two ends): send()
+# raises StopIteration from it, and a for loop (or a comprehension, tuple(), all(), ...) over a generator takes its
+# items from it directly, instead of through __next__, which raises a StopIteration (an exception object made and
+# thrown) at the end of every loop. A StopIteration escaping the generator's body still ends the loop, as on the
+# general path.
+_SEND_START = ("generator_funcs.send=function(self,value){\nvar gen=self.js_gen\ngen.$has_run=true\n"
+               "if(gen.$finished){$B.RAISE(_b_.StopIteration,value)}")
+_STEP_START = ("$B.generator_step=function(self,value){ /* grccp: send() as a step; for loops take steps */\n"
+               "var gen=self.js_gen\ngen.$has_run=true\nif(gen.$finished){return{done:true,value}}")
+_SEND_END = ("gen.$finished=true\n$B.RAISE(_b_.StopIteration,res.value.value)}\ngen.gi_running=false\n"
+             "if(res.done){$B.RAISE(_b_.StopIteration,res.value)}\nreturn res.value}\n")
+_STEP_END = (
+    "gen.$finished=true\nreturn{done:true,value:res.value.value}}\ngen.gi_running=false\n"
     "return{done:res.done,value:res.value}}\n"
     "generator_funcs.send=function(self,value){var step=$B.generator_step(self,value)\n"
     "if(step.done){$B.RAISE(_b_.StopIteration,step.value)}\n"
@@ -58,27 +49,6 @@ _GENERATOR_STEP = (
     "if($B.is_exc(err,[_b_.StopIteration])){return{done:true,value:null}}\n"
     "throw err}\n"
     "return step.done?{done:true,value:null}:step}}}\n"
-)
-_GENERATOR_SEND = (
-    "generator_funcs.send=function(self,value){\n"
-    "var gen=self.js_gen\n"
-    "gen.$has_run=true\n"
-    "if(gen.$finished){$B.RAISE(_b_.StopIteration,value)}\n"
-    "if(gen.gi_running===true){$B.RAISE(_b_.ValueError,\"generator already executing\")}\n"
-    "gen.gi_running=true\n"
-    "var save_frame_obj=$B.frame_obj\n"
-    "if(self.$frame){$B.frame_obj=$B.push_frame(self.$frame)}\n"
-    "try{\n"
-    "var res=gen.next(value)}catch(err){gen.$finished=true\n"
-    "$B.frame_obj=save_frame_obj\n"
-    "throw err}\n"
-    "if($B.frame_obj !==null && $B.frame_obj.frame===self.$frame){$B.leave_frame()}\n"
-    "$B.frame_obj=save_frame_obj\n"
-    "if(res.value && $B.exact_type(res.value,$GeneratorReturn)){gen.$finished=true\n"
-    "$B.RAISE(_b_.StopIteration,res.value.value)}\n"
-    "gen.gi_running=false\n"
-    "if(res.done){$B.RAISE(_b_.StopIteration,res.value)}\n"
-    "return res.value}\n"
 )
 
 EDITS = (
@@ -104,8 +74,8 @@ EDITS = (
     ("speed: `in` on a built-in container tests membership directly",
      "$B.$is_member=function(item,_set){var contains=$B.$getattr($B.get_class(_set),'__contains__',$B.NULL)",
      _IS_MEMBER),
-    ("speed: a loop over a generator ends without a StopIteration raised and caught",
-     _GENERATOR_SEND, _GENERATOR_STEP),
+    ("speed: a generator's send() is a step that says it is done (start)", _SEND_START, _STEP_START),
+    ("speed: a loop over a generator ends without a StopIteration raised and caught (end)", _SEND_END, _STEP_END),
     ("speed: isinstance() with a class whose metaclass is type itself answers from the MRO: type's own "
      "__instancecheck__ (looked up otherwise, for every False answer) says no more",
      "if(mro){for(var i=0;i < mro.length;i++){if(mro[i]===cls){return true}}}\nvar instancecheck=",
