@@ -132,7 +132,10 @@ WorkerGlobalResiliency.prototype._decide = function (answer) {
   var region = this._regionOfArn(answer.InstanceArn);
   if (!region) return log.error('[GR] The active instance ' + answer.InstanceArn + ' is neither of the two instances');
   if (this._activeRegion === null) return this._start(region);
-  if (region !== this._activeRegion) {
+  // A region that took over on the host's relay before its own poll saw itself active, and is left again before it
+  // did (the active region flapped back), detects that change all the same: it announces every hand-over it starts.
+  var leftUnseen = this._serving && !this._leaving && region !== this._hub.region;
+  if (region !== this._activeRegion || leftUnseen) {
     log.info('[GR] Failover detected: the active region is now ' + region + ' (was ' + this._activeRegion + ')');
     this._activeRegion = region;
     this._hub.broadcast(G.INTERNAL_GR_HEALTH, this._health());
