@@ -60,7 +60,7 @@ def build(layout, archives=True):
     with open(runtime_src, encoding="utf-8") as f:
         write_if_changed(runtime_path, runtime_cuts.remove_compiler(runtime_patch.patch_runtime(f.read())))
 
-    compiler = aot_compiler.Compiler(runtime_src, runtime_path, stdlib_src, layout.cache, layout.py_src)
+    compiler = aot_compiler.Compiler(runtime_src, (runtime_path, LOADER_JS), stdlib_src, layout.cache, layout.py_src)
     stdlib_names, js_builtins, version = compiler.library_names()
     resolver = module_graph.Resolver(layout.py_src, stdlib_names, js_builtins)
     report = {"bundles": {}, "compiled": None, "written": {}, "removed": {}}

@@ -8,8 +8,11 @@ import subprocess
 
 from .docstrings import strip_docstrings
 from .errors import BuildError, SourceError
+from .files import read_bytes
 
 NODE_SCRIPT = os.path.join(os.path.dirname(__file__), "node", "compile_modules.cjs")
+# what NODE_SCRIPT requires: part of what the compiled code depends on
+NODE_HELPERS = (os.path.join(os.path.dirname(__file__), "node", "local_helpers.cjs"),)
 
 
 def _digest(*parts):
@@ -40,16 +43,16 @@ def _run_node(request_path):
 
 
 class Compiler:
-    """One per build. `compiler_path` is the pinned brython.js, whose compiler runs under Node; `runtime_path`
-    is the runtime the bundles will run with. Their hashes and the Node script's (which sets the compiler's
-    options) key the cache, since compiled code is valid only with the exact compiler, options and runtime it was
-    made for."""
+    """One per build. `compiler_path` is the pinned brython.js, whose compiler runs under Node; `runtime_paths`
+    are the files the bundles will run with (the runtime, then the loader). Their hashes and the Node scripts'
+    (which set the compiler's options and rewrite its output) key the cache, since compiled code is valid only with
+    the exact compiler, options and runtime it was made for."""
 
-    def __init__(self, compiler_path, runtime_path, stdlib_path, cache_dir, source_root):
+    def __init__(self, compiler_path, runtime_paths, stdlib_path, cache_dir, source_root):
         self.compiler_path, self.stdlib_path, self.source_root = compiler_path, stdlib_path, source_root
-        with open(compiler_path, "rb") as compiler, open(runtime_path, "rb") as runtime, \
-                open(NODE_SCRIPT, "rb") as script:
-            self.runtime_key = _digest(compiler.read(), runtime.read(), script.read())[:16]
+        self.runtime_paths = list(runtime_paths)
+        self.runtime_key = _digest(*(read_bytes(path) for path in
+                                     (compiler_path, *self.runtime_paths, NODE_SCRIPT, *NODE_HELPERS)))[:16]
         self.user_dir = os.path.join(cache_dir, "user")
         self.stdlib_dir = os.path.join(cache_dir, f"stdlib-{self.runtime_key}")
         self.graph_path = os.path.join(self.stdlib_dir, "imports.json")
@@ -70,7 +73,8 @@ class Compiler:
     def _request(self, request):
         path = os.path.join(self.user_dir, "..", "request.json")
         with open(path, "w") as f:
-            json.dump({"compiler": self.compiler_path, "stdlib": self.stdlib_path, **request}, f)
+            json.dump({"compiler": self.compiler_path, "runtime_files": self.runtime_paths, "stdlib": self.stdlib_path,
+                       **request}, f)
         return _run_node(path)
 
     def library_names(self):

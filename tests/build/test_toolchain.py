@@ -225,7 +225,7 @@ def test_the_node_script_keys_the_compile_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(aot_compiler, "NODE_SCRIPT", str(script))
 
     def cache_key():
-        return aot_compiler.Compiler(runtime, runtime, stdlib, str(tmp_path / "cache"), str(tmp_path)).runtime_key
+        return aot_compiler.Compiler(runtime, (runtime,), stdlib, str(tmp_path / "cache"), str(tmp_path)).runtime_key
 
     before = cache_key()
     script.write_text(script.read_text() + "\n// another option\n")

@@ -3,6 +3,8 @@
 // usage: node compile_modules.cjs <request.json>
 // request = {
 //   compiler: <path of the pinned, unmodified brython.js: the shipped runtime has no compiler>,
+//   runtime_files: [path]: the shipped runtime's files in load order (local_helpers.cjs reads which helpers are
+//                          stable in them),
 //   stdlib: <path of brython_stdlib.js: the source of stdlib modules; read here, never shipped>,
 //   user_modules: [{name, path, file, is_package, src, out}],   // compile each (src: what to compile, else
 //                                                             // the file at path) to `out`
@@ -15,6 +17,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const {stableHelpers, withLocalHelpers} = require('./local_helpers.cjs');
 
 const request = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 
@@ -42,6 +45,7 @@ if (request.list_names) {
   process.exit(0);
 }
 const result = {compiled: [], stdlib: {}, errors: []};
+const isStable = stableHelpers(request.runtime_files.map((file) => fs.readFileSync(file, 'utf8')));
 
 function registration(name, meta, body) {
   return `__BRYTHON__.aot.register(${JSON.stringify(name)}, ${JSON.stringify(meta)}, ${body});\n`;
@@ -52,7 +56,7 @@ function compilePython(name, src, file, isPackage) {
   $B.url2name[file] = name;
   $B.file_cache[file] = src;
   const root = $B.py2js({src, filename: file, imported: true}, name, name, $B.builtins_scope);
-  const js = root.to_js();
+  const js = withLocalHelpers(root.to_js(), name, isStable);
   const localsId = 'locals_' + $B.scope_name(name);
   if (!js.includes(localsId + ' = $B.namespace(')) {
     throw new Error(`unexpected compiled shape for ${name}: no ${localsId}`);
