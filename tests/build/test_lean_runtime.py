@@ -115,3 +115,22 @@ fail()
                       "Traceback (most recent call last):\n"
                       '  File "popup.py", line 16, in <module>\n  File "popup.py", line 13, in fail\n'
                       "KeyError: 'missing'\n"), output
+
+
+def test_the_time_zone_name_is_made_when_first_read(tmp_path, csp_runtime):
+    # runtime_patch: two Intl.DateTimeFormat at every start, for time.struct_time.tm_zone only
+    runtime = tmp_path / "runtime.js"
+    runtime.write_text(runtime_cuts.remove_compiler(csp_runtime))
+    script = f"""
+globalThis.self = globalThis; globalThis.addEventListener = function () {{}};
+let made = 0;
+const Made = Intl.DateTimeFormat;
+Intl.DateTimeFormat = function (...args) {{ made += 1; return new Made(...args); }};
+const $B = require({json.dumps(str(runtime))}).__BRYTHON__;
+const atStart = made;
+const name = $B.tz_name, again = $B.tz_name;
+process.stdout.write(JSON.stringify([atStart, name, again === name, made]));
+"""
+    completed = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
+    at_start, name, same, made = json.loads(completed.stdout)
+    assert at_start == 0 and isinstance(name, str) and name and same and made == 2
