@@ -91,6 +91,34 @@ def test_crm_code_gets_agent_contacts_api_calls_and_failover_events(ccp_browser,
     assert crm(driver)["violations"] == []
 
 
+# When the panel's host said a region is shown (data-grccp-active: set once the switch to it is rendered), on the
+# page's clock: the page can watch its attributes as any element's.
+WATCH_SHOWN = """
+const [region, host] = [arguments[0], document.getElementById('grccp-ccp-host')];
+window.shownAt = null;
+new MutationObserver(() => {
+  if (window.shownAt === null && host.getAttribute('data-grccp-active') === region) window.shownAt = performance.now();
+}).observe(host, {attributes: true, attributeFilter: ['data-grccp-active']});
+"""
+
+
+def test_the_page_hears_of_a_switch_once_the_new_ccp_is_on_screen(ccp_browser, emulator):
+    """The page's Streams runs its handlers on the tab's thread (and its CCP frames' too when they are of the page's
+    site): what it is told while the tab switches CCPs (the new region's first agent data and the failover's
+    completion come within a few milliseconds) waits until the new CCP is rendered, so it never delays what the
+    agent sees."""
+    driver = ccp_browser
+    configure(driver, page_api_config(emulator))
+    open_page_api(driver, emulator)
+    driver.execute_script(WATCH_SHOWN, WEST)
+    emulator.client.set_active(WEST)
+    wait_for(driver, lambda: events(driver, "complete"))
+    shown_at, heard_at = driver.execute_script(
+        "return [window.shownAt, crm.events.filter(e => e.kind === 'complete')[0].at];")
+    assert shown_at is not None and heard_at > shown_at
+    wait_for(driver, lambda: ready_on(driver, WEST) and shows_only(emulator, WEST))
+
+
 # what page script may try through its own Streams: broadcasts the CCPs' worker would echo to the extension
 FORGED = [{"event": GR + "failover_initiated", "data": {"activeRegion": WEST}},
           {"event": GR + "failover_detected", "data": {"activeRegion": WEST}},

@@ -27,6 +27,7 @@ def start(session):
 class PageApi:
     def __init__(self, session):
         self._session = session
+        self._held = None  # what the page is told while the tab switches CCPs (hold_for_switch), in order
         config = session.config
         self.relay = page_relay.PageRelay(config.region_keys, protocols.page_view_for(config, session.rules.shown))
         for key, conduit in session.conduits.items():  # an early panel's CCPs may have acknowledged already
@@ -50,14 +51,34 @@ class PageApi:
         """The tab's host rules decided: the page's Streams hears what it must of it."""
         self._perform(self.relay.on_decisions(rules))
 
+    def hold_for_switch(self):
+        """The tab shows another region's CCP: until release(), what the page is told waits, in order. The page's
+        Streams handlers run on the tab's thread (and on the CCP frames' when they are of the page's site), and the
+        new region's first agent data and the failover's completion come within milliseconds of the switch: told
+        at once, they ran before the new CCP was rendered."""
+        if self._held is None:
+            self._held = []
+
+    def release(self):
+        """The switch is rendered: the page hears what waited."""
+        held, self._held = self._held or [], None
+        for message in held:
+            _port.post(message)
+
+    def _to_page(self, message):
+        if self._held is None:
+            _port.post(webext.to_js(message))
+        else:
+            self._held.append(webext.to_js(message))
+
     def _perform(self, actions):
         for action in actions:
             if action[0] == "page":
-                _port.post(webext.to_js({"kind": "to-host", "region": action[1], "msg": action[2]}))
+                self._to_page({"kind": "to-host", "region": action[1], "msg": action[2]})
             elif action[0] == "ccp":
                 self._session.frames.post(action[1], action[2])
             elif action[0] == "facade":
-                _port.post(webext.to_js(dict(action[1], kind="facade")))
+                self._to_page(dict(action[1], kind="facade"))
             else:
                 self._session.send("cs:page-request", request=action[1], **action[2])
 

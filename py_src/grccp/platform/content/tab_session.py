@@ -208,10 +208,12 @@ class TabSession:
     def perform(self, actions):
         """Core actions in order. A switch (Show) goes first: the new region's CCP is shown at once, and the rest
         runs once the browser has rendered it, in order, so that the bookkeeping (posts, reports, logs) never
-        delays what the agent sees."""
-        if self.page_api is not None:  # told first: it posts nothing to the CCPs
-            self.page_api.follow(self.rules)
+        delays what the agent sees; so does what the page API tells the page meanwhile."""
         shows = [action.region for action in actions if type(action) is Show]
+        if self.page_api is not None:  # told first: it posts nothing to the CCPs
+            if shows:
+                self.page_api.hold_for_switch()
+            self.page_api.follow(self.rules)
         if not shows:
             for action in actions:
                 self._performers[type(action)](action)
@@ -228,6 +230,8 @@ class TabSession:
                 else:
                     self._performers[type(action)](action)
             self._reports.flush()  # the switch is rendered: its reports need not wait for another task
+            if self.page_api is not None:
+                self.page_api.release()
         self.outbox.after_switch(rendered)
 
     def _do_sign_in_checked(self, action):

@@ -8,7 +8,8 @@ document.addEventListener('securitypolicyviolation', function (e) {
   crm.violations.push({directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample});
 });
 function record(kind, data) {
-  crm.events.push({kind: kind, data: data === undefined ? null : JSON.parse(JSON.stringify(data))});
+  crm.events.push({kind: kind, data: data === undefined ? null : JSON.parse(JSON.stringify(data)),
+                   at: performance.now()});
 }
 window.addEventListener('grccp:page-api-ready', function () { crm.readyEvent = true; });
 if (window.grccpPageApi) {
