@@ -11,8 +11,8 @@ SESSION_MARK = "sessionStarted"
 def on_new_session(handler):
     """handler() once per session of the extension, when its background starts. The browser's start and install
     events are listened to, so that the browser starts the background for them."""
-    webext.api.runtime.onStartup.addListener(lambda *_: None)
-    webext.api.runtime.onInstalled.addListener(lambda *_: None)
+    webext.listen(webext.api.runtime.onStartup, lambda *_: None)
+    webext.listen(webext.api.runtime.onInstalled, lambda *_: None)
 
     def got(items, error):
         if error or not items.get(SESSION_MARK):

@@ -5,6 +5,7 @@ from . import webext
 
 _scope = webext.global_scope
 _watched = {}  # download id -> (blob URL, on_saved)
+_listening = False  # the one downloads.onChanged listener of this page is added
 
 
 def text_blob(*pieces, mime="text/plain"):
@@ -30,8 +31,10 @@ def save(file_name, blob, on_saved):
 
 def _watch(download_id, url, on_saved):
     """Calls on_saved when the download completes or fails (and frees the blob then)."""
-    if not _watched:
-        webext.api.downloads.onChanged.addListener(_on_changed)
+    global _listening
+    if not _listening:
+        webext.listen(webext.api.downloads.onChanged, _on_changed)
+        _listening = True
     _watched[download_id] = (url, on_saved)
     # it may have finished before the listener was there
     _search(download_id)

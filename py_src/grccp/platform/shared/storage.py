@@ -56,4 +56,4 @@ def on_changed(handler):
     def listener(changes, area):
         plain = webext.to_py(changes) or {}
         handler(str(area), {key: change.get("newValue") for key, change in plain.items()})
-    webext.api.storage.onChanged.addListener(listener)
+    webext.listen(webext.api.storage.onChanged, listener)

@@ -32,6 +32,17 @@ def to_js(value):
     return _JSON.parse(javascript.JSON.stringify(value))
 
 
+def listen(event, handler):
+    """Adds handler(*the event's arguments) as a listener of a browser event (e.g. chrome.tabs.onRemoved); once per
+    handler. The listener returns undefined: Firefox clones what a listener of an event its parent process fires
+    returns (the install and start events, tabs, windows, downloads), and a Python function's None reaches JS as
+    Brython's None object, which cannot be cloned (the browser logged a DataCloneError each time)."""
+    def listener(*arguments):
+        handler(*arguments)
+        return javascript.UNDEFINED
+    event.addListener(listener)
+
+
 def last_error():
     """The message of chrome.runtime.lastError after a callback, or None."""
     error = optional(api.runtime, "lastError")

@@ -7,7 +7,7 @@ from . import webext
 
 def on_tab_removed(handler):
     """handler(tab id) when a tab closes."""
-    webext.api.tabs.onRemoved.addListener(lambda tab_id, *_: handler(int(tab_id)))
+    webext.listen(webext.api.tabs.onRemoved, lambda tab_id, *_: handler(int(tab_id)))
 
 
 def tab_exists(tab_id, on_answer):
@@ -42,7 +42,7 @@ def close_own_tab():
 
 def on_window_removed(handler):
     """handler(window id) when a window closes."""
-    webext.api.windows.onRemoved.addListener(lambda window_id, *_: handler(int(window_id)))
+    webext.listen(webext.api.windows.onRemoved, lambda window_id, *_: handler(int(window_id)))
 
 
 def open_popup(url, width, height, on_opened):
