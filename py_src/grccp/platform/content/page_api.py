@@ -66,10 +66,11 @@ class PageApi:
             _port.post(message)
 
     def _to_page(self, message):
+        message = webext.to_js(message)
         if self._held is None:
-            _port.post(webext.to_js(message))
+            _port.post(message)
         else:
-            self._held.append(webext.to_js(message))
+            self._held.append(message)
 
     def _perform(self, actions):
         for action in actions:
