@@ -5,9 +5,11 @@
 // panel is made from whichever says first that the page is allowlisted: the record only while the stored
 // configuration and policy are still those it was computed from, and when one of its allowlist entries'
 // expressions (config.PagePattern.page_regex) matches this page's key (config.page_key); the background's answer
-// (port included: the browser's URL of the tab, checked there) otherwise. Once the document is parsed, it puts the
-// panel with one frame per configured region into its container (boot/panel_dom.js: styled, the active region's
-// frame shown, its status line empty until Python fills it), and routes the frames at the page guard: their
+// (port included: the browser's URL of the tab, checked there) otherwise. It puts the panel with one frame per
+// configured region into its container (boot/panel_dom.js: styled, the active region's frame shown, its status
+// line empty until Python fills it) as soon as the container is there and complete: a docked panel's, the document
+// element, from the start; a selector's once the parser has gone past it (makePanelWhenPlaced). It routes the
+// frames at the page guard: their
 // messages are stopped there and kept, in order, until Python listens. The background stays the judge: a panel
 // made from the record is removed as soon as its answer disagrees (no longer allowlisted, other CCPs) or cannot
 // come. Nothing is made when neither allowlists the page, when the placement's container is not there, or when a
@@ -40,21 +42,30 @@
     return regions.length ? regions : null;
   }
 
-  function containerOf(placement) {
+  // The placement's container, once it is in the page and complete: the document element (a docked panel's, there
+  // from document_start), or the first element the selector matches once the parser has gone past its end
+  // (something follows it in the document, or the document is parsed), so that the panel is its last child as
+  // Python would put it; null until then, and for an invalid selector (Python says so).
+  function placedContainer(placement) {
     if (placement.mode !== 'selector') return document.documentElement;
+    var found = null;
     try {
-      return document.querySelector(String(placement.selector));
+      found = document.querySelector(String(placement.selector));
     } catch (error) {
-      return null;  // not a valid selector: Python says so
+      return null;
     }
+    if (found === null || document.readyState !== 'loading') return found;
+    for (var node = found; node !== null && node !== document; node = node.parentNode) {
+      if (node.nextSibling !== null) return found;
+    }
+    return null;
   }
 
-  // source: 'record' or 'answer', which said the page is allowlisted
-  function makePanel(welcome, source) {
+  // source: 'record' or 'answer', which said the page is allowlisted; container: placedContainer's
+  function makePanel(welcome, source, container) {
+    if (source === 'record' && answer !== null) return;  // the record stands in for the answer only until it comes
     var regions = regionsOf(welcome);
     if (settled || early !== null || regions === null || document.getElementById(dom.HOST_ID) !== null) return;
-    var container = containerOf(welcome.config.placement);
-    if (container === null) return;
     // shown: the active region's frame, as the tab session will show it (it decides again)
     var shown = Math.max(0, regions.findIndex(function (region) { return region[0] === welcome.activeRegion; }));
     var parts = dom.build(container, welcome.config.placement, regions, shown);
@@ -68,6 +79,31 @@
     early.parts.host.remove();
     guard.unrouteAll();
     early = null;
+  }
+
+  // makePanel(welcome, source, container) as soon as the placement's container is placed (placedContainer): at
+  // once, or as the parser adds to the page (a MutationObserver, until found or the document is parsed); nothing if
+  // the parsed document has none. The CCPs then load while the rest of the page does.
+  function makePanelWhenPlaced(welcome, source) {
+    if (regionsOf(welcome) === null) return;
+    var placement = welcome.config.placement;
+    var container = placedContainer(placement);
+    if (container !== null || document.readyState !== 'loading') {
+      if (container !== null) makePanel(welcome, source, container);
+      return;
+    }
+    var observer = new MutationObserver(function () {
+      var found = placedContainer(placement);
+      if (found === null) return;
+      observer.disconnect();
+      makePanel(welcome, source, found);
+    });
+    observer.observe(document, {childList: true, subtree: true});
+    whenParsed(function () {
+      observer.disconnect();
+      var found = placedContainer(placement);
+      if (found !== null) makePanel(welcome, source, found);
+    });
   }
 
   // fn() once the document is parsed (at once if it is): before the DOMContentLoaded event's listeners
@@ -93,7 +129,7 @@
     }
     waiting.splice(0).forEach(function (callback) { callback(reply, error); });
     if (error !== null) return;
-    whenParsed(function () { makePanel(reply, 'answer'); });
+    makePanelWhenPlaced(reply, 'answer');
   }
 
   // The page's key as config.page_key writes it ("host:port/path", the port always written); null for a page no
@@ -137,9 +173,7 @@
     chrome.storage.local.get([RECORD_KEY, 'config', 'lastPolicy'], function (items) {
       var welcome = chrome.runtime.lastError ? null : welcomeOfRecord(items);
       if (welcome === null || answer !== null) return;  // the background's answer came first: it rules
-      whenParsed(function () {
-        if (answer === null) makePanel(welcome, 'record');
-      });
+      makePanelWhenPlaced(welcome, 'record');
     });
   } catch (problem) {
     // the extension was updated or reloaded: the background's answer below cannot come either, and says so

@@ -14,8 +14,10 @@
     '.panel { box-sizing: border-box; display: flex; flex-direction: column; width: 100%; height: 100%;\n' +
     '  min-width: 320px; min-height: 460px; background: #fff; color: #16191f; border: 1px solid #d1d5db;\n' +
     '  font: 13px/1.4 system-ui, sans-serif; box-shadow: 0 4px 16px rgba(0,0,0,.18); }\n' +
-    '.status { padding: 4px 8px; background: #232f3e; color: #fff; white-space: nowrap; overflow: hidden;\n' +
-    '  text-overflow: ellipsis; }\n' +
+    // One line high while still empty (the early panel's, until Python fills it): filling it must not resize the
+    // frames, or the CCP documents, loaded by then, lay themselves out again.
+    '.status { padding: 4px 8px; min-height: 1.4em; background: #232f3e; color: #fff; white-space: nowrap;\n' +
+    '  overflow: hidden; text-overflow: ellipsis; }\n' +
     '.status[data-level="warn"] { background: #8a5a00; }\n' +
     '.status[data-level="bad"] { background: #b0260f; }\n' +
     '.frames { position: relative; flex: 1; }\n' +

@@ -51,3 +51,43 @@ def test_work_that_raises_leaves_the_rest_for_the_next_task():
     assert done == [1]
     tasks.render()
     assert done == [1, 2]
+
+
+def test_held_work_waits_for_the_release_then_runs_in_order_in_one_task():
+    tasks, done = Tasks(), []
+    queue = ReportQueue(tasks.after_render)
+    queue.hold()
+    queue.add(lambda: done.append(1))
+    queue.add(lambda: done.append(2))
+    assert tasks.waiting == []
+    queue.release()
+    assert done == [] and len(tasks.waiting) == 1
+    tasks.render()
+    assert done == [1, 2]
+    queue.release()  # again: nothing held, nothing scheduled
+    queue.add(lambda: done.append(3))
+    assert len(tasks.waiting) == 1
+    tasks.render()
+    assert done == [1, 2, 3]
+
+
+def test_a_flush_runs_held_work_now_and_later_work_still_waits_for_the_release():
+    tasks, done = Tasks(), []
+    queue = ReportQueue(tasks.after_render)
+    queue.hold()
+    queue.add(lambda: done.append(1))
+    queue.flush()  # the page is being left
+    assert done == [1] and tasks.waiting == []
+    queue.add(lambda: done.append(2))
+    assert tasks.waiting == []
+    queue.release()
+    tasks.render()
+    assert done == [1, 2]
+
+
+def test_releasing_with_nothing_held_schedules_nothing():
+    tasks = Tasks()
+    queue = ReportQueue(tasks.after_render)
+    queue.hold()
+    queue.release()
+    assert tasks.waiting == []

@@ -48,10 +48,17 @@ class TabHost:
 
     def _on_early_welcome(self, reply, error):
         """The answer to the early start's cs:hello, then the background is asked again: it may have said more
-        since, when nothing listened (a fresher answer, or a bg:config, that came first wins)."""
+        since, when nothing listened (a fresher answer, or a bg:config, that came first wins). A panel started
+        asks with its bookkeeping, once its CCPs have started."""
         if not self._welcomed:
             self._on_welcome(reply, error)
-        runtime_channel.send(make_message("cs:hello", url=str(window.location.href)), self._on_welcome)
+
+        def ask_again():
+            runtime_channel.send(make_message("cs:hello", url=str(window.location.href)), self._on_welcome)
+        if self.session is None:
+            ask_again()
+        else:
+            self.session.with_bookkeeping(ask_again)
 
     def _check_handover(self):
         if not runtime_channel.extension_present():

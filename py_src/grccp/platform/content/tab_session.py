@@ -6,7 +6,8 @@ core.log_shipping.LogShipper); the sign-in refreshes are frame_refresh's, the co
 conduit_timer's, the panel's watch panel_keeper's, the background's requests to the CCPs ccp_requests' (the
 stuck-failover check, the agent's state kept). What a CCP waits for is posted at once; the bookkeeping that follows
 a message (reports to the background, its log lines, the status line) in a task right after
-(core.report_queue.ReportQueue). Its timers run only while it does (_later, ConduitTimer.stop)."""
+(core.report_queue.ReportQueue), and at the start held until every CCP has had its handshake (or START_HOLD_MS):
+the CCPs' start then has the cores to itself. Its timers run only while it does (_later, ConduitTimer.stop)."""
 from browser import window
 
 from grccp.core import ccp_conduit, ccp_messages as wire, health, leave_prompt, protocols
@@ -27,6 +28,9 @@ from .leave_prompt import LeavePrompt
 from .panel_keeper import PanelKeeper
 
 CONDUIT_EVENTS = (wire.ACKNOWLEDGE, wire.REQUEST_CONFIGURE, wire.AUTH_FAIL, wire.TERMINATED)
+# The longest the bookkeeping waits for the CCPs' first handshakes at the start (a CCP that does not answer is
+# said by its load deadline, later than this).
+START_HOLD_MS = 1000
 
 
 def _is_hidden():
@@ -84,6 +88,8 @@ class TabSession:
         self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_relayed_lines,
                                                    self.logs.count_drop, list(self._parsers))
         self._reports = ReportQueue(self.frames.after_queued_messages)
+        self._reports.hold()
+        self._later(START_HOLD_MS, self._reports.release)
         self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, self._later,
                              clock.cancel, _is_hidden)
         self.requests = ccp_requests.CcpRequests(self.outbox.post, self.conduits, self.rules.BLOCKING_CONTACT_TYPES)
@@ -185,6 +191,8 @@ class TabSession:
         if conduit.handshakes != before:
             if conduit.handshakes == 1:
                 window.performance.mark(f"grccp-ready-{region}")  # benchmark: first handshake (tests/bench)
+                if all(other.handshakes for other in self.conduits.values()):
+                    self._reports.release()
             self.refresh.answered(region)
             window_text = "" if conduit.handshakes == 1 else "a new CCP window; "
             self.log(region, "INFO", f"CCP acknowledged ({window_text}handshake {conduit.handshakes}); configured")
@@ -248,6 +256,10 @@ class TabSession:
         self.show_status()
 
     # bookkeeping, after the message (core.report_queue) ----------------------------------------------------
+    def with_bookkeeping(self, work):
+        """work() in order with the reports (once the CCPs have started)."""
+        self._reports.add(work)
+
     def send(self, kind, **fields):
         """A report to the background, in order with the others (its fields are as they are now)."""
         self._reports.add(lambda: self.outbox.send(make_message(kind, **fields)))
