@@ -14,8 +14,9 @@
 // made from the record is removed as soon as its answer disagrees (no longer allowlisted, other CCPs) or cannot
 // come. Nothing is made when neither allowlists the page, when the placement's container is not there, or when a
 // panel (an earlier instance's) is already on the page.
-// Python (platform/content/early_start.py) takes the answer and decides everything again: it adopts the panel only
-// if it holds exactly the configured frames in the right container, and removes it otherwise.
+// Python (platform/content/early_start.py) takes the answer, or the record's welcome while the answer has not come,
+// and decides everything again: it adopts the panel only if it holds exactly the configured frames in the right
+// container, and removes it otherwise.
 (function () {
   'use strict';
   if (globalThis.grccpEarlyStart) return;  // the browser may inject the file again into the same world
@@ -23,10 +24,11 @@
   var dom = globalThis.grccpPanelDom;
   var answer = null;    // [reply, error]: the background's answer to the early cs:hello
   var waiting = [];     // callbacks for it
+  var recordWaiting = [];  // callbacks for the record's welcome, until a panel is made from it or the answer comes
   var early = null;     // the panel made here, until Python adopts or discards it: {regions, parts}
   var settled = false;  // Python took over: nothing more is made here
   var RECORD_KEY = 'earlyStart';  // core.early_start_record.RECORD_KEY
-  var RECORD_VERSION = 1;         // core.early_start_record.VERSION
+  var RECORD_VERSION = 2;         // core.early_start_record.VERSION
 
   // [[key, ccpUrl, origin]] of the configured regions, if the answer allowlists the page; null otherwise.
   function regionsOf(welcome) {
@@ -70,9 +72,10 @@
     var shown = Math.max(0, regions.findIndex(function (region) { return region[0] === welcome.activeRegion; }));
     var parts = dom.build(container, welcome.config.placement, regions, shown);
     regions.forEach(function (region) { guard.route(region[0], parts.frames[region[0]], region[2]); });
-    early = {regions: regions, parts: parts, source: source};
+    early = {regions: regions, parts: parts, source: source, welcome: welcome};
     performance.mark('grccp-early-panel');  // the page is allowlisted (benchmark: tests/bench)
     performance.mark('grccp-early-panel-' + source);  // which said so (tests/e2e/test_early_start_record.py)
+    if (source === 'record') recordWaiting.splice(0).forEach(function (callback) { callback(welcome); });
   }
 
   function removePanel() {
@@ -120,6 +123,7 @@
 
   function answered(reply, error) {
     answer = [reply, error];
+    recordWaiting = [];  // the answer rules from now on
     // only on an allowlisted page: elsewhere nothing the page can observe happens (README, "Security")
     if (regionsOf(reply) !== null) performance.mark('grccp-early-answer');
     // the background judges a panel made from the record before Python (the callbacks) can adopt it
@@ -165,8 +169,8 @@
         return false;
       }
     });
-    return listed ? {type: 'bg:welcome', allowed: true, config: record.config, activeRegion: record.activeRegion}
-      : null;
+    return listed ? {type: 'bg:welcome', allowed: true, config: record.config, activeRegion: record.activeRegion,
+                     epoch: record.epoch, failover: null} : null;
   }
 
   try {
@@ -198,6 +202,12 @@
         build}), else null. */
     offer: function (container) {
       return {early: early !== null && early.parts.host.parentNode === container ? early : null};
+    },
+    /** callback(welcome) with the welcome the record made (a bg:welcome's data, checked by Python as the answer
+        is) once the panel made here came from it (at once if it has), unless the background answers first. */
+    recordWelcome: function (callback) {
+      if (answer !== null) return;
+      if (early !== null && early.source === 'record') callback(early.welcome); else recordWaiting.push(callback);
     },
     /** Python runs the panel made here (if any): from now on it is Python's. */
     adopt: function () {

@@ -12,6 +12,7 @@ from .conftest import extension_config, launch_extension_browser
 from .extension_driver import (QUIET_PAGE, extension_page, frame_urls, host_state, on_extension_page, open_allowlisted,
                                settle, stop_background, wait_for)
 from .test_config_changes import store
+from .test_failover_engine import EAST, WEST
 
 MARKS = ("return Object.fromEntries(['grccp-early-panel-record', 'grccp-early-panel-answer', 'grccp-early-answer']"
          ".map((name) => [name.slice(12), (performance.getEntriesByName(name)[0] || {}).startTime ?? null]));")
@@ -81,11 +82,35 @@ def test_the_early_frames_come_from_the_record_before_the_background_answers(hel
     wait_for(driver, lambda: marks(driver)["panel-record"] is not None, timeout=20,
              message="the record made no panel while the background's answer was held")
     release_hello(driver)
-    wait_for(driver, lambda: (host_state(driver) or {}).get("state") == "ready", timeout=60,
-             message="the panel made from the record never became ready")
+    wait_for(driver, lambda: (host_state(driver) or {}).get("state") == "ready" and marks(driver)["answer"], timeout=60,
+             message="the panel made from the record never became ready, or the answer never came")
     seen = marks(driver)
     assert seen["panel-record"] is not None and seen["panel-answer"] is None, seen
     assert seen["panel-record"] < seen["answer"], seen
+
+
+def test_the_ccps_start_from_the_record_while_the_background_has_not_answered(held_hello_browser, emulator):
+    """The background asleep (or busy) does not hold the CCPs up: the tab session starts from the record the early
+    panel was made from, and both CCPs are configured before the answer comes; the answer then keeps the panel (each
+    region's CCP configured in one window: no new frames)."""
+    driver = held_hello_browser
+    config = extension_config(emulator, protocol="acgr")
+    store(driver, config)
+    published_for(driver, config)
+    stop_background(driver)
+    driver.get(emulator.crm_url())
+    wait_for(driver, lambda: (host_state(driver) or {}).get("state") == "ready", timeout=60,
+             message="the panel made from the record did not become ready while the background's answer was held")
+    configured = emulator.client.acgr_events(event="configure", direction="from-host")
+    assert {event["region"] for event in configured} == {EAST, WEST}, configured
+    assert marks(driver)["answer"] is None, "the answer came: nothing was tested"
+    release_hello(driver)
+    wait_for(driver, lambda: marks(driver)["answer"] is not None, timeout=60, message="the answer never came")
+    settle(driver)
+    assert (host_state(driver) or {}).get("state") == "ready", host_state(driver)
+    configured = emulator.client.acgr_events(event="configure", direction="from-host")
+    windows = {(event["region"], event["window_id"]) for event in configured}
+    assert sorted(region for region, _ in windows) == sorted([EAST, WEST]), configured
 
 
 def test_a_stale_record_makes_no_frames_on_a_page_taken_off_the_allowlist(ccp_browser, emulator):

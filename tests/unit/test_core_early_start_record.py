@@ -13,6 +13,7 @@ from core_testdata import EAST, WEST, make_acgr_config, make_config
 from grccp.core import config as cfg
 from grccp.core.early_start_record import RECORD_KEY, VERSION, early_start_record
 from grccp.core.effective_config import effective_config
+from grccp.core.runtime_messages import parse_reply
 
 ALLOWLIST = ["https://crm.example.test:8443/app", "https://*.support.example.test/tickets*",
              "https://crm.example.test/", "https://a-b.example.test/x.y$(z)+~'@!;=,&%20/*"]
@@ -84,20 +85,23 @@ def test_the_record_of_a_configuration_in_force():
     local = make_acgr_config().to_dict()
     policy = {"loginPopup": False}
     settings = settings_of(local, policy)
-    record = early_start_record(settings, WEST)
+    record = early_start_record(settings, WEST, 7)
     assert RECORD_KEY == "earlyStart" and record["version"] == VERSION
     assert record["source"] == {"config": local, "policy": policy}
     assert record["pages"] == [pattern.page_regex for pattern in settings.config.page_patterns]
-    assert record["config"] == {"regions": [{"region": r.key, "ccpUrl": r.ccp_url} for r in settings.config.regions],
-                                "placement": settings.config.placement}
-    assert record["activeRegion"] == WEST
+    # what a bg:welcome carries (the tab session starts from it while the background's answer has not come)
+    assert record["config"] == settings.config.to_dict() and record["config"]["loginPopup"] is False
+    assert record["activeRegion"] == WEST and record["epoch"] == 7
+    welcome = {"type": "bg:welcome", "allowed": True, "config": record["config"],
+               "activeRegion": record["activeRegion"], "epoch": record["epoch"], "failover": None}
+    assert parse_reply(welcome, None, "bg:welcome")["config"] == record["config"]
     json.dumps(record)  # plain data, as storage keeps it
 
 
 def test_no_record_without_a_configuration_or_a_state():
-    assert early_start_record(settings_of(None), EAST) is None
+    assert early_start_record(settings_of(None), EAST, 0) is None
     refused = make_acgr_config().to_dict()
     refused["allowlist"] = ["http://crm.example.test/"]
     assert settings_of(refused).config is None
-    assert early_start_record(settings_of(refused), EAST) is None
-    assert early_start_record(settings_of(make_acgr_config().to_dict()), None) is None
+    assert early_start_record(settings_of(refused), EAST, 0) is None
+    assert early_start_record(settings_of(make_acgr_config().to_dict()), None, 0) is None

@@ -1,16 +1,16 @@
 """Publishes the early start's record (core.early_start_record) in storage.local whenever it changes: the
-configuration in force or the active region. Written only when it differs from the one this background last
-wrote (once after every start of the service worker / event page, then on changes)."""
+configuration in force, the active region or the switch count. Written only when it differs from the one this
+background last wrote (once after every start of the service worker / event page, then on changes)."""
 from grccp.core.early_start_record import RECORD_KEY, early_start_record
 from grccp.platform.shared import storage
 
 _published = {"record": None, "written": False}
 
 
-def publish(settings, active_region):
-    """The record of `settings` (core.effective_config.ConfigState) and `active_region` (None: no state) in
+def publish(settings, active_region, epoch):
+    """The record of `settings` (core.effective_config.ConfigState), `active_region` (None: no state) and `epoch` in
     storage; removed when there is none."""
-    record = early_start_record(settings, active_region)
+    record = early_start_record(settings, active_region, epoch)
     if _published["written"] and record == _published["record"]:
         return
     _published["record"], _published["written"] = record, True

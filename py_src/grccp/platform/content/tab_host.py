@@ -1,8 +1,10 @@
 """The content script's life on a page (content_script.py starts it). It starts with the configuration the
 background gave the content script's early start (boot/early_start.js asked with cs:hello at document_start, and
-may have made the CCP frames load already: early_start), asks again once it listens (a change in between reached
-no listener), runs a TabSession while the page is allowlisted, and follows every configuration the
-background gives it later (bg:config; what to do: core.tab_config): it starts the panel, keeps it, rebuilds it in
+may have made the CCP frames load already: early_start) or, while that answer has not come (the background asleep
+or busy), with the background's record the early panel was made from (core.early_start_record), then follows the
+answer; it asks again once its CCPs have started (a change in between reached no listener), runs a TabSession
+while the page is allowlisted, and follows every configuration the background gives it later (bg:config, and its
+active region as bg:region-changed's; what to do: core.tab_config): it starts the panel, keeps it, rebuilds it in
 place with new CCP frames or takes it off the page, with no page reload; while a contact is in progress, it
 waits until the contact is gone, the panel saying so. It passes the background's other messages to the session,
 which says goodbye when the page is left (closed, navigated away or put in the back-forward cache) and hello
@@ -44,7 +46,21 @@ class TabHost:
         window.addEventListener("pagehide", self._on_page_hide)
         window.addEventListener("pageshow", self._on_page_show)
         early_start.on_welcome(self._on_early_welcome)
+        early_start.on_record_welcome(self._on_record_welcome)
         clock.call_later(HANDOVER_CHECK_MS, self._check_handover)
+
+    def _on_record_welcome(self, welcome):
+        """The background has not answered, and the early panel was made from its record: the record stands in
+        (checked as an answer is); the answer is still followed when it comes."""
+        if self._welcomed:
+            return
+        try:
+            given = parse_reply(welcome, None, "bg:welcome")
+        except MessageError as problem:
+            _warn("refused the background's record:", problem)
+            return
+        self._follow(given)
+        self._welcomed = False
 
     def _on_early_welcome(self, reply, error):
         """The answer to the early start's cs:hello, then the background is asked again: it may have said more
@@ -120,6 +136,8 @@ class TabHost:
             session.notice = tab_config.WAIT_NOTICE if step == tab_config.WAIT else None
             if step == tab_config.KEEP:
                 session.config = config  # differs, if at all, only where the panel needs no new frames
+                session.on_background("bg:region-changed", {"region": given["activeRegion"], "epoch": given["epoch"],
+                                                            "failover": given["failover"], "forced": False}, None)
             session.show_status()
         if step in (tab_config.REBUILD, tab_config.REMOVE):
             session.stop(goodbye=step == tab_config.REMOVE)  # a rebuilt tab stays registered
