@@ -55,8 +55,7 @@ def test_work_that_raises_leaves_the_rest_for_the_next_task():
 
 def test_held_work_waits_for_the_release_then_runs_in_order_in_one_task():
     tasks, done = Tasks(), []
-    queue = ReportQueue(tasks.after_render)
-    queue.hold()
+    queue = ReportQueue(tasks.after_render, held=True)
     queue.add(lambda: done.append(1))
     queue.add(lambda: done.append(2))
     assert tasks.waiting == []
@@ -73,8 +72,7 @@ def test_held_work_waits_for_the_release_then_runs_in_order_in_one_task():
 
 def test_a_flush_runs_held_work_now_and_later_work_still_waits_for_the_release():
     tasks, done = Tasks(), []
-    queue = ReportQueue(tasks.after_render)
-    queue.hold()
+    queue = ReportQueue(tasks.after_render, held=True)
     queue.add(lambda: done.append(1))
     queue.flush()  # the page is being left
     assert done == [1] and tasks.waiting == []
@@ -87,7 +85,6 @@ def test_a_flush_runs_held_work_now_and_later_work_still_waits_for_the_release()
 
 def test_releasing_with_nothing_held_schedules_nothing():
     tasks = Tasks()
-    queue = ReportQueue(tasks.after_render)
-    queue.hold()
+    queue = ReportQueue(tasks.after_render, held=True)
     queue.release()
     assert tasks.waiting == []

@@ -3,7 +3,7 @@ task of its own right after the messages already queued, in the order it was dec
 to it) goes at once, so a handshake's next step is not held up by the bookkeeping of the step before: under
 Brython each report costs milliseconds, and a CCP's messages come close together (ccp-protocol 7.4).
 
-While the CCPs start, the bookkeeping may be held (hold, until release): at a page's start the CCP frames load,
+While the CCPs start, the bookkeeping may be held (made held, until release): at a page's start the CCP frames load,
 their workers start and the handshakes run on the same few cores as the tab's and the background's own start, and
 every report costs the background milliseconds of its own (state, storage, badge) that the CCPs would wait for.
 
@@ -14,11 +14,12 @@ queue, so the queue is not throttled in a hidden tab: platform/content/frame_mes
 class ReportQueue:
     __slots__ = ("_schedule", "_work", "_scheduled", "_held")
 
-    def __init__(self, schedule):
+    def __init__(self, schedule, held=False):
+        """held: the work added waits for release() (or a flush) until then."""
         self._schedule = schedule
         self._work = []
         self._scheduled = False
-        self._held = False
+        self._held = held
 
     def add(self, work):
         """work() soon, after the work added before it (once released, if held)."""
@@ -26,10 +27,6 @@ class ReportQueue:
         if not self._scheduled and not self._held:
             self._scheduled = True
             self._schedule(self._on_task)
-
-    def hold(self):
-        """The work added from now on waits for release() (or a flush)."""
-        self._held = True
 
     def release(self):
         """The held work runs soon, in order; later work as usual. Releasing again changes nothing."""

@@ -7,10 +7,10 @@ from grccp.platform.shared import storage
 _published = {"record": None, "written": False}
 
 
-def publish(settings, active_region, epoch):
-    """The record of `settings` (core.effective_config.ConfigState), `active_region` (None: no state) and `epoch` in
-    storage; removed when there is none."""
-    record = early_start_record(settings, active_region, epoch)
+def publish(settings, state):
+    """The record of `settings` (core.effective_config.ConfigState) and `state` (core.global_state.GlobalState: its
+    active region and switch count; None: no state) in storage; removed when there is none."""
+    record = early_start_record(settings, None if state is None else state.active, 0 if state is None else state.epoch)
     if _published["written"] and record == _published["record"]:
         return
     _published["record"], _published["written"] = record, True

@@ -272,9 +272,7 @@ class BackgroundEngine:
         """The badge of the status model (the current one if none is given), and the early start's record."""
         shown = (model or self.status())["badge"]
         badge.show(shown["text"], shown["color"])
-        state = self.state
-        early_start_record.publish(self.configuration(), None if state is None else state.active,
-                                   0 if state is None else state.epoch)
+        early_start_record.publish(self.configuration(), self.state)
 
     def log(self, region, level, text):
         if self.logs is not None:

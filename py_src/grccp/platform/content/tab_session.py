@@ -87,8 +87,7 @@ class TabSession:
                                send_batch, clock.now_ms, self._later, config.logs["maxEntriesPerRegion"])
         self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_relayed_lines,
                                                    self.logs.count_drop, list(self._parsers))
-        self._reports = ReportQueue(self.frames.after_queued_messages)
-        self._reports.hold()
+        self._reports = ReportQueue(self.frames.after_queued_messages, held=True)
         self._later(START_HOLD_MS, self._reports.release)
         self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, self._later,
                              clock.cancel, _is_hidden)
