@@ -1,19 +1,18 @@
 // The content script's early start (document_start, after the page guard): the CCP frames start loading while the
 // Brython runtime does (~0.2-0.4 s before Python could create them). It reads the background's early start record
-// (core/early_start_record.py: storage.local, published by the background whenever the configuration in force or
-// the active region changes) and asks the background for the page's configuration (cs:hello), both at once. The
-// panel is made from whichever says first that the page is allowlisted: the record only while the stored
-// configuration and policy are still those it was computed from, and when one of its allowlist entries'
+// (core/early_start_record.py: storage.local, published by the background whenever the configuration in force,
+// the active region or the switch count changes) and asks the background for the page's configuration (cs:hello),
+// both at once. The panel is made from whichever says first that the page is allowlisted: the record only while
+// the stored configuration and policy are still those it was computed from, and when one of its allowlist entries'
 // expressions (config.PagePattern.page_regex) matches this page's key (config.page_key); the background's answer
 // (port included: the browser's URL of the tab, checked there) otherwise. It puts the panel with one frame per
 // configured region into its container (boot/panel_dom.js: styled, the active region's frame shown, its status
 // line empty until Python fills it) as soon as the container is there and complete: a docked panel's, the document
 // element, from the start; a selector's once the parser has gone past it (makePanelWhenPlaced). It routes the
-// frames at the page guard: their
-// messages are stopped there and kept, in order, until Python listens. The background stays the judge: a panel
-// made from the record is removed as soon as its answer disagrees (no longer allowlisted, other CCPs) or cannot
-// come. Nothing is made when neither allowlists the page, when the placement's container is not there, or when a
-// panel (an earlier instance's) is already on the page.
+// frames at the page guard: their messages are stopped there and kept, in order, until Python listens. The
+// background stays the judge: a panel made from the record is removed as soon as its answer disagrees (no longer
+// allowlisted, other CCPs) or cannot come. Nothing is made when neither allowlists the page, when the placement's
+// container is not there, or when a panel (an earlier instance's) is already on the page.
 // Python (platform/content/early_start.py) takes the answer, or the record's welcome while the answer has not come,
 // and decides everything again: it adopts the panel only if it holds exactly the configured frames in the right
 // container, and removes it otherwise.
