@@ -79,6 +79,7 @@ class ExtensionSide(Side):
             "const done = arguments[arguments.length - 1]; chrome.storage.local.set({config: arguments[0]}, done);",
             self.config)
         wait_until(self._registered, 30, message="the extension registered its content script")
+        wait_until(self._background_ready, 30, message="the background finished starting")
         self.open_page()
         return self
 
@@ -86,6 +87,12 @@ class ExtensionSide(Side):
         return self.driver.execute_async_script(
             "const done = arguments[arguments.length - 1];"
             "chrome.scripting.getRegisteredContentScripts().then(s => done(s.length > 0), () => done(false));")
+
+    def _background_ready(self):
+        """The background has started (it answers nothing before its configuration, state and logs are read)."""
+        return self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "chrome.runtime.sendMessage({type: 'popup:get-status'}).then(r => done(!!r), () => done(false));")
 
     def _marks(self):
         return self.driver.execute_script(
