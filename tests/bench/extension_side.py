@@ -1,6 +1,7 @@
 """The extension's side of the benchmark (see bench.sides): the bench's instrumented copy of the built extension
 (bench.instrument), configured as the reference page is shaped, with a control window of its own (an extension
 page with chrome.*) from which the bench reads storage, other tabs and the probes without focusing any tab."""
+from e2e.extension_driver import ASK_BACKGROUND
 from emulator.waiting import wait_until
 
 from . import activity
@@ -90,9 +91,7 @@ class ExtensionSide(Side):
 
     def _background_ready(self):
         """The background has started (it answers nothing before its configuration, state and logs are read)."""
-        return self.driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "chrome.runtime.sendMessage({type: 'popup:get-status'}).then(r => done(!!r), () => done(false));")
+        return bool(self.driver.execute_async_script(ASK_BACKGROUND, {"type": "popup:get-status"}))
 
     def _marks(self):
         return self.driver.execute_script(
