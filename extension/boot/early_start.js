@@ -51,7 +51,7 @@
     if (placement.mode !== 'selector') return document.documentElement;
     var found = null;
     try {
-      found = document.querySelector(String(placement.selector));
+      found = firstMatch(String(placement.selector));
     } catch (error) {
       return null;
     }
@@ -62,19 +62,37 @@
     return null;
   }
 
-  // source: 'record' or 'answer', which said the page is allowlisted; container: placedContainer's
-  function makePanel(welcome, source, container) {
-    if (source === 'record' && answer !== null) return;  // the record stands in for the answer only until it comes
+  // Whether a panel can be made before its container is parsed and moved into it later with its frames still loaded
+  // (Element.moveBefore: Chromium 133). Firefox (153) has moveBefore but loads the frames of a moved shadow tree
+  // again (tests/e2e/test_placement.py), so there, as in an older Chromium, the panel waits for its container;
+  // Firefox is told by the CSS property only its engine has (boot/panel_dom.js's stylesheet goes by it too).
+  var CAN_HOLD = typeof Element.prototype.moveBefore === 'function' && !CSS.supports('-moz-orient', 'inline');
+
+  // The first element `selector` matches, but never the panel held at the top of the document (a selector such as
+  // "div" would find it first, its container never)
+  function firstMatch(selector) {
+    var found = document.querySelector(selector);
+    if (found === null || early === null || found !== early.parts.host) return found;
+    return Array.prototype.find.call(document.querySelectorAll(selector), function (element) {
+      return element !== found;
+    }) || null;
+  }
+
+  // source: 'record' or 'answer', which said the page is allowlisted; container: placedContainer's, or the document
+  // element for a panel held until its container is placed (held). Whether the panel was made.
+  function makePanel(welcome, source, container, held) {
+    if (source === 'record' && answer !== null) return false;  // the record stands in for the answer until it comes
     var regions = regionsOf(welcome);
-    if (settled || early !== null || regions === null || document.getElementById(dom.HOST_ID) !== null) return;
+    if (settled || early !== null || regions === null || document.getElementById(dom.HOST_ID) !== null) return false;
     // shown: the active region's frame, as the tab session will show it (it decides again)
     var shown = Math.max(0, regions.findIndex(function (region) { return region[0] === welcome.activeRegion; }));
-    var parts = dom.build(container, welcome.config.placement, regions, shown);
+    var parts = dom.build(container, welcome.config.placement, regions, shown, held);
     regions.forEach(function (region) { guard.route(region[0], parts.frames[region[0]], region[2]); });
     early = {regions: regions, parts: parts, source: source, welcome: welcome};
     performance.mark('grccp-early-panel');  // the page is allowlisted (benchmark: tests/bench)
     performance.mark('grccp-early-panel-' + source);  // which said so (tests/e2e/test_early_start_record.py)
     if (source === 'record') recordWaiting.splice(0).forEach(function (callback) { callback(welcome); });
+    return true;
   }
 
   function removePanel() {
@@ -83,28 +101,49 @@
     early = null;
   }
 
-  // makePanel(welcome, source, container) as soon as the placement's container is placed (placedContainer): at
-  // once, or as the parser adds to the page (a MutationObserver, until found or the document is parsed); nothing if
-  // the parsed document has none. The CCPs then load while the rest of the page does.
-  function makePanelWhenPlaced(welcome, source) {
-    if (regionsOf(welcome) === null) return;
-    var placement = welcome.config.placement;
+  // callback(container) once the placement's container is placed (placedContainer): at once, or as the parser adds
+  // to the page (a MutationObserver, until found or the document is parsed); callback(null) if the parsed document
+  // has none.
+  function whenPlaced(placement, callback) {
     var container = placedContainer(placement);
     if (container !== null || document.readyState !== 'loading') {
-      if (container !== null) makePanel(welcome, source, container);
+      callback(container);
       return;
     }
     var observer = new MutationObserver(function () {
       var found = placedContainer(placement);
       if (found === null) return;
       observer.disconnect();
-      makePanel(welcome, source, found);
+      observer = null;
+      callback(found);
     });
     observer.observe(document, {childList: true, subtree: true});
     whenParsed(function () {
+      if (observer === null) return;
       observer.disconnect();
-      var found = placedContainer(placement);
-      if (found !== null) makePanel(welcome, source, found);
+      observer = null;
+      callback(placedContainer(placement));
+    });
+  }
+
+  // The panel in its container as soon as it is placed. Where it can be held, it is made at once, out of view at
+  // the top of the document, and moved into its container once placed (removed if the parsed document has none): the
+  // CCPs load while the page is parsed, as they do on a page whose own script calls initCCP in its head.
+  function makePanelWhenPlaced(welcome, source) {
+    if (regionsOf(welcome) === null) return;
+    var placement = welcome.config.placement;
+    if (CAN_HOLD && document.documentElement !== null && placedContainer(placement) === null &&
+        document.readyState === 'loading') {
+      if (!makePanel(welcome, source, document.documentElement, true)) return;
+      var held = early;
+      whenPlaced(placement, function (container) {
+        if (early !== held) return;  // removed meanwhile: the background's answer disagreed
+        if (container !== null) dom.release(held.parts, container); else removePanel();
+      });
+      return;
+    }
+    whenPlaced(placement, function (container) {
+      if (container !== null) makePanel(welcome, source, container, false);
     });
   }
 

@@ -85,6 +85,10 @@
     }
   }
 
+  // While held (boot/early_start.js: made before its container is parsed, at the top of the document), the host is
+  // out of view at its final size, so that its frames lay out once; release() puts it in place.
+  var HOLDING = ':host { position: fixed !important; top: 0 !important; left: -200vw !important; }\n';
+
   globalThis.grccpPanelDom = {
     HOST_ID: 'grccp-ccp-host',  // the host's id, once Python runs the panel (an earlier instance's is found by it)
     css: css,
@@ -93,7 +97,7 @@
     /** The panel put into `container`, styled for `placement` ({mode, selector, width, height, side}), with a frame
         per [key, url] of `regions` in their order, the one at index `shown` (0 if not given) shown, the others
         stand-by: {host, style, status, frameBox, frames: {key: iframe}}. */
-    build: function (container, placement, regions, shown) {
+    build: function (container, placement, regions, shown, held) {
       var host = document.createElement('div');
       var shadow = host.attachShadow({mode: 'closed'});
       var style = document.createElement('style');
@@ -110,6 +114,11 @@
       panel.appendChild(status);
       panel.appendChild(frameBox);
       shadow.appendChild(style);
+      if (held) {
+        var holding = document.createElement('style');
+        holding.textContent = HOLDING;
+        shadow.appendChild(holding);
+      }
       shadow.appendChild(panel);
       var frames = {};
       regions.forEach(function (region, index) {
@@ -118,7 +127,15 @@
         frameBox.appendChild(frames[region[0]]);
       });
       container.appendChild(host);
-      return {host: host, style: style, status: status, frameBox: frameBox, frames: frames};
+      return {host: host, style: style, status: status, frameBox: frameBox, frames: frames,
+              holding: held ? holding : null};
+    },
+    /** Moves a held panel (build's `held`) into `container`, as its last child, without loading its frames again
+        (moveBefore), and shows it there. */
+    release: function (parts, container) {
+      container.moveBefore(parts.host, null);
+      parts.holding.remove();
+      parts.holding = null;
     }
   };
 })();

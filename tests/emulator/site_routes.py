@@ -4,11 +4,14 @@ Every site also serves, for host pages that run the real Streams library:
   /vendor/amazon-connect-streams/<file>  the npm package's release files, straight from node_modules
   /hosts/<page>                          host harness pages (plain Streams, connect-streams-dr.js, raw postMessage)
   /emulator/config.js                    `window.EMULATOR = {instances, loginUrl, ...}` for those pages
+  /slow-script.js?ms=N                   an empty script sent after N ms (at most 10 s): a page that holds its parser
+                                         there, as one loading a large script does
   /page-api/<file>                       CRM pages for the extension's page API (static/page_api/), sent with a strict
                                          CSP (STRICT_CSP: no inline script, no eval), as a careful CRM sends them
 """
 import json
 import os
+import time
 
 from .config import LOGIN_PATH
 from .control_api import sign_in_everywhere
@@ -59,6 +62,10 @@ class SiteOrigin:
         path = request.path
         if path == "/emulator/config.js":
             return Response(200, self._config_js, "text/javascript")
+        if path == "/slow-script.js":
+            delay = request.query_value("ms", "0")
+            time.sleep(min(int(delay) if delay.isdigit() else 0, 10_000) / 1000)  # only this thread waits
+            return Response(200, "/* sent late */\n", "text/javascript")
         if path.startswith(VENDOR_PREFIX):
             return static_file(self._streams_release_dir, path[len(VENDOR_PREFIX):])
         if path.startswith("/hosts/"):
