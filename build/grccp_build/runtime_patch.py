@@ -51,6 +51,27 @@ _STEP_END = (
     "return step.done?{done:true,value:null}:step}}}\n"
 )
 
+# A built-in iterator's next item as {done, value} for loops (a for loop, a comprehension, tuple(), unpacking, ...):
+# the iterator classes whose items come from a JS generator (tp_iternext: zip, enumerate, map, the dict, set and str
+# iterators, ...) get their __next__ made from it (make_next), which raises a StopIteration, an exception object
+# made and thrown, at the end of every loop. The loop now steps tp_iternext as __next__ does and ends when it is
+# done; a StopIteration raised inside it still ends the loop, and any other exception is raised as on the general
+# path. Two edits: __next__ says which class's tp_iternext it steps, and the loop looks for that.
+_NEXT_MADE = ("function make_next(cls){var next_func=function(obj){var itn=cls.tp_iternext(obj)\nvar res=itn.next()\n"
+              "if(res.done){$B.RAISE(_b_.StopIteration,res.value)}\nreturn res.value}\nnext_func.ob_type=$B.function")
+_NEXT_MADE_MARKED = _NEXT_MADE + "\nnext_func.$steps=cls /* grccp: loops step tp_iternext directly */"
+_LOOP_NEXT = ("var next_func=$B.$getattr($B.get_class(it),'__next__',null)\n"
+              "if(test){console.log('next_func',next_func)}\nif(next_func !==null){return{")
+_LOOP_STEPS = (
+    "var next_func=$B.$getattr($B.get_class(it),'__next__',null)\n"
+    "if(next_func !==null && next_func.$steps){var stepped=next_func.$steps /* grccp: no StopIteration to end */\n"
+    "return{\n[Symbol.iterator](){return this},next(){set_lineno(frame,lineno)\n"
+    "try{var res=stepped.tp_iternext(it).next()}catch(err){\n"
+    "if($B.is_exc(err,[_b_.StopIteration])){return{done:true,value:null}}\n"
+    "if(iterator[$B.INUM]){$B.set_inum(iterator[$B.INUM])}\nthrow err}\n"
+    "return res.done?{done:true,value:null}:{done:false,value:res.value}}}}\n"
+    "if(next_func !==null){return{")
+
 # The time zone's name (time.struct_time.tm_zone, the only reader) made when first read, not at every start:
 # two Intl.DateTimeFormat made and used, ~5 ms of the runtime's ~40 ms start under Node. Two edits, its two ends.
 # Not enumerable until made: the runtime's start reads every enumerable property of $B (looking for arrays).
@@ -87,6 +108,9 @@ EDITS = (
      _IS_MEMBER),
     ("speed: a generator's send() is a step that says it is done (start)", _SEND_START, _STEP_START),
     ("speed: a loop over a generator ends without a StopIteration raised and caught (end)", _SEND_END, _STEP_END),
+    ("speed: a built-in iterator's __next__ says which tp_iternext it steps", _NEXT_MADE, _NEXT_MADE_MARKED),
+    ("speed: a loop over a built-in iterator ends without a StopIteration raised and caught", _LOOP_NEXT,
+     _LOOP_STEPS),
     ("speed: isinstance() with a class whose metaclass is type itself answers from the MRO: type's own "
      "__instancecheck__ (looked up otherwise, for every False answer) says no more",
      "if(mro){for(var i=0;i < mro.length;i++){if(mro[i]===cls){return true}}}\nvar instancecheck=",

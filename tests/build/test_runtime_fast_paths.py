@@ -1,5 +1,6 @@
 """The runtime's speed edits (build: runtime_patch, "speed: ..."): `in` on built-in containers, loops over
-generators and isinstance() take shorter paths through Brython. A program that exercises both, edge cases included, prints the same
+generators and built-in iterators (zip, enumerate, dict, set, str, ...) and isinstance() take shorter paths through
+Brython. A program that exercises both, edge cases included, prints the same
 under the shipped runtime (Node) as under CPython."""
 import contextlib
 import io
@@ -110,6 +111,49 @@ show(isinstance("a", str), isinstance({}, str), isinstance(Text("a"), str), isin
 show(isinstance(1, (str, list)), isinstance([], (str, list)), isinstance(None, type(None)), isinstance(1.5, int))
 show(isinstance(3, Everything), isinstance(Everything(), Everything), isinstance({}, Bag), isinstance(Bag(), dict))
 show(isinstance(str, type), isinstance(Everything, type), isinstance(Everything, Anything), isinstance(int, Anything))
+letters = {"a": 1, "b": 2}
+show([pair for pair in zip("ab", [1, 2, 3])], list(enumerate("xy", 5)), [v for v in map(str.upper, "ab")])
+show([k for k in letters], [v for v in letters.values()], dict(letters.items()), sorted({3, 1, 2}), list("hé"))
+show(list(filter(None, [0, 1, 2])), list(reversed([1, 2])), tuple(reversed("ab")), [c for c in iter("ab")])
+name, number = zip(*letters.items())
+show(name, number, [(i, k, v) for i, (k, v) in enumerate(letters.items())], list(iter([1, 2, 0, 3].pop, 0)))
+partial = iter(letters)
+show(next(partial), list(partial), list(partial), next(partial, "exhausted"))
+for key, value in zip(letters, letters.values()):
+    if value == 1:
+        break
+show("broke at", key)
+try:
+    for key in letters:
+        letters["c"] = 3
+except RuntimeError as error:
+    show("RuntimeError", str(error))
+try:
+    list(zip([1], [1, 2], strict=True))
+except ValueError as error:
+    show("ValueError", str(error))
+
+
+class Countdown:
+    def __init__(self, start):
+        self.left = start
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self.left == 0:
+            raise StopIteration
+        self.left -= 1
+        return self.left
+
+
+class Keys(dict):
+    def __iter__(self):
+        return iter(["own"])
+
+
+show(list(Countdown(3)), [v for v in zip(Countdown(2), "ab")], list(Keys(a=1)), [k for k in Keys(a=1)])
 running = None
 
 
@@ -131,5 +175,5 @@ def test_in_and_generator_loops_behave_as_in_cpython(shipped_project):
     expected = io.StringIO()
     with contextlib.redirect_stdout(expected):
         exec(compile(PROGRAM, "popup.py", "exec"), {"__name__": "__main__"})  # noqa: S102 -- the test's own program
-    assert "TypeError" in expected.getvalue() and "ValueError" in expected.getvalue()
+    assert all(name in expected.getvalue() for name in ("TypeError", "ValueError", "RuntimeError", "own"))
     assert shipped_project.run_in_node("chrome", "popup", "popup") == (0, expected.getvalue())
