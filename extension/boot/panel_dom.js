@@ -86,8 +86,10 @@
   }
 
   // While held (boot/early_start.js: made before its container is parsed, at the top of the document), the host is
-  // out of view at its final size, so that its frames lay out once; release() puts it in place.
-  var HOLDING = ':host { position: fixed !important; top: 0 !important; left: -200vw !important; }\n';
+  // out of view at its final size, so that its frames lay out once, and invisible (nothing in it can be reached by
+  // keyboard or assistive technology before it is in place); release() puts it in place.
+  var HOLDING = ':host { position: fixed !important; top: 0 !important; left: -200vw !important; ' +
+    'visibility: hidden !important; }\n';
 
   globalThis.grccpPanelDom = {
     HOST_ID: 'grccp-ccp-host',  // the host's id, once Python runs the panel (an earlier instance's is found by it)
