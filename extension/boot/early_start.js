@@ -127,8 +127,9 @@
   }
 
   // The panel in its container as soon as it is placed. Where it can be held, it is made at once, out of view at
-  // the top of the document, and moved into its container once placed (removed if the parsed document has none): the
-  // CCPs load while the page is parsed, as they do on a page whose own script calls initCCP in its head.
+  // the top of the document, and moved into its container once placed (removed if the parsed document has none, or
+  // if the page's script took it away meanwhile): the CCPs load while the page is parsed, as they do on a page whose
+  // own script calls initCCP in its head.
   function makePanelWhenPlaced(welcome, source) {
     if (regionsOf(welcome) === null) return;
     var placement = welcome.config.placement;
@@ -138,7 +139,15 @@
       var held = early;
       whenPlaced(placement, function (container) {
         if (early !== held) return;  // removed meanwhile: the background's answer disagreed
-        if (container !== null) dom.release(held.parts, container); else removePanel();
+        if (container !== null && held.parts.host.isConnected) {
+          try {
+            dom.release(held.parts, container);
+            return;
+          } catch (error) {
+            // the page put it where it cannot move from (its container inside it): it leaves, as below
+          }
+        }
+        removePanel();  // no container, or the page took it away: Python makes the panel anew if it can
       });
       return;
     }

@@ -451,3 +451,19 @@ def test_a_forged_pending_failover_cannot_be_completed_over_a_live_call(ccp_brow
     status = background_status(driver)
     assert status["timeline"] == [] and status["activeRegion"] == EAST and host_state(driver)["active"] == EAST
     assert shows_only(emulator, EAST)
+
+
+def test_a_panel_the_page_takes_away_before_its_container_is_parsed_is_made_anew_there(
+        ccp_browser, browser_name, emulator):
+    """In Chromium the early start holds the panel at the top of the document until its container is parsed
+    (boot/early_start.js); the page's script removes it from there at once: the panel starts in its container all
+    the same, the only one. Firefox holds no panel (the page finds nothing to remove)."""
+    driver = ccp_browser
+    configure_registered(driver, extension_config(emulator, placement={"mode": "selector", "selector": "#ccp-slot"}))
+    open_hostile(driver, emulator, arrival="held")
+    wait_for(driver, lambda: shows_only(emulator, EAST))
+    removed = driver.execute_script("return hostile.heldRemoved()")
+    assert removed == 1 if browser_name == "chromium" else removed == 0
+    assert driver.execute_script(
+        "const hosts = [...document.querySelectorAll('#ccp-slot > div')];"
+        "return [hosts.length, document.getElementById('grccp-ccp-host') === hosts[0]]") == [1, True]

@@ -8,7 +8,10 @@
              the CCP passes a broadcast to its worker, which sends the inner event to every CCP window of the region
    ?arrival=attributes  every element that arrives in #ccp-slot gets hidden, inert and a hiding style at once
    ?arrival=container   #ccp-slot is replaced by a new one as soon as the document is parsed (a re-render: what
-             the extension put in the old one goes with it) */
+             the extension put in the old one goes with it)
+   ?arrival=held  every element at the top of the document (a child of the document element other than its head
+             and body: where the extension holds its panel until its container is parsed, in Chromium) is removed at
+             once; the parser then waits 1 s for a slow script, so that the panel is held before #ccp-slot comes */
 'use strict';
 
 window.hostile = (function () {
@@ -18,6 +21,7 @@ window.hostile = (function () {
   var seen = {messages: 0, ccpMessages: 0, windows: [], events: []};  // what reached this page's listener
   var own = [];  // {region, window, agentUpdate} of the CCP frames this page made itself
   var echoes = 0;
+  var heldRemoved = 0;  // ?arrival=held
   var panelMoves = {on: null, back: false, done: 0};  // moveExtensionPanelOn: what makes the page move the panel
   // What a page can observe of an extension without touching it: performance marks, and changes to its document
   // once parsed (the test rig's own tripwire attribute aside: it exists only in the tests' copy of the extension).
@@ -48,6 +52,17 @@ window.hostile = (function () {
         });
       });
     }).observe(document, {subtree: true, childList: true});
+  } else if (query.get('arrival') === 'held') {
+    var removeHeld = function () {
+      Array.prototype.slice.call(document.documentElement.children).forEach(function (node) {
+        if (node.localName === 'head' || node.localName === 'body') return;
+        node.remove();
+        heldRemoved += 1;
+      });
+    };
+    removeHeld();
+    new MutationObserver(removeHeld).observe(document.documentElement, {childList: true});
+    document.write('<script src="/slow-script.js?ms=1000"><\/script>');
   } else if (query.get('arrival') === 'container') {
     document.addEventListener('readystatechange', function rerender() {
       document.removeEventListener('readystatechange', rerender);
@@ -184,6 +199,8 @@ window.hostile = (function () {
     keepEchoingEmptyAgent: keepEchoingEmptyAgent,
     moveExtensionPanelOn: moveExtensionPanelOn,
     panelMoves: function () { return panelMoves.done; },
+    /** ?arrival=held: how many elements it removed from the top of the document. */
+    heldRemoved: function () { return heldRemoved; },
     synthetic: synthetic,
     failoverToSecond: failoverToSecond,
     ccpOrigin: function (region) { return new URL(instanceOf(region).ccpUrl).origin; }
