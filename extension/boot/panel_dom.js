@@ -98,7 +98,8 @@
     markStandby: markStandby,
     /** The panel put into `container`, styled for `placement` ({mode, selector, width, height, side}), with a frame
         per [key, url] of `regions` in their order, the one at index `shown` (0 if not given) shown, the others
-        stand-by: {host, style, status, frameBox, frames: {key: iframe}}. */
+        stand-by: {host, style, status, frameBox, frames: {key: iframe}, holding}. `held`: the panel is held out of
+        view and invisible (its `holding` stylesheet) until release() moves it into its container. */
     build: function (container, placement, regions, shown, held) {
       var host = document.createElement('div');
       var shadow = host.attachShadow({mode: 'closed'});
