@@ -1,6 +1,7 @@
 """The build toolchain: manifests, clear errors, the stdlib closure, the runtime edits, incremental builds."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -179,6 +180,21 @@ def test_shipped_javascript_is_minified_each_text_once_and_keeps_its_step(shippe
     shipped_project.write("py_src/popup.py", "print('small again')\n")
     assert shipped_project.build_ok()["minified"] == ["bundles/popup.js"]
     assert shipped_project.run_in_node("chrome", "popup", "popup") == (0, "small again\n")
+
+
+def test_module_bodies_ship_in_parentheses_for_v8_to_compile_them_with_the_bundle(shipped_project):
+    """Every module a bundle carries runs while its entry point starts: each registered body is a parenthesized
+    function expression, V8's hint to compile it with the bundle's script rather than pre-parse it and parse it
+    again at the import; the minifier keeps the parentheses, and the modules still run."""
+    shipped_project.write("py_src/popup.py", "import json\nprint(json.dumps([1]))\n")
+    shipped_project.build_ok()
+    for name in ["bundles/popup.js", "bundles/content.js"]:
+        with open(os.path.join(shipped_project.out, "chrome", name), encoding="utf-8") as f:
+            text = f.read()
+        bodies = re.findall(r'__BRYTHON__\.aot\.register\("[^"]+",\{[^}]*\},(\(?)function\(', text)
+        assert len(bodies) == text.count("__BRYTHON__.aot.register(") > 1, name
+        assert set(bodies) == {"("}, name
+    assert shipped_project.run_in_node("chrome", "popup", "popup") == (0, "[1]\n")
 
 
 def test_runtime_hash_is_checked(monkeypatch):

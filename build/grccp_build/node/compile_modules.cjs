@@ -47,8 +47,11 @@ if (request.list_names) {
 const result = {compiled: [], stdlib: {}, errors: []};
 const isStable = stableHelpers(request.runtime_files.map((file) => fs.readFileSync(file, 'utf8')));
 
+// A module's body runs when the module is first imported, which for every module a bundle carries is while its
+// entry point starts: in parentheses, V8 compiles it with the bundle's script (its "parenthesized function" hint)
+// instead of pre-parsing it then and parsing it again, lazily, at the import (measured: README, "ACGR pair").
 function registration(name, meta, body) {
-  return `__BRYTHON__.aot.register(${JSON.stringify(name)}, ${JSON.stringify(meta)}, ${body});\n`;
+  return `__BRYTHON__.aot.register(${JSON.stringify(name)}, ${JSON.stringify(meta)}, (${body}));\n`;
 }
 
 function compilePython(name, src, file, isPackage) {

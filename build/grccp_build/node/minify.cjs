@@ -9,7 +9,9 @@
 const fs = require('fs');
 const {minify} = require('terser');
 
-const OPTIONS = {compress: false, mangle: true, format: {comments: false}};
+// wrap_func_args: a function expression given as an argument keeps the parentheses the source put around it, V8's
+// hint to compile it with the code around it (a module's body: node/compile_modules.cjs).
+const OPTIONS = {compress: false, mangle: true, format: {comments: false, wrap_func_args: true}};
 
 (async function () {
   const request = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
