@@ -182,11 +182,12 @@ def test_shipped_javascript_is_minified_each_text_once_and_keeps_its_step(shippe
     assert shipped_project.run_in_node("chrome", "popup", "popup") == (0, "small again\n")
 
 
-def test_module_bodies_ship_in_parentheses_for_v8_to_compile_them_with_the_bundle(shipped_project):
-    """Every module a bundle carries runs while its entry point starts: each registered body is a parenthesized
-    function expression, V8's hint to compile it with the bundle's script rather than pre-parse it and parse it
-    again at the import; the minifier keeps the parentheses, and the modules still run."""
-    shipped_project.write("py_src/popup.py", "import json\nprint(json.dumps([1]))\n")
+def test_module_and_class_bodies_ship_in_parentheses_for_v8_to_compile_them_with_their_code(shipped_project):
+    """Every module a bundle carries runs while its entry point starts, and a class body where the class statement
+    is: each is a parenthesized function expression, V8's hint to compile it with the code around it rather than
+    pre-parse it and parse it again when it runs; the minifier keeps the parentheses, and the code still runs."""
+    shipped_project.write("py_src/popup.py", "import json\n\n\nclass Shown:\n    WHAT = [1]\n\n\n"
+                                             "print(json.dumps(Shown.WHAT))\n")
     shipped_project.build_ok()
     for name in ["bundles/popup.js", "bundles/content.js"]:
         with open(os.path.join(shipped_project.out, "chrome", name), encoding="utf-8") as f:
@@ -194,6 +195,7 @@ def test_module_bodies_ship_in_parentheses_for_v8_to_compile_them_with_the_bundl
         bodies = re.findall(r'__BRYTHON__\.aot\.register\("[^"]+",\{[^}]*\},(\(?)function\(', text)
         assert len(bodies) == text.count("__BRYTHON__.aot.register(") > 1, name
         assert set(bodies) == {"("}, name
+        assert "=(function(" in text, name  # a class body (popup.py's Shown; content.js's many)
     assert shipped_project.run_in_node("chrome", "popup", "popup") == (0, "[1]\n")
 
 

@@ -9,9 +9,10 @@
 const fs = require('fs');
 const {minify} = require('terser');
 
-// wrap_func_args: a function expression given as an argument keeps the parentheses the source put around it, V8's
-// hint to compile it with the code around it (a module's body: node/compile_modules.cjs).
-const OPTIONS = {compress: false, mangle: true, format: {comments: false, wrap_func_args: true}};
+// wrap_func_args, wrap_iife: a function expression given as an argument, or called where it is written (a class
+// body), keeps its parentheses: V8's hint to compile it with the code around it instead of pre-parsing it then and
+// parsing it again when it is called (a module's body: node/compile_modules.cjs).
+const OPTIONS = {compress: false, mangle: true, format: {comments: false, wrap_func_args: true, wrap_iife: true}};
 
 (async function () {
   const request = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
