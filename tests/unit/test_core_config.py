@@ -505,6 +505,18 @@ def test_origin_drops_the_default_port():
     assert cfg.parse_https_url("https://a.test/x").origin == "https://a.test"
 
 
+def test_a_url_text_is_parsed_once_and_the_remembered_texts_stay_few():
+    text = "https://remembered.example.test:8443/ccp-v2/"
+    first = cfg.parse_https_url(text)
+    assert cfg.parse_https_url(text) is first  # the rules that read the same URL share its parse
+    assert cfg.parse_https_url("http://remembered.example.test/") is None
+    assert cfg.parse_https_url("http://remembered.example.test/") is None
+    for index in range(cfg.PARSED_URLS_KEPT + 1):
+        assert cfg.parse_https_url(f"https://h{index}.example.test/").host == f"h{index}.example.test"
+    assert len(cfg._parsed_urls) <= cfg.PARSED_URLS_KEPT
+    assert cfg.parse_https_url(text).origin == "https://remembered.example.test:8443"
+
+
 def test_region_name():
     assert cfg.region_name("us-east-1") == "us-east-1"
     assert cfg.region_name("us-east-1.blue") == "us-east-1"

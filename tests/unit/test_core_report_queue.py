@@ -55,7 +55,7 @@ def test_work_that_raises_leaves_the_rest_for_the_next_task():
 
 def test_held_work_waits_for_the_release_then_runs_in_order_in_one_task():
     tasks, done = Tasks(), []
-    queue = ReportQueue(tasks.after_render, held=True)
+    queue = ReportQueue(tasks.after_render, held_until=["start"])
     queue.add(lambda: done.append(1))
     queue.add(lambda: done.append(2))
     assert tasks.waiting == []
@@ -72,7 +72,7 @@ def test_held_work_waits_for_the_release_then_runs_in_order_in_one_task():
 
 def test_a_flush_runs_held_work_now_and_later_work_still_waits_for_the_release():
     tasks, done = Tasks(), []
-    queue = ReportQueue(tasks.after_render, held=True)
+    queue = ReportQueue(tasks.after_render, held_until=["start"])
     queue.add(lambda: done.append(1))
     queue.flush()  # the page is being left
     assert done == [1] and tasks.waiting == []
@@ -85,6 +85,44 @@ def test_a_flush_runs_held_work_now_and_later_work_still_waits_for_the_release()
 
 def test_releasing_with_nothing_held_schedules_nothing():
     tasks = Tasks()
-    queue = ReportQueue(tasks.after_render, held=True)
+    queue = ReportQueue(tasks.after_render, held_until=["start"])
     queue.release()
     assert tasks.waiting == []
+
+
+def test_work_held_until_steps_waits_for_every_one_of_them_once():
+    tasks, done = Tasks(), []
+    queue = ReportQueue(tasks.after_render, held_until=[("east", "handshake"), ("west", "handshake"),
+                                                          ("east", "announced"), ("west", "announced")])
+    queue.add(lambda: done.append(1))
+    for step in [("east", "handshake"), ("west", "handshake"), ("east", "announced"), ("east", "announced")]:
+        queue.done(step)
+        assert tasks.waiting == []  # a step done twice is not another step
+    queue.done(("west", "announced"))
+    assert len(tasks.waiting) == 1
+    tasks.render()
+    assert done == [1]
+    queue.done(("west", "announced"))  # after the release: changes nothing
+    queue.add(lambda: done.append(2))
+    assert len(tasks.waiting) == 1
+
+
+def test_a_step_no_one_waits_for_releases_nothing_and_a_release_ends_the_wait_for_the_rest():
+    tasks, done = Tasks(), []
+    queue = ReportQueue(tasks.after_render, held_until=["handshake"])
+    queue.add(lambda: done.append(1))
+    queue.done("announced")
+    assert tasks.waiting == []
+    queue.release()  # the longest hold passed
+    tasks.render()
+    assert done == [1]
+    queue.done("handshake")
+    assert tasks.waiting == []
+
+
+def test_work_held_until_no_step_is_not_held():
+    tasks, done = Tasks(), []
+    queue = ReportQueue(tasks.after_render, held_until=[])
+    queue.add(lambda: done.append(1))
+    tasks.render()
+    assert done == [1]

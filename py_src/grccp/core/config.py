@@ -149,9 +149,27 @@ class HttpsUrl:
         return f"https://{self.host}:{self.port}"
 
 
+# A configuration's check reads each CCP URL and the sign-in URL in several rules (format, origin, distinct origins,
+# the allowlist's reach): each text is parsed once (the whole check took ~5 ms under Brython warm, ~40 % of it
+# parsing the same three URLs again). An HttpsUrl is never changed once made.
+_parsed_urls = {}
+PARSED_URLS_KEPT = 64
+
+
 def parse_https_url(text):
     """An HttpsUrl, or None if `text` is not ^https://HOST(:PORT)?(/[tail chars]*)?$ (schema $defs/httpsUrl)."""
-    if not isinstance(text, str) or len(text) > MAX_URL_LENGTH or not text.startswith("https://"):
+    if not isinstance(text, str):
+        return None
+    if text in _parsed_urls:
+        return _parsed_urls[text]
+    if len(_parsed_urls) >= PARSED_URLS_KEPT:
+        _parsed_urls.clear()
+    url = _parsed_urls[text] = _parse_https_url(text)
+    return url
+
+
+def _parse_https_url(text):
+    if len(text) > MAX_URL_LENGTH or not text.startswith("https://"):
         return None
     authority, slash, tail = text[len("https://"):].partition("/")
     if slash and not _all_in(tail, _URL_TAIL_CHARS):

@@ -3,23 +3,27 @@ task of its own right after the messages already queued, in the order it was dec
 to it) goes at once, so a handshake's next step is not held up by the bookkeeping of the step before: under
 Brython each report costs milliseconds, and a CCP's messages come close together (ccp-protocol 7.4).
 
-While the CCPs start, the bookkeeping may be held (made held, until release): at a page's start the CCP frames load,
-their workers start and the handshakes run on the same few cores as the tab's and the background's own start, and
-every report costs the background milliseconds of its own (state, storage, badge) that the CCPs would wait for.
+While the CCPs start, the bookkeeping may be held until the steps of their start are done (each CCP's handshake, and
+its announcement where the protocol has one) or until release: at a page's start the CCP frames load, their workers
+start and the handshakes run on the same few cores as the tab's and the background's own start, every report costs
+the background milliseconds of its own (state, storage, badge) that the CCPs would wait for, and the held work,
+~15-30 ms in one task, delayed a CCP message that came meanwhile (an ACGR CCP's init) by as much.
 
 Pure: `schedule(callback)` calls callback() in a task after every message queued before it (the page's message
 queue, so the queue is not throttled in a hidden tab: platform/content/frame_messages.after_queued_messages)."""
 
 
 class ReportQueue:
-    __slots__ = ("_schedule", "_work", "_scheduled", "_held")
+    __slots__ = ("_schedule", "_work", "_scheduled", "_held", "_awaited")
 
-    def __init__(self, schedule, held=False):
-        """held: the work added waits for release() (or a flush) until then."""
+    def __init__(self, schedule, held_until=()):
+        """held_until: steps (any hashable names) the work added waits for, each until done(step), all until
+        release() (or a flush); none: the work is not held."""
         self._schedule = schedule
         self._work = []
         self._scheduled = False
-        self._held = held
+        self._awaited = set(held_until)
+        self._held = bool(self._awaited)
 
     def add(self, work):
         """work() soon, after the work added before it (once released, if held)."""
@@ -28,8 +32,16 @@ class ReportQueue:
             self._scheduled = True
             self._schedule(self._on_task)
 
+    def done(self, step):
+        """A step the work is held for is done: the last one releases it. A step done again changes nothing."""
+        if step in self._awaited:
+            self._awaited.discard(step)
+            if not self._awaited:
+                self.release()
+
     def release(self):
         """The held work runs soon, in order; later work as usual. Releasing again changes nothing."""
+        self._awaited.clear()
         if not self._held:
             return
         self._held = False

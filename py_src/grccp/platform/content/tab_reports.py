@@ -43,5 +43,6 @@ def _complete(session, action):
 
 def _announced(session, action):
     window.performance.mark(f"grccp-announced-{action.region}")  # benchmark: the CCP's init (tests/bench)
+    session.start_step_done(action.region, "announcement")
     session.send("cs:region-announced", region=action.region, instanceRegion=action.instance_region,
                  activeRegion=action.active_region, shown=session.rules.shown, epoch=session.rules.epoch)

@@ -6,8 +6,9 @@ core.log_shipping.LogShipper); the sign-in refreshes are frame_refresh's, the co
 conduit_timer's, the panel's watch panel_keeper's, the background's requests to the CCPs ccp_requests' (the
 stuck-failover check, the agent's state kept). What a CCP waits for is posted at once; the bookkeeping that follows
 a message (reports to the background, its log lines, the status line) in a task right after
-(core.report_queue.ReportQueue), and at the start held until every CCP has had its handshake (or START_HOLD_MS):
-the CCPs' start then has the cores to itself. Its timers run only while it does (_later, ConduitTimer.stop)."""
+(core.report_queue.ReportQueue), and at the start held until every CCP's start is done (start_step_done: its
+handshake, and its announcement where the protocol has one) or START_HOLD_MS passed: the CCPs' start then has the
+cores to itself. Its timers run only while it does (_later, ConduitTimer.stop)."""
 from browser import window
 
 from grccp.core import ccp_conduit, ccp_messages as wire, health, leave_prompt, protocols
@@ -87,7 +88,9 @@ class TabSession:
                                send_batch, clock.now_ms, self._later, config.logs["maxEntriesPerRegion"])
         self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_relayed_lines,
                                                    self.logs.count_drop, list(self._parsers))
-        self._reports = ReportQueue(self.frames.after_queued_messages, held=True)
+        start_steps = ("handshake", "announcement") if self.rules.ANNOUNCES_REGIONS else ("handshake",)
+        self._reports = ReportQueue(self.frames.after_queued_messages,
+                                    held_until=[(key, step) for key in config.region_keys for step in start_steps])
         self._later(START_HOLD_MS, self._reports.release)
         self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, self._later,
                              clock.cancel, _is_hidden)
@@ -190,11 +193,15 @@ class TabSession:
         if conduit.handshakes != before:
             if conduit.handshakes == 1:
                 window.performance.mark(f"grccp-ready-{region}")  # benchmark: first handshake (tests/bench)
-                if all(other.handshakes for other in self.conduits.values()):
-                    self._reports.release()
+                self.start_step_done(region, "handshake")
             self.refresh.answered(region)
             window_text = "" if conduit.handshakes == 1 else "a new CCP window; "
             self.log(region, "INFO", f"CCP acknowledged ({window_text}handshake {conduit.handshakes}); configured")
+
+    def start_step_done(self, region, step):
+        """A step of the region's CCP start is done ("handshake", "announcement"): the bookkeeping held since the
+        start runs once every region's are."""
+        self._reports.done((region, step))
 
     # messages from the background -----------------------------------------------------------------------
     def on_background(self, kind, fields, respond):
