@@ -41,13 +41,8 @@ def _is_hidden():
 class TabSession:
     def __init__(self, on_agent_change):
         """on_agent_change(): after an agent summary (agent_summaries) changed."""
-        self.config = None
-        self.panel = None
-        self.rules = None
+        self.config = self.panel = self.rules = self.frames = self.outbox = self.logs = None  # set by begin()
         self.conduits = {}
-        self.frames = None
-        self.outbox = None
-        self.logs = None
         self.requests = None  # the tab's own api_requests to its CCPs (ccp_requests)
         self._parsers = None
         self._reports = None  # core.report_queue.ReportQueue: the bookkeeping after a message
@@ -88,9 +83,9 @@ class TabSession:
                                send_batch, clock.now_ms, self._later, config.logs["maxEntriesPerRegion"])
         self.frames = frame_messages.FrameMessages(self._on_frame_message, self._on_relayed_lines,
                                                    self.logs.count_drop, list(self._parsers))
-        start_steps = ("handshake", "announcement") if self.rules.ANNOUNCES_REGIONS else ("handshake",)
-        self._reports = ReportQueue(self.frames.after_queued_messages,
-                                    held_until=[(key, step) for key in config.region_keys for step in start_steps])
+        steps = ("handshake", "announcement") if self.rules.ANNOUNCES_REGIONS else ("handshake",)  # a CCP's start
+        start = [(key, step) for key in config.region_keys for step in steps]
+        self._reports = ReportQueue(self.frames.after_queued_messages, held_until=start)
         self._later(START_HOLD_MS, self._reports.release)
         self.outbox = Outbox(self.frames.post, runtime_channel.send, frame_messages.after_render, self._later,
                              clock.cancel, _is_hidden)
@@ -199,8 +194,7 @@ class TabSession:
             self.log(region, "INFO", f"CCP acknowledged ({window_text}handshake {conduit.handshakes}); configured")
 
     def start_step_done(self, region, step):
-        """A step of the region's CCP start is done ("handshake", "announcement"): the bookkeeping held since the
-        start runs once every region's are."""
+        """The region's CCP did a step of its start (handshake, announcement): the start's bookkeeping may go."""
         self._reports.done((region, step))
 
     # messages from the background -----------------------------------------------------------------------
