@@ -14,7 +14,7 @@ queue, so the queue is not throttled in a hidden tab: platform/content/frame_mes
 
 
 class ReportQueue:
-    __slots__ = ("_schedule", "_work", "_scheduled", "_held", "_awaited")
+    __slots__ = ("_schedule", "_work", "_scheduled", "_awaited")
 
     def __init__(self, schedule, held_until=()):
         """held_until: steps (any hashable names) the work added waits for, each until done(step), all until
@@ -22,30 +22,25 @@ class ReportQueue:
         self._schedule = schedule
         self._work = []
         self._scheduled = False
-        self._awaited = set(held_until)
-        self._held = bool(self._awaited)
+        self._awaited = set(held_until)  # held while any is left
 
     def add(self, work):
         """work() soon, after the work added before it (once released, if held)."""
         self._work.append(work)
-        if not self._scheduled and not self._held:
-            self._scheduled = True
-            self._schedule(self._on_task)
+        self._run_soon()
 
     def done(self, step):
         """A step the work is held for is done: the last one releases it. A step done again changes nothing."""
-        if step in self._awaited:
-            self._awaited.discard(step)
-            if not self._awaited:
-                self.release()
+        self._awaited.discard(step)
+        self._run_soon()
 
     def release(self):
         """The held work runs soon, in order; later work as usual. Releasing again changes nothing."""
         self._awaited.clear()
-        if not self._held:
-            return
-        self._held = False
-        if self._work and not self._scheduled:
+        self._run_soon()
+
+    def _run_soon(self):
+        if self._work and not self._scheduled and not self._awaited:
             self._scheduled = True
             self._schedule(self._on_task)
 
