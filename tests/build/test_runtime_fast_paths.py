@@ -1,9 +1,17 @@
 """The runtime's speed edits (build: runtime_patch, "speed: ..."): `in` on built-in containers, loops over
 generators and built-in iterators (zip, enumerate, dict, set, str, ...) and isinstance() take shorter paths through
 Brython. A program that exercises both, edge cases included, prints the same
-under the shipped runtime (Node) as under CPython."""
+under the shipped runtime (Node) as under CPython. The built-in types the runtime's start finalizes, and the
+infos of their functions, are the same with its faster loops as without them."""
 import contextlib
 import io
+import json
+import os
+import subprocess
+
+from grccp_build import brython_pin, runtime_cuts, runtime_patch
+
+RUNTIME_TYPES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runtime_types.cjs")
 
 PROGRAM = '''
 class Bag(dict):
@@ -177,3 +185,31 @@ def test_in_and_generator_loops_behave_as_in_cpython(shipped_project):
         exec(compile(PROGRAM, "popup.py", "exec"), {"__name__": "__main__"})  # noqa: S102 -- the test's own program
     assert all(name in expected.getvalue() for name in ("TypeError", "ValueError", "RuntimeError", "own"))
     assert shipped_project.run_in_node("chrome", "popup", "popup") == (0, expected.getvalue())
+
+
+def _types_made(tmp_path, name, edits):
+    runtime_path, _ = brython_pin.verified_files()
+    with open(runtime_path, encoding="utf-8") as f:
+        runtime = runtime_cuts.remove_compiler(runtime_patch.patch_runtime(f.read(), edits))
+    path = tmp_path / f"{name}.js"
+    path.write_text(runtime)
+    completed = subprocess.run(["node", RUNTIME_TYPES, str(path)], capture_output=True, text=True, check=True)
+    return json.loads(completed.stdout)
+
+
+def test_the_types_finalized_and_named_by_the_faster_loops_are_the_stock_loops(tmp_path):
+    loop_edits = [edit for edit in runtime_patch.EDITS if "slot wrappers" in edit[0] or "are named" in edit[0]]
+    assert len(loop_edits) == 3
+    stock_loop = _types_made(tmp_path, "stock", [edit for edit in runtime_patch.EDITS if edit not in loop_edits])
+    shipped = _types_made(tmp_path, "shipped", runtime_patch.EDITS)
+    assert len(shipped) > 200
+    by_name = {found["name"]: found for found in shipped}
+    str_dict = {key: (kind, origin) for key, kind, origin in by_name["str"]["dict"]}
+    int_dict = {key: (kind, origin) for key, kind, origin in by_name["int"]["dict"]}
+    # a slot wrapper for each slot a type has (a reflected one made for it); a slot it inherits, from object
+    assert str_dict["__add__"] == ("wrapper_descriptor", "sq_concat") and str_dict["__rmul__"][1] == "sq_repeat"
+    assert int_dict["__add__"][1] == "nb_add" and int_dict["__radd__"][1] == "made"
+    assert by_name["bool"]["slots"]["tp_init"] == "int" and by_name["int"]["slots"]["tp_call"] == "NULL"
+    str_functions = dict(by_name["str"]["functions"])  # named: name, qualified name, module
+    assert [str_functions["upper"][index] for index in (1, 2, 0)] == ['"upper"', '"str.upper"', '"builtins"']
+    assert shipped == stock_loop
