@@ -145,6 +145,17 @@ _NAMES_ENTRIES = ("$B.set_func_names=function(klass,module){name_functions(klass
                   "infos[index.__qualname__]=qualname ?? module+'.'+attr\ninfos[index.__defaults__]=[]\n"
                   "infos[index.__kwdefaults__]={}}")
 
+# A class's MRO when it has one base (every built-in type but a few, and most classes): the class, then its base's
+# MRO (object last), which is what the C3 merge gives for one base; the merge made its working lists (copies,
+# slices and filtered copies of every sequence, at each step) for each of the ~240 types at every start and for
+# every class a module defines. More than one base, or a base without an MRO list, takes the merge as before.
+_MRO_START = ("if(cls===undefined){$B.RAISE(_b_.TypeError,'unbound method type.mro() needs an argument')}\n"
+              "var bases=cls.tp_bases,seqs=[],pos1=0\n")
+_MRO_ONE_BASE = (_MRO_START + "if(bases.length==1 && bases[0]!==undefined && Array.isArray(bases[0].tp_mro)){"
+                 "/* grccp: one base */\nvar base=bases[0],inherited=base.tp_mro,mro=[cls,base]\n"
+                 "for(var k=inherited[0]===base ? 1 : 0;k < inherited.length;k++){mro.push(inherited[k])}\n"
+                 "if(mro[mro.length-1]!==_b_.object){mro.push(_b_.object)}\nreturn mro}\n")
+
 EDITS = (
     ("the runtime runs as a function (python_steps), where its top-level namespace variable is local: the global "
      "one the loader and the bundles name is set explicitly",
@@ -184,6 +195,8 @@ EDITS = (
     ("speed: a type's slot wrappers are made from the slots it has (the loop)", _SLOTS_ASKED, _SLOTS_OWN),
     ("speed: the built-in functions are named from their holders' entries, their infos written in place",
      _NAMES_WALKED, _NAMES_ENTRIES),
+    ("speed: a class with one base has its base's MRO after it, without the C3 merge's lists", _MRO_START,
+     _MRO_ONE_BASE),
 )
 
 

@@ -2,7 +2,7 @@
 generators and built-in iterators (zip, enumerate, dict, set, str, ...) and isinstance() take shorter paths through
 Brython. A program that exercises both, edge cases included, prints the same
 under the shipped runtime (Node) as under CPython. The built-in types the runtime's start finalizes, and the
-infos of their functions, are the same with its faster loops as without them."""
+infos of their functions, are the same with its faster loops and MROs as without them, and a class defined in Python gets the MRO CPython gives it."""
 import contextlib
 import io
 import json
@@ -174,6 +174,34 @@ try:
     next(running)
 except ValueError as error:
     show("ValueError", str(error))
+
+
+class Base:
+    pass
+
+
+class Middle(Base):
+    pass
+
+
+class Leaf(Middle):
+    pass
+
+
+class Mixin:
+    pass
+
+
+class Both(Leaf, Mixin):
+    pass
+
+
+class Problem(KeyError):
+    pass
+
+
+for cls in (Leaf, Both, Problem, bool):
+    show([kls.__name__ for kls in cls.__mro__], [kls.__name__ for kls in cls.mro()])
 '''
 
 
@@ -198,8 +226,9 @@ def _types_made(tmp_path, name, edits):
 
 
 def test_the_types_finalized_and_named_by_the_faster_loops_are_the_stock_loops(tmp_path):
-    loop_edits = [edit for edit in runtime_patch.EDITS if "slot wrappers" in edit[0] or "are named" in edit[0]]
-    assert len(loop_edits) == 3
+    loop_edits = [edit for edit in runtime_patch.EDITS
+                  if "slot wrappers" in edit[0] or "are named" in edit[0] or "one base" in edit[0]]
+    assert len(loop_edits) == 4
     stock_loop = _types_made(tmp_path, "stock", [edit for edit in runtime_patch.EDITS if edit not in loop_edits])
     shipped = _types_made(tmp_path, "shipped", runtime_patch.EDITS)
     assert len(shipped) > 200
@@ -210,6 +239,8 @@ def test_the_types_finalized_and_named_by_the_faster_loops_are_the_stock_loops(t
     assert str_dict["__add__"] == ("wrapper_descriptor", "sq_concat") and str_dict["__rmul__"][1] == "sq_repeat"
     assert int_dict["__add__"][1] == "nb_add" and int_dict["__radd__"][1] == "made"
     assert by_name["bool"]["slots"]["tp_init"] == "int" and by_name["int"]["slots"]["tp_call"] == "NULL"
+    assert by_name["bool"]["mro"] == ["bool", "int", "object"] and by_name["KeyError"]["mro"][-2:] == [
+        "BaseException", "object"]
     str_functions = dict(by_name["str"]["functions"])  # named: name, qualified name, module
     assert [str_functions["upper"][index] for index in (1, 2, 0)] == ['"upper"', '"str.upper"', '"builtins"']
     assert shipped == stock_loop
