@@ -1,7 +1,7 @@
 // Test helper: loads a Brython runtime under Node and prints, as one JSON line, what its start made of every
 // built-in type: each entry of the type's dict (its kind, and for a slot wrapper which of the type's own slots it
-// wraps) in order, its MRO, where each slot of the type comes from (the class of its MRO that has it, NULL, or none), and
-// the infos (name, qualified name, module, ...) of the functions the type and its tp_funcs hold.
+// wraps) in order, its MRO, where each slot of the type comes from (the class of its MRO that has it, NULL, or
+// none), and the infos (name, qualified name, module, ...) of the functions the type and its tp_funcs hold.
 // usage: node runtime_types.cjs <runtime.js>
 'use strict';
 const path = require('path');
@@ -32,7 +32,8 @@ function describe(cls) {
     const base = (cls.tp_mro || []).slice(1).find((kls) => Object.hasOwn(kls, slot) && kls[slot] === value);
     origins[slot] = value === $B.NULL ? 'NULL' : base ? base.tp_name : Object.hasOwn(cls, slot) ? cls.tp_name : '?';
   }
-  return {name: cls.tp_name, mro: (cls.tp_mro || []).map((kls) => kls.tp_name), dict: dict, slots: origins, functions: functionsOf(cls).concat(functionsOf(cls.tp_funcs))};
+  return {name: cls.tp_name, mro: (cls.tp_mro || []).map((kls) => kls.tp_name), dict: dict, slots: origins,
+          functions: functionsOf(cls).concat(functionsOf(cls.tp_funcs))};
 }
 
 // [name, infos] of each function an object holds, an info given as its JSON or its kind, a hole as null

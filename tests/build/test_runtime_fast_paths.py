@@ -2,7 +2,8 @@
 generators and built-in iterators (zip, enumerate, dict, set, str, ...) and isinstance() take shorter paths through
 Brython. A program that exercises both, edge cases included, prints the same
 under the shipped runtime (Node) as under CPython. The built-in types the runtime's start finalizes, and the
-infos of their functions, are the same with its faster loops and MROs as without them, and a class defined in Python gets the MRO CPython gives it."""
+infos of their functions, are the same with its faster loops and MROs as without them, and a class defined in
+Python gets the MRO CPython gives it."""
 import contextlib
 import io
 import json
