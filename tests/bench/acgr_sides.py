@@ -102,8 +102,7 @@ class AcgrReferenceSide(AcgrMeasures, Side):
 
     def start(self):
         self.launch()
-        self.driver.get(self.page_url(**self.timeouts))
-        self.page_handle = self.driver.current_window_handle
+        self.open_page(**self.timeouts)
         return self
 
     def _init_moments(self):

@@ -4,6 +4,7 @@ import gzip
 import os
 import platform
 import subprocess
+import time
 
 
 def load_average():
@@ -94,6 +95,27 @@ def cpu_seconds(pid):
     except (OSError, IndexError):
         return None
     return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS  # utime, stime (fields 14 and 15 of stat)
+
+
+def tree_cpu_seconds(root_pid):
+    """CPU seconds used so far by the processes under `root_pid` (not counting it): a browser's, under its driver."""
+    return sum(used for used in (cpu_seconds(pid) for pid in descendants(root_pid) if pid != root_pid)
+               if used is not None)
+
+
+def wait_until_quiet(read_cpu_seconds, window_s=0.5, idle_share=0.1, timeout_s=30.0, clock=time.monotonic,
+                     sleep=time.sleep):
+    """Seconds waited until what read_cpu_seconds() counts used less than `idle_share` of one core over a window
+    of `window_s`, checked window after window; None if that did not happen within `timeout_s`."""
+    started = last_at = clock()
+    last = read_cpu_seconds()
+    while last_at - started < timeout_s:
+        sleep(window_s)
+        now, used = clock(), read_cpu_seconds()
+        if used - last < idle_share * (now - last_at):
+            return now - started
+        last_at, last = now, used
+    return None
 
 
 def chromium_role(command):

@@ -58,6 +58,7 @@ class Side:
         os.makedirs(self.download_dir)
         self.driver = None
         self.page_handle = None
+        self.start_wait_ms = None  # how long the browser's own start took to quiet down before the page was opened
 
     # ----- browser --------------------------------------------------------------------------------------------
     def launch(self, extension_dir=None):
@@ -104,9 +105,24 @@ class Side:
         return min(found) if found else None
 
     # ----- init -----------------------------------------------------------------------------------------------
-    def open_page(self):
-        self.driver.get(self.page_url())
+    def open_page(self, **query):
+        """The measured page load, once the browser's own start is over (wait_for_browser_start)."""
+        self.wait_for_browser_start()
+        self.driver.get(self.page_url(**query))
         self.page_handle = self.driver.current_window_handle
+
+    def wait_for_browser_start(self, timeout_s=30):
+        """Waits until the browser's processes, all together, use under a tenth of a core over half a second,
+        the same way on both sides, and keeps the wait (start_wait_ms; None: it did not quiet down in time, and the
+        page is opened anyway). A freshly launched browser works for ~0.5-1 s on its own start (Chromium 156:
+        ~1.8 cores at first, its omnibox popup's WebUI among it): a page opened right after the launch shares the
+        two cores with that, and one opened after the side's setup (the extension's configuration and content
+        script registration) does not. The reference was opened right after its launch until session 29, which
+        slowed it by ~0.1 s (ACGR pair: 501 against 391 ms, 12 alternated rounds each): no agent opens a CRM page
+        in a browser's first second."""
+        driver_pid = self.driver.service.process.pid
+        waited = machine.wait_until_quiet(lambda: machine.tree_cpu_seconds(driver_pid), timeout_s=timeout_s)
+        self.start_wait_ms = None if waited is None else round(waited * 1000)
 
     def reload_sample(self, timeout_s=60):
         """The page loaded again in the same browser, after a blank page (the CCP windows' reports start afresh):

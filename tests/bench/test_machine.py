@@ -1,5 +1,8 @@
 """What the bench reads about processes (Linux /proc): roles from command lines, CPU time by role."""
 import os
+import subprocess
+import sys
+import time
 
 from bench import machine
 
@@ -28,3 +31,45 @@ def test_pss_by_role_counts_only_web_content_and_the_extension():
     found = machine.roles_pss({os.getpid(): "web", 2 ** 22 + 1: "extension", 1: "browser"})
     assert found["web_content_processes"] == 1 and found["web_content"] > 0
     assert found["extension_processes"] == 0 and found["extension"] == 0
+
+
+class _FakeClock:
+    """A clock that sleeping moves, and a CPU counter that follows a script of cores in use per window."""
+
+    def __init__(self, cores_by_window):
+        self.now, self.used, self.cores = 0.0, 0.0, list(cores_by_window)
+
+    def sleep(self, seconds):
+        self.used += (self.cores.pop(0) if self.cores else 0.0) * seconds
+        self.now += seconds
+
+
+def test_the_wait_for_a_quiet_browser_ends_with_the_first_quiet_window():
+    clock = _FakeClock([1.8, 1.0, 0.3, 0.05, 0.0])
+    waited = machine.wait_until_quiet(lambda: clock.used, window_s=0.5, idle_share=0.1, timeout_s=30,
+                                      clock=lambda: clock.now, sleep=clock.sleep)
+    assert waited == 2.0  # four windows: the fourth used 0.05 of a core, under a tenth
+
+
+def test_the_wait_for_a_quiet_browser_gives_up_at_its_timeout():
+    clock = _FakeClock([0.5] * 100)
+    waited = machine.wait_until_quiet(lambda: clock.used, window_s=0.5, idle_share=0.1, timeout_s=3,
+                                      clock=lambda: clock.now, sleep=clock.sleep)
+    assert waited is None and clock.now == 3.0
+
+
+def test_a_process_tree_counts_the_cpu_time_of_its_descendants_not_its_root():
+    began = machine.cpu_seconds(os.getpid())
+    while machine.cpu_seconds(os.getpid()) - began < 0.3:  # the root's own time, which must not count
+        sum(range(1000))
+    before = machine.tree_cpu_seconds(os.getpid())
+    child = subprocess.Popen([sys.executable, "-c", "import time\nend = time.process_time() + 0.1\n"
+                              "while time.process_time() < end: pass\ntime.sleep(30)"])
+    try:
+        deadline = time.monotonic() + 10
+        while machine.tree_cpu_seconds(os.getpid()) - before < 0.1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert 0.1 <= machine.tree_cpu_seconds(os.getpid()) - before < 0.3
+    finally:
+        child.kill()
+        child.wait()
