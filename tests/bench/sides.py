@@ -106,7 +106,9 @@ class Side:
 
     # ----- init -----------------------------------------------------------------------------------------------
     def open_page(self, **query):
-        """The measured page load, once the browser's own start is over (wait_for_browser_start)."""
+        """The measured page load, from a blank page (the reference's tab has shown nothing else, the extension's
+        showed its popup for the setup) once the browser's own start is over (wait_for_browser_start)."""
+        self.driver.get("about:blank")
         self.wait_for_browser_start()
         self.driver.get(self.page_url(**query))
         self.page_handle = self.driver.current_window_handle
