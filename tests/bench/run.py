@@ -160,10 +160,10 @@ def measure_init(side, args, samples, log):
     init after it was loaded that many times more in the same browser (what the browsers' caches do for the
     scripts of a page loaded again). Returns the first load's."""
     side.start()
+    init = side.init_sample()
     if side.start_wait_ms is None:
         log(f"  {side.name:9} the browser's own start did not quiet down in time; the page was opened anyway")
-    init = side.init_sample()
-    if side.start_wait_ms is not None:  # not a moment of the load: how long the page waited for the browser
+    else:  # not a moment of the load: how long the page waited for the browser
         init["parts"]["browser_start_wait_before_navigation"] = side.start_wait_ms
     samples.init.append(init["init_ms"])
     samples.init_parts.append(init["parts"])

@@ -116,12 +116,9 @@ class Side:
     def wait_for_browser_start(self, timeout_s=30):
         """Waits until the browser's processes, all together, use under a tenth of a core over half a second,
         the same way on both sides, and keeps the wait (start_wait_ms; None: it did not quiet down in time, and the
-        page is opened anyway). A freshly launched browser works for ~0.5-1 s on its own start (Chromium 156:
-        ~1.8 cores at first, its omnibox popup's WebUI among it): a page opened right after the launch shares the
-        two cores with that, and one opened after the side's setup (the extension's configuration and content
-        script registration) does not. The reference was opened right after its launch until session 29, which
-        slowed it by ~0.1 s (ACGR pair: 501 against 391 ms, 12 alternated rounds each): no agent opens a CRM page
-        in a browser's first second."""
+        page is opened anyway). A freshly launched browser works for ~0.5-1 s on its own start: a page opened in
+        it would share the cores with that on one side and not on the other (the extension's setup outlasts it),
+        and no agent opens a CRM page in a browser's first second (README, "Benchmark results", Read first)."""
         driver_pid = self.driver.service.process.pid
         waited = machine.wait_until_quiet(lambda: machine.tree_cpu_seconds(driver_pid), timeout_s=timeout_s)
         self.start_wait_ms = None if waited is None else round(waited * 1000)

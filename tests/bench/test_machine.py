@@ -1,4 +1,5 @@
-"""What the bench reads about processes (Linux /proc): roles from command lines, CPU time by role."""
+"""What the bench reads about processes (Linux /proc): roles from command lines, CPU time by role, and when a
+process tree has quieted down."""
 import os
 import subprocess
 import sys
