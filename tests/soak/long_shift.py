@@ -22,8 +22,8 @@ import websocket
 
 from e2e.conftest import extension_config, launch_extension_browser
 from e2e.extension_driver import (ask_background, background_status, configure, host_state, on_extension_page,
-                                 open_allowlisted, service_worker_target, wait_for, wait_until_contact_seen,
-                                 wait_until_logged)
+                                 open_allowlisted, region_log, service_worker_target, wait_for,
+                                 wait_until_contact_seen, wait_until_logged)
 from emulator.config import CCP_OWN_DOMAIN, DOMAIN, Timings
 from emulator.server import Emulator
 from grccp.core.global_state import TIMELINE_LIMIT
@@ -267,6 +267,7 @@ def run(contacts, failovers, log_lines, tabs, work, max_log_entries):
         report["log_store"] = log_store_sizes(driver)
         report["log_store_complete"] = all(report["log_store"].get(r, 0) >= n for r, n in expected.items())
         report["log_store_within_bound"] = all(n <= max_log_entries for n in report["log_store"].values())
+        report["log_store_repeats"] = {region: repeated_shift_lines(driver, region) for region in REGIONS}
         written, disk = storage_written(driver), disk_written_bytes(work)
         seconds = time.monotonic() - started
         local = written["localCharacters"] - written_before["localCharacters"]
@@ -290,6 +291,13 @@ def check_timeline(timeline, failovers):
     kept = list(reversed(timeline))
     expected = [(f["from"], f["to"]) for f in failovers][-len(kept):] if kept else []
     return [(e["from"], e["to"]) for e in kept] == expected and len(kept) == min(len(failovers), 20)
+
+
+def repeated_shift_lines(driver, region):
+    """How many of the shift's lines `region`'s log holds more than once: every tab relays the same worker lines,
+    and the log must keep each once."""
+    texts = [entry["text"] for entry in region_log(driver, region, "shift line") or []]
+    return len(texts) - len(set(texts))
 
 
 def log_store_sizes(driver):
@@ -320,7 +328,7 @@ def main():
     report["memory_within_10_percent"] = memory_held(report["memory_baseline"], report["memory_after_run"], 0.10)
     print(json.dumps(report, indent=1))
     ok = report["timeline_in_order"] and report["final_active"] and report["log_store_within_bound"] \
-        and report["log_store_complete"]
+        and report["log_store_complete"] and not any(report["log_store_repeats"].values())
     return 0 if ok and report["memory_within_10_percent"] else 1
 
 
